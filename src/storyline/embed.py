@@ -1,0 +1,115 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 (int8 ONNX) behind one small interface.
+
+The embedder turns texts into L2-normalised float32 vectors, so a dot product is a cosine.
+It is the one place that knows about onnxruntime and the tokenizer; stages only see
+:class:`Embedder`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import ClassVar, Protocol
+
+import numpy as np
+
+from storyline.records import Document
+from storyline.settings import EmbedSettings
+
+DIMENSIONS = 384
+
+
+class Embedder(Protocol):
+    dimensions: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text."""
+        ...
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 via onnxruntime: mean pooling over tokens, then L2 normalisation."""
+
+    dimensions = DIMENSIONS
+
+    def __init__(self, max_tokens: int = 256, batch_size: int = 32) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        from storyline.models import minilm_onnx_path, minilm_tokenizer_path
+
+        self._tokenizer = Tokenizer.from_file(str(minilm_tokenizer_path()))
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer.enable_padding()
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            str(minilm_onnx_path()), options, providers=["CPUExecutionProvider"]
+        )
+        self._batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        # Sorting by length keeps padding small inside each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for begin in range(0, len(order), self._batch_size):
+            chosen = order[begin : begin + self._batch_size]
+            out[chosen] = self._encode_batch([texts[i] for i in chosen])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        types = np.zeros_like(ids)
+        (hidden,) = self._session.run(
+            ["last_hidden_state"],
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
+        )
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return normalise(pooled)
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+@cache
+def default_embedder(max_tokens: int = 256, batch_size: int = 32) -> MiniLMEmbedder:
+    """The packaged embedder, loaded once per process."""
+    return MiniLMEmbedder(max_tokens=max_tokens, batch_size=batch_size)
+
+
+def article_text_for_embedding(document: Document, max_chars: int = 2000) -> str:
+    """Title and lead: what an editor reads to know what an article is about."""
+    article = document.article
+    lead = article.body_text[:max_chars]
+    return f"{article.title}. {lead}" if article.title else lead
+
+
+class EmbedStage:
+    """Provides one vector per article (title and lead)."""
+
+    name: ClassVar[str] = "embed"
+    needs: ClassVar[frozenset[str]] = frozenset({"article"})
+    provides: ClassVar[frozenset[str]] = frozenset({"embedding"})
+
+    def __init__(self, settings: EmbedSettings, embedder: Embedder | None = None) -> None:
+        self._settings = settings
+        self._embedder = embedder
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = default_embedder(self._settings.max_tokens, self._settings.batch_size)
+        return self._embedder
+
+    def __call__(self, documents: list[Document]) -> list[Document]:
+        vectors = self.embedder.encode([article_text_for_embedding(d) for d in documents])
+        for document, vector in zip(documents, vectors, strict=True):
+            document.embedding = vector
+        return documents

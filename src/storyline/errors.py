@@ -1,0 +1,61 @@
+"""One exception hierarchy for storyline.
+
+::
+
+    StorylineError
+    ├── ConfigError          bad settings file or value
+    ├── InputError           an input that cannot be read or understood (per file, skippable)
+    │   ├── UnreadableInput  binary, undecodable, empty, too large
+    │   └── MalformedInput   bad JSON line, missing required field, broken HTML
+    ├── ModelError           a packaged model is missing or fails its checksum
+    ├── PipelineError        stages whose needs are not provided, in order
+    ├── StoreError           the store cannot be opened, migrated or written
+    └── NotFound             a story, article or entity id that does not exist
+
+Third-party exceptions are caught at the boundary where they happen and re-raised as one of
+these, chained (``raise ... from exc``), so the CLI and the API can turn any of them into one
+line a person can act on.
+"""
+
+from __future__ import annotations
+
+
+class StorylineError(Exception):
+    """Base of every error storyline raises on purpose."""
+
+
+class ConfigError(StorylineError):
+    """A settings file or value is invalid."""
+
+
+class InputError(StorylineError):
+    """One input (file, JSONL line, page) cannot be used. The batch goes on without it."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class UnreadableInput(InputError):
+    """The input cannot be read as text: binary, undecodable, empty or too large."""
+
+
+class MalformedInput(InputError):
+    """The input is text but not in the expected shape (bad JSON, missing field, ...)."""
+
+
+class ModelError(StorylineError):
+    """A packaged model is missing, or its file does not match the expected sha256."""
+
+
+class PipelineError(StorylineError):
+    """The stages cannot run in this order: a stage needs what no earlier stage provides."""
+
+
+class StoreError(StorylineError):
+    """The store cannot be opened, migrated or written."""
+
+
+class NotFound(StorylineError):
+    """No story, article, thread or entity has the given id."""

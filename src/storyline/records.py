@@ -1,0 +1,330 @@
+"""The vocabulary of storyline: small explicit records passed between stages.
+
+Every offset in every record points into ``Article.text``, the text exactly as the user gave
+it (or as extracted from HTML), so any annotation can be checked against the source.
+Records are frozen; a stage that adds information returns new records (``dataclasses.replace``)
+or fills the annotation slots of a :class:`Document`, which is the one mutable working record.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: Paragraphs of the body are joined with this separator in :attr:`Article.body_text`.
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A half-open character range ``[start, end)`` into ``Article.text``."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+class Precision(str, Enum):
+    """How precisely a date is known."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+@dataclass(frozen=True, slots=True)
+class PubDate:
+    """A publication date, with how precise it is and where it came from.
+
+    ``inferred`` is true when the date was not stated by the article but deduced (for example
+    from the story it belongs to); such a date is never presented as certain.
+    """
+
+    date: dt.date
+    precision: Precision
+    origin: str  # e.g. "input", "text: Last Modified line", "copyright line", "story"
+    inferred: bool = False
+
+    def iso(self) -> str:
+        """ISO form as precise as known: ``2006``, ``2006-02`` or ``2006-02-09``."""
+        if self.precision is Precision.YEAR:
+            return f"{self.date.year:04d}"
+        if self.precision is Precision.MONTH:
+            return f"{self.date.year:04d}-{self.date.month:02d}"
+        return self.date.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input document as read, before any cleaning.
+
+    Exactly one of ``text`` and ``html`` is set. ``source`` says where it came from (a path,
+    ``path:line`` for JSONL, or a URL).
+    """
+
+    source: str
+    text: str | None = None
+    html: str | None = None
+    id: str | None = None
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFailure:
+    """An input that could not be read: reported, then skipped."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A part of the original text that cleaning left out of the body, and why."""
+
+    span: Span
+    reason: str  # e.g. "navigation", "share buttons", "appended story", "caption"
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: metadata plus its body as spans of the original text."""
+
+    id: str
+    source: str
+    text: str
+    body: tuple[Span, ...]
+    title: str | None = None
+    outlet: str | None = None
+    published: PubDate | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    agencies: tuple[str, ...] = ()
+    url: str | None = None
+    highlights: tuple[Span, ...] = ()
+    dropped: tuple[Dropped, ...] = ()
+
+    @cached_property
+    def body_view(self) -> BodyView:
+        return BodyView.build(self.text, self.body)
+
+    @property
+    def body_text(self) -> str:
+        """The clean body: the body spans joined by blank lines."""
+        return self.body_view.text
+
+
+@dataclass(frozen=True)
+class BodyView:
+    """The body as one string, with a map from its offsets back to ``Article.text``.
+
+    NLP runs on ``text`` (clean paragraphs); :meth:`to_source` turns its offsets back into
+    offsets of the original text, so stored annotations always point into what the user gave.
+    """
+
+    text: str
+    body_starts: tuple[int, ...]
+    source_spans: tuple[Span, ...]
+
+    @classmethod
+    def build(cls, source: str, spans: tuple[Span, ...]) -> BodyView:
+        parts: list[str] = []
+        starts: list[int] = []
+        offset = 0
+        for span in spans:
+            starts.append(offset)
+            piece = span.of(source)
+            parts.append(piece)
+            offset += len(piece) + len(PARAGRAPH_SEPARATOR)
+        return cls(PARAGRAPH_SEPARATOR.join(parts), tuple(starts), tuple(spans))
+
+    def _segment(self, offset: int) -> int:
+        return max(bisect.bisect_right(self.body_starts, offset) - 1, 0)
+
+    def to_source(self, start: int, end: int) -> Span:
+        """Map a ``[start, end)`` range of :attr:`text` to a span of the original text."""
+        if not self.source_spans:
+            raise ValueError("the article has an empty body")
+        first = self._segment(start)
+        last = self._segment(max(end - 1, start))
+        src_start = self._clamp(first, start)
+        src_end = self._clamp(last, max(end - 1, start)) + (1 if end > start else 0)
+        return Span(src_start, max(src_end, src_start))
+
+    def _clamp(self, segment: int, offset: int) -> int:
+        source = self.source_spans[segment]
+        inside = offset - self.body_starts[segment]
+        return source.start + min(max(inside, 0), len(source) - 1 if len(source) else 0)
+
+    def from_source(self, start: int, end: int) -> tuple[int, int] | None:
+        """Map a span of the original text into :attr:`text`, or None if it is not in the body."""
+        for body_start, source in zip(self.body_starts, self.source_spans, strict=True):
+            if source.start <= start and end <= source.end:
+                return body_start + start - source.start, body_start + end - source.start
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention (or a title standing for one: "the Russian president")."""
+
+    span: Span
+    text: str
+    type: str  # spaCy label: PERSON, ORG, GPE, NORP, LOC, ...
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Something someone said: its content, the cue verb, and the speaker as written.
+
+    ``speaker`` is the span of the speaker mention in the attribution (possibly a pronoun);
+    ``speaker_name`` is the name it stands for when known ("he" → "Vladimir Putin").
+    ``direct`` is true for quoted words, false for reported speech.
+    """
+
+    content: Span
+    cue: Span | None
+    speaker: Span | None
+    speaker_name: str | None
+    direct: bool
+
+
+class TimexType(str, Enum):
+    DATE = "DATE"
+    TIME = "TIME"
+    DURATION = "DURATION"
+    SET = "SET"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    """A time expression and its TimeML value resolved against the publication date.
+
+    ``value`` is a TimeML value such as ``2006-02-09``, ``2006-W06``, ``2006-01``, ``P3D``,
+    ``PRESENT_REF``; ``None`` when the expression could not be resolved (no anchor date).
+    """
+
+    span: Span
+    text: str
+    type: TimexType
+    value: str | None
+
+
+@dataclass
+class Document:
+    """The per-article working record: an article and the annotations stages add to it.
+
+    A slot is ``None`` until the stage that provides it has run (the pipeline checks that
+    each stage's needs are provided before anything runs). ``parse`` is the spaCy ``Doc`` of
+    ``article.body_text``: transient, never stored.
+    """
+
+    article: Article
+    sentences: list[Span] | None = None
+    mentions: list[Mention] | None = None
+    quotes: list[Quote] | None = None
+    timex: list[TimeRef] | None = None
+    embedding: np.ndarray | None = field(default=None, repr=False)
+    parse: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Ref:
+    """A span of one article: ``article``'s ``text[start:end]``."""
+
+    article: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One real actor across all articles, with every spelling it appears under."""
+
+    id: str
+    name: str  # canonical: the most frequent full form
+    type: str
+    aliases: tuple[str, ...]
+    mentions: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """One utterance and all its renderings across articles (``quotes`` are content spans)."""
+
+    id: str
+    speaker_entity: str | None
+    speaker_name: str | None
+    quotes: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one event."""
+
+    id: str
+    articles: tuple[str, ...]
+    title: str
+    description: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadLink:
+    """Why a later story continues an earlier one."""
+
+    earlier: str
+    later: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """A story and its later developments, in time order."""
+
+    id: str
+    stories: tuple[str, ...]
+    title: str
+    description: str
+    links: tuple[ThreadLink, ...]
+
+
+@dataclass
+class Corpus:
+    """Everything known across articles: the documents and the cross-article results.
+
+    ``duplicate_of`` maps an article id to the id of the earliest copy of its text.
+    """
+
+    documents: list[Document]
+    duplicate_of: dict[str, str] = field(default_factory=dict)
+    stories: list[Story] | None = None
+    threads: list[Thread] | None = None
+    entities: list[Entity] | None = None
+    quote_groups: list[QuoteGroup] | None = None
+    _index: dict[str, Document] = field(default_factory=dict, init=False, repr=False)
+
+    def document(self, article_id: str) -> Document:
+        """The document of one article (``KeyError`` if it is not in the corpus)."""
+        if len(self._index) != len(self.documents):
+            self._index = {doc.article.id: doc for doc in self.documents}
+        return self._index[article_id]

@@ -1,0 +1,138 @@
+"""One settings object: packaged defaults (``defaults.toml``) overridden by a user file.
+
+Where the user file comes from, first found wins: an explicit path, ``$STORYLINE_CONFIG``,
+``./storyline.toml``. A user file sets only the keys it wants; unknown sections or keys are
+errors that name the key, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from storyline.errors import ConfigError
+
+USER_FILE_NAME = "storyline.toml"
+ENV_VAR = "STORYLINE_CONFIG"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReadSettings(_Section):
+    max_file_bytes: int
+    extensions: list[str]
+
+
+class CleanSettings(_Section):
+    min_body_line_chars: int
+
+
+class PipelineSettings(_Section):
+    batch_size: int
+
+
+class EmbedSettings(_Section):
+    batch_size: int
+    max_tokens: int
+
+
+class DedupSettings(_Section):
+    num_perm: int
+    shingle_words: int
+    threshold: float
+
+
+class StorySettings(_Section):
+    similarity: float
+    max_days_apart: int
+
+
+class ThreadSettings(_Section):
+    similarity: float
+    min_shared_entities: int
+    max_days_apart: int
+
+
+class ResolveSettings(_Section):
+    name_similarity: float
+
+
+class QuoteGroupSettings(_Section):
+    similarity: float
+
+
+class SummarySettings(_Section):
+    max_sentences: int
+
+
+class Settings(_Section):
+    read: ReadSettings
+    clean: CleanSettings
+    pipeline: PipelineSettings
+    embed: EmbedSettings
+    dedup: DedupSettings
+    stories: StorySettings
+    threads: ThreadSettings
+    resolve: ResolveSettings
+    quote_groups: QuoteGroupSettings
+    summary: SummarySettings
+
+
+def _packaged_defaults() -> dict[str, Any]:
+    text = resources.files("storyline").joinpath("defaults.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[str, Any]:
+    merged = {name: dict(values) for name, values in base.items()}
+    for section, values in override.items():
+        if section not in merged or not isinstance(values, dict):
+            known = ", ".join(sorted(merged))
+            raise ConfigError(f"{where}: unknown section [{section}] (known: {known})")
+        for key, value in values.items():
+            if key not in merged[section]:
+                known = ", ".join(sorted(merged[section]))
+                raise ConfigError(f"{where}: unknown key {section}.{key} (known: {known})")
+            merged[section][key] = value
+    return merged
+
+
+def _user_file(path: str | Path | None) -> Path | None:
+    if path is not None:
+        return Path(path)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    local = Path.cwd() / USER_FILE_NAME
+    return local if local.is_file() else None
+
+
+def load_settings(path: str | Path | None = None, **overrides: dict[str, Any]) -> Settings:
+    """Packaged defaults, then the user file, then ``overrides`` (``section={key: value}``)."""
+    values = _packaged_defaults()
+    user = _user_file(path)
+    if user is not None:
+        try:
+            values = _merge(values, tomllib.loads(user.read_text("utf-8")), str(user))
+        except OSError as exc:
+            raise ConfigError(f"{user}: cannot read settings file ({exc.strerror})") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{user}: not valid TOML ({exc})") from exc
+    values = _merge(values, overrides, "overrides")
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"setting {key}: {first['msg']}") from exc
+
+
+def default_settings() -> Settings:
+    """The packaged defaults alone (no user file), as tests and benchmarks use them."""
+    return Settings.model_validate(_packaged_defaults())

@@ -1,0 +1,71 @@
+"""The stage contract: every stage says what it needs and what it provides.
+
+Names are the annotation slots of :class:`~storyline.records.Document` (``article``,
+``parse``, ``sentences``, ``mentions``, ``quotes``, ``timex``, ``embedding``) and of
+:class:`~storyline.records.Corpus` (``duplicate_of``, ``entities``, ``stories``, ``threads``,
+``quote_groups``). Before anything runs, :func:`check_chain` walks the stages in order, as
+spaCy analyses a pipeline, and refuses an order in which a stage needs what no earlier stage
+provides. After a stage runs, :func:`check_provided` makes sure it filled what it promised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar, Protocol, runtime_checkable
+
+from storyline.errors import PipelineError
+from storyline.records import Corpus, Document
+
+#: What the cleaner hands to the first annotation stage.
+INITIAL = frozenset({"article"})
+
+
+@runtime_checkable
+class Stage(Protocol):
+    name: ClassVar[str]
+    needs: ClassVar[frozenset[str]]
+    provides: ClassVar[frozenset[str]]
+
+
+class ArticleStage(Stage, Protocol):
+    """Adds annotations to a batch of documents, each independently of the others."""
+
+    def __call__(self, documents: list[Document]) -> list[Document]: ...
+
+
+class CorpusStage(Stage, Protocol):
+    """Works across articles: grouping and resolution."""
+
+    def __call__(self, corpus: Corpus) -> Corpus: ...
+
+
+def check_chain(stages: Sequence[Stage], available: Iterable[str] = INITIAL) -> frozenset[str]:
+    """Raise :class:`PipelineError` if a stage needs what no earlier stage provides.
+
+    Returns everything provided at the end of the chain.
+    """
+    have = set(available)
+    providers = {name: stage.name for stage in stages for name in stage.provides}
+    for stage in stages:
+        missing = sorted(stage.needs - have)
+        if missing:
+            hints = [
+                f"'{need}' (provided by stage '{providers[need]}', which must come first)"
+                if need in providers
+                else f"'{need}' (no stage provides it)"
+                for need in missing
+            ]
+            raise PipelineError(
+                f"stage '{stage.name}' needs {', '.join(hints)}; "
+                f"available at that point: {', '.join(sorted(have))}"
+            )
+        have |= stage.provides
+    return frozenset(have)
+
+
+def check_provided(stage: Stage, holders: Sequence[Document | Corpus]) -> None:
+    """Raise :class:`PipelineError` if ``stage`` left a slot it promised empty."""
+    for name in stage.provides:
+        for holder in holders:
+            if hasattr(holder, name) and getattr(holder, name) is None:
+                raise PipelineError(f"stage '{stage.name}' promised '{name}' but left it empty")

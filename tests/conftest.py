@@ -1,0 +1,62 @@
+"""Shared fixtures: real articles (the bundled example) and small builders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from storyline.ids import content_id
+from storyline.records import Article, Document, PubDate, Span
+from storyline.settings import Settings, default_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DIR = ROOT / "examples" / "russia-hamas"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def paragraphs(text: str) -> tuple[Span, ...]:
+    """Every non-blank block of ``text`` as a span: a naive body, for tests of later stages."""
+    return tuple(
+        Span(m.start(), m.end()) for m in re.finditer(r"\S(?:.*\S)?(?:\n(?!\s*\n).*\S)*", text)
+    )
+
+
+def make_article(
+    text: str,
+    article_id: str | None = None,
+    published: PubDate | None = None,
+    title: str | None = None,
+    outlet: str | None = None,
+) -> Article:
+    """An article whose body is every paragraph of ``text`` (no cleaning)."""
+    return Article(
+        id=article_id or content_id("a", text),
+        source=f"test:{article_id or 'inline'}",
+        text=text,
+        body=paragraphs(text),
+        title=title,
+        outlet=outlet,
+        published=published,
+    )
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return default_settings()
+
+
+@pytest.fixture(scope="session")
+def example_texts() -> dict[str, str]:
+    """The five seed articles of the bundled example, by file name."""
+    return {p.name: p.read_text("utf-8") for p in sorted(EXAMPLE_DIR.glob("*.txt"))}
+
+
+def annotate(documents: list[Document]) -> list[Document]:
+    """Run the packaged NLP and embedding stages over documents (real models)."""
+    from storyline.embed import EmbedStage
+    from storyline.nlp import NlpStage
+
+    s = default_settings()
+    return EmbedStage(s.embed)(NlpStage()(documents))
