@@ -328,3 +328,52 @@ class Corpus:
         if len(self._index) != len(self.documents):
             self._index = {doc.article.id: doc for doc in self.documents}
         return self._index[article_id]
+
+    def entity_at(self, article_id: str, span: Span) -> Entity | None:
+        """The entity one of whose mentions overlaps ``span`` of the article, if any.
+
+        The resolve stage adds the spans of resolved pronouns and titles ("he", "the Russian
+        president") to their entity's mentions, so a quote's speaker span finds its entity here.
+        """
+        best: tuple[int, Entity] | None = None
+        for ref, entity in _mention_index(self.entities or []).get(article_id, []):
+            overlap = min(ref.end, span.end) - max(ref.start, span.start)
+            if overlap > 0 and (best is None or overlap > best[0]):
+                best = (overlap, entity)
+        return best[1] if best else None
+
+    def group_of(self, article_id: str, content: Span) -> QuoteGroup | None:
+        """The quote group holding the quote whose content is ``content``, if any."""
+        return _group_index(self.quote_groups or []).get(Ref(article_id, content.start, content.end))
+
+    def story_of(self, article_id: str) -> Story | None:
+        return next((s for s in self.stories or [] if article_id in s.articles), None)
+
+    def thread_of(self, story_id: str) -> Thread | None:
+        return next((t for t in self.threads or [] if story_id in t.stories), None)
+
+
+def _mention_index(entities: list[Entity]) -> dict[str, list[tuple[Ref, Entity]]]:
+    key = (id(entities), len(entities))
+    if _MENTION_CACHE.get("key") != key:
+        index: dict[str, list[tuple[Ref, Entity]]] = {}
+        for entity in entities:
+            for ref in entity.mentions:
+                index.setdefault(ref.article, []).append((ref, entity))
+        _MENTION_CACHE.clear()
+        _MENTION_CACHE.update(key=key, index=index)
+    return _MENTION_CACHE["index"]  # type: ignore[no-any-return]
+
+
+def _group_index(groups: list[QuoteGroup]) -> dict[Ref, QuoteGroup]:
+    key = (id(groups), len(groups))
+    if _GROUP_CACHE.get("key") != key:
+        _GROUP_CACHE.clear()
+        _GROUP_CACHE.update(key=key, index={ref: g for g in groups for ref in g.quotes})
+    return _GROUP_CACHE["index"]  # type: ignore[no-any-return]
+
+
+# One-slot caches keyed on the identity of the list they index: corpus lookups are called once
+# per quote and per mention while presenting, and rebuilding the index each time is quadratic.
+_MENTION_CACHE: dict[str, Any] = {}
+_GROUP_CACHE: dict[str, Any] = {}
