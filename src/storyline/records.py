@@ -322,6 +322,15 @@ class Corpus:
     entities: list[Entity] | None = None
     quote_groups: list[QuoteGroup] | None = None
     _index: dict[str, Document] = field(default_factory=dict, init=False, repr=False)
+    _lookups: dict[str, tuple[object, Any]] = field(default_factory=dict, init=False, repr=False)
+
+    def _cached(self, name: str, source: list[Any], build: Any) -> Any:
+        # Lookups run once per quote and mention while presenting; rebuilding an index per call
+        # would be quadratic. The index is rebuilt when the list it indexes is replaced or grows.
+        key = (id(source), len(source))
+        if name not in self._lookups or self._lookups[name][0] != key:
+            self._lookups[name] = (key, build(source))
+        return self._lookups[name][1]
 
     def document(self, article_id: str) -> Document:
         """The document of one article (``KeyError`` if it is not in the corpus)."""
@@ -336,7 +345,8 @@ class Corpus:
         president") to their entity's mentions, so a quote's speaker span finds its entity here.
         """
         best: tuple[int, Entity] | None = None
-        for ref, entity in _mention_index(self.entities or []).get(article_id, []):
+        index = self._cached("mentions", self.entities or [], _mention_index)
+        for ref, entity in index.get(article_id, []):
             overlap = min(ref.end, span.end) - max(ref.start, span.start)
             if overlap > 0 and (best is None or overlap > best[0]):
                 best = (overlap, entity)
@@ -344,7 +354,8 @@ class Corpus:
 
     def group_of(self, article_id: str, content: Span) -> QuoteGroup | None:
         """The quote group holding the quote whose content is ``content``, if any."""
-        return _group_index(self.quote_groups or []).get(Ref(article_id, content.start, content.end))
+        index = self._cached("groups", self.quote_groups or [], _group_index)
+        return index.get(Ref(article_id, content.start, content.end))  # type: ignore[no-any-return]
 
     def story_of(self, article_id: str) -> Story | None:
         return next((s for s in self.stories or [] if article_id in s.articles), None)
@@ -354,26 +365,12 @@ class Corpus:
 
 
 def _mention_index(entities: list[Entity]) -> dict[str, list[tuple[Ref, Entity]]]:
-    key = (id(entities), len(entities))
-    if _MENTION_CACHE.get("key") != key:
-        index: dict[str, list[tuple[Ref, Entity]]] = {}
-        for entity in entities:
-            for ref in entity.mentions:
-                index.setdefault(ref.article, []).append((ref, entity))
-        _MENTION_CACHE.clear()
-        _MENTION_CACHE.update(key=key, index=index)
-    return _MENTION_CACHE["index"]  # type: ignore[no-any-return]
+    index: dict[str, list[tuple[Ref, Entity]]] = {}
+    for entity in entities:
+        for ref in entity.mentions:
+            index.setdefault(ref.article, []).append((ref, entity))
+    return index
 
 
 def _group_index(groups: list[QuoteGroup]) -> dict[Ref, QuoteGroup]:
-    key = (id(groups), len(groups))
-    if _GROUP_CACHE.get("key") != key:
-        _GROUP_CACHE.clear()
-        _GROUP_CACHE.update(key=key, index={ref: g for g in groups for ref in g.quotes})
-    return _GROUP_CACHE["index"]  # type: ignore[no-any-return]
-
-
-# One-slot caches keyed on the identity of the list they index: corpus lookups are called once
-# per quote and per mention while presenting, and rebuilding the index each time is quadratic.
-_MENTION_CACHE: dict[str, Any] = {}
-_GROUP_CACHE: dict[str, Any] = {}
+    return {ref: group for group in groups for ref in group.quotes}
