@@ -18,3 +18,15 @@ def content_id(prefix: str, *parts: str) -> str:
 
 def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def article_id(source: str, given_id: str | None, content: str) -> str:
+    """The id of an input article: the id the input gives, else a hash of its name and content.
+
+    Only the file name (not the folder) enters the hash, so moving a folder keeps ids; for a
+    JSONL line (``path:line``) the line number is left out, so reordering lines keeps them too.
+    """
+    if given_id:
+        return given_id
+    name = source.replace("\\", "/").rsplit("/", 1)[-1].split(":", 1)[0]
+    return content_id("a", name, content)

@@ -39,6 +39,10 @@ class Span:
     def __len__(self) -> int:
         return self.end - self.start
 
+    def __bool__(self) -> bool:
+        # An empty span is still a span: `if quote.speaker:` must not treat Span(3, 3) as None.
+        return True
+
 
 class Precision(str, Enum):
     """How precisely a date is known."""

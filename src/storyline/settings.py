@@ -51,6 +51,8 @@ class DedupSettings(_Section):
 
 class StorySettings(_Section):
     similarity: float
+    min_similarity: float
+    entity_weight: float
     max_days_apart: int
 
 
@@ -64,12 +66,21 @@ class ResolveSettings(_Section):
     name_similarity: float
 
 
+class QuoteSettings(_Section):
+    min_direct_words: int
+    max_attribution_gap_words: int
+
+
 class QuoteGroupSettings(_Section):
     similarity: float
 
 
 class SummarySettings(_Section):
     max_sentences: int
+    min_words: int
+    relevance_weight: float
+    agree_similarity: float
+    timeline_similarity: float
 
 
 class Settings(_Section):
@@ -81,6 +92,7 @@ class Settings(_Section):
     stories: StorySettings
     threads: ThreadSettings
     resolve: ResolveSettings
+    quotes: QuoteSettings
     quote_groups: QuoteGroupSettings
     summary: SummarySettings
 

@@ -1,0 +1,82 @@
+"""storyline: news articles from many outlets turned into stories.
+
+The library is the product; the CLI, the HTTP API and the web UI are shells over it::
+
+    import storyline
+    result = storyline.analyze(["examples/russia-hamas"], db="storyline.db")
+    corpus = storyline.load("storyline.db")
+
+Nothing heavy happens at import: models load on first use.
+"""
+
+from __future__ import annotations
+
+from storyline.errors import (
+    ConfigError,
+    InputError,
+    MalformedInput,
+    ModelError,
+    NotFound,
+    PipelineError,
+    StoreError,
+    StorylineError,
+    UnreadableInput,
+)
+from storyline.pipeline import AnalyzeResult, analyze, load
+from storyline.records import (
+    Article,
+    Corpus,
+    Document,
+    Entity,
+    Mention,
+    PubDate,
+    Quote,
+    QuoteGroup,
+    RawDocument,
+    ReadFailure,
+    Ref,
+    Span,
+    Story,
+    Thread,
+    ThreadLink,
+    TimeRef,
+)
+from storyline.settings import Settings, load_settings
+from storyline.store import Store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnalyzeResult",
+    "Article",
+    "ConfigError",
+    "Corpus",
+    "Document",
+    "Entity",
+    "InputError",
+    "MalformedInput",
+    "Mention",
+    "ModelError",
+    "NotFound",
+    "PipelineError",
+    "PubDate",
+    "Quote",
+    "QuoteGroup",
+    "RawDocument",
+    "ReadFailure",
+    "Ref",
+    "Settings",
+    "Span",
+    "Store",
+    "StoreError",
+    "Story",
+    "StorylineError",
+    "Thread",
+    "ThreadLink",
+    "TimeRef",
+    "UnreadableInput",
+    "__version__",
+    "analyze",
+    "load",
+    "load_settings",
+]

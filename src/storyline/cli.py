@@ -1,0 +1,202 @@
+"""The command line: a thin shell over the library.
+
+Commands parse their arguments, call :mod:`storyline.pipeline`, :mod:`storyline.store`,
+:mod:`storyline.present` and :mod:`storyline.export`, and print. Every storyline error becomes
+one line on stderr and a non-zero exit code; nothing here analyses text.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from storyline.errors import NotFound, StorylineError
+
+T = TypeVar("T")
+
+#: Exit codes: 0 everything done; 1 an error stopped the command; 3 done, but some inputs
+#: could not be used (each reported on stderr, the rest stored). Typer uses 2 for usage errors.
+EXIT_ERROR = 1
+EXIT_SOME_SKIPPED = 3
+
+app = typer.Typer(
+    name="storyline",
+    help="Turn news articles from many outlets into stories: what happened and when, "
+    "who said what, and how each outlet told it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path, typer.Option("--db", help="The SQLite store (created if missing).", show_default=True)
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="A settings file (TOML) overriding storyline's defaults."),
+]
+
+
+@contextmanager
+def _errors_as_messages() -> Iterator[None]:
+    """Turn any storyline error into one actionable line and exit code 1."""
+    try:
+        yield
+    except StorylineError as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_ERROR) from exc
+
+
+def _run(action: Callable[[], T]) -> T:
+    with _errors_as_messages():
+        return action()
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders to read: .txt, .html/.htm, .jsonl (one article a line)."),
+    ],
+    db: DbOption = Path("storyline.db"),
+    config: ConfigOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no story table.")] = False,
+) -> None:
+    """Read, clean and analyse articles, store them, and print the stories found.
+
+    Articles already in the store are skipped, so running twice is a no-op. Inputs that cannot
+    be used are reported one per line on stderr; the others are stored (exit code 3).
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from storyline.pipeline import analyze as run_analysis
+    from storyline.settings import load_settings
+
+    with _errors_as_messages():
+        settings = load_settings(config)
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"), TimeElapsedColumn())
+        with Progress(*columns, console=err, disable=quiet, transient=True) as bar:
+            task = bar.add_task("analysing", total=None)
+            result = run_analysis(inputs, db, settings, progress=lambda _s: bar.advance(task))
+    for failure in result.failures:
+        err.print(f"skipped {failure.source}: {failure.reason}", highlight=False, markup=False)
+    out.print(
+        f"{len(result.added)} new articles, {len(result.already_stored)} already stored, "
+        f"{len(result.failures)} skipped; {len(result.stories)} stories in {db}",
+        highlight=False,
+    )
+    if not quiet:
+        _print_story_table(db)
+    if result.failures:
+        raise typer.Exit(EXIT_SOME_SKIPPED)
+
+
+@app.command()
+def stories(db: DbOption = Path("storyline.db")) -> None:
+    """List the stories in the store: dates, title, articles, outlets and thread."""
+    _print_story_table(db)
+
+
+def _print_story_table(db: Path) -> None:
+    from storyline.pipeline import load
+
+    corpus = _run(lambda: load(_existing(db)))
+    table = Table("story", "dates", "title", "articles", "outlets", "thread")
+    for story in sorted(corpus.stories or [], key=lambda s: (s.start is None, s.start, s.id)):
+        outlets = sorted({corpus.document(a).article.outlet or "?" for a in story.articles})
+        thread = corpus.thread_of(story.id)
+        dates = _date_range(story.start, story.end)
+        table.add_row(story.id, dates, story.title, str(len(story.articles)), ", ".join(outlets), thread.id if thread else "")
+    out.print(table)
+
+
+def _date_range(start: object, end: object) -> str:
+    if start is None:
+        return "undated"
+    return f"{start}" if start == end or end is None else f"{start} – {end}"
+
+
+def _existing(db: Path) -> Path:
+    if not db.exists():
+        raise NotFound(f"no store at {db}: run `storyline analyze INPUT --db {db}` first")
+    return db
+
+
+@app.command()
+def show(
+    story: Annotated[str, typer.Argument(help="A story id (or a unique beginning of one), as `storyline stories` lists.")],
+    db: DbOption = Path("storyline.db"),
+    config: ConfigOption = None,
+) -> None:
+    """Show one story: its articles, summary with sources, timeline, cast, quotes and outlets."""
+    from storyline.present import build_report, render_report_text
+    from storyline.settings import load_settings
+
+    with _errors_as_messages():
+        from storyline.pipeline import load
+
+        corpus = load(_existing(db))
+        chosen = _find_story(corpus.stories or [], story)
+        report = build_report(corpus, chosen, load_settings(config).summary)
+        out.print(render_report_text(report), highlight=False, markup=False)
+
+
+def _find_story(candidates: list[T], wanted: str) -> T:
+    matches = [s for s in candidates if getattr(s, "id", "").startswith(wanted)]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(getattr(s, "id", "") for s in candidates[:10]) or "none"
+    problem = "matches several stories" if matches else "is not a story id"
+    raise NotFound(f"{wanted!r} {problem}; known stories: {known} (see `storyline stories`)")
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    stories = "stories"
+    md = "md"
+    html = "html"
+
+
+@app.command()
+def export(
+    db: DbOption = Path("storyline.db"),
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl: one article a line; stories: one story a line (JSONL); "
+            "md: a Markdown report; html: a self-contained HTML report.",
+        ),
+    ] = ExportFormat.jsonl,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Export the store: articles or stories as JSONL, or a Markdown/HTML report."""
+    from storyline.export import export_text
+    from storyline.settings import load_settings
+
+    with _errors_as_messages():
+        from storyline.pipeline import load
+
+        corpus = load(_existing(db))
+        text = export_text(corpus, format.value, load_settings(config))
+    if out_path is None:
+        sys.stdout.write(text)
+    else:
+        out_path.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out_path}", highlight=False)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,196 @@
+"""The orchestrator: read → clean → annotate → store → group → resolve → store.
+
+Each step is one stage module; this file only puts them in order, checks the chain before
+anything runs, batches the per-article work, and keeps one bad article from stopping the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from storyline.errors import InputError, StorylineError
+from storyline.ids import article_id
+from storyline.records import Article, Corpus, Document, RawDocument, ReadFailure, Story
+from storyline.settings import Settings, load_settings
+from storyline.stage import ArticleStage, CorpusStage, check_chain, check_provided
+from storyline.store import DEFAULT_PATH, Store
+
+#: Called once per article handled (stored, already known, or failed), for progress bars.
+ProgressCallback = Callable[[str], None]
+
+
+@dataclass
+class AnalyzeResult:
+    """What one ``analyze`` run did."""
+
+    added: list[str] = field(default_factory=list)
+    already_stored: list[str] = field(default_factory=list)
+    failures: list[ReadFailure] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+
+
+def article_stages(settings: Settings) -> list[ArticleStage]:
+    """Per-article annotation, in order: parse, quotes, time expressions, embedding."""
+    from storyline.embed import EmbedStage
+    from storyline.nlp import NlpStage
+    from storyline.quotes import QuoteStage
+    from storyline.timex import TimexStage
+
+    return [
+        NlpStage(batch_size=settings.pipeline.batch_size),
+        QuoteStage(),
+        TimexStage(),
+        EmbedStage(settings.embed),
+    ]
+
+
+def corpus_stages(settings: Settings) -> list[CorpusStage]:
+    """Cross-article work, in order: copies, entities, stories, threads, quote groups."""
+    from storyline.dedup import DedupStage
+    from storyline.quote_groups import QuoteGroupStage
+    from storyline.resolve import ResolveStage
+    from storyline.stories import StoryStage
+    from storyline.threads import ThreadStage
+
+    return [
+        DedupStage(settings.dedup),
+        ResolveStage(settings.resolve),
+        StoryStage(settings.stories),
+        ThreadStage(settings.threads),
+        QuoteGroupStage(settings.quote_groups),
+    ]
+
+
+def analyze(
+    inputs: Iterable[str | Path],
+    db: str | Path | Store = DEFAULT_PATH,
+    settings: Settings | None = None,
+    progress: ProgressCallback | None = None,
+) -> AnalyzeResult:
+    """Read, clean and annotate new articles, store them, then regroup and resolve everything.
+
+    Articles already in the store are skipped, so running twice on the same input is a no-op.
+    Inputs that cannot be used are reported in the result (and kept in the store's failure log);
+    the rest of the batch goes on.
+    """
+    settings = settings or load_settings()
+    per_article, across = article_stages(settings), corpus_stages(settings)
+    check_chain([*per_article, *across])
+    with _opened(db) as store:
+        result = AnalyzeResult()
+        for batch in _batches(_new_articles(inputs, store, settings, result, progress), settings):
+            documents = annotate(batch, per_article, result.failures, progress)
+            store.save_documents(documents)
+            result.added.extend(d.article.id for d in documents)
+        corpus = regroup(store.load_corpus(), across)
+        store.save_corpus(corpus)
+        store.record_failures(result.failures)
+        result.stories = corpus.stories or []
+    return result
+
+
+class _opened:
+    """Use a given store as it is, or open (and later close) one at a path."""
+
+    def __init__(self, db: str | Path | Store) -> None:
+        self._given = db if isinstance(db, Store) else None
+        self._path = None if isinstance(db, Store) else db
+        self._store: Store | None = None
+
+    def __enter__(self) -> Store:
+        self._store = self._given or Store(self._path or DEFAULT_PATH)
+        return self._store
+
+    def __exit__(self, *exc: object) -> None:
+        if self._given is None and self._store is not None:
+            self._store.close()
+
+
+def _new_articles(
+    inputs: Iterable[str | Path],
+    store: Store,
+    settings: Settings,
+    result: AnalyzeResult,
+    progress: ProgressCallback | None,
+) -> Iterator[Article]:
+    """Read and clean every input not yet stored; failures go to ``result.failures``."""
+    from storyline.clean import clean
+    from storyline.read import read_inputs
+
+    for item in read_inputs(inputs, settings.read):
+        if isinstance(item, ReadFailure):
+            result.failures.append(item)
+        elif (known := _known_id(item, store)) is not None:
+            result.already_stored.append(known)
+        else:
+            try:
+                yield clean(item, settings.clean)
+                continue
+            except InputError as exc:
+                result.failures.append(ReadFailure(exc.source, exc.reason))
+        if progress:
+            progress(item.source)
+
+
+def _known_id(raw: RawDocument, store: Store) -> str | None:
+    content = raw.text if raw.text is not None else raw.html or ""
+    aid = article_id(raw.source, raw.id, content)
+    return aid if store.known_ids([aid]) else None
+
+
+def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[Article]]:
+    while batch := list(islice(articles, settings.pipeline.batch_size)):
+        yield batch
+
+
+def annotate(
+    articles: Sequence[Article],
+    stages: Sequence[ArticleStage],
+    failures: list[ReadFailure],
+    progress: ProgressCallback | None = None,
+) -> list[Document]:
+    """Run the per-article stages over a batch; an article a stage fails on is set aside.
+
+    The batch runs as one (models are fastest on batches); if a stage fails, the batch is
+    retried article by article so that only the bad article is lost, with its reason. Any
+    exception counts here, third-party ones included: this is the per-article failure boundary.
+    """
+    try:
+        documents = _run_article_stages([Document(a) for a in articles], stages)
+    except Exception:
+        documents = []
+        for article in articles:
+            try:
+                documents += _run_article_stages([Document(article)], stages)
+            except Exception as exc:
+                reason = str(exc) if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
+                failures.append(ReadFailure(article.source, f"analysis failed: {reason}"))
+    for document in documents:
+        document.parse = None  # the spaCy Doc is large and only needed inside the batch
+        if progress:
+            progress(document.article.source)
+    return documents
+
+
+def _run_article_stages(documents: list[Document], stages: Sequence[ArticleStage]) -> list[Document]:
+    for stage in stages:
+        documents = stage(documents)
+        check_provided(stage, documents)
+    return documents
+
+
+def regroup(corpus: Corpus, stages: Sequence[CorpusStage]) -> Corpus:
+    """Run the cross-article stages over everything stored."""
+    for stage in stages:
+        corpus = stage(corpus)
+        check_provided(stage, [corpus])
+    return corpus
+
+
+def load(db: str | Path = DEFAULT_PATH) -> Corpus:
+    """Everything a store holds, as records."""
+    with Store(db) as store:
+        return store.load_corpus()

@@ -1,0 +1,590 @@
+"""What a reader sees of a story: timeline, cast, quote groups, outlet comparison, summary.
+
+:func:`build_report` composes small builders over a resolved :class:`Corpus`. Every piece
+of text shown is backed by sources (:class:`Ref` spans into an article's ``text``), so a
+reader can check each claim against what the outlet wrote.
+
+Sentences of the story's articles are embedded once per story (:class:`SentencePool`); the
+timeline merges dated sentences that say the same thing, the summary picks central sentences
+and cites every outlet that wrote a near-identical one. Duplicate articles (wire copies) are
+listed but never count as separate sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from storyline.records import (
+    Article,
+    Corpus,
+    Document,
+    Entity,
+    QuoteGroup,
+    Ref,
+    Span,
+    Story,
+    Thread,
+    TimexType,
+)
+from storyline.settings import SummarySettings
+
+if TYPE_CHECKING:
+    from storyline.embed import Embedder
+
+__all__ = [
+    "CAST_TYPES",
+    "CastMember",
+    "OutletView",
+    "SentencePool",
+    "Source",
+    "StoryReport",
+    "SummarySentence",
+    "TimelineEntry",
+    "build_cast",
+    "build_outlets",
+    "build_report",
+    "build_summary",
+    "build_timeline",
+    "labels_in_article",
+    "outlet_name",
+    "story_quote_groups",
+    "thread_summary",
+]
+
+#: A source is a span of one article's text.
+Source = Ref
+
+#: Entity types worth a place in the cast: actors, not places of passage or events.
+CAST_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+UNKNOWN_OUTLET = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One dated event: ``date`` is ISO as precise as known (``2006``, ``2006-01``, ...)."""
+
+    date: str
+    precision: str
+    text: str
+    sources: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CastMember:
+    entity: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    articles: tuple[str, ...]
+    mentions: int
+
+
+@dataclass(frozen=True)
+class OutletView:
+    """One outlet's coverage: its articles, how it designates actors, whom it quotes."""
+
+    outlet: str
+    articles: tuple[str, ...]
+    labels: dict[str, tuple[str, ...]]
+    voices: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    """A sentence of the summary; ``sources[0]`` is the sentence itself, then agreeing ones."""
+
+    sentence: str
+    sources: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
+class StoryReport:
+    story: Story
+    thread: Thread | None
+    articles: list[Article]
+    timeline: list[TimelineEntry]
+    cast: list[CastMember]
+    quote_groups: list[QuoteGroup]
+    outlets: list[OutletView]
+    summary: list[SummarySentence]
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def build_report(
+    corpus: Corpus,
+    story: Story,
+    settings: SummarySettings,
+    embedder: Embedder | None = None,
+) -> StoryReport:
+    """Everything a reader sees of one story."""
+    documents = story_documents(corpus, story)
+    primary = [d for d in documents if d.article.id not in corpus.duplicate_of]
+    pool = SentencePool.build(primary, embedder or _default_embedder())
+    return StoryReport(
+        story=story,
+        thread=corpus.thread_of(story.id),
+        articles=[d.article for d in documents],
+        timeline=build_timeline(primary, pool, settings),
+        cast=build_cast(corpus, primary),
+        quote_groups=story_quote_groups(corpus, story),
+        outlets=build_outlets(corpus, documents),
+        summary=build_summary(pool, settings),
+    )
+
+
+def thread_summary(corpus: Corpus, thread: Thread) -> str:
+    """One line saying what a thread is: its title, how many stories, over which dates."""
+    stories = [s for s in corpus.stories or [] if s.id in thread.stories]
+    dates = sorted(d for s in stories for d in (s.start, s.end) if d is not None)
+    span = f", {dates[0].isoformat()} to {dates[-1].isoformat()}" if dates else ""
+    count = len(stories)
+    return f"{thread.title}: {count} stor{'y' if count == 1 else 'ies'}{span}"
+
+
+def story_documents(corpus: Corpus, story: Story) -> list[Document]:
+    """The story's documents, oldest first (undated last), ties broken by id."""
+    return sorted((corpus.document(a) for a in story.articles), key=lambda d: article_key(d.article))
+
+
+def article_key(article: Article) -> tuple[dt.date, str]:
+    return (article.published.date if article.published else dt.date.max, article.id)
+
+
+def outlet_name(article: Article) -> str:
+    return article.outlet or UNKNOWN_OUTLET
+
+
+def _default_embedder() -> Embedder:
+    from storyline.embed import default_embedder
+
+    return default_embedder()
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+@dataclass(frozen=True)
+class SentencePool:
+    """The sentences of a story's (non-duplicate) articles, in reading order, embedded once.
+
+    ``order`` gives each sentence's article rank (by date, then id) so summaries read in time.
+    """
+
+    refs: tuple[Ref, ...]
+    texts: tuple[str, ...]
+    order: tuple[int, ...]
+    vectors: np.ndarray
+
+    @classmethod
+    def build(cls, documents: Sequence[Document], embedder: Embedder) -> SentencePool:
+        refs, texts, order = [], [], []
+        for rank, document in enumerate(documents):
+            for span in document.sentences or []:
+                text = normalise_space(span.of(document.article.text))
+                if text:
+                    refs.append(Ref(document.article.id, span.start, span.end))
+                    texts.append(text)
+                    order.append(rank)
+        vectors = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        return cls(tuple(refs), tuple(texts), tuple(order), np.asarray(vectors, dtype=np.float32))
+
+    def index_of(self, article: str, span: Span) -> int | None:
+        """The sentence of ``article`` that contains the start of ``span``."""
+        for i, ref in enumerate(self.refs):
+            if ref.article == article and ref.start <= span.start < ref.end:
+                return i
+        return None
+
+
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|[\"“].*$")
+_TERMINAL = re.compile(r"[.!?][\"'”’)]*$")
+
+
+def is_statement(text: str, min_words: int) -> bool:
+    """A full sentence, not a headline, caption or dateline: long enough and punctuated."""
+    return len(text.split()) >= min_words and bool(_TERMINAL.search(text))
+
+
+def is_summary_candidate(text: str, min_words: int) -> bool:
+    """A statement whose words are mostly the reporter's own, not a quote with "he said".
+
+    Quotes belong to quote groups; a summary made of them would put words in the outlets'
+    mouths. Quote marks are found by pattern (an unclosed one runs to the end of the sentence,
+    as in multi-paragraph quotes), so this works before the quote stage has run.
+    """
+    outside = _QUOTED.sub(" ", text)
+    return is_statement(text, min_words) and len(outside.split()) >= min_words // 2
+
+
+# --------------------------------------------------------------------------- timeline
+
+_ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
+
+
+def build_timeline(
+    documents: Sequence[Document], pool: SentencePool, settings: SummarySettings
+) -> list[TimelineEntry]:
+    """Dated sentences merged across outlets, plus each article's publication, by date."""
+    dated = _dated_sentences(documents, pool, settings)
+    entries = [_entry(date, members, pool) for date, members in _merge_dated(dated, pool, settings)]
+    entries += [e for d in documents if (e := publication_event(d.article)) is not None]
+    return sorted(entries, key=lambda e: (e.date, e.sources[0] if e.sources else e.text))
+
+
+def _dated_sentences(
+    documents: Sequence[Document], pool: SentencePool, settings: SummarySettings
+) -> list[tuple[str, int]]:
+    """(ISO date, pool index) for each statement holding a resolved calendar date."""
+    found: set[tuple[str, int]] = set()
+    for document in documents:
+        for timeref in document.timex or []:
+            if timeref.type is not TimexType.DATE or not _ISO_DATE.match(timeref.value or ""):
+                continue
+            index = pool.index_of(document.article.id, timeref.span)
+            if index is not None and is_statement(pool.texts[index], settings.min_words):
+                found.add((str(timeref.value), index))
+    return sorted(found)
+
+
+def _merge_dated(
+    dated: list[tuple[str, int]], pool: SentencePool, settings: SummarySettings
+) -> list[tuple[str, list[int]]]:
+    """Sentences with one date that say the same thing (cosine) become one entry."""
+    groups: list[tuple[str, list[int]]] = []
+    for date, index in sorted(dated, key=lambda item: (item[0], pool.order[item[1]], item[1])):
+        same_date = (g for g in groups if g[0] == date)
+        home = next(
+            (g for g in same_date if _cosine(pool, g[1][0], index) >= settings.timeline_similarity),
+            None,
+        )
+        if home is None:
+            groups.append((date, [index]))
+        else:
+            home[1].append(index)
+    return groups
+
+
+def _entry(date: str, members: list[int], pool: SentencePool) -> TimelineEntry:
+    precision = _PRECISION_BY_LENGTH[len(date)]
+    sources = tuple(dict.fromkeys(pool.refs[i] for i in members))
+    return TimelineEntry(date, precision, pool.texts[members[0]], sources)
+
+
+def publication_event(article: Article) -> TimelineEntry | None:
+    """'<outlet> reports: <title>' on the day the article came out, if that day is known."""
+    if article.published is None:
+        return None
+    title = normalise_space(article.title or "") or "(untitled)"
+    inferred = " (date inferred)" if article.published.inferred else ""
+    text = f"{outlet_name(article)} reports: {title}{inferred}"
+    source = _title_ref(article)
+    return TimelineEntry(
+        article.published.iso(),
+        article.published.precision.value,
+        text,
+        (source,) if source else (),
+    )
+
+
+def _title_ref(article: Article) -> Ref | None:
+    """Where the title stands in the text, else the first paragraph of the body."""
+    title = (article.title or "").strip()
+    at = article.text.find(title) if title else -1
+    if at >= 0:
+        return Ref(article.id, at, at + len(title))
+    first = next((s for s in article.body if len(s) > 0), None)
+    return Ref(article.id, first.start, first.end) if first else None
+
+
+def _cosine(pool: SentencePool, a: int, b: int) -> float:
+    return float(pool.vectors[a] @ pool.vectors[b])
+
+
+# --------------------------------------------------------------------------- cast
+
+
+def build_cast(corpus: Corpus, documents: Sequence[Document]) -> list[CastMember]:
+    """Actors mentioned in the story, by number of articles then mentions."""
+    article_ids = {d.article.id for d in documents}
+    cast = []
+    for entity in corpus.entities or []:
+        refs = [r for r in entity.mentions if r.article in article_ids]
+        if entity.type in CAST_TYPES and refs:
+            articles = tuple(sorted({r.article for r in refs}))
+            cast.append(
+                CastMember(entity.id, entity.name, entity.type, entity.aliases, articles, len(refs))
+            )
+    return sorted(cast, key=lambda m: (-len(m.articles), -m.mentions, m.name, m.entity))
+
+
+def story_quote_groups(corpus: Corpus, story: Story) -> list[QuoteGroup]:
+    """Quote groups with at least one rendering in the story, most widely reported first."""
+    members = set(story.articles)
+    groups = [g for g in corpus.quote_groups or [] if any(r.article in members for r in g.quotes)]
+    return sorted(groups, key=lambda g: (-len({r.article for r in g.quotes}), g.id))
+
+
+# --------------------------------------------------------------------------- outlets
+
+
+def build_outlets(corpus: Corpus, documents: Sequence[Document]) -> list[OutletView]:
+    """Per outlet: its articles, the phrases it designates actors with, the actors it quotes."""
+    by_outlet: dict[str, list[Document]] = {}
+    for document in documents:
+        by_outlet.setdefault(outlet_name(document.article), []).append(document)
+    return [_outlet_view(corpus, name, docs) for name, docs in sorted(by_outlet.items())]
+
+
+def _outlet_view(corpus: Corpus, outlet: str, documents: list[Document]) -> OutletView:
+    labels: dict[str, list[str]] = {}
+    for document in documents:
+        for entity_id, phrases in labels_in_article(corpus, document).items():
+            known = labels.setdefault(entity_id, [])
+            known += [p for p in phrases if p.casefold() not in {k.casefold() for k in known}]
+    return OutletView(
+        outlet=outlet,
+        articles=tuple(d.article.id for d in documents),
+        labels={e: tuple(p) for e, p in sorted(labels.items())},
+        voices=_voices(corpus, documents),
+    )
+
+
+def _voices(corpus: Corpus, documents: Iterable[Document]) -> tuple[str, ...]:
+    """Entities the outlet quotes, most quoted first."""
+    counts: dict[str, int] = {}
+    for document in documents:
+        for quote in document.quotes or []:
+            entity = corpus.entity_at(document.article.id, quote.speaker) if quote.speaker else None
+            if entity is not None:
+                counts[entity.id] = counts.get(entity.id, 0) + 1
+    return tuple(sorted(counts, key=lambda e: (-counts[e], e)))
+
+
+# --------------------------------------------------------------------------- labels
+#
+# How an outlet designates an actor ("the radical Palestinian movement Hamas", "Alexander
+# Kalugin, Russia's special envoy for the Middle East,") is where outlets differ most. Three
+# sources, each validated by `_is_label`:
+#   1. the dependency parse, when the spaCy Doc is still on the document: an `appos` child of
+#      the mention ("Kalugin, Russia's special envoy ...") or the noun the mention is in
+#      apposition to ("Russia's special Middle East envoy, Aleksandr Kalugin");
+#   2. text patterns, always (the parse is transient and absent for stored documents): an
+#      apposition between commas right after the mention, and a pre-modifying noun phrase
+#      right before it ("Hamas political leader Khaled Meshaal");
+#   3. the mention itself when the resolver attached a description ("the Russian president").
+
+_DETERMINERS = frozenset({"the", "a", "an"})
+_TITLES = frozenset(
+    {
+        "president", "minister", "secretary", "general", "chancellor", "king", "queen",
+        "sheikh", "amir", "emir", "prince", "spokesman", "spokeswoman", "ambassador",
+        "envoy", "leader", "chairman", "director", "senator", "governor", "mayor", "premier",
+    }
+)  # fmt: skip
+#: Words that cannot belong to a designation: verbs of speech, prepositions, conjunctions.
+_BOUNDARY = frozenset(
+    {
+        "said", "says", "say", "told", "tells", "asked", "added", "according", "with", "by",
+        "from", "to", "of", "for", "and", "or", "but", "that", "as", "in", "on", "at", "after",
+        "before", "while", "when", "is", "was", "are", "were", "has", "have", "had", "met",
+        "against", "between", "than", "if", "who", "which", "whom", "whose", "where", "it",
+        "he", "she", "they", "we", "i", "you", "not", "would", "will", "also", "urged",
+        "called", "invited", "endorsed", "visiting", "meeting", "during", "about", "into",
+    }
+)  # fmt: skip
+_FUNCTION_WORDS = _DETERMINERS | {"of", "for", "and", "in", "on", "at", "to", "its", "his", "her"}
+_WORD = re.compile(r"[\w'’.-]+")
+_APPOSITION_AFTER = re.compile(r",\s+([^,;:()\"“”\n]{3,90}?),")
+_MAX_LABEL_WORDS = 10
+
+
+def labels_in_article(corpus: Corpus, document: Document) -> dict[str, list[str]]:
+    """Entity id → the phrases this article designates it with, in order of appearance."""
+    article = document.article
+    found: dict[str, list[str]] = {}
+    for ref, entity in _mentions_in(corpus, article.id):
+        span = Span(ref.start, ref.end)
+        phrases = _parse_labels(document, span) + _text_labels(article.text, span)
+        for phrase in (normalise_space(p) for p in phrases):
+            if _is_label(phrase, entity) and phrase not in found.get(entity.id, []):
+                found.setdefault(entity.id, []).append(phrase)
+    return found
+
+
+def _mentions_in(corpus: Corpus, article_id: str) -> list[tuple[Ref, Entity]]:
+    pairs = [(r, e) for e in corpus.entities or [] for r in e.mentions if r.article == article_id]
+    return sorted(pairs, key=lambda pair: (pair[0], pair[1].id))
+
+
+def _text_labels(text: str, span: Span) -> list[str]:
+    labels = []
+    own = span.of(text).split()
+    if own and own[0].lower() in _DETERMINERS:
+        labels.append(" ".join(own))  # the resolver attached a description: "the Russian president"
+    after = _APPOSITION_AFTER.match(text, span.end)
+    if after:
+        labels.append(after.group(1))
+    before = _premodifier(text[max(0, span.start - 120) : span.start])
+    if before:
+        labels.append(before)
+    return labels
+
+
+def _premodifier(before: str) -> str | None:
+    """The noun phrase ending right before a name: "the radical Palestinian movement"."""
+    tail = re.search(r"((?:[\w'’.-]+ )+)$", before.split("\n")[-1])
+    if not tail:
+        return None
+    words = tail.group(1).split()
+    if not _is_head(words[-1]):
+        return None
+    kept: list[str] = []
+    for word in reversed(words[-_MAX_LABEL_WORDS:]):
+        if word.lower() in _BOUNDARY:
+            break
+        kept.insert(0, word)
+        if word.lower() in _DETERMINERS or _is_possessive(word):
+            break
+    return " ".join(kept) if kept else None
+
+
+def _is_head(word: str) -> bool:
+    """A role noun a designation can end on: a lowercase noun-looking word or a title."""
+    lower = word.lower()
+    if lower in _TITLES or lower.rstrip("s") in _TITLES:
+        return True
+    looks_like_noun = not lower.endswith(("ing", "ed", "ly"))
+    return word.isalpha() and word.islower() and lower not in _BOUNDARY and looks_like_noun
+
+
+def _is_possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s", "'", "’"))
+
+
+def _is_label(phrase: str, entity: Entity) -> bool:
+    """A designation, not a list item, clause or the name itself.
+
+    It must hold a role word (a lowercase content word or a title): "the United States" in
+    "Russia, the United States, the EU" is another actor, not a label of Russia.
+    """
+    words = _WORD.findall(phrase)
+    if not words or len(words) > _MAX_LABEL_WORDS or phrase.lower() in _names_of(entity):
+        return False
+    if any(w.lower() in _BOUNDARY for w in words):
+        return False
+    first = words[0]
+    if not (first.lower() in _DETERMINERS or first[0].isupper() or _is_possessive(first)):
+        return False
+    return any(_is_role_word(w) for w in words)
+
+
+def _is_role_word(word: str) -> bool:
+    lower = word.lower()
+    if lower in _TITLES or lower.rstrip("s") in _TITLES:
+        return True
+    return word.isalpha() and word.islower() and lower not in _FUNCTION_WORDS
+
+
+def _names_of(entity: Entity) -> set[str]:
+    return {entity.name.lower(), *(a.lower() for a in entity.aliases)}
+
+
+def _parse_labels(document: Document, span: Span) -> list[str]:
+    """Apposition from the dependency parse, when the spaCy Doc is available."""
+    doc: Any = document.parse
+    body = document.article.body_view.from_source(span.start, span.end)
+    if doc is None or body is None:
+        return []
+    mention = doc.char_span(body[0], body[1], alignment_mode="expand")
+    if mention is None or len(mention) == 0:
+        return []
+    inside = range(mention.start, mention.end)
+    labels = [
+        _subtree_text(doc, child)
+        for token in mention
+        for child in token.children
+        if child.dep_ == "appos" and child.i not in inside
+    ]
+    root = mention.root
+    if root.dep_ == "appos" and not (mention.start <= root.head.i < mention.end):
+        head = root.head
+        labels.append(doc[head.left_edge.i : head.i + 1].text)
+    return labels
+
+
+def _subtree_text(doc: Any, token: Any) -> str:
+    return str(doc[token.left_edge.i : token.right_edge.i + 1].text.strip(" ,"))
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def build_summary(pool: SentencePool, settings: SummarySettings) -> list[SummarySentence]:
+    """Central, non-redundant sentences (MMR), each citing the outlets that say the same."""
+    candidates = [
+        i for i, text in enumerate(pool.texts) if is_summary_candidate(text, settings.min_words)
+    ]
+    if not candidates:
+        return []
+    chosen = _select_mmr(pool, candidates, settings)
+    chosen.sort(key=lambda i: (pool.order[i], pool.refs[i]))
+    return [SummarySentence(pool.texts[i], _citations(pool, i, settings)) for i in chosen]
+
+
+def _select_mmr(pool: SentencePool, candidates: list[int], settings: SummarySettings) -> list[int]:
+    """Maximal marginal relevance: centrality to the story, minus likeness to what is chosen.
+
+    A candidate nearly identical to a chosen sentence (another outlet's rendering) is never
+    chosen again: it becomes a citation of that sentence instead.
+    """
+    vectors = pool.vectors[candidates]
+    centroid = vectors.mean(axis=0)
+    centrality = vectors @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12))
+    chosen: list[int] = []
+    open_ = list(range(len(candidates)))
+    while open_ and len(chosen) < settings.max_sentences:
+        overlap = _max_similarity(vectors, open_, chosen)
+        open_ = [k for k, o in zip(open_, overlap, strict=True) if o < settings.agree_similarity]
+        if not open_:
+            break
+        overlap = _max_similarity(vectors, open_, chosen)
+        weight = settings.relevance_weight
+        scores = [weight * centrality[k] - (1 - weight) * o for k, o in zip(open_, overlap, strict=True)]
+        best = open_[int(np.argmax(scores))]
+        chosen.append(best)
+        open_.remove(best)
+    return [candidates[k] for k in chosen]
+
+
+def _max_similarity(vectors: np.ndarray, rows: list[int], chosen: list[int]) -> list[float]:
+    if not chosen:
+        return [0.0] * len(rows)
+    return [float(v) for v in (vectors[rows] @ vectors[chosen].T).max(axis=1)]
+
+
+def _citations(pool: SentencePool, index: int, settings: SummarySettings) -> tuple[Ref, ...]:
+    """The sentence itself, then the closest sentence of each other article that agrees."""
+    similarity = pool.vectors @ pool.vectors[index]
+    best: dict[str, int] = {}
+    for other, score in enumerate(similarity):
+        article = pool.refs[other].article
+        if article == pool.refs[index].article or score < settings.agree_similarity:
+            continue
+        if article not in best or score > similarity[best[article]]:
+            best[article] = other
+    others = sorted(best.values(), key=lambda i: (pool.order[i], pool.refs[i]))
+    return (pool.refs[index], *(pool.refs[i] for i in others))

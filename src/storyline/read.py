@@ -1,0 +1,150 @@
+"""READ: turn paths (files and folders) into raw documents, streaming.
+
+One reader per input kind (``.txt``, ``.html``/``.htm``, ``.jsonl``). Nothing here judges
+content: an input that cannot be read as text, or a JSONL line that is not in the agreed
+shape, becomes a :class:`ReadFailure` with a reason a person can act on, and the rest goes on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from storyline.metadata import parse_iso_date
+from storyline.records import RawDocument, ReadFailure
+from storyline.settings import ReadSettings
+
+ReadResult = RawDocument | ReadFailure
+
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+#: Optional JSONL string fields carried into the raw document; others are ignored.
+OPTIONAL_FIELDS = ("id", "title", "published", "outlet", "url")
+
+
+class _Unreadable(Exception):
+    """Internal: why some bytes cannot be used as text (becomes a ReadFailure)."""
+
+
+def read_inputs(paths: Iterable[str | Path], settings: ReadSettings) -> Iterator[ReadResult]:
+    """Yield a raw document or a failure for every input under ``paths``, in a stable order."""
+    extensions = {ext.lower() for ext in settings.extensions}
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for file in _files_under(path, extensions):
+                yield from _read_file(file, settings)
+        elif not path.exists():
+            yield ReadFailure(str(path), "no such file or folder")
+        elif path.suffix.lower() not in extensions:
+            known = ", ".join(sorted(extensions))
+            yield ReadFailure(str(path), f"unknown input kind '{path.suffix}' (known: {known})")
+        else:
+            yield from _read_file(path, settings)
+
+
+def _files_under(folder: Path, extensions: set[str]) -> list[Path]:
+    """Files of known kinds under ``folder``, recursively, sorted, hidden ones left out."""
+    found = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        hidden = any(part.startswith(".") for part in relative.parts)
+        if not hidden and path.is_file() and path.suffix.lower() in extensions:
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def _read_file(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
+    if path.suffix.lower() == ".jsonl":
+        yield from _read_jsonl(path, settings)
+        return
+    try:
+        text = _decode(_read_bytes(path, settings.max_file_bytes))
+    except _Unreadable as exc:
+        yield ReadFailure(str(path), str(exc))
+        return
+    if path.suffix.lower() in HTML_SUFFIXES:
+        yield RawDocument(source=str(path), html=text)
+    else:
+        yield RawDocument(source=str(path), text=text)
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    try:
+        if path.stat().st_size > limit:
+            raise _Unreadable(f"larger than {_size(limit)} limit (read.max_file_bytes)")
+        return path.read_bytes()
+    except OSError as exc:
+        raise _Unreadable(f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def _size(limit: int) -> str:
+    if limit >= 1_000_000:
+        return f"{limit / 1_000_000:g} MB"
+    return f"{limit} bytes"
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 text (a leading BOM stripped), or why not."""
+    if b"\x00" in data:
+        raise _Unreadable("binary file (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        raise _Unreadable(f"not UTF-8 text (byte 0x{byte:02x} at offset {exc.start})") from exc
+    if not text.strip():
+        raise _Unreadable("empty file")
+    return text
+
+
+def _read_jsonl(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
+    """One raw document per line; a bad line fails alone. The size limit applies per line,
+    since the file is streamed and may legitimately be large."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield ReadFailure(str(path), f"cannot read file ({exc.strerror or exc})")
+        return
+    with handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            source = f"{path}:{lineno}"
+            try:
+                yield _jsonl_record(source, line, settings.max_file_bytes)
+            except _Unreadable as exc:
+                yield ReadFailure(source, str(exc))
+
+
+def _jsonl_record(source: str, line: bytes, limit: int) -> RawDocument:
+    if len(line) > limit:
+        raise _Unreadable(f"line larger than {_size(limit)} limit (read.max_file_bytes)")
+    try:
+        value = json.loads(_decode(line))
+    except json.JSONDecodeError as exc:
+        raise _Unreadable(f"bad JSON ({exc.msg} at column {exc.colno})") from exc
+    if not isinstance(value, dict):
+        raise _Unreadable(f"expected a JSON object, got {type(value).__name__}")
+    return _raw_from_object(source, value)
+
+
+def _raw_from_object(source: str, value: dict[str, Any]) -> RawDocument:
+    fields = {name: _optional_string(value, name) for name in (*OPTIONAL_FIELDS, "text", "html")}
+    if (fields["text"] is None) == (fields["html"] is None):
+        raise _Unreadable('needs exactly one of "text" or "html" (a string)')
+    body = fields["text"] if fields["text"] is not None else fields["html"]
+    if not (body or "").strip():
+        raise _Unreadable('"text"/"html" is empty')
+    published = fields["published"]
+    if published is not None and parse_iso_date(published) is None:
+        raise _Unreadable(f'"published" is not an ISO date (YYYY[-MM[-DD]]): {published!r}')
+    return RawDocument(source=source, **fields)
+
+
+def _optional_string(value: dict[str, Any], name: str) -> str | None:
+    field = value.get(name)
+    if field is None or isinstance(field, str):
+        return field
+    raise _Unreadable(f'field "{name}" must be a string, got {type(field).__name__}')

@@ -1,0 +1,525 @@
+"""The SQLite store: one file, WAL, schema migrations in code, content-hash ids.
+
+Per-article results (the article, its body spans, sentences, mentions, quotes, time
+expressions, embedding) are written once per article id and never rewritten: re-ingesting
+the same input is a no-op. Cross-article results (duplicates, entities, stories, threads,
+quote groups) are derived from all articles and replaced as a whole, in one transaction,
+each time they are recomputed; because every stage is deterministic, recomputing them over
+the same articles writes the same rows.
+
+This module is the only one that knows SQL; records go in and come out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from storyline.errors import NotFound, StoreError
+from storyline.records import (
+    Article,
+    Corpus,
+    Document,
+    Dropped,
+    Entity,
+    Mention,
+    Precision,
+    PubDate,
+    Quote,
+    QuoteGroup,
+    ReadFailure,
+    Ref,
+    Span,
+    Story,
+    Thread,
+    ThreadLink,
+    TimeRef,
+    TimexType,
+)
+
+DEFAULT_PATH = "storyline.db"
+
+_SCHEMA_V1 = """
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    text TEXT NOT NULL,
+    title TEXT,
+    outlet TEXT,
+    published TEXT,
+    published_precision TEXT,
+    published_origin TEXT,
+    published_inferred INTEGER NOT NULL DEFAULT 0,
+    byline TEXT,
+    dateline TEXT,
+    agencies TEXT NOT NULL,
+    url TEXT,
+    body TEXT NOT NULL,
+    highlights TEXT NOT NULL,
+    dropped TEXT NOT NULL,
+    sentences TEXT NOT NULL,
+    embedding BLOB
+);
+CREATE TABLE mentions (
+    article TEXT NOT NULL REFERENCES articles(id),
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    text TEXT NOT NULL, type TEXT NOT NULL,
+    PRIMARY KEY (article, start, end, type)
+);
+CREATE TABLE quotes (
+    article TEXT NOT NULL REFERENCES articles(id),
+    content_start INTEGER NOT NULL, content_end INTEGER NOT NULL,
+    cue_start INTEGER, cue_end INTEGER,
+    speaker_start INTEGER, speaker_end INTEGER,
+    speaker_name TEXT,
+    direct INTEGER NOT NULL,
+    PRIMARY KEY (article, content_start, content_end)
+);
+CREATE TABLE timex (
+    article TEXT NOT NULL REFERENCES articles(id),
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    text TEXT NOT NULL, type TEXT NOT NULL, value TEXT,
+    PRIMARY KEY (article, start, end)
+);
+CREATE TABLE duplicates (
+    article TEXT PRIMARY KEY REFERENCES articles(id),
+    duplicate_of TEXT NOT NULL REFERENCES articles(id)
+);
+CREATE TABLE entities (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL);
+CREATE TABLE entity_aliases (
+    entity TEXT NOT NULL REFERENCES entities(id), alias TEXT NOT NULL,
+    position INTEGER NOT NULL, PRIMARY KEY (entity, alias)
+);
+CREATE TABLE entity_mentions (
+    entity TEXT NOT NULL REFERENCES entities(id),
+    article TEXT NOT NULL REFERENCES articles(id),
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    PRIMARY KEY (entity, article, start, end)
+);
+CREATE INDEX entity_mentions_by_article ON entity_mentions(article);
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL,
+    start TEXT, end TEXT
+);
+CREATE TABLE story_articles (
+    story TEXT NOT NULL REFERENCES stories(id),
+    article TEXT NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL, PRIMARY KEY (story, article)
+);
+CREATE TABLE threads (id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL);
+CREATE TABLE thread_stories (
+    thread TEXT NOT NULL REFERENCES threads(id),
+    story TEXT NOT NULL REFERENCES stories(id),
+    position INTEGER NOT NULL, PRIMARY KEY (thread, story)
+);
+CREATE TABLE thread_links (
+    thread TEXT NOT NULL REFERENCES threads(id),
+    earlier TEXT NOT NULL, later TEXT NOT NULL, reason TEXT NOT NULL,
+    PRIMARY KEY (thread, earlier, later)
+);
+CREATE TABLE quote_groups (
+    id TEXT PRIMARY KEY, speaker_entity TEXT, speaker_name TEXT
+);
+CREATE TABLE quote_group_members (
+    grp TEXT NOT NULL REFERENCES quote_groups(id),
+    article TEXT NOT NULL REFERENCES articles(id),
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    PRIMARY KEY (grp, article, start, end)
+);
+CREATE TABLE failures (source TEXT PRIMARY KEY, reason TEXT NOT NULL);
+"""
+
+#: Migrations in order: (version, description, SQL). Applied ones are recorded in
+#: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
+MIGRATIONS: tuple[tuple[int, str, str], ...] = ((1, "initial schema", _SCHEMA_V1),)
+
+#: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.
+_CORPUS_TABLES = (
+    "quote_group_members",
+    "quote_groups",
+    "thread_links",
+    "thread_stories",
+    "threads",
+    "story_articles",
+    "stories",
+    "entity_mentions",
+    "entity_aliases",
+    "entities",
+    "duplicates",
+)
+
+
+class Store:
+    """A storyline store in one SQLite file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
+        self.path = str(path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=30000")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT)"
+        )
+        applied = {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
+        newest = MIGRATIONS[-1][0]
+        if applied and max(applied) > newest:
+            raise StoreError(
+                f"{self.path}: written by a newer storyline (schema {max(applied)} > {newest}); upgrade storyline"
+            )
+        for version, description, sql in MIGRATIONS:
+            if version not in applied:
+                with self._transaction():
+                    for statement in filter(str.strip, sql.split(";")):
+                        self._db.execute(statement)
+                    self._db.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?)", (version, description)
+                    )
+
+    def schema_version(self) -> int:
+        return int(self._db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _write(self, action: Callable[[], None], what: str) -> None:
+        try:
+            with self._transaction():
+                action()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot write {what} ({exc})") from exc
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` already stored."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for begin in range(0, len(wanted), 500):
+            chunk = wanted[begin : begin + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def save_documents(self, documents: Sequence[Document]) -> None:
+        """Store annotated documents in one transaction; an id already stored is left as it is."""
+        self._write(lambda: self._insert_documents(documents), f"{len(documents)} articles")
+
+    def _insert_documents(self, documents: Sequence[Document]) -> None:
+        for document in documents:
+            inserted = self._db.execute(
+                "INSERT OR IGNORE INTO articles VALUES (" + ",".join("?" * 18) + ")",
+                _article_row(document),
+            ).rowcount
+            if inserted:
+                self._insert_annotations(document)
+
+    def _insert_annotations(self, document: Document) -> None:
+        aid = document.article.id
+        self._db.executemany(
+            "INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?)",
+            [(aid, m.span.start, m.span.end, m.text, m.type) for m in document.mentions or []],
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
+            [_quote_row(aid, q) for q in document.quotes or []],
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO timex VALUES (?,?,?,?,?,?)",
+            [(aid, t.span.start, t.span.end, t.text, t.type.value, t.value) for t in document.timex or []],
+        )
+
+    def article_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def load_documents(self, ids: Iterable[str] | None = None) -> list[Document]:
+        """Stored documents (all, or those with ``ids``), ordered by id, annotations included."""
+        rows = self._db.execute("SELECT * FROM articles ORDER BY id").fetchall()
+        if ids is not None:
+            keep = set(ids)
+            rows = [row for row in rows if row[0] in keep]
+        mentions = self._grouped("SELECT * FROM mentions ORDER BY article, start, end, type")
+        quotes = self._grouped("SELECT * FROM quotes ORDER BY article, content_start, content_end")
+        timex = self._grouped("SELECT * FROM timex ORDER BY article, start, end")
+        return [
+            Document(
+                article=_article_from_row(row),
+                sentences=[Span(s, e) for s, e in json.loads(row[16])],
+                mentions=[Mention(Span(r[1], r[2]), r[3], r[4]) for r in mentions.get(row[0], [])],
+                quotes=[_quote_from_row(r) for r in quotes.get(row[0], [])],
+                timex=[
+                    TimeRef(Span(r[1], r[2]), r[3], TimexType(r[4]), r[5])
+                    for r in timex.get(row[0], [])
+                ],
+                embedding=None if row[17] is None else np.frombuffer(row[17], dtype=np.float32).copy(),
+            )
+            for row in rows
+        ]
+
+    def _grouped(self, sql: str) -> dict[str, list[tuple[Any, ...]]]:
+        grouped: dict[str, list[tuple[Any, ...]]] = {}
+        for row in self._db.execute(sql):
+            grouped.setdefault(row[0], []).append(row)
+        return grouped
+
+    def article(self, article_id: str) -> Document:
+        found = self.load_documents([article_id])
+        if not found:
+            raise NotFound(f"no article with id {article_id!r} in {self.path}")
+        return found[0]
+
+    # -- cross-article results ---------------------------------------------------------------
+
+    def save_corpus(self, corpus: Corpus) -> None:
+        """Replace every cross-article result with ``corpus``'s, in one transaction."""
+        self._write(lambda: self._replace_corpus(corpus), "cross-article results")
+
+    def _replace_corpus(self, corpus: Corpus) -> None:
+        for table in _CORPUS_TABLES:
+            self._db.execute(f"DELETE FROM {table}")
+        self._db.executemany("INSERT INTO duplicates VALUES (?,?)", sorted(corpus.duplicate_of.items()))
+        self._insert_entities(corpus.entities or [])
+        self._insert_stories(corpus.stories or [])
+        self._insert_threads(corpus.threads or [])
+        self._insert_quote_groups(corpus.quote_groups or [])
+
+    def _insert_entities(self, entities: Sequence[Entity]) -> None:
+        self._db.executemany(
+            "INSERT INTO entities VALUES (?,?,?)", [(e.id, e.name, e.type) for e in entities]
+        )
+        self._db.executemany(
+            "INSERT INTO entity_aliases VALUES (?,?,?)",
+            [(e.id, alias, i) for e in entities for i, alias in enumerate(e.aliases)],
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO entity_mentions VALUES (?,?,?,?)",
+            [(e.id, r.article, r.start, r.end) for e in entities for r in e.mentions],
+        )
+
+    def _insert_stories(self, stories: Sequence[Story]) -> None:
+        self._db.executemany(
+            "INSERT INTO stories VALUES (?,?,?,?,?)",
+            [(s.id, s.title, s.description, _iso(s.start), _iso(s.end)) for s in stories],
+        )
+        self._db.executemany(
+            "INSERT INTO story_articles VALUES (?,?,?)",
+            [(s.id, a, i) for s in stories for i, a in enumerate(s.articles)],
+        )
+
+    def _insert_threads(self, threads: Sequence[Thread]) -> None:
+        self._db.executemany(
+            "INSERT INTO threads VALUES (?,?,?)", [(t.id, t.title, t.description) for t in threads]
+        )
+        self._db.executemany(
+            "INSERT INTO thread_stories VALUES (?,?,?)",
+            [(t.id, s, i) for t in threads for i, s in enumerate(t.stories)],
+        )
+        self._db.executemany(
+            "INSERT INTO thread_links VALUES (?,?,?,?)",
+            [(t.id, link.earlier, link.later, link.reason) for t in threads for link in t.links],
+        )
+
+    def _insert_quote_groups(self, groups: Sequence[QuoteGroup]) -> None:
+        self._db.executemany(
+            "INSERT INTO quote_groups VALUES (?,?,?)",
+            [(g.id, g.speaker_entity, g.speaker_name) for g in groups],
+        )
+        self._db.executemany(
+            "INSERT INTO quote_group_members VALUES (?,?,?,?)",
+            [(g.id, r.article, r.start, r.end) for g in groups for r in g.quotes],
+        )
+
+    def load_corpus(self) -> Corpus:
+        """Every stored document and every cross-article result."""
+        duplicates = dict(self._db.execute("SELECT article, duplicate_of FROM duplicates"))
+        return Corpus(
+            documents=self.load_documents(),
+            duplicate_of=duplicates,
+            stories=self._load_stories(),
+            threads=self._load_threads(),
+            entities=self._load_entities(),
+            quote_groups=self._load_quote_groups(),
+        )
+
+    def _load_stories(self) -> list[Story]:
+        members = self._grouped("SELECT story, article FROM story_articles ORDER BY story, position")
+        return [
+            Story(sid, tuple(r[1] for r in members.get(sid, [])), title, desc, _date(start), _date(end))
+            for sid, title, desc, start, end in self._db.execute("SELECT * FROM stories ORDER BY start, id")
+        ]
+
+    def _load_threads(self) -> list[Thread]:
+        members = self._grouped("SELECT thread, story FROM thread_stories ORDER BY thread, position")
+        links = self._grouped("SELECT * FROM thread_links ORDER BY thread, earlier, later")
+        return [
+            Thread(
+                tid,
+                tuple(r[1] for r in members.get(tid, [])),
+                title,
+                desc,
+                tuple(ThreadLink(r[1], r[2], r[3]) for r in links.get(tid, [])),
+            )
+            for tid, title, desc in self._db.execute("SELECT * FROM threads ORDER BY id")
+        ]
+
+    def _load_entities(self) -> list[Entity]:
+        aliases = self._grouped("SELECT entity, alias FROM entity_aliases ORDER BY entity, position")
+        mentions = self._grouped("SELECT * FROM entity_mentions ORDER BY entity, article, start, end")
+        return [
+            Entity(
+                eid,
+                name,
+                etype,
+                tuple(r[1] for r in aliases.get(eid, [])),
+                tuple(Ref(r[1], r[2], r[3]) for r in mentions.get(eid, [])),
+            )
+            for eid, name, etype in self._db.execute("SELECT * FROM entities ORDER BY id")
+        ]
+
+    def _load_quote_groups(self) -> list[QuoteGroup]:
+        members = self._grouped("SELECT * FROM quote_group_members ORDER BY grp, article, start")
+        return [
+            QuoteGroup(gid, entity, name, tuple(Ref(r[1], r[2], r[3]) for r in members.get(gid, [])))
+            for gid, entity, name in self._db.execute("SELECT * FROM quote_groups ORDER BY id")
+        ]
+
+    # -- input problems ----------------------------------------------------------------------
+
+    def record_failures(self, failures: Sequence[ReadFailure]) -> None:
+        """Remember inputs that could not be used (the latest reason per source)."""
+        rows = [(f.source, f.reason) for f in failures]
+        self._write(
+            lambda: self._db.executemany("INSERT OR REPLACE INTO failures VALUES (?,?)", rows),
+            "input failures",
+        )
+
+    def failures(self) -> list[ReadFailure]:
+        rows = self._db.execute("SELECT source, reason FROM failures ORDER BY source")
+        return [ReadFailure(source, reason) for source, reason in rows]
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, sorted: what "the same content" means for two stores."""
+        tables = [r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {t: sorted(self._db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+
+
+# -- rows <-> records (the storage edge) -------------------------------------------------------
+
+
+def _spans_json(spans: Iterable[Span]) -> str:
+    return json.dumps([[s.start, s.end] for s in spans])
+
+
+def _article_row(document: Document) -> tuple[Any, ...]:
+    a = document.article
+    published = a.published
+    embedding = None if document.embedding is None else np.asarray(document.embedding, np.float32).tobytes()
+    return (
+        a.id,
+        a.source,
+        a.text,
+        a.title,
+        a.outlet,
+        published.date.isoformat() if published else None,
+        published.precision.value if published else None,
+        published.origin if published else None,
+        int(published.inferred) if published else 0,
+        a.byline,
+        a.dateline,
+        json.dumps(list(a.agencies)),
+        a.url,
+        _spans_json(a.body),
+        _spans_json(a.highlights),
+        json.dumps([[d.span.start, d.span.end, d.reason] for d in a.dropped]),
+        _spans_json(document.sentences or []),
+        embedding,
+    )
+
+
+def _article_from_row(row: Sequence[Any]) -> Article:
+    published = None
+    if row[5] is not None:
+        published = PubDate(dt.date.fromisoformat(row[5]), Precision(row[6]), row[7], bool(row[8]))
+    return Article(
+        id=row[0],
+        source=row[1],
+        text=row[2],
+        title=row[3],
+        outlet=row[4],
+        published=published,
+        byline=row[9],
+        dateline=row[10],
+        agencies=tuple(json.loads(row[11])),
+        url=row[12],
+        body=tuple(Span(s, e) for s, e in json.loads(row[13])),
+        highlights=tuple(Span(s, e) for s, e in json.loads(row[14])),
+        dropped=tuple(Dropped(Span(s, e), reason) for s, e, reason in json.loads(row[15])),
+    )
+
+
+def _quote_row(article_id: str, quote: Quote) -> tuple[Any, ...]:
+    cue, speaker = quote.cue, quote.speaker
+    return (
+        article_id,
+        quote.content.start,
+        quote.content.end,
+        cue.start if cue is not None else None,
+        cue.end if cue is not None else None,
+        speaker.start if speaker is not None else None,
+        speaker.end if speaker is not None else None,
+        quote.speaker_name,
+        int(quote.direct),
+    )
+
+
+def _quote_from_row(row: Sequence[Any]) -> Quote:
+    return Quote(
+        content=Span(row[1], row[2]),
+        cue=None if row[3] is None else Span(row[3], row[4]),
+        speaker=None if row[5] is None else Span(row[5], row[6]),
+        speaker_name=row[7],
+        direct=bool(row[8]),
+    )
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
