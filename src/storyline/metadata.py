@@ -38,7 +38,9 @@ MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\s*,?\s+(?P<year>\d{{4}})\b", re.I)
-_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.I)
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.I
+)
 _ISO_DAY = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 
 #: A line that labels the page's own date: "Last Modified: 09 Feb 2006 23:28 GMT".
@@ -181,7 +183,7 @@ def _copyright_holder(line: str) -> str | None:
     match = COPYRIGHT.match(line)
     if not match or not match["holder"]:
         return None
-    holder = match["holder"].rstrip(".")
+    holder = re.split(r"\.(?:\s|$)", match["holder"])[0]
     return None if holder.lower() in {"all", "the"} else holder
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,8 +51,10 @@ __all__ = [
     "build_report",
     "build_summary",
     "build_timeline",
+    "citation_markers",
     "labels_in_article",
     "outlet_name",
+    "render_report_text",
     "story_quote_groups",
     "thread_summary",
 ]
@@ -152,7 +154,9 @@ def thread_summary(corpus: Corpus, thread: Thread) -> str:
 
 def story_documents(corpus: Corpus, story: Story) -> list[Document]:
     """The story's documents, oldest first (undated last), ties broken by id."""
-    return sorted((corpus.document(a) for a in story.articles), key=lambda d: article_key(d.article))
+    return sorted(
+        (corpus.document(a) for a in story.articles), key=lambda d: article_key(d.article)
+    )
 
 
 def article_key(article: Article) -> tuple[dt.date, str]:
@@ -188,12 +192,10 @@ class SentencePool:
     def build(cls, documents: Sequence[Document], embedder: Embedder) -> SentencePool:
         refs, texts, order = [], [], []
         for rank, document in enumerate(documents):
-            for span in document.sentences or []:
-                text = normalise_space(span.of(document.article.text))
-                if text:
-                    refs.append(Ref(document.article.id, span.start, span.end))
-                    texts.append(text)
-                    order.append(rank)
+            for span in _line_pieces(document.article.text, document.sentences or []):
+                refs.append(Ref(document.article.id, span.start, span.end))
+                texts.append(normalise_space(span.of(document.article.text)))
+                order.append(rank)
         vectors = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         return cls(tuple(refs), tuple(texts), tuple(order), np.asarray(vectors, dtype=np.float32))
 
@@ -205,11 +207,28 @@ class SentencePool:
         return None
 
 
+def _line_pieces(text: str, sentences: Iterable[Span]) -> Iterator[Span]:
+    """Sentences cut at line breaks, trimmed, empty pieces dropped.
+
+    spaCy's parser runs sentences across paragraph breaks and through headings and captions
+    ("... what's going on here?" Hamas funding On Thursday, ..."); in news text a line break
+    inside a sentence is much rarer than a heading glued to one, so lines are cut apart.
+    """
+    for sentence in sentences:
+        for piece in re.finditer(r"[^\n]+", sentence.of(text)):
+            stripped = piece.group().strip()
+            if stripped:
+                start = sentence.start + piece.start() + piece.group().index(stripped)
+                yield Span(start, start + len(stripped))
+
+
 def normalise_space(text: str) -> str:
     return " ".join(text.split())
 
 
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|[\"“].*$")
+_PAIRED_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”")
+#: An unpaired quote mark after punctuation closes a quote begun in an earlier sentence.
+_CLOSING_QUOTE = re.compile(r"[,.?!]\s*[\"”]")
 _TERMINAL = re.compile(r"[.!?][\"'”’)]*$")
 
 
@@ -225,8 +244,22 @@ def is_summary_candidate(text: str, min_words: int) -> bool:
     mouths. Quote marks are found by pattern (an unclosed one runs to the end of the sentence,
     as in multi-paragraph quotes), so this works before the quote stage has run.
     """
-    outside = _QUOTED.sub(" ", text)
-    return is_statement(text, min_words) and len(outside.split()) >= min_words // 2
+    own_words = len(_outside_quotes(text).split())
+    return is_statement(text, min_words) and own_words >= max(min_words // 2, len(text.split()) / 2)
+
+
+def _outside_quotes(text: str) -> str:
+    """The words of a sentence outside quotation marks.
+
+    A quote mark left unpaired either closes a quote opened in an earlier sentence (after
+    punctuation: 'people," the Russian leader said') or opens one that runs on.
+    """
+    text = _PAIRED_QUOTES.sub(" ", text)
+    closing = _CLOSING_QUOTE.search(text)
+    if closing:
+        return text[closing.end() :]
+    opening = re.search(r"[\"“]", text)
+    return text[: opening.start()] if opening else text
 
 
 # --------------------------------------------------------------------------- timeline
@@ -377,16 +410,16 @@ def _voices(corpus: Corpus, documents: Iterable[Document]) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- labels
 #
 # How an outlet designates an actor ("the radical Palestinian movement Hamas", "Alexander
-# Kalugin, Russia's special envoy for the Middle East,") is where outlets differ most. Three
-# sources, each validated by `_is_label`:
-#   1. the dependency parse, when the spaCy Doc is still on the document: an `appos` child of
-#      the mention ("Kalugin, Russia's special envoy ...") or the noun the mention is in
-#      apposition to ("Russia's special Middle East envoy, Aleksandr Kalugin");
-#   2. text patterns, always (the parse is transient and absent for stored documents): an
-#      apposition between commas right after the mention, and a pre-modifying noun phrase
-#      right before it ("Hamas political leader Khaled Meshaal");
-#   3. the mention itself when the resolver attached a description ("the Russian president").
-
+# Kalugin, Russia's special envoy for the Middle East,") is where outlets differ most.
+# Candidates, each validated by `_is_label` (a role word, no verb of speech, not a list item):
+#   - the mention itself when the resolver attached a description ("the Russian president");
+#   - with the spaCy Doc still on the document (same batch as the NLP stage): the `appos`
+#     dependency in both directions, kept only when comma-adjacent, and the pre-modifying
+#     noun phrase ("Hamas political leader Khaled Meshaal") when the parse confirms the word
+#     before the name is a noun and the name is not itself a modifier;
+#   - without it (stored documents: the parse is transient): a text pattern for an apposition
+#     between commas right after the mention, and the same pre-modifier pattern, guarded by a
+#     list of nouns a name can modify ("a senior Hamas official").
 _DETERMINERS = frozenset({"the", "a", "an"})
 _TITLES = frozenset(
     {
@@ -395,18 +428,31 @@ _TITLES = frozenset(
         "envoy", "leader", "chairman", "director", "senator", "governor", "mayor", "premier",
     }
 )  # fmt: skip
-#: Words that cannot belong to a designation: verbs of speech, prepositions, conjunctions.
-_BOUNDARY = frozenset(
+#: Words that make a phrase a clause, not a designation: verbs of speech, auxiliaries,
+#: relative words and pronouns.
+_CLAUSE_WORDS = frozenset(
     {
-        "said", "says", "say", "told", "tells", "asked", "added", "according", "with", "by",
-        "from", "to", "of", "for", "and", "or", "but", "that", "as", "in", "on", "at", "after",
-        "before", "while", "when", "is", "was", "are", "were", "has", "have", "had", "met",
-        "against", "between", "than", "if", "who", "which", "whom", "whose", "where", "it",
-        "he", "she", "they", "we", "i", "you", "not", "would", "will", "also", "urged",
-        "called", "invited", "endorsed", "visiting", "meeting", "during", "about", "into",
+        "said", "says", "say", "told", "tells", "asked", "added", "according", "that", "is",
+        "was", "are", "were", "has", "have", "had", "met", "who", "which", "whom", "whose",
+        "where", "it", "he", "she", "they", "we", "i", "you", "not", "would", "will", "also",
+        "urged", "called", "invited", "endorsed", "visiting", "meeting", "includes", "include",
     }
 )  # fmt: skip
+#: Where a pre-modifier stops, walking left from the name: clause words, prepositions and
+#: conjunctions ("leaders of | the radical Palestinian movement Hamas").
+_BOUNDARY = _CLAUSE_WORDS | {
+    "with", "by", "from", "to", "of", "for", "and", "or", "but", "as", "in", "on", "at",
+    "after", "before", "while", "when", "against", "between", "than", "if", "during", "about",
+    "into",
+}  # fmt: skip
 _FUNCTION_WORDS = _DETERMINERS | {"of", "for", "and", "in", "on", "at", "to", "its", "his", "her"}
+#: Nouns a name can modify ("Hamas official"): then the words before belong to that noun.
+_ROLE_NOUNS = frozenset(
+    {
+        "official", "officials", "group", "movement", "government", "delegation", "member",
+        "members", "militants", "fighters", "forces", "leader", "leaders", "spokesman",
+    }
+)  # fmt: skip
 _WORD = re.compile(r"[\w'’.-]+")
 _APPOSITION_AFTER = re.compile(r",\s+([^,;:()\"“”\n]{3,90}?),")
 _MAX_LABEL_WORDS = 10
@@ -414,12 +460,10 @@ _MAX_LABEL_WORDS = 10
 
 def labels_in_article(corpus: Corpus, document: Document) -> dict[str, list[str]]:
     """Entity id → the phrases this article designates it with, in order of appearance."""
-    article = document.article
     found: dict[str, list[str]] = {}
-    for ref, entity in _mentions_in(corpus, article.id):
+    for ref, entity in _mentions_in(corpus, document.article.id):
         span = Span(ref.start, ref.end)
-        phrases = _parse_labels(document, span) + _text_labels(article.text, span)
-        for phrase in (normalise_space(p) for p in phrases):
+        for phrase in (normalise_space(p) for p in _labels_at(document, span)):
             if _is_label(phrase, entity) and phrase not in found.get(entity.id, []):
                 found.setdefault(entity.id, []).append(phrase)
     return found
@@ -430,23 +474,27 @@ def _mentions_in(corpus: Corpus, article_id: str) -> list[tuple[Ref, Entity]]:
     return sorted(pairs, key=lambda pair: (pair[0], pair[1].id))
 
 
-def _text_labels(text: str, span: Span) -> list[str]:
-    labels = []
+def _labels_at(document: Document, span: Span) -> list[str]:
+    """Candidate designations around one mention: from the parse if present, else patterns."""
+    text = document.article.text
     own = span.of(text).split()
-    if own and own[0].lower() in _DETERMINERS:
-        labels.append(" ".join(own))  # the resolver attached a description: "the Russian president"
+    labels = [" ".join(own)] if own and own[0].lower() in _DETERMINERS else []
+    mention = _parsed_mention(document, span)
+    if mention is not None:
+        return (
+            labels
+            + _parse_appositions(text, span, mention)
+            + _parse_premodifier(text, span, mention)
+        )
     after = _APPOSITION_AFTER.match(text, span.end)
-    if after:
-        labels.append(after.group(1))
-    before = _premodifier(text[max(0, span.start - 120) : span.start])
-    if before:
-        labels.append(before)
-    return labels
+    before = None if _modifies_next_word(text, span) else _premodifier(text, span)
+    return labels + [p for p in (after.group(1) if after else None, before) if p]
 
 
-def _premodifier(before: str) -> str | None:
+def _premodifier(text: str, span: Span) -> str | None:
     """The noun phrase ending right before a name: "the radical Palestinian movement"."""
-    tail = re.search(r"((?:[\w'’.-]+ )+)$", before.split("\n")[-1])
+    line = text[max(0, span.start - 120) : span.start].split("\n")[-1]
+    tail = re.search(r"((?:[\w'’.-]+ )+)$", line)
     if not tail:
         return None
     words = tail.group(1).split()
@@ -462,13 +510,26 @@ def _premodifier(before: str) -> str | None:
     return " ".join(kept) if kept else None
 
 
+def _modifies_next_word(text: str, span: Span) -> bool:
+    """The name is itself a modifier ("a senior Hamas official"): what precedes is not its label."""
+    following = re.match(r"\s?([a-z]+)", text[span.end : span.end + 40])
+    if following is None:
+        return False
+    return following.group(1) in _ROLE_NOUNS or _is_title(following.group(1))
+
+
 def _is_head(word: str) -> bool:
     """A role noun a designation can end on: a lowercase noun-looking word or a title."""
-    lower = word.lower()
-    if lower in _TITLES or lower.rstrip("s") in _TITLES:
+    if _is_title(word):
         return True
+    lower = word.lower()
     looks_like_noun = not lower.endswith(("ing", "ed", "ly"))
     return word.isalpha() and word.islower() and lower not in _BOUNDARY and looks_like_noun
+
+
+def _is_title(word: str) -> bool:
+    lower = word.lower()
+    return lower in _TITLES or lower.removesuffix("s") in _TITLES
 
 
 def _is_possessive(word: str) -> bool:
@@ -484,50 +545,65 @@ def _is_label(phrase: str, entity: Entity) -> bool:
     words = _WORD.findall(phrase)
     if not words or len(words) > _MAX_LABEL_WORDS or phrase.lower() in _names_of(entity):
         return False
-    if any(w.lower() in _BOUNDARY for w in words):
+    if any(w.lower() in _CLAUSE_WORDS for w in words):
         return False
     first = words[0]
     if not (first.lower() in _DETERMINERS or first[0].isupper() or _is_possessive(first)):
         return False
-    return any(_is_role_word(w) for w in words)
-
-
-def _is_role_word(word: str) -> bool:
-    lower = word.lower()
-    if lower in _TITLES or lower.rstrip("s") in _TITLES:
-        return True
-    return word.isalpha() and word.islower() and lower not in _FUNCTION_WORDS
+    return any(
+        _is_title(w) or (w.isalpha() and w.islower() and w not in _FUNCTION_WORDS) for w in words
+    )
 
 
 def _names_of(entity: Entity) -> set[str]:
     return {entity.name.lower(), *(a.lower() for a in entity.aliases)}
 
 
-def _parse_labels(document: Document, span: Span) -> list[str]:
-    """Apposition from the dependency parse, when the spaCy Doc is available."""
+def _parsed_mention(document: Document, span: Span) -> Any:
+    """The spaCy span of a mention, or None when there is no parse or it is not in the body."""
     doc: Any = document.parse
-    body = document.article.body_view.from_source(span.start, span.end)
-    if doc is None or body is None:
-        return []
+    body = document.article.body_view.from_source(span.start, span.end) if doc else None
+    if body is None:
+        return None
     mention = doc.char_span(body[0], body[1], alignment_mode="expand")
-    if mention is None or len(mention) == 0:
-        return []
-    inside = range(mention.start, mention.end)
-    labels = [
-        _subtree_text(doc, child)
-        for token in mention
-        for child in token.children
-        if child.dep_ == "appos" and child.i not in inside
-    ]
+    return mention if mention is not None and len(mention) else None
+
+
+def _parse_appositions(text: str, span: Span, mention: Any) -> list[str]:
+    """ "Name, <appos>," and "<head>, Name": spaCy's `appos`, kept only when comma-adjacent.
+
+    The adjacency check guards against the parser linking a name to a noun in a heading or
+    another sentence (it parses across paragraph breaks).
+    """
+    doc = mention.doc
+    labels = []
+    for token in mention:
+        for child in token.children:
+            if child.dep_ == "appos" and child.i >= mention.end:
+                phrase = doc[child.left_edge.i : child.right_edge.i + 1].text.strip(" ,")
+                if _comma_between(doc.text, mention.end_char, child.left_edge.idx):
+                    labels.append(phrase)
     root = mention.root
-    if root.dep_ == "appos" and not (mention.start <= root.head.i < mention.end):
+    if root.dep_ == "appos" and root.head.i < mention.start:
         head = root.head
-        labels.append(doc[head.left_edge.i : head.i + 1].text)
+        if _comma_between(doc.text, head.idx + len(head.text), mention.start_char):
+            labels.append(doc[head.left_edge.i : head.i + 1].text)
     return labels
 
 
-def _subtree_text(doc: Any, token: Any) -> str:
-    return str(doc[token.left_edge.i : token.right_edge.i + 1].text.strip(" ,"))
+def _comma_between(text: str, start: int, end: int) -> bool:
+    return re.fullmatch(r"\s*,\s*", text[start:end]) is not None
+
+
+def _parse_premodifier(text: str, span: Span, mention: Any) -> list[str]:
+    """The text pattern, confirmed by the parse: the word before is a noun and the name is
+    not itself modifying a noun ("The quartet includes Russia", "a senior Hamas official")."""
+    doc = mention.doc
+    before = doc[mention.start - 1] if mention.start > 0 else None
+    if before is None or before.pos_ not in {"NOUN", "PROPN"} or mention.root.dep_ == "compound":
+        return []
+    phrase = _premodifier(text, span)
+    return [phrase] if phrase else []
 
 
 # --------------------------------------------------------------------------- summary
@@ -563,7 +639,9 @@ def _select_mmr(pool: SentencePool, candidates: list[int], settings: SummarySett
             break
         overlap = _max_similarity(vectors, open_, chosen)
         weight = settings.relevance_weight
-        scores = [weight * centrality[k] - (1 - weight) * o for k, o in zip(open_, overlap, strict=True)]
+        scores = [
+            weight * centrality[k] - (1 - weight) * o for k, o in zip(open_, overlap, strict=True)
+        ]
         best = open_[int(np.argmax(scores))]
         chosen.append(best)
         open_.remove(best)
@@ -588,3 +666,59 @@ def _citations(pool: SentencePool, index: int, settings: SummarySettings) -> tup
             best[article] = other
     others = sorted(best.values(), key=lambda i: (pool.order[i], pool.refs[i]))
     return (pool.refs[index], *(pool.refs[i] for i in others))
+
+
+# --------------------------------------------------------------------------- plain text
+
+
+def citation_markers(articles: Sequence[Article]) -> dict[str, str]:
+    """Each article's citation marker: its outlet, numbered when the outlet has several."""
+    counts: dict[str, int] = {}
+    for article in articles:
+        counts[outlet_name(article)] = counts.get(outlet_name(article), 0) + 1
+    seen: dict[str, int] = {}
+    markers = {}
+    for article in articles:
+        outlet = outlet_name(article)
+        seen[outlet] = seen.get(outlet, 0) + 1
+        markers[article.id] = outlet if counts[outlet] == 1 else f"{outlet} {seen[outlet]}"
+    return markers
+
+
+def render_report_text(report: StoryReport) -> str:
+    """A story as plain text for a terminal (``storyline show``)."""
+    markers = citation_markers(report.articles)
+    texts = {a.id: a.text for a in report.articles}
+    names = {m.entity: m.name for m in report.cast}
+
+    def cite(refs: Iterable[Ref]) -> str:
+        return " ".join(f"[{markers.get(r.article, r.article)}]" for r in refs)
+
+    def quoted(ref: Ref) -> str:
+        return normalise_space(texts.get(ref.article, "")[ref.start : ref.end])
+
+    story = report.story
+    dates = " to ".join(sorted({d.isoformat() for d in (story.start, story.end) if d}))
+    lines = [story.title, dates or "date unknown", "", "Articles:"]
+    lines += [f"  [{markers[a.id]}] {a.title or '(untitled)'}" for a in report.articles]
+    lines += ["", "Summary:", *(f"  - {s.sentence} {cite(s.sources)}" for s in report.summary)]
+    lines += [
+        "",
+        "Timeline:",
+        *(f"  {e.date}  {e.text} {cite(e.sources)}" for e in report.timeline),
+    ]
+    lines += [
+        "",
+        "Cast:",
+        *(f"  {m.name} ({m.type}, {len(m.articles)} articles)" for m in report.cast),
+    ]
+    lines += ["", "Quotes:"]
+    for group in report.quote_groups:
+        lines.append(f"  {group.speaker_name or names.get(group.speaker_entity or '', '?')}:")
+        lines += [f"    [{markers.get(r.article, r.article)}] {quoted(r)}" for r in group.quotes]
+    lines += ["", "Outlets:"]
+    for view in report.outlets:
+        voices = ", ".join(names.get(v, v) for v in view.voices) or "none"
+        lines.append(f"  {view.outlet}: {len(view.articles)} article(s); quotes {voices}")
+        lines += [f"    calls {names.get(e, e)}: {'; '.join(p)}" for e, p in view.labels.items()]
+    return "\n".join(lines) + "\n"

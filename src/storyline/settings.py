@@ -32,6 +32,7 @@ class ReadSettings(_Section):
 
 class CleanSettings(_Section):
     min_body_line_chars: int
+    chrome_line_penalty: int
 
 
 class PipelineSettings(_Section):
@@ -73,6 +74,9 @@ class QuoteSettings(_Section):
 
 class QuoteGroupSettings(_Section):
     similarity: float
+    short_quote_words: int
+    lexical_similarity: float
+    near_identical: float
 
 
 class SummarySettings(_Section):

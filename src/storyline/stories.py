@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import ClassVar
 
 import numpy as np
@@ -34,6 +35,8 @@ DESCRIPTION_CHARS = 200
 #: A lead sentence has at least this many words; shorter "sentences" are page chrome.
 LEAD_MIN_WORDS = 6
 _WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
+PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.YEAR: 2}
 _LEADING_ARTICLE = re.compile(r"^the\s+")
 
 
@@ -60,6 +63,7 @@ class Profile:
     vector: np.ndarray
     cast: frozenset[str]
     dates: DateRange | None
+    precision: int  # 0 day, 1 month, 2 year, 3 undated: smaller is more precise
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,7 @@ class Evidence:
 
     cosine: float
     shared: int
-    overlap: float  # shared cast over the smaller of the two casts
+    overlap: float  # mean Jaccard of the article's cast with each member's cast
     days_apart: int | None
 
     def score(self, settings: StorySettings) -> float:
@@ -82,7 +86,18 @@ class _Building:
     members: list[Profile]
     vector_sum: np.ndarray
     cast: Counter[str] = field(default_factory=Counter)
-    dates: DateRange | None = None
+
+    @property
+    def dates(self) -> DateRange | None:
+        """The days the story's most precisely dated articles cover.
+
+        A month-precise report ("February 2006") is compatible with the story when it
+        overlaps it, but must not stretch the story to the whole month.
+        """
+        dated = [m for m in self.members if m.dates is not None]
+        finest = min((m.precision for m in dated), default=None)
+        ranges = [m.dates for m in dated if m.dates is not None and m.precision == finest]
+        return reduce(DateRange.cover, ranges) if ranges else None
 
     @classmethod
     def start(cls, profile: Profile) -> _Building:
@@ -94,8 +109,6 @@ class _Building:
         self.members.append(profile)
         self.vector_sum += profile.vector
         self.cast.update(profile.cast)
-        if profile.dates is not None:
-            self.dates = profile.dates if self.dates is None else self.dates.cover(profile.dates)
 
     @property
     def centroid(self) -> np.ndarray:
@@ -141,22 +154,30 @@ def profile_of(document: Document) -> Profile:
         from storyline.errors import PipelineError
 
         raise PipelineError(f"article {document.article.id} has no embedding or mentions")
+    published = document.article.published
     return Profile(
         article_id=document.article.id,
         vector=np.asarray(document.embedding, dtype=np.float64),
         cast=cast_of(document.mentions),
-        dates=date_range(document.article.published),
+        dates=date_range(published),
+        precision=PRECISION_RANK[published.precision] if published else len(PRECISION_RANK),
     )
 
 
 def evidence(profile: Profile, story: _Building) -> Evidence:
-    shared = len(profile.cast & story.cast.keys())
-    smaller = min(len(profile.cast), len(story.cast))
+    """Average linkage: the mean cosine and mean cast Jaccard over the story's articles."""
     days = None
     if profile.dates is not None and story.dates is not None:
         days = profile.dates.days_to(story.dates)
     cosine = float(profile.vector @ story.centroid)
-    return Evidence(cosine, shared, shared / smaller if smaller else 0.0, days)
+    shared = len(profile.cast & story.cast.keys())
+    overlap = sum(jaccard(profile.cast, m.cast) for m in story.members) / len(story.members)
+    return Evidence(cosine, shared, overlap, days)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
 
 
 def joins(ev: Evidence, settings: StorySettings) -> bool:
@@ -252,10 +273,14 @@ def most_central(documents: list[Document]) -> Document:
 
 
 def lead_sentence(document: Document) -> str:
-    """The first sentence long enough to be prose (not a menu line), on one line."""
+    """The first sentence that reads as prose (long enough, ends like a sentence), on one line."""
     text = document.article.text
-    sentences = [" ".join(span.of(text).split()) for span in document.sentences or []]
-    prose = [s for s in sentences if len(_WORD.findall(s)) >= LEAD_MIN_WORDS]
+    # The parser sometimes runs a heading into the next paragraph: split at blank lines.
+    pieces = (re.split(r"\n\s*\n", span.of(text)) for span in document.sentences or [])
+    sentences = [" ".join(piece.split()) for group in pieces for piece in group if piece.strip()]
+    prose = [
+        s for s in sentences if len(_WORD.findall(s)) >= LEAD_MIN_WORDS and _SENTENCE_END.search(s)
+    ]
     return (prose or sentences or [document.article.id])[0]
 
 

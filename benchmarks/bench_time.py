@@ -1,0 +1,94 @@
+"""Time expressions on TempEval-3 (train): run the finder, score with the shared scorer.
+
+Usage: python benchmarks/bench_time.py [--eval-dir DIR] [--set time/tempeval3-train.jsonl]
+                                       [--errors N]
+
+Each record's document creation date (``published``) is the anchor. Predictions are written
+to a temporary PRED.jsonl and scored by ``score/score_time.py`` from the evaluation folder,
+whose output is printed as is (last line ``value_f1=``). ``--errors N`` also prints up to N
+mismatches (missed, spurious, wrong value) to guide work on the rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from storyline.timex import Timex, find_timexes
+
+DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
+
+
+def read_records(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def anchor_of(record: dict) -> dt.date | None:
+    stamp = record.get("published") or record.get("dct")
+    return dt.date.fromisoformat(stamp[:10]) if stamp else None
+
+
+def predict(records: list[dict]) -> dict[str, list[Timex]]:
+    return {r["id"]: find_timexes(r["text"], anchor_of(r)) for r in records}
+
+
+def write_predictions(predictions: dict[str, list[Timex]], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for doc_id, found in predictions.items():
+            timex = [{"start": t.start, "end": t.end, "value": t.value} for t in found]
+            out.write(json.dumps({"id": doc_id, "timex": timex}) + "\n")
+
+
+def print_errors(records: list[dict], predictions: dict[str, list[Timex]], limit: int) -> None:
+    """Gold and predicted expressions that do not agree, overlap-matched as the scorer does."""
+    shown = 0
+    for record in records:
+        text, found = record["text"], predictions[record["id"]]
+        for gold in record["gold"]["timex"]:
+            match = next(
+                (t for t in found if t.start < gold["end"] and gold["start"] < t.end), None
+            )
+            if match is None or (match.value or "").upper() != (gold["value"] or "").upper():
+                got = f"{text[match.start : match.end]!r}={match.value}" if match else "MISSED"
+                print(f"{record['dct'][:10]}  {gold['text']!r}={gold['value']}  got {got}")
+                shown += 1
+        for t in found:
+            if not any(t.start < g["end"] and g["start"] < t.end for g in record["gold"]["timex"]):
+                print(f"{record['dct'][:10]}  SPURIOUS {text[t.start : t.end]!r}={t.value}")
+                shown += 1
+        if shown >= limit:
+            return
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--set", default="time/tempeval3-train.jsonl")
+    parser.add_argument("--errors", type=int, default=0)
+    args = parser.parse_args()
+    gold_path = args.eval_dir / args.set
+    records = read_records(gold_path)
+    started = time.perf_counter()
+    predictions = predict(records)
+    seconds = time.perf_counter() - started
+    if args.errors:
+        print_errors(records, predictions, args.errors)
+    with tempfile.TemporaryDirectory() as folder:
+        pred_path = Path(folder) / "PRED.jsonl"
+        write_predictions(predictions, pred_path)
+        scorer = args.eval_dir / "score" / "score_time.py"
+        command = [sys.executable, str(scorer), str(gold_path), str(pred_path)]
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
+    print(f"find_timexes over {len(records)} documents: {seconds:.2f} s")
+    print(result.stdout, end="")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""The README stays true: its quick start is what CI runs, and every command is documented."""
+
+from __future__ import annotations
+
+import re
+
+import storyline
+from storyline.cli import app
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def _quick_start_commands() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```(?:bash|sh)?\n(.*?)```", section, re.S)
+    assert block, "the quick start has a code block"
+    return [line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_quick_start_is_exactly_two_commands_and_ci_runs_the_second() -> None:
+    commands = _quick_start_commands()
+    assert len(commands) == 2
+    assert "storyline analyze examples/russia-hamas" in commands[0]
+    assert "pytest" in commands[1]
+    assert commands[1] in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_every_command_is_documented() -> None:
+    names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    assert set(names) == {"analyze", "stories", "show", "export"}
+    for name in names:
+        assert f"storyline {name}" in README, name
+
+
+def test_public_api_is_complete() -> None:
+    exported = set(storyline.__all__)
+    assert {"analyze", "load", "Store", "Story", "Quote", "StorylineError"} <= exported
+    for name in exported:
+        assert hasattr(storyline, name), name

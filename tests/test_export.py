@@ -1,0 +1,242 @@
+"""Exports: the DESIGN §3 JSONL contract, and reports that never let article text inject HTML."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storycorpus import BagOfWordsEmbedder, one_story_corpus, seed_corpus, simple_document
+from storyline.export import (
+    article_rows,
+    html_report,
+    markdown_report,
+    md_escape,
+    story_rows,
+    write_jsonl,
+)
+from storyline.records import Corpus, Entity, Quote, QuoteGroup, Ref, Span
+from storyline.settings import Settings
+
+ARTICLE_FIELDS = {
+    "id", "source", "title", "outlet", "published", "text", "body", "duplicate_of", "story",
+    "thread", "entities", "quotes", "timex",
+}  # fmt: skip
+STORY_FIELDS = {
+    "id", "thread", "title", "articles", "start", "end", "timeline", "cast", "quote_groups",
+    "outlets", "summary",
+}  # fmt: skip
+OPT_STR = (str, type(None))
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return seed_corpus()
+
+
+@pytest.fixture(scope="module")
+def articles(corpus: Corpus) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in article_rows(corpus)}
+
+
+@pytest.fixture(scope="module")
+def stories(corpus: Corpus, settings: Settings) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in story_rows(corpus, settings.summary)}
+
+
+def assert_span(text: str, item: dict[str, Any]) -> None:
+    assert isinstance(item["start"], int) and isinstance(item["end"], int)
+    assert text[item["start"] : item["end"]].strip()
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def test_article_rows_have_exactly_the_contract_fields(articles: dict[str, dict[str, Any]]) -> None:
+    assert set(articles) == {"aj", "rfe", "iht", "meo", "reu", "meo-copy"}
+    for row in articles.values():
+        assert set(row) == ARTICLE_FIELDS
+        for key in ("id", "source", "text", "body"):
+            assert isinstance(row[key], str)
+        for key in ("title", "outlet", "published", "duplicate_of", "story", "thread"):
+            assert isinstance(row[key], OPT_STR)
+        assert all(isinstance(row[k], list) for k in ("entities", "quotes", "timex"))
+
+
+def test_article_row_values(articles: dict[str, dict[str, Any]]) -> None:
+    aj = articles["aj"]
+    assert (aj["outlet"], aj["published"], aj["story"], aj["thread"]) == (
+        "Al Jazeera", "2006-02-09", "s-invite", "t-russia-hamas",
+    )  # fmt: skip
+    assert articles["reu"]["published"] == "2007-07"
+    assert articles["reu"]["thread"] is None
+    assert articles["meo-copy"]["duplicate_of"] == "meo"
+    assert aj["duplicate_of"] is None
+
+
+def test_entity_rows(articles: dict[str, dict[str, Any]]) -> None:
+    for row in articles.values():
+        for item in row["entities"]:
+            assert set(item) == {"start", "end", "text", "type", "entity", "name"}
+            assert_span(row["text"], item)
+            assert row["text"][item["start"] : item["end"]] == item["text"]
+            assert isinstance(item["entity"], OPT_STR) and isinstance(item["name"], OPT_STR)
+    putin = [e for e in articles["aj"]["entities"] if e["text"] == "Vladimir Putin"]
+    assert putin and putin[0]["entity"] == "e-putin" and putin[0]["name"] == "Vladimir Putin"
+
+
+def test_quote_rows(articles: dict[str, dict[str, Any]]) -> None:
+    keys = {"content", "cue", "speaker", "speaker_name", "speaker_entity", "direct", "group"}
+    for row in articles.values():
+        for item in row["quotes"]:
+            assert set(item) == keys
+            assert_span(row["text"], item["content"])
+            assert (
+                item["speaker"] is None
+                or row["text"][item["speaker"]["start"] : item["speaker"]["end"]]
+            )
+            assert isinstance(item["direct"], bool)
+    (haniya,) = articles["aj"]["quotes"]
+    assert (haniya["cue"], haniya["speaker_entity"], haniya["group"]) == (
+        "said", "e-haniya", "g-haniya-visit",
+    )  # fmt: skip
+    assert articles["meo"]["quotes"][0]["group"] is None
+
+
+def test_timex_rows(articles: dict[str, dict[str, Any]]) -> None:
+    for row in articles.values():
+        for item in row["timex"]:
+            assert set(item) == {"start", "end", "text", "value"}
+            assert row["text"][item["start"] : item["end"]] == item["text"]
+    assert {t["value"] for t in articles["aj"]["timex"]} == {"2006-01-25", "2006-02-09"}
+
+
+def test_write_jsonl_round_trips(corpus: Corpus) -> None:
+    stream = io.StringIO()
+    count = write_jsonl(article_rows(corpus), stream)
+    lines = stream.getvalue().splitlines()
+    assert count == len(lines) == 6
+    assert json.loads(lines[0]) == next(iter(article_rows(corpus)))
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def test_story_rows_contract(stories: dict[str, dict[str, Any]], corpus: Corpus) -> None:
+    assert list(stories) == ["s-invite", "s-visit", "s-down"]
+    texts = {d.article.id: d.article.text for d in corpus.documents}
+    for row in stories.values():
+        assert set(row) == STORY_FIELDS
+        assert isinstance(row["articles"], list) and isinstance(row["title"], str)
+        for entry in row["timeline"]:
+            assert set(entry) == {"date", "precision", "text", "sources"}
+        for member in row["cast"]:
+            assert set(member) == {"entity", "name", "aliases", "articles"}
+        for group in row["quote_groups"]:
+            assert set(group) == {"group", "speaker_entity", "speaker_name", "quotes"}
+        for outlet in row["outlets"]:
+            assert set(outlet) == {"outlet", "articles", "labels", "voices"}
+            assert all(isinstance(p, list) for p in outlet["labels"].values())
+        for sentence in row["summary"]:
+            assert set(sentence) == {"sentence", "sources"}
+        sources = [s for e in row["timeline"] + row["summary"] for s in e["sources"]]
+        sources += [q for g in row["quote_groups"] for q in g["quotes"]]
+        for source in sources:
+            assert set(source) == {"article", "start", "end"}
+            assert_span(texts[source["article"]], source)
+    invite = stories["s-invite"]
+    assert (invite["thread"], invite["start"], invite["end"]) == (
+        "t-russia-hamas",
+        "2006-02-09",
+        "2006-02-09",
+    )
+    assert len(invite["summary"]) >= 3
+    assert stories["s-down"]["end"] is None
+    json.dumps(list(stories.values()))  # serialisable as is
+
+
+def test_story_labels_exported(stories: dict[str, dict[str, Any]]) -> None:
+    outlets = {o["outlet"]: o for o in stories["s-invite"]["outlets"]}
+    assert (
+        "Russia's special envoy for the Middle East" in outlets["Al Jazeera"]["labels"]["e-kalugin"]
+    )
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def test_markdown_report_reads_like_a_report(corpus: Corpus, settings: Settings) -> None:
+    report = markdown_report(corpus, settings.summary)
+    headings = ["## Thread: Russia and Hamas", "### Putin invites Hamas to Moscow"]
+    headings += [f"#### {h}" for h in ("Summary", "Timeline", "Cast", "Quotes", "Outlets")]
+    assert all(heading in report for heading in headings)
+    assert "\\[Al Jazeera\\]" in report
+    assert report.index("Hamas delegation in Moscow") < report.index("Russia downgrades ties")
+
+
+def test_html_report_is_self_contained(corpus: Corpus, settings: Settings) -> None:
+    page = html_report(corpus, settings.summary)
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page
+    assert "<script" not in page and "<link" not in page and "http" not in page
+    assert "Russia&#x27;s special envoy for the Middle East" in page
+    assert page.count("<section") == 3
+
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+
+
+def hostile_corpus() -> Corpus:
+    body = (
+        f"Officials met {SCRIPT} in the capital on Monday to discuss the new plan. "
+        f"The minister said the plan {IMG} would start next week for everyone. "
+        f"Critics said the plan [click](javascript:alert(1)) would fail within the year."
+    )
+    documents = [
+        simple_document("h1", body, f"Outlet {SCRIPT}", f"Title {IMG}"),
+        simple_document("h2", body.replace("Monday", "Tuesday"), IMG, SCRIPT),
+    ]
+    at = body.index(SCRIPT)
+    entity = Entity(f"e-{SCRIPT}", IMG, "PERSON", (SCRIPT,), (Ref("h1", at, at + len(SCRIPT)),))
+    quote = Quote(Span(at, at + len(SCRIPT)), None, Span(at, at + len(SCRIPT)), SCRIPT, True)
+    documents[0].quotes = [quote]
+    group = QuoteGroup("g-x", entity.id, IMG, (Ref("h1", at, at + len(SCRIPT)),))
+    corpus = one_story_corpus(documents, title=f"Story {SCRIPT}")
+    return dataclasses.replace(corpus, entities=[entity], quote_groups=[group])
+
+
+@pytest.mark.parametrize("render", [html_report, markdown_report])
+def test_untrusted_text_never_reaches_output_unescaped(render: Any, settings: Settings) -> None:
+    output = render(hostile_corpus(), settings.summary, BagOfWordsEmbedder())
+    assert SCRIPT not in output and IMG not in output
+    assert "<script" not in output.lower() and "<img" not in output.lower()
+    assert "&lt;script&gt;" in output  # the text is shown, inert
+    if render is markdown_report:  # in HTML, Markdown link syntax is plain text
+        assert "](javascript" not in output
+
+
+@given(st.text())
+def test_md_escape_leaves_no_markup(text: str) -> None:
+    escaped = md_escape(text)
+    assert "<" not in escaped and ">" not in escaped and "\n" not in escaped
+    for char in "[]()`*_!|":
+        assert escaped.count(char) == escaped.count("\\" + char)
+
+
+def test_export_text_in_every_format(corpus: Corpus, settings: Settings) -> None:
+    from storyline.errors import ConfigError
+    from storyline.export import FORMATS, export_text
+
+    outputs = {f: export_text(corpus, f, settings) for f in FORMATS}
+    ids = [json.loads(line)["id"] for line in outputs["jsonl"].splitlines()]
+    assert ids == sorted(ids) and len(ids) == 6
+    assert len(outputs["stories"].splitlines()) == 3
+    assert outputs["md"].startswith("# Storyline report")
+    assert outputs["html"].startswith("<!DOCTYPE html>")
+    with pytest.raises(ConfigError, match="known: jsonl"):
+        export_text(corpus, "pdf", settings)

@@ -1,0 +1,218 @@
+"""Time expressions: the seeds resolved against their dates, each rule, false positives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import make_article
+from storyline.records import Document, Precision, PubDate, TimexType
+from storyline.stage import check_chain, check_provided
+from storyline.timex import Timex, TimexStage, find_timexes
+
+THURSDAY = dt.date(2006, 2, 9)
+NOVEMBER = dt.date(2006, 11, 2)
+
+
+def seed_refs(example_texts: dict[str, str], prefix: str, published: PubDate) -> dict[str, str]:
+    """Text → value of every time expression the stage finds in one seed article."""
+    name = next(n for n in example_texts if n.startswith(prefix))
+    article = make_article(example_texts[name], prefix, published=published)
+    [document] = TimexStage()([Document(article)])
+    assert document.timex is not None
+    return {ref.text: ref.value for ref in document.timex if ref.value is not None} | {
+        ref.text: None for ref in document.timex if ref.value is None
+    }
+
+
+def values(text: str, anchor: dt.date | None = THURSDAY) -> dict[str, str | None]:
+    return {text[t.start : t.end]: t.value for t in find_timexes(text, anchor)}
+
+
+def only(text: str, anchor: dt.date | None = THURSDAY) -> Timex:
+    [timex] = find_timexes(text, anchor)
+    return timex
+
+
+# --- the seeds ----------------------------------------------------------------------------
+
+
+def test_seed_000_al_jazeera(example_texts: dict[str, str]) -> None:
+    refs = seed_refs(example_texts, "000", PubDate(THURSDAY, Precision.DAY, "input"))
+    assert refs["25 January"] == "2006-01-25"
+    assert refs["Earlier this week"] == "2006-W06"
+    assert refs["Thursday"] == "2006-02-09"  # "On Thursday, Khaled Mashaal ..."
+    assert refs["09 Feb 2006"] == "2006-02-09"
+    assert "On Thursday" not in refs  # the preposition is not part of the expression
+
+
+def test_seed_001_rfe(example_texts: dict[str, str]) -> None:
+    refs = seed_refs(example_texts, "001", PubDate(dt.date(2006, 3, 3), Precision.DAY, "input"))
+    assert refs["March 3"] == "2006-03-03"
+    assert refs["March 3, 2006"] == "2006-03-03"
+    assert refs["January"] == "2006-01"  # "he announced in January"
+    assert refs["three days"] == "P3D"
+    assert refs["10 years"] == "P10Y"
+    assert refs["last year"] == "2005"
+    assert refs["today"] == "2006-03-03"
+
+
+def test_seed_004_year_precision_resolves_only_what_the_year_allows(
+    example_texts: dict[str, str],
+) -> None:
+    # Only "Copyright 2007" dates this Reuters page, so its date is known to the year.
+    refs = seed_refs(example_texts, "004", PubDate(dt.date(2007, 1, 1), Precision.YEAR, "text"))
+    assert refs["last year"] == "2006"
+    assert refs["2007"] == "2007"
+    assert refs["Recently"] == "PAST_REF"
+    assert refs["Now"] == "PRESENT_REF"
+    assert refs["Tuesday"] is None and refs["last month"] is None
+
+
+def test_stage_contract_and_offsets(example_texts: dict[str, str]) -> None:
+    stage = TimexStage()
+    check_chain([stage])
+    documents = [
+        Document(make_article(text, name, PubDate(THURSDAY, Precision.DAY, "input")))
+        for name, text in sorted(example_texts.items())
+    ]
+    stage(documents)
+    check_provided(stage, documents)
+    for document in documents:
+        for ref in document.timex or []:
+            assert ref.span.of(document.article.text) == ref.text
+
+
+def test_no_date_leaves_relative_expressions_unresolved() -> None:
+    text = "The talks on Thursday followed the vote of 9 February 2006."
+    assert values(text, None) == {"Thursday": None, "9 February 2006": "2006-02-09"}
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "value"),
+    [
+        ("Polls closed on 9 February 2006.", "9 February 2006", "2006-02-09"),
+        ("Polls closed on Feb. 9, 2006.", "Feb. 9, 2006", "2006-02-09"),
+        ("Updated 2006-02-09 at noon.", "2006-02-09", "2006-02-09"),
+        ("He won the vote on 25 January.", "25 January", "2006-01-25"),
+        ("The vote was held on June 30.", "June 30", "2005-06-30"),
+        ("The offer was extended to March 3.", "March 3", "2006-03-03"),
+        ("The deadline is Feb. 20.", "Feb. 20", "2006-02-20"),
+        ("The summit will be held on Jan. 20.", "Jan. 20", "2007-01-20"),
+        ("Prices rose in March 2006.", "March 2006", "2006-03"),
+        ("Prices rose sharply in January.", "January", "2006-01"),
+        ("Prices rose last month.", "last month", "2006-01"),
+        ("The plan was agreed in 1998.", "1998", "1998"),
+        ("He won last year.", "last year", "2005"),
+        ("He will run next year.", "next year", "2007"),
+        ("He spoke yesterday.", "yesterday", "2006-02-08"),
+        ("He will speak tomorrow.", "tomorrow", "2006-02-10"),
+        ("He speaks today.", "today", "2006-02-09"),
+        ("He met them last week.", "last week", "2006-W05"),
+        ("He is there this week.", "this week", "2006-W06"),
+        ("Prices are now higher.", "now", "PRESENT_REF"),
+        ("Prices are currently higher.", "currently", "PRESENT_REF"),
+        ("Prices fell recently.", "recently", "PAST_REF"),
+        ("The talks lasted three days.", "three days", "P3D"),
+        ("He served two years in jail.", "two years", "P2Y"),
+        ("He has ruled for 10 years.", "10 years", "P10Y"),
+        ("They meet every week.", "every week", "P1W"),
+        ("Rates are reviewed annually.", "annually", "P1Y"),
+        ("They met last summer.", "last summer", "2005-SU"),
+        ("Prices soared in the 1990s.", "the 1990s", "199"),
+        ("He left three years ago.", "three years ago", "2003"),
+        ("Profit rose in the third quarter.", "the third quarter", "2005-Q3"),
+    ],
+)
+def test_rules(text: str, expression: str, value: str) -> None:
+    assert values(text).get(expression) == value, values(text)
+
+
+def test_weekday_follows_tense() -> None:
+    assert values("Putin said on Monday he was ready.")["Monday"] == "2006-02-06"
+    assert values("The ministers will meet on Monday.")["Monday"] == "2006-02-13"
+    assert values("Putin spoke on Thursday.")["Thursday"] == "2006-02-09"
+    assert values("They met last Thursday.")["last Thursday"] == "2006-02-02"
+
+
+def test_types() -> None:
+    assert only("It took three days.").type is TimexType.DURATION
+    assert only("They meet every week.").type is TimexType.SET
+    assert only("They meet tonight.").type is TimexType.TIME
+    assert only("They met on 9 February 2006.").type is TimexType.DATE
+
+
+def test_a_year_earlier_follows_the_quarter() -> None:
+    found = values("Profit rose 5% in the third quarter from a year earlier.", NOVEMBER)
+    assert found == {"the third quarter": "2006-Q3", "a year earlier": "2005-Q3"}
+
+
+# --- false positives ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "May I ask a question?",
+        "They march on the capital.",
+        "March organisers said they were ready.",
+        "Police said 2006 people were hurt.",
+        "Shares rose to $1999 each.",
+        "Turnout was 1950%.",
+        "A quarter of the vote went to Hamas.",
+        "He did it a second time.",
+        "The fall of the government surprised no one.",
+    ],
+)
+def test_not_time_expressions(text: str) -> None:
+    assert find_timexes(text, THURSDAY) == []
+
+
+def test_may_and_march_as_months_need_a_date_cue() -> None:
+    assert values("The election is due in May.")["May"] == "2006-05"
+    assert values("They met in March.", NOVEMBER)["March"] == "2006-03"
+
+
+# --- properties ---------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "on Thursday", "25 January", "May", "march", "2006", "last year", "three days", " ",
+        "the 1990s", "every week", "today", "Feb. 9, 2006", ",", ".", "\n\n", "a", "will",
+        "said", "10 p.m.", "quarter", "mid-", "'90s", "31 February", "Sept. 31", "0",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=20),
+    st.one_of(st.none(), st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31))),
+)
+def test_finder_never_crashes_and_spans_are_valid(
+    pieces: list[str], anchor: dt.date | None
+) -> None:
+    text = " ".join(pieces)
+    found = find_timexes(text, anchor)
+    assert found == find_timexes(text, anchor)
+    for timex, following in itertools.pairwise(found):
+        assert timex.end <= following.start
+    for timex in found:
+        assert 0 <= timex.start < timex.end <= len(text)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), min_size=1, max_size=12))
+def test_stage_spans_point_into_the_original_text(pieces: list[str]) -> None:
+    text = "Title\n\n" + " ".join(pieces)
+    article = make_article(text, "x", PubDate(THURSDAY, Precision.DAY, "input"))
+    [document] = TimexStage()([Document(article)])
+    for ref in document.timex or []:
+        assert ref.span.of(text) == ref.text
