@@ -33,14 +33,18 @@ def analyze_runs(inputs: list[str], runs: int) -> tuple[list[float], float]:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as folder:
             db = str(Path(folder) / "bench.db")
-            walls.append(_timed([sys.executable, "-m", "storyline", "analyze", *inputs, "--db", db, "-q"]))
+            walls.append(
+                _timed([sys.executable, "-m", "storyline", "analyze", *inputs, "--db", db, "-q"])
+            )
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return walls, peak_kib / 1024
 
 
 def import_time(runs: int = 7) -> float:
     bare = statistics.median(_timed([sys.executable, "-c", "pass"]) for _ in range(runs))
-    full = statistics.median(_timed([sys.executable, "-c", "import storyline"]) for _ in range(runs))
+    full = statistics.median(
+        _timed([sys.executable, "-c", "import storyline"]) for _ in range(runs)
+    )
     return full - bare
 
 
@@ -51,9 +55,14 @@ def main() -> None:
     args = parser.parse_args()
     walls, peak_mib = analyze_runs(args.inputs, args.runs)
     print(f"analyze {' '.join(args.inputs)}")
-    print(f"  wall seconds: median {statistics.median(walls):.2f} (min {min(walls):.2f}, max {max(walls):.2f}, {len(walls)} runs)")
+    print(
+        f"  wall seconds: median {statistics.median(walls):.2f} "
+        f"(min {min(walls):.2f}, max {max(walls):.2f}, {len(walls)} runs)"
+    )
     print(f"  peak memory: {peak_mib:.0f} MiB (max RSS of the analyze process)")
-    print(f"import storyline: {import_time() * 1000:.0f} ms (median, over a bare interpreter start)")
+    print(
+        f"import storyline: {import_time() * 1000:.0f} ms (median, over a bare interpreter start)"
+    )
 
 
 if __name__ == "__main__":

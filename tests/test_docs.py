@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import storyline
+from conftest import ROOT
 from storyline.cli import app
-
-from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")
 
@@ -16,7 +15,9 @@ def _quick_start_commands() -> list[str]:
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```(?:bash|sh)?\n(.*?)```", section, re.S)
     assert block, "the quick start has a code block"
-    return [line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")
+    ]
 
 
 def test_quick_start_is_exactly_two_commands_and_ci_runs_the_second() -> None:

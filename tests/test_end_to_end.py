@@ -8,20 +8,39 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import EXAMPLE_DIR
 from storyline.cli import app
 from storyline.store import Store
-
-from .conftest import EXAMPLE_DIR
 
 runner = CliRunner()
 
 ARTICLE_FIELDS = {
-    "id", "source", "title", "outlet", "published", "text", "body", "duplicate_of",
-    "story", "thread", "entities", "quotes", "timex",
+    "id",
+    "source",
+    "title",
+    "outlet",
+    "published",
+    "text",
+    "body",
+    "duplicate_of",
+    "story",
+    "thread",
+    "entities",
+    "quotes",
+    "timex",
 }
 STORY_FIELDS = {
-    "id", "thread", "title", "articles", "start", "end", "timeline", "cast",
-    "quote_groups", "outlets", "summary",
+    "id",
+    "thread",
+    "title",
+    "articles",
+    "start",
+    "end",
+    "timeline",
+    "cast",
+    "quote_groups",
+    "outlets",
+    "summary",
 }
 
 
@@ -96,7 +115,9 @@ def test_stories_and_show(store_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_reports(store_path: Path, fmt: str, tmp_path: Path) -> None:
     out = tmp_path / f"report.{fmt}"
-    result = runner.invoke(app, ["export", "--db", str(store_path), "--format", fmt, "--out", str(out)])
+    result = runner.invoke(
+        app, ["export", "--db", str(store_path), "--format", fmt, "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "Hamas" in out.read_text("utf-8")
 

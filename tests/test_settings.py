@@ -33,11 +33,13 @@ def test_unknown_section_and_bad_value_are_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"unknown section \[storys\]"):
         load_settings(user)
     user.write_text("[pipeline]\nbatch_size = 'many'\n")
-    with pytest.raises(ConfigError, match="pipeline.batch_size"):
+    with pytest.raises(ConfigError, match=r"pipeline\.batch_size"):
         load_settings(user)
 
 
-def test_environment_variable_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variable_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     user = tmp_path / "env.toml"
     user.write_text("[summary]\nmax_sentences = 4\n")
     monkeypatch.setenv("STORYLINE_CONFIG", str(user))

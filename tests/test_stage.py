@@ -18,17 +18,25 @@ class _Stage:
 
 
 def _stage(name: str, needs: set[str], provides: set[str]) -> _Stage:
-    return type(name, (_Stage,), {"name": name, "needs": frozenset(needs), "provides": frozenset(provides)})()
+    return type(
+        name, (_Stage,), {"name": name, "needs": frozenset(needs), "provides": frozenset(provides)}
+    )()
 
 
 def test_a_valid_chain_returns_everything_provided() -> None:
-    chain = [_stage("nlp", {"article"}, {"parse", "mentions"}), _stage("quotes", {"parse"}, {"quotes"})]
+    chain = [
+        _stage("nlp", {"article"}, {"parse", "mentions"}),
+        _stage("quotes", {"parse"}, {"quotes"}),
+    ]
     assert check_chain(chain) == {"article", "parse", "mentions", "quotes"}
 
 
 def test_a_stage_before_its_provider_is_refused_with_the_fix() -> None:
     chain = [_stage("quotes", {"parse"}, {"quotes"}), _stage("nlp", {"article"}, {"parse"})]
-    with pytest.raises(PipelineError, match=r"'quotes' needs 'parse' \(provided by stage 'nlp', which must come first\)"):
+    with pytest.raises(
+        PipelineError,
+        match=r"'quotes' needs 'parse' \(provided by stage 'nlp', which must come first\)",
+    ):
         check_chain(chain)
 
 
@@ -41,7 +49,15 @@ def test_the_real_pipeline_chain_is_valid(settings) -> None:  # type: ignore[no-
     from storyline.pipeline import article_stages, corpus_stages
 
     provided = check_chain([*article_stages(settings), *corpus_stages(settings)])
-    assert {"quotes", "timex", "embedding", "stories", "threads", "entities", "quote_groups"} <= provided
+    assert {
+        "quotes",
+        "timex",
+        "embedding",
+        "stories",
+        "threads",
+        "entities",
+        "quote_groups",
+    } <= provided
 
 
 def test_a_stage_that_leaves_its_slot_empty_is_caught() -> None:

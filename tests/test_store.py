@@ -120,15 +120,33 @@ def _corpus(docs: list[Document]) -> Corpus:
     return Corpus(
         documents=docs,
         duplicate_of={b: a},
-        entities=[Entity("e1", "Vladimir Putin", "PERSON", ("Vladimir Putin", "Putin"), (Ref(a, 0, 5),))],
-        stories=[Story("s1", (a, b), "Putin to invite Hamas", "Putin invites Hamas.", dt.date(2006, 2, 9), None)],
-        threads=[Thread("t1", ("s1",), "Russia and Hamas", "One thread.", (ThreadLink("s1", "s1", "self"),))],
+        entities=[
+            Entity("e1", "Vladimir Putin", "PERSON", ("Vladimir Putin", "Putin"), (Ref(a, 0, 5),))
+        ],
+        stories=[
+            Story(
+                "s1",
+                (a, b),
+                "Putin to invite Hamas",
+                "Putin invites Hamas.",
+                dt.date(2006, 2, 9),
+                None,
+            )
+        ],
+        threads=[
+            Thread(
+                "t1", ("s1",), "Russia and Hamas", "One thread.", (ThreadLink("s1", "s1", "self"),)
+            )
+        ],
         quote_groups=[QuoteGroup("g1", "e1", "Vladimir Putin", (Ref(a, 0, 5), Ref(b, 0, 3)))],
     )
 
 
 def test_corpus_round_trip_and_replace() -> None:
-    docs = [Document(Article(i, f"{i}.txt", "Putin spoke.", (Span(0, 12),)), [], [], [], []) for i in "ab"]
+    docs = [
+        Document(Article(i, f"{i}.txt", "Putin spoke.", (Span(0, 12),)), [], [], [], [])
+        for i in "ab"
+    ]
     corpus = _corpus(docs)
     with Store(":memory:") as store:
         store.save_documents(docs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -66,11 +66,15 @@ def _run(action: Callable[[], T]) -> T:
 def analyze(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="Files or folders to read: .txt, .html/.htm, .jsonl (one article a line)."),
+        typer.Argument(
+            help="Files or folders to read: .txt, .html/.htm, .jsonl (one article a line)."
+        ),
     ],
     db: DbOption = Path("storyline.db"),
     config: ConfigOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no story table.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no story table.")
+    ] = False,
 ) -> None:
     """Read, clean and analyse articles, store them, and print the stories found.
 
@@ -84,7 +88,12 @@ def analyze(
 
     with _errors_as_messages():
         settings = load_settings(config)
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"), TimeElapsedColumn())
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed} articles"),
+            TimeElapsedColumn(),
+        )
         with Progress(*columns, console=err, disable=quiet, transient=True) as bar:
             task = bar.add_task("analysing", total=None)
             result = run_analysis(inputs, db, settings, progress=lambda _s: bar.advance(task))
@@ -115,15 +124,16 @@ def _print_story_table(db: Path) -> None:
     for story in sorted(corpus.stories or [], key=lambda s: (s.start is None, s.start, s.id)):
         outlets = sorted({corpus.document(a).article.outlet or "?" for a in story.articles})
         thread = corpus.thread_of(story.id)
-        dates = _date_range(story.start, story.end)
-        table.add_row(story.id, dates, story.title, str(len(story.articles)), ", ".join(outlets), thread.id if thread else "")
+        dates = story.date_label()
+        table.add_row(
+            story.id,
+            dates,
+            story.title,
+            str(len(story.articles)),
+            ", ".join(outlets),
+            thread.id if thread else "",
+        )
     out.print(table)
-
-
-def _date_range(start: object, end: object) -> str:
-    if start is None:
-        return "undated"
-    return f"{start}" if start == end or end is None else f"{start} – {end}"
 
 
 def _existing(db: Path) -> Path:
@@ -134,7 +144,12 @@ def _existing(db: Path) -> Path:
 
 @app.command()
 def show(
-    story: Annotated[str, typer.Argument(help="A story id (or a unique beginning of one), as `storyline stories` lists.")],
+    story: Annotated[
+        str,
+        typer.Argument(
+            help="A story id (or a unique beginning of one), as `storyline stories` lists."
+        ),
+    ],
     db: DbOption = Path("storyline.db"),
     config: ConfigOption = None,
 ) -> None:
@@ -160,7 +175,7 @@ def _find_story(candidates: list[T], wanted: str) -> T:
     raise NotFound(f"{wanted!r} {problem}; known stories: {known} (see `storyline stories`)")
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     jsonl = "jsonl"
     stories = "stories"
     md = "md"
@@ -179,7 +194,9 @@ def export(
             "md: a Markdown report; html: a self-contained HTML report.",
         ),
     ] = ExportFormat.jsonl,
-    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Export the store: articles or stories as JSONL, or a Markdown/HTML report."""

@@ -186,8 +186,8 @@ def story_row(report: StoryReport) -> dict[str, Any]:
         "thread": report.thread.id if report.thread else None,
         "title": story.title,
         "articles": list(story.articles),
-        "start": story.start.isoformat() if story.start else None,
-        "end": story.end.isoformat() if story.end else None,
+        "start": story.iso_range()[0],
+        "end": story.iso_range()[1],
         "timeline": [_timeline_row(e) for e in report.timeline],
         "cast": [_cast_row(m) for m in report.cast],
         "quote_groups": [_group_row(g) for g in report.quote_groups],
@@ -260,14 +260,6 @@ class _Context:
         return self.names.get(entity_id or "", entity_id or "unknown")
 
 
-def _date_range(story: Story) -> str:
-    if story.start is None:
-        return "date unknown"
-    if story.end is None or story.end == story.start:
-        return story.start.isoformat()
-    return f"{story.start.isoformat()} to {story.end.isoformat()}"
-
-
 def _published(article: Article) -> str:
     if article.published is None:
         return "date unknown"
@@ -323,7 +315,7 @@ def markdown_report(
 
 def _md_story(ctx: _Context) -> list[str]:
     story = ctx.report.story
-    lines = [f"### {md_escape(story.title)}", "", f"*{md_escape(_date_range(story))}*", ""]
+    lines = [f"### {md_escape(story.title)}", "", f"*{md_escape(story.date_label())}*", ""]
     for section in (_md_articles, _md_summary, _md_timeline, _md_cast, _md_quotes, _md_outlets):
         lines += section(ctx)
     return lines
@@ -451,7 +443,7 @@ def _html_story(ctx: _Context) -> str:
     parts = [
         f'<section class="story" id="story-{esc(story.id)}">',
         f"<h3>{esc(story.title)}</h3>",
-        f'<p class="dates">{esc(_date_range(story))}</p>',
+        f'<p class="dates">{esc(story.date_label())}</p>',
     ]
     for section in (_html_articles, _html_summary, _html_timeline, _html_cast):
         parts.append(section(ctx))

@@ -37,7 +37,9 @@ class NlpStage:
 
     def __call__(self, documents: list[Document]) -> list[Document]:
         texts = [d.article.body_text for d in documents]
-        for document, parse in zip(documents, self.nlp.pipe(texts, batch_size=self._batch_size), strict=True):
+        for document, parse in zip(
+            documents, self.nlp.pipe(texts, batch_size=self._batch_size), strict=True
+        ):
             document.parse = parse
             document.sentences = sentences_of(document, parse)
             document.mentions = mentions_of(document, parse)

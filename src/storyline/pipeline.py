@@ -41,7 +41,7 @@ def article_stages(settings: Settings) -> list[ArticleStage]:
 
     return [
         NlpStage(batch_size=settings.pipeline.batch_size),
-        QuoteStage(),
+        QuoteStage(settings.quotes),
         TimexStage(),
         EmbedStage(settings.embed),
     ]
@@ -166,7 +166,9 @@ def annotate(
             try:
                 documents += _run_article_stages([Document(article)], stages)
             except Exception as exc:
-                reason = str(exc) if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
+                reason = (
+                    str(exc) if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
+                )
                 failures.append(ReadFailure(article.source, f"analysis failed: {reason}"))
     for document in documents:
         document.parse = None  # the spaCy Doc is large and only needed inside the batch
@@ -175,7 +177,9 @@ def annotate(
     return documents
 
 
-def _run_article_stages(documents: list[Document], stages: Sequence[ArticleStage]) -> list[Document]:
+def _run_article_stages(
+    documents: list[Document], stages: Sequence[ArticleStage]
+) -> list[Document]:
     for stage in stages:
         documents = stage(documents)
         check_provided(stage, documents)

@@ -146,8 +146,8 @@ def build_report(
 def thread_summary(corpus: Corpus, thread: Thread) -> str:
     """One line saying what a thread is: its title, how many stories, over which dates."""
     stories = [s for s in corpus.stories or [] if s.id in thread.stories]
-    dates = sorted(d for s in stories for d in (s.start, s.end) if d is not None)
-    span = f", {dates[0].isoformat()} to {dates[-1].isoformat()}" if dates else ""
+    dates = sorted(d for s in stories for d in s.iso_range() if d is not None)
+    span = f", {dates[0]} to {dates[-1]}" if dates else ""
     count = len(stories)
     return f"{thread.title}: {count} stor{'y' if count == 1 else 'ies'}{span}"
 
@@ -698,8 +698,7 @@ def render_report_text(report: StoryReport) -> str:
         return normalise_space(texts.get(ref.article, "")[ref.start : ref.end])
 
     story = report.story
-    dates = " to ".join(sorted({d.isoformat() for d in (story.start, story.end) if d}))
-    lines = [story.title, dates or "date unknown", "", "Articles:"]
+    lines = [story.title, story.date_label(), "", "Articles:"]
     lines += [f"  [{markers[a.id]}] {a.title or '(untitled)'}" for a in report.articles]
     lines += ["", "Summary:", *(f"  - {s.sentence} {cite(s.sources)}" for s in report.summary)]
     lines += [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,7 @@ class Span:
         return True
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     """How precisely a date is known."""
 
     DAY = "day"
@@ -211,7 +211,7 @@ class Quote:
     direct: bool
 
 
-class TimexType(str, Enum):
+class TimexType(StrEnum):
     DATE = "DATE"
     TIME = "TIME"
     DURATION = "DURATION"
@@ -290,6 +290,22 @@ class Story:
     description: str
     start: dt.date | None
     end: dt.date | None
+    #: How precisely ``start`` and ``end`` are known (the least precise of the two).
+    precision: Precision = Precision.DAY
+
+    def iso_range(self) -> tuple[str | None, str | None]:
+        """``start`` and ``end`` in ISO form, as precise as known (``2007`` for a year)."""
+        return (
+            PubDate(self.start, self.precision, "story").iso() if self.start else None,
+            PubDate(self.end, self.precision, "story").iso() if self.end else None,
+        )
+
+    def date_label(self) -> str:
+        """``2006-02-09``, ``2006-02-09 to 2006-03-03``, ``2007``, or ``date unknown``."""
+        start, end = self.iso_range()
+        if start is None:
+            return "date unknown"
+        return start if end in (None, start) else f"{start} to {end}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,7 +375,7 @@ class Corpus:
     def group_of(self, article_id: str, content: Span) -> QuoteGroup | None:
         """The quote group holding the quote whose content is ``content``, if any."""
         index = self._cached("groups", self.quote_groups or [], _group_index)
-        return index.get(Ref(article_id, content.start, content.end))  # type: ignore[no-any-return]
+        return index.get(Ref(article_id, content.start, content.end))
 
     def story_of(self, article_id: str) -> Story | None:
         return next((s for s in self.stories or [] if article_id in s.articles), None)

@@ -107,7 +107,7 @@ CREATE TABLE entity_mentions (
 CREATE INDEX entity_mentions_by_article ON entity_mentions(article);
 CREATE TABLE stories (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL,
-    start TEXT, end TEXT
+    start TEXT, end TEXT, precision TEXT NOT NULL
 );
 CREATE TABLE story_articles (
     story TEXT NOT NULL REFERENCES stories(id),
@@ -186,13 +186,15 @@ class Store:
 
     def _migrate(self) -> None:
         self._db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT)"
+            "CREATE TABLE IF NOT EXISTS schema_migrations"
+            " (version INTEGER PRIMARY KEY, description TEXT)"
         )
         applied = {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
         newest = MIGRATIONS[-1][0]
         if applied and max(applied) > newest:
             raise StoreError(
-                f"{self.path}: written by a newer storyline (schema {max(applied)} > {newest}); upgrade storyline"
+                f"{self.path}: written by a newer storyline (schema {max(applied)} > {newest}); "
+                "upgrade storyline"
             )
         for version, description, sql in MIGRATIONS:
             if version not in applied:
@@ -216,7 +218,7 @@ class Store:
             raise
         self._db.execute("COMMIT")
 
-    def _write(self, action: Callable[[], None], what: str) -> None:
+    def _write(self, action: Callable[[], object], what: str) -> None:
         try:
             with self._transaction():
                 action()
@@ -261,7 +263,10 @@ class Store:
         )
         self._db.executemany(
             "INSERT OR IGNORE INTO timex VALUES (?,?,?,?,?,?)",
-            [(aid, t.span.start, t.span.end, t.text, t.type.value, t.value) for t in document.timex or []],
+            [
+                (aid, t.span.start, t.span.end, t.text, t.type.value, t.value)
+                for t in document.timex or []
+            ],
         )
 
     def article_count(self) -> int:
@@ -286,7 +291,9 @@ class Store:
                     TimeRef(Span(r[1], r[2]), r[3], TimexType(r[4]), r[5])
                     for r in timex.get(row[0], [])
                 ],
-                embedding=None if row[17] is None else np.frombuffer(row[17], dtype=np.float32).copy(),
+                embedding=None
+                if row[17] is None
+                else np.frombuffer(row[17], dtype=np.float32).copy(),
             )
             for row in rows
         ]
@@ -312,7 +319,9 @@ class Store:
     def _replace_corpus(self, corpus: Corpus) -> None:
         for table in _CORPUS_TABLES:
             self._db.execute(f"DELETE FROM {table}")
-        self._db.executemany("INSERT INTO duplicates VALUES (?,?)", sorted(corpus.duplicate_of.items()))
+        self._db.executemany(
+            "INSERT INTO duplicates VALUES (?,?)", sorted(corpus.duplicate_of.items())
+        )
         self._insert_entities(corpus.entities or [])
         self._insert_stories(corpus.stories or [])
         self._insert_threads(corpus.threads or [])
@@ -333,8 +342,11 @@ class Store:
 
     def _insert_stories(self, stories: Sequence[Story]) -> None:
         self._db.executemany(
-            "INSERT INTO stories VALUES (?,?,?,?,?)",
-            [(s.id, s.title, s.description, _iso(s.start), _iso(s.end)) for s in stories],
+            "INSERT INTO stories VALUES (?,?,?,?,?,?)",
+            [
+                (s.id, s.title, s.description, _iso(s.start), _iso(s.end), s.precision.value)
+                for s in stories
+            ],
         )
         self._db.executemany(
             "INSERT INTO story_articles VALUES (?,?,?)",
@@ -377,14 +389,28 @@ class Store:
         )
 
     def _load_stories(self) -> list[Story]:
-        members = self._grouped("SELECT story, article FROM story_articles ORDER BY story, position")
+        members = self._grouped(
+            "SELECT story, article FROM story_articles ORDER BY story, position"
+        )
         return [
-            Story(sid, tuple(r[1] for r in members.get(sid, [])), title, desc, _date(start), _date(end))
-            for sid, title, desc, start, end in self._db.execute("SELECT * FROM stories ORDER BY start, id")
+            Story(
+                sid,
+                tuple(r[1] for r in members.get(sid, [])),
+                title,
+                desc,
+                _date(start),
+                _date(end),
+                Precision(precision),
+            )
+            for sid, title, desc, start, end, precision in self._db.execute(
+                "SELECT * FROM stories ORDER BY start, id"
+            )
         ]
 
     def _load_threads(self) -> list[Thread]:
-        members = self._grouped("SELECT thread, story FROM thread_stories ORDER BY thread, position")
+        members = self._grouped(
+            "SELECT thread, story FROM thread_stories ORDER BY thread, position"
+        )
         links = self._grouped("SELECT * FROM thread_links ORDER BY thread, earlier, later")
         return [
             Thread(
@@ -398,8 +424,12 @@ class Store:
         ]
 
     def _load_entities(self) -> list[Entity]:
-        aliases = self._grouped("SELECT entity, alias FROM entity_aliases ORDER BY entity, position")
-        mentions = self._grouped("SELECT * FROM entity_mentions ORDER BY entity, article, start, end")
+        aliases = self._grouped(
+            "SELECT entity, alias FROM entity_aliases ORDER BY entity, position"
+        )
+        mentions = self._grouped(
+            "SELECT * FROM entity_mentions ORDER BY entity, article, start, end"
+        )
         return [
             Entity(
                 eid,
@@ -414,7 +444,9 @@ class Store:
     def _load_quote_groups(self) -> list[QuoteGroup]:
         members = self._grouped("SELECT * FROM quote_group_members ORDER BY grp, article, start")
         return [
-            QuoteGroup(gid, entity, name, tuple(Ref(r[1], r[2], r[3]) for r in members.get(gid, [])))
+            QuoteGroup(
+                gid, entity, name, tuple(Ref(r[1], r[2], r[3]) for r in members.get(gid, []))
+            )
             for gid, entity, name in self._db.execute("SELECT * FROM quote_groups ORDER BY id")
         ]
 
@@ -434,8 +466,15 @@ class Store:
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, sorted: what "the same content" means for two stores."""
-        tables = [r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: sorted(self._db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+        tables = [
+            r[0]
+            for r in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+            )
+        ]
+        return {
+            t: sorted(self._db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
+        }
 
 
 # -- rows <-> records (the storage edge) -------------------------------------------------------
@@ -448,7 +487,9 @@ def _spans_json(spans: Iterable[Span]) -> str:
 def _article_row(document: Document) -> tuple[Any, ...]:
     a = document.article
     published = a.published
-    embedding = None if document.embedding is None else np.asarray(document.embedding, np.float32).tobytes()
+    embedding = (
+        None if document.embedding is None else np.asarray(document.embedding, np.float32).tobytes()
+    )
     return (
         a.id,
         a.source,
