@@ -7,6 +7,7 @@ one line on stderr and a non-zero exit code; nothing here analyses text.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from storyline.errors import NotFound, StorylineError
 
@@ -49,11 +50,25 @@ ConfigOption = Annotated[
 
 @contextmanager
 def _errors_as_messages() -> Iterator[None]:
-    """Turn any storyline error into one actionable line and exit code 1."""
+    """Turn any storyline error into one actionable line and exit code 1.
+
+    Anything else is a bug in storyline: one line that says so, and the traceback only when
+    STORYLINE_DEBUG is set, so a user is never left reading a stack dump.
+    """
     try:
         yield
     except StorylineError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_ERROR) from exc
+    except Exception as exc:
+        if os.environ.get("STORYLINE_DEBUG"):
+            raise
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(a bug in storyline; set STORYLINE_DEBUG=1 to see where, and please report it)",
+            markup=False,
+            highlight=False,
+        )
         raise typer.Exit(EXIT_ERROR) from exc
 
 
@@ -120,7 +135,14 @@ def _print_story_table(db: Path) -> None:
     from storyline.pipeline import load
 
     corpus = _run(lambda: load(_existing(db)))
-    table = Table("story", "dates", "title", "articles", "outlets", "thread")
+    table = Table(
+        Column("story", no_wrap=True),
+        Column("dates", no_wrap=True),
+        "title",
+        Column("articles", justify="right"),
+        "outlets",
+        Column("thread", no_wrap=True),
+    )
     for story in sorted(corpus.stories or [], key=lambda s: (s.start is None, s.start, s.id)):
         outlets = sorted({corpus.document(a).article.outlet or "?" for a in story.articles})
         thread = corpus.thread_of(story.id)

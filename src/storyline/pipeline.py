@@ -48,7 +48,11 @@ def article_stages(settings: Settings) -> list[ArticleStage]:
 
 
 def corpus_stages(settings: Settings) -> list[CorpusStage]:
-    """Cross-article work, in order: copies, entities, stories, threads, quote groups."""
+    """Cross-article work, in order: copies, entities, quote groups, stories, threads.
+
+    Quote groups come before stories: two articles rendering one utterance is evidence that
+    they report one event.
+    """
     from storyline.dedup import DedupStage
     from storyline.quote_groups import QuoteGroupStage
     from storyline.resolve import ResolveStage
@@ -58,9 +62,9 @@ def corpus_stages(settings: Settings) -> list[CorpusStage]:
     return [
         DedupStage(settings.dedup),
         ResolveStage(settings.resolve),
+        QuoteGroupStage(settings.quote_groups),
         StoryStage(settings.stories),
         ThreadStage(settings.threads),
-        QuoteGroupStage(settings.quote_groups),
     ]
 
 

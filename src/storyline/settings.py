@@ -54,6 +54,7 @@ class StorySettings(_Section):
     similarity: float
     min_similarity: float
     entity_weight: float
+    quote_weight: float
     max_days_apart: int
 
 

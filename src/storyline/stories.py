@@ -4,8 +4,9 @@ Articles are taken in a fixed order (publication date, then id; undated last), a
 joins the most similar story built so far when the evidence is strong enough, else starts a
 new story. The evidence is the cosine of the article's embedding to the story centroid, the
 named actors and places they share (two earthquakes are alike in words but differ in places
-and people), and the publication dates (one event is reported within days). Copies found by
-the dedup stage join their original's story. A story's id is the hash of its first article in
+and people), the utterances they both quote (the quote groups: outlets reporting one event
+render the same statements), and the publication dates (one event is reported within days).
+Copies found by the dedup stage join their original's story. A story's id is the hash of its first article in
 that order, so adding later articles never renames an existing story.
 """
 
@@ -64,6 +65,7 @@ class Profile:
     cast: frozenset[str]
     dates: DateRange | None
     precision: int  # 0 day, 1 month, 2 year, 3 undated: smaller is more precise
+    quote_groups: frozenset[str]  # the groups (utterances) this article quotes
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +75,18 @@ class Evidence:
     cosine: float
     shared: int
     overlap: float  # mean Jaccard of the article's cast with each member's cast
+    quoted: float  # share of the story's articles that quote an utterance the article quotes
     days_apart: int | None
 
     def score(self, settings: StorySettings) -> float:
-        return self.cosine + settings.entity_weight * self.overlap
+        # Additive, so a shared quote can tip a close call but never stands in for content:
+        # the same statement is often repeated as background in later stories (joins() still
+        # applies the date bound and the cosine floor).
+        return (
+            self.cosine
+            + settings.entity_weight * self.overlap
+            + settings.quote_weight * self.quoted
+        )
 
 
 @dataclass
@@ -149,7 +159,18 @@ def cast_of(mentions: Iterable[Mention]) -> frozenset[str]:
     return frozenset(key for key in map(entity_key, mentions) if key is not None)
 
 
-def profile_of(document: Document) -> Profile:
+def quote_groups_by_article(corpus: Corpus) -> dict[str, frozenset[str]]:
+    """The ids of the quote groups each article has a quote in (groups spanning articles only)."""
+    found: dict[str, set[str]] = {}
+    for group in corpus.quote_groups or []:
+        articles = {ref.article for ref in group.quotes}
+        if len(articles) > 1:
+            for article_id in articles:
+                found.setdefault(article_id, set()).add(group.id)
+    return {article_id: frozenset(ids) for article_id, ids in found.items()}
+
+
+def profile_of(document: Document, quote_groups: frozenset[str] = frozenset()) -> Profile:
     if document.embedding is None or document.mentions is None:
         from storyline.errors import PipelineError
 
@@ -161,18 +182,20 @@ def profile_of(document: Document) -> Profile:
         cast=cast_of(document.mentions),
         dates=date_range(published),
         precision=PRECISION_RANK[published.precision] if published else len(PRECISION_RANK),
+        quote_groups=quote_groups,
     )
 
 
 def evidence(profile: Profile, story: _Building) -> Evidence:
-    """Average linkage: the mean cosine and mean cast Jaccard over the story's articles."""
+    """Average linkage: the mean cosine, cast Jaccard and shared quotes over the story's articles."""
     days = None
     if profile.dates is not None and story.dates is not None:
         days = profile.dates.days_to(story.dates)
     cosine = float(profile.vector @ story.centroid)
     shared = len(profile.cast & story.cast.keys())
     overlap = sum(jaccard(profile.cast, m.cast) for m in story.members) / len(story.members)
-    return Evidence(cosine, shared, overlap, days)
+    quoting = sum(bool(profile.quote_groups & m.quote_groups) for m in story.members)
+    return Evidence(cosine, shared, overlap, quoting / len(story.members), days)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -193,7 +216,9 @@ class StoryStage:
     """Provides ``stories``: every article in exactly one story."""
 
     name: ClassVar[str] = "stories"
-    needs: ClassVar[frozenset[str]] = frozenset({"embedding", "mentions", "timex", "duplicate_of"})
+    needs: ClassVar[frozenset[str]] = frozenset(
+        {"embedding", "mentions", "timex", "duplicate_of", "quote_groups"}
+    )
     provides: ClassVar[frozenset[str]] = frozenset({"stories"})
 
     def __init__(self, settings: StorySettings) -> None:
@@ -201,26 +226,37 @@ class StoryStage:
 
     def __call__(self, corpus: Corpus) -> Corpus:
         documents = sorted(corpus.documents, key=lambda d: chronological_key(d.article))
-        groups = self.group(documents, corpus.duplicate_of)
+        groups = self.group(documents, corpus.duplicate_of, quote_groups_by_article(corpus))
         corpus.stories = [describe(members, corpus) for members in groups]
         return corpus
 
-    def group(self, documents: list[Document], duplicate_of: dict[str, str]) -> list[list[str]]:
-        """Article ids per story, each list in processing order, stories by first article."""
-        present = {d.article.id for d in documents}
+    def group(
+        self,
+        documents: list[Document],
+        duplicate_of: dict[str, str],
+        quote_groups: dict[str, frozenset[str]] | None = None,
+    ) -> list[list[str]]:
+        """Article ids per story, each list in processing order, stories by first article.
+
+        ``quote_groups`` maps an article id to the quote groups it has a quote in.
+        """
+        quoted = quote_groups or {}
+        profiles = {
+            d.article.id: profile_of(d, quoted.get(d.article.id, frozenset())) for d in documents
+        }
         stories: list[_Building] = []
         home: dict[str, _Building] = {}
-        copies = {d.article.id for d in documents if duplicate_of.get(d.article.id) in present}
+        copies = {d.article.id for d in documents if duplicate_of.get(d.article.id) in profiles}
         for document in documents:
             if document.article.id not in copies:
-                self._place(profile_of(document), stories, home)
+                self._place(profiles[document.article.id], stories, home)
         for document in documents:
             original = home.get(duplicate_of.get(document.article.id, ""))
             if document.article.id in copies and original is not None:
-                original.add(profile_of(document))
+                original.add(profiles[document.article.id])
                 home[document.article.id] = original
             elif document.article.id in copies:  # a copy of a copy: place it on its own merits
-                self._place(profile_of(document), stories, home)
+                self._place(profiles[document.article.id], stories, home)
         return [self._ordered(story, documents) for story in stories]
 
     def _place(
@@ -250,18 +286,46 @@ class StoryStage:
 
 def describe(members: list[str], corpus: Corpus) -> Story:
     """A story record: id from its first article, title and description from its most
-    central article, dates spanning its articles."""
+    central article, dates spanning its articles' most precise publication dates."""
     documents = [corpus.document(article_id) for article_id in members]
     central = most_central(documents)
     lead = lead_sentence(central)
-    dates = [d.article.published.date for d in documents if d.article.published is not None]
+    span = story_dates([d.article.published for d in documents])
     return Story(
         id=content_id("s", members[0]),
         articles=tuple(members),
         title=shorten(central.article.title or lead, TITLE_CHARS),
         description=shorten(lead, DESCRIPTION_CHARS),
-        start=min(dates) if dates else None,
-        end=max(dates) if dates else None,
+        start=span.first if span else None,
+        end=span.last if span else None,
+        precision=span.precision if span else Precision.DAY,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDates:
+    """First and last day of a story, as precisely as its articles' dates are known."""
+
+    first: dt.date
+    last: dt.date
+    precision: Precision
+
+
+def story_dates(published: Iterable[PubDate | None]) -> StoryDates | None:
+    """The span of the most precise dates only, as story building compares them.
+
+    A report dated "February 2006" next to one dated 9 February 2006 says nothing more about
+    when the event happened; and a year-precise date ("Copyright 2007") must not read as
+    1 January. Start and end are the first days of their month or year when that is all
+    that is known, and ``precision`` says so.
+    """
+    dated = [p for p in published if p is not None]
+    if not dated:
+        return None
+    finest = min(PRECISION_RANK[p.precision] for p in dated)
+    kept = [p for p in dated if PRECISION_RANK[p.precision] == finest]
+    return StoryDates(
+        first=min(p.date for p in kept), last=max(p.date for p in kept), precision=kept[0].precision
     )
 
 
