@@ -11,9 +11,20 @@ import pytest
 from conftest import EXAMPLE_DIR, annotate, make_article
 from storyline.dedup import DedupStage
 from storyline.ids import content_id
-from storyline.records import Corpus, Document, Mention, Precision, PubDate, Span, Story
+from storyline.records import (
+    Corpus,
+    Document,
+    Mention,
+    Precision,
+    PubDate,
+    QuoteGroup,
+    RawDocument,
+    Ref,
+    Span,
+    Story,
+)
 from storyline.settings import default_settings
-from storyline.stories import StoryStage, entity_key, shorten
+from storyline.stories import DateRange, StoryStage, date_range, entity_key, shorten, story_dates
 
 #: Publication dates an editor reads off the seeds: 002 states none ("on Thursday"); 003 says
 #: the election (25 January) was "last month"; 004 says Hamas seized Gaza "last month" (June
@@ -68,7 +79,13 @@ def test_story_records_are_filled_from_their_articles(seeds) -> None:
     stories = {s.articles[0]: s for s in group(seeds)}
     invitation = stories["003"]  # month-precise 2006-02 sorts before 9 February
     assert invitation.id == content_id("s", "003")
-    assert (invitation.start, invitation.end) == (dt.date(2006, 2, 1), dt.date(2006, 2, 9))
+    # the day-precise 9 February says more than 003's "February 2006"
+    assert (invitation.start, invitation.end) == (dt.date(2006, 2, 9), dt.date(2006, 2, 9))
+    assert invitation.precision is Precision.DAY
+    assert (stories["004"].iso_range(), stories["004"].precision) == (
+        ("2007-07", "2007-07"),
+        Precision.MONTH,
+    )
     assert "invite" in invitation.title.lower() and "Hamas" in invitation.title
     assert "downgraded" in stories["004"].description
     assert "Skip to main content" not in stories["004"].title  # page chrome is not a lead
@@ -170,3 +187,120 @@ def test_entity_keys_normalise_spelling() -> None:
 def test_shorten_cuts_at_a_word_on_one_line() -> None:
     assert shorten("one two\nthree", 100) == "one two three"
     assert shorten("alpha beta gamma", 12) == "alpha beta…"
+
+
+# The real pipeline on the seeds: real cleaner (which finds no date in 002 and 003, and only a
+# copyright year for 004), all article stages, all corpus stages in pipeline order.
+
+
+@pytest.fixture(scope="module")
+def pipeline_corpus() -> tuple[Corpus, dict[str, str]]:
+    from storyline.clean import clean
+    from storyline.pipeline import annotate as annotate_articles
+    from storyline.pipeline import article_stages, corpus_stages, regroup
+
+    settings = default_settings()
+    paths = sorted(EXAMPLE_DIR.glob("*.txt"))
+    articles = [
+        clean(RawDocument(source=str(p), text=p.read_text("utf-8")), settings.clean) for p in paths
+    ]
+    documents = annotate_articles(articles, article_stages(settings), failures=[])
+    assert len(documents) == len(paths)
+    seed_of = {a.id: p.name[:3] for a, p in zip(articles, paths, strict=True)}
+    return regroup(Corpus(documents), corpus_stages(settings)), seed_of
+
+
+def test_the_pipeline_groups_the_seeds_into_three_stories_and_one_thread(pipeline_corpus) -> None:
+    corpus, seed_of = pipeline_corpus
+    stories = corpus.stories or []
+    assert {frozenset(seed_of[a] for a in s.articles) for s in stories} == {
+        frozenset({"000", "002", "003"}),  # 002 and 003 undated: content and quotes place them
+        frozenset({"001"}),
+        frozenset({"004"}),
+    }
+    assert [set(thread.stories) for thread in corpus.threads or []] == [{s.id for s in stories}]
+
+
+def test_a_copyright_year_dates_a_story_to_the_year_only(pipeline_corpus) -> None:
+    corpus, seed_of = pipeline_corpus
+    (downgrade,) = [s for s in corpus.stories or [] if seed_of[s.articles[0]] == "004"]
+    assert downgrade.precision is Precision.YEAR
+    assert downgrade.iso_range() == ("2007", "2007")
+
+
+# Quote groups as evidence, on synthetic cases.
+
+
+def quoting(groups: dict[str, list[str]]) -> list[QuoteGroup]:
+    """One quote group per name, with a (dummy) quote in each listed article."""
+    return [
+        QuoteGroup(f"g-{name}", None, None, tuple(Ref(a, 0, 5) for a in articles))
+        for name, articles in groups.items()
+    ]
+
+
+def group_quoting(documents: list[Document], groups: dict[str, list[str]]) -> set[frozenset[str]]:
+    corpus = Corpus(list(documents), quote_groups=quoting(groups))
+    return memberships(StoryStage(default_settings().stories)(corpus).stories or [])
+
+
+def two_stories_and_an_undated_article() -> list[Document]:
+    # "c" is a little closer to "b" (cosine 0.88) than to "a" (0.85) and shares no names
+    return [
+        synthetic("a", [1, 0.0], ["Ann Lee"], day=3),
+        synthetic("b", [0.5, 0.866], ["Bo Kim"], day=3),
+        synthetic("c", [0.848, 0.530], ["Cy Diaz"], day=None),
+    ]
+
+
+def test_without_shared_quotes_the_closer_story_wins() -> None:
+    groups = group_quoting(two_stories_and_an_undated_article(), {})
+    assert frozenset({"b", "c"}) in groups
+
+
+def test_a_shared_quote_tips_the_balance_between_close_stories() -> None:
+    groups = group_quoting(two_stories_and_an_undated_article(), {"said": ["a", "c"]})
+    assert groups == {frozenset({"a", "c"}), frozenset({"b"})}
+
+
+def test_a_shared_quote_does_not_bridge_distant_dates() -> None:
+    a = synthetic("a", [1, 0.0], ["Ann Lee"], day=1)
+    b = synthetic("b", [1, 0.05], ["Ann Lee"], day=28)  # background repetition weeks later
+    assert group_quoting([a, b], {"said": ["a", "b"]}) == {frozenset({"a"}), frozenset({"b"})}
+
+
+def test_a_shared_quote_does_not_merge_different_subjects() -> None:
+    a = synthetic("a", [1, 0.0], ["Ann Lee"], day=3)
+    b = synthetic("b", [0.45, 0.893], ["Bo Kim"], day=3)  # cosine 0.45: under the floor
+    assert group_quoting([a, b], {"said": ["a", "b"]}) == {frozenset({"a"}), frozenset({"b"})}
+
+
+# Dates of stories.
+
+
+def pub(year: int, month: int, day: int, precision: Precision) -> PubDate:
+    return PubDate(dt.date(year, month, day), precision, "input")
+
+
+def test_a_year_precise_date_covers_the_whole_year() -> None:
+    assert date_range(pub(2007, 1, 1, Precision.YEAR)) == DateRange(
+        dt.date(2007, 1, 1), dt.date(2007, 12, 31)
+    )
+    july = date_range(pub(2007, 7, 20, Precision.DAY))
+    assert july is not None and july.days_to(date_range(pub(2007, 1, 1, Precision.YEAR))) == 0
+
+
+def test_story_dates_keep_the_most_precise_dates_and_say_how_precise() -> None:
+    year, month = pub(2007, 1, 1, Precision.YEAR), pub(2007, 7, 1, Precision.MONTH)
+    days = [pub(2007, 7, 9, Precision.DAY), pub(2007, 7, 3, Precision.DAY)]
+    assert story_dates([year, None]) == story_dates([year])
+    only_year = story_dates([year])
+    assert only_year is not None and only_year.precision is Precision.YEAR
+    mixed = story_dates([year, month, *days, None])
+    assert mixed is not None
+    assert (mixed.first, mixed.last, mixed.precision) == (
+        dt.date(2007, 7, 3),
+        dt.date(2007, 7, 9),
+        Precision.DAY,
+    )
+    assert story_dates([None]) is None

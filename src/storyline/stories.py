@@ -6,8 +6,8 @@ new story. The evidence is the cosine of the article's embedding to the story ce
 named actors and places they share (two earthquakes are alike in words but differ in places
 and people), the utterances they both quote (the quote groups: outlets reporting one event
 render the same statements), and the publication dates (one event is reported within days).
-Copies found by the dedup stage join their original's story. A story's id is the hash of its first article in
-that order, so adding later articles never renames an existing story.
+Copies found by the dedup stage join their original's story. A story's id is the hash of its
+first article in that order, so adding later articles never renames an existing story.
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ def profile_of(document: Document, quote_groups: frozenset[str] = frozenset()) -
 
 
 def evidence(profile: Profile, story: _Building) -> Evidence:
-    """Average linkage: the mean cosine, cast Jaccard and shared quotes over the story's articles."""
+    """Average linkage: mean cosine, cast Jaccard and shared quotes over the story's articles."""
     days = None
     if profile.dates is not None and story.dates is not None:
         days = profile.dates.days_to(story.dates)
@@ -290,11 +290,14 @@ def describe(members: list[str], corpus: Corpus) -> Story:
     documents = [corpus.document(article_id) for article_id in members]
     central = most_central(documents)
     lead = lead_sentence(central)
+    # An editor's headline beats a lead sentence: take the most central article that has one.
+    titled = [d for d in documents if d.article.title]
+    title = most_central(titled).article.title if titled else None
     span = story_dates([d.article.published for d in documents])
     return Story(
         id=content_id("s", members[0]),
         articles=tuple(members),
-        title=shorten(central.article.title or lead, TITLE_CHARS),
+        title=shorten(title or lead, TITLE_CHARS),
         description=shorten(lead, DESCRIPTION_CHARS),
         start=span.first if span else None,
         end=span.last if span else None,
