@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -365,9 +365,17 @@ def build_cast(corpus: Corpus, documents: Sequence[Document]) -> list[CastMember
 
 
 def story_quote_groups(corpus: Corpus, story: Story) -> list[QuoteGroup]:
-    """Quote groups with at least one rendering in the story, most widely reported first."""
+    """Quote groups with a rendering in the story, most widely reported first.
+
+    Each group keeps only its renderings in this story's articles (a group's id is global, so
+    the same utterance repeated in a later story is still recognisable there).
+    """
     members = set(story.articles)
-    groups = [g for g in corpus.quote_groups or [] if any(r.article in members for r in g.quotes)]
+    groups = [
+        replace(g, quotes=tuple(r for r in g.quotes if r.article in members))
+        for g in corpus.quote_groups or []
+        if any(r.article in members for r in g.quotes)
+    ]
     return sorted(groups, key=lambda g: (-len({r.article for r in g.quotes}), g.id))
 
 
