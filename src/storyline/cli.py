@@ -144,7 +144,7 @@ def _print_story_table(db: Path) -> None:
         Column("thread", no_wrap=True),
     )
     for story in sorted(corpus.stories or [], key=lambda s: (s.start is None, s.start, s.id)):
-        outlets = sorted({corpus.document(a).article.outlet or "?" for a in story.articles})
+        outlets = sorted({corpus.document(a).article.outlet or "unknown" for a in story.articles})
         thread = corpus.thread_of(story.id)
         dates = story.date_label()
         table.add_row(

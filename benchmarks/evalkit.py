@@ -1,0 +1,55 @@
+"""What every benchmark script shares: where the eval data is, reading it, and scoring with it.
+
+Each ``bench_*.py`` reads gold records from the shared evaluation folder (``../shared/eval``),
+writes its predictions as JSONL and runs that folder's own scorer (``score/score_*.py``) on
+them in a separate interpreter, so that the figures are the eval's, never re-implemented here.
+This module holds that common part once; the scripts import it as ``from evalkit import ...``,
+which works because a script's own folder is on ``sys.path`` when it is run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
+
+
+def read_jsonl(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """The records of a JSONL file, blank lines skipped; only the first ``limit`` if given."""
+    with path.open(encoding="utf-8") as lines:
+        records = (json.loads(line) for line in lines if line.strip())
+        yield from islice(records, limit)
+
+
+def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> Path:
+    """Write one JSON object a line to ``path``; return ``path``."""
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def score(eval_dir: Path, scorer: str, gold: Path, predictions: Iterable[dict[str, Any]]) -> str:
+    """Run ``eval_dir/score/<scorer>`` on ``gold`` and the predictions; return its output.
+
+    Exits (SystemExit with the scorer's stderr) when the scorer fails.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        pred = write_jsonl(Path(folder) / "pred.jsonl", predictions)
+        command = [sys.executable, str(eval_dir / "score" / scorer), str(gold), str(pred)]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr or f"{scorer} failed with exit code {result.returncode}")
+    return result.stdout
+
+
+def final_metric(output: str) -> float:
+    """The value of the scorer's last line, ``NAME=value`` (its headline figure)."""
+    return float(output.strip().splitlines()[-1].split("=", 1)[1])
