@@ -39,8 +39,11 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-DbOption = Annotated[
+NewDbOption = Annotated[
     Path, typer.Option("--db", help="The SQLite store (created if missing).", show_default=True)
+]
+DbOption = Annotated[
+    Path, typer.Option("--db", help="The SQLite store that `analyze` wrote.", show_default=True)
 ]
 ConfigOption = Annotated[
     Path | None,
@@ -77,6 +80,27 @@ def _run(action: Callable[[], T]) -> T:
         return action()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from storyline import __version__
+
+        out.print(f"storyline {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn news articles from many outlets into stories: what happened and when, who said
+    what, and how each outlet told it."""
+
+
 @app.command()
 def analyze(
     inputs: Annotated[
@@ -85,7 +109,7 @@ def analyze(
             help="Files or folders to read: .txt, .html/.htm, .jsonl (one article a line)."
         ),
     ],
-    db: DbOption = Path("storyline.db"),
+    db: NewDbOption = Path("storyline.db"),
     config: ConfigOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no story table.")
