@@ -11,21 +11,20 @@ threads) group them. Anchors (README): singletons 0.158, perfect topics 0.683.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score, write_jsonl
 
 from storyline.ids import content_id
 from storyline.pipeline import annotate, article_stages, corpus_stages, regroup
 from storyline.records import Article, Corpus, ReadFailure, Span
 from storyline.settings import Settings, default_settings
 
-DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
 GOLD = Path("clustering") / "ecbplus-dev.jsonl"
-SCORER = Path("score") / "score_clustering.py"
+SCORER = "score_clustering.py"
 
 
 def article_of(record: dict[str, str]) -> Article:
@@ -61,26 +60,19 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--limit", type=int, default=None, help="only the first N records")
     args = parser.parse_args()
-    with (args.eval_dir / GOLD).open(encoding="utf-8") as lines:
-        records = [json.loads(line) for line in lines if line.strip()][: args.limit]
+    records = list(read_jsonl(args.eval_dir / GOLD))[: args.limit]
     started = time.perf_counter()
     stories = predict(records, default_settings())
     print(
         f"{len(records)} articles, {len(set(stories.values()))} stories "
         f"in {time.perf_counter() - started:.0f}s"
     )
+    predictions = ({"id": i, "story": s} for i, s in stories.items())
     with tempfile.TemporaryDirectory() as folder:
-        pred = Path(folder) / "pred.jsonl"
-        pred.write_text(
-            "".join(json.dumps({"id": i, "story": s}) + "\n" for i, s in stories.items())
-        )
         gold = args.eval_dir / GOLD
         if args.limit is not None:  # score against the records actually clustered
-            gold = Path(folder) / "gold.jsonl"
-            gold.write_text("".join(json.dumps(r) + "\n" for r in records))
-        command = [sys.executable, str(args.eval_dir / SCORER), str(gold), str(pred)]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    print(result.stdout + result.stderr, end="")
+            gold = write_jsonl(Path(folder) / "gold.jsonl", records)
+        print(score(args.eval_dir, SCORER, gold, predictions), end="")
 
 
 if __name__ == "__main__":

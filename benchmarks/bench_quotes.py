@@ -13,13 +13,11 @@ speaker accuracy 0.
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score
 
 from storyline.errors import StorylineError
 from storyline.ids import content_id
@@ -28,7 +26,6 @@ from storyline.quotes import QuoteStage
 from storyline.records import Article, Document, Quote, RawDocument, Span
 from storyline.settings import default_settings
 
-DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
 _PARAGRAPH_RE = re.compile(r"\S(?:.*\S)?(?:\n(?!\s*\n).*\S)*")
 
 
@@ -77,21 +74,11 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="first N articles only (0: all)")
     args = parser.parse_args()
     gold = args.eval_dir / "quotes" / f"polnear-{args.set}.jsonl"
-    with gold.open(encoding="utf-8") as lines:
-        records = [json.loads(line) for line in lines if line.strip()]
-    if args.limit:
-        records = records[: args.limit]
+    records = list(read_jsonl(gold))[: args.limit or None]
     documents = [Document(article_of(r, not args.no_clean)) for r in records]
     QuoteStage()(NlpStage()(documents))
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as out:
-        for document in documents:
-            out.write(json.dumps(prediction(document)) + "\n")
-    scorer = args.eval_dir / "score" / "score_quotes.py"
-    result = subprocess.run(
-        [sys.executable, str(scorer), str(gold), out.name], capture_output=True, text=True
-    )
-    print(result.stdout + result.stderr, end="")
-    Path(out.name).unlink()
+    predictions = (prediction(document) for document in documents)
+    print(score(args.eval_dir, "score_quotes.py", gold, predictions), end="")
 
 
 if __name__ == "__main__":

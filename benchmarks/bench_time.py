@@ -4,7 +4,7 @@ Usage: python benchmarks/bench_time.py [--eval-dir DIR] [--set time/tempeval3-tr
                                        [--errors N]
 
 Each record's document creation date (``published``) is the anchor. Predictions are written
-to a temporary PRED.jsonl and scored by ``score/score_time.py`` from the evaluation folder,
+to a temporary JSONL file and scored by ``score/score_time.py`` from the evaluation folder,
 whose output is printed as is (last line ``value_f1=``). ``--errors N`` also prints up to N
 mismatches (missed, spurious, wrong value) to guide work on the rules.
 """
@@ -13,21 +13,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import subprocess
-import sys
-import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score
 
 from storyline.timex import Timex, find_timexes
-
-DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
-
-
-def read_records(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
 
 
 def anchor_of(record: dict) -> dt.date | None:
@@ -39,11 +32,10 @@ def predict(records: list[dict]) -> dict[str, list[Timex]]:
     return {r["id"]: find_timexes(r["text"], anchor_of(r)) for r in records}
 
 
-def write_predictions(predictions: dict[str, list[Timex]], path: Path) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        for doc_id, found in predictions.items():
-            timex = [{"start": t.start, "end": t.end, "value": t.value} for t in found]
-            out.write(json.dumps({"id": doc_id, "timex": timex}) + "\n")
+def prediction_records(predictions: dict[str, list[Timex]]) -> Iterator[dict[str, Any]]:
+    for doc_id, found in predictions.items():
+        timex = [{"start": t.start, "end": t.end, "value": t.value} for t in found]
+        yield {"id": doc_id, "timex": timex}
 
 
 def print_errors(records: list[dict], predictions: dict[str, list[Timex]], limit: int) -> None:
@@ -74,20 +66,15 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=0)
     args = parser.parse_args()
     gold_path = args.eval_dir / args.set
-    records = read_records(gold_path)
+    records = list(read_jsonl(gold_path))
     started = time.perf_counter()
     predictions = predict(records)
     seconds = time.perf_counter() - started
     if args.errors:
         print_errors(records, predictions, args.errors)
-    with tempfile.TemporaryDirectory() as folder:
-        pred_path = Path(folder) / "PRED.jsonl"
-        write_predictions(predictions, pred_path)
-        scorer = args.eval_dir / "score" / "score_time.py"
-        command = [sys.executable, str(scorer), str(gold_path), str(pred_path)]
-        result = subprocess.run(command, capture_output=True, text=True, check=True)
+    output = score(args.eval_dir, "score_time.py", gold_path, prediction_records(predictions))
     print(f"find_timexes over {len(records)} documents: {seconds:.2f} s")
-    print(result.stdout, end="")
+    print(output, end="")
 
 
 if __name__ == "__main__":
