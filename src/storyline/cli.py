@@ -27,6 +27,9 @@ T = TypeVar("T")
 #: could not be used (each reported on stderr, the rest stored). Typer uses 2 for usage errors.
 EXIT_ERROR = 1
 EXIT_SOME_SKIPPED = 3
+#: Ids in tables are cut like short git hashes, so titles keep room on an 80-column
+#: terminal; `show` takes any unique beginning of an id, and exports keep the full ids.
+SHORT_ID = 10
 
 app = typer.Typer(
     name="storyline",
@@ -151,7 +154,7 @@ def analyze(
 
 @app.command()
 def stories(db: DbOption = Path("storyline.db")) -> None:
-    """List the stories in the store: dates, title, articles, outlets and thread."""
+    """List the stories in the store: dates, title, number of articles (n), outlets, thread."""
     _print_story_table(db)
 
 
@@ -163,21 +166,21 @@ def _print_story_table(db: Path) -> None:
         Column("story", no_wrap=True),
         Column("dates", no_wrap=True),
         "title",
-        Column("articles", justify="right"),
+        Column("n", justify="right"),
         "outlets",
-        Column("thread", no_wrap=True),
+        Column("thread", min_width=SHORT_ID),
     )
     for story in sorted(corpus.stories or [], key=lambda s: (s.start is None, s.start, s.id)):
         outlets = sorted({corpus.document(a).article.outlet or "unknown" for a in story.articles})
         thread = corpus.thread_of(story.id)
         dates = story.date_label()
         table.add_row(
-            story.id,
+            story.id[:SHORT_ID],
             dates,
             story.title,
             str(len(story.articles)),
             ", ".join(outlets),
-            thread.id if thread else "",
+            thread.id[:SHORT_ID] if thread else "",
         )
     out.print(table)
 
