@@ -274,13 +274,16 @@ class Store:
 
     def load_documents(self, ids: Iterable[str] | None = None) -> list[Document]:
         """Stored documents (all, or those with ``ids``), ordered by id, annotations included."""
-        rows = self._db.execute("SELECT * FROM articles ORDER BY id").fetchall()
-        if ids is not None:
-            keep = set(ids)
-            rows = [row for row in rows if row[0] in keep]
-        mentions = self._grouped("SELECT * FROM mentions ORDER BY article, start, end, type")
-        quotes = self._grouped("SELECT * FROM quotes ORDER BY article, content_start, content_end")
-        timex = self._grouped("SELECT * FROM timex ORDER BY article, start, end")
+        where, params = self._id_filter("id", ids)
+        rows = self._db.execute(f"SELECT * FROM articles{where} ORDER BY id", params).fetchall()
+        where, params = self._id_filter("article", ids)
+        mentions = self._grouped(
+            f"SELECT * FROM mentions{where} ORDER BY article, start, end, type", params
+        )
+        quotes = self._grouped(
+            f"SELECT * FROM quotes{where} ORDER BY article, content_start, content_end", params
+        )
+        timex = self._grouped(f"SELECT * FROM timex{where} ORDER BY article, start, end", params)
         return [
             Document(
                 article=_article_from_row(row),
@@ -298,9 +301,17 @@ class Store:
             for row in rows
         ]
 
-    def _grouped(self, sql: str) -> dict[str, list[tuple[Any, ...]]]:
+    @staticmethod
+    def _id_filter(column: str, ids: Iterable[str] | None) -> tuple[str, list[str]]:
+        """A WHERE clause keeping rows whose ``column`` is one of ``ids`` (all rows for None)."""
+        if ids is None:
+            return "", []
+        wanted = sorted(set(ids))
+        return f" WHERE {column} IN ({','.join('?' * len(wanted))})", wanted
+
+    def _grouped(self, sql: str, params: Sequence[Any] = ()) -> dict[str, list[tuple[Any, ...]]]:
         grouped: dict[str, list[tuple[Any, ...]]] = {}
-        for row in self._db.execute(sql):
+        for row in self._db.execute(sql, params):
             grouped.setdefault(row[0], []).append(row)
         return grouped
 
