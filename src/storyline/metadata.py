@@ -14,29 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.records import Precision, PubDate
+from storyline.timex import MONTH_NUMBERS
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
 _DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\s*,?\s+(?P<year>\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.I
@@ -130,7 +110,7 @@ def find_day(text: str) -> dt.date | None:
 
 def _to_date(match: re.Match[str]) -> dt.date | None:
     month = match["month"]
-    number = int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
+    number = int(month) if month.isdigit() else MONTH_NUMBERS[month.lower().rstrip(".")]
     try:
         return dt.date(int(match["year"]), number, int(match["day"]))
     except ValueError:

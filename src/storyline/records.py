@@ -51,6 +51,14 @@ class Precision(StrEnum):
     MONTH = "month"
     YEAR = "year"
 
+    @property
+    def fineness(self) -> int:
+        """0 for a year, 1 for a month, 2 for a day: larger is more precise."""
+        return _FINENESS[self]
+
+
+_FINENESS = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
+
 
 @dataclass(frozen=True, slots=True)
 class PubDate:

@@ -37,7 +37,6 @@ DESCRIPTION_CHARS = 200
 LEAD_MIN_WORDS = 6
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
-PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.YEAR: 2}
 _LEADING_ARTICLE = re.compile(r"^the\s+")
 
 
@@ -55,6 +54,17 @@ class DateRange:
     def cover(self, other: DateRange) -> DateRange:
         return DateRange(min(self.first, other.first), max(self.last, other.last))
 
+    @classmethod
+    def of(cls, published: PubDate) -> DateRange:
+        """The days a date stands for: one day, a whole month, or a whole year."""
+        day = published.date
+        if published.precision is Precision.YEAR:
+            return cls(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
+        if published.precision is Precision.MONTH:
+            last = calendar.monthrange(day.year, day.month)[1]
+            return cls(day.replace(day=1), day.replace(day=last))
+        return cls(day, day)
+
 
 @dataclass(frozen=True, slots=True)
 class Profile:
@@ -63,9 +73,12 @@ class Profile:
     article_id: str
     vector: np.ndarray
     cast: frozenset[str]
-    dates: DateRange | None
-    precision: int  # 0 day, 1 month, 2 year, 3 undated: smaller is more precise
+    published: PubDate | None
     quote_groups: frozenset[str]  # the groups (utterances) this article quotes
+
+    @property
+    def dates(self) -> DateRange | None:
+        return date_range(self.published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +117,8 @@ class _Building:
         A month-precise report ("February 2006") is compatible with the story when it
         overlaps it, but must not stretch the story to the whole month.
         """
-        dated = [m for m in self.members if m.dates is not None]
-        finest = min((m.precision for m in dated), default=None)
-        ranges = [m.dates for m in dated if m.dates is not None and m.precision == finest]
+        kept = most_precise(m.published for m in self.members)
+        ranges = [DateRange.of(p) for p in kept]
         return reduce(DateRange.cover, ranges) if ranges else None
 
     @classmethod
@@ -127,15 +139,14 @@ class _Building:
 
 
 def date_range(published: PubDate | None) -> DateRange | None:
-    if published is None:
-        return None
-    day = published.date
-    if published.precision is Precision.YEAR:
-        return DateRange(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
-    if published.precision is Precision.MONTH:
-        last = calendar.monthrange(day.year, day.month)[1]
-        return DateRange(day.replace(day=1), day.replace(day=last))
-    return DateRange(day, day)
+    return None if published is None else DateRange.of(published)
+
+
+def most_precise(published: Iterable[PubDate | None]) -> list[PubDate]:
+    """The dates known most precisely: day-precise ones if any, else month-, else year-."""
+    dated = [p for p in published if p is not None]
+    finest = max((p.precision.fineness for p in dated), default=None)
+    return [p for p in dated if p.precision.fineness == finest]
 
 
 def entity_key(mention: Mention) -> str | None:
@@ -180,8 +191,7 @@ def profile_of(document: Document, quote_groups: frozenset[str] = frozenset()) -
         article_id=document.article.id,
         vector=np.asarray(document.embedding, dtype=np.float64),
         cast=cast_of(document.mentions),
-        dates=date_range(published),
-        precision=PRECISION_RANK[published.precision] if published else len(PRECISION_RANK),
+        published=published,
         quote_groups=quote_groups,
     )
 
@@ -322,11 +332,9 @@ def story_dates(published: Iterable[PubDate | None]) -> StoryDates | None:
     1 January. Start and end are the first days of their month or year when that is all
     that is known, and ``precision`` says so.
     """
-    dated = [p for p in published if p is not None]
-    if not dated:
+    kept = most_precise(published)
+    if not kept:
         return None
-    finest = min(PRECISION_RANK[p.precision] for p in dated)
-    kept = [p for p in dated if PRECISION_RANK[p.precision] == finest]
     return StoryDates(
         first=min(p.date for p in kept), last=max(p.date for p in kept), precision=kept[0].precision
     )

@@ -23,7 +23,7 @@ from typing import ClassVar
 
 from storyline.records import Document, Precision, TimeRef, TimexType
 
-__all__ = ["Timex", "TimexStage", "find_timexes"]
+__all__ = ["MONTH_NUMBERS", "Timex", "TimexStage", "find_timexes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +39,6 @@ class Timex:
 # ---------------------------------------------------------------------------------------------
 # The anchor and the sentence context a rule may consult
 
-
-_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 _FUTURE = re.compile(
@@ -64,7 +62,7 @@ class _Context:
 
     def at(self, needed: Precision) -> dt.date | None:
         """The anchor, if it is known at least as precisely as ``needed``."""
-        if self.anchor is None or _RANK[self.precision] < _RANK[needed]:
+        if self.anchor is None or self.precision.fineness < needed.fineness:
             return None
         return self.anchor
 
@@ -119,7 +117,8 @@ _MONTH_NAMES = [
 _MONTH_ABBREVIATIONS = {"Sept": 9} | {
     name[:3]: number for number, name in enumerate(_MONTH_NAMES, 1) if name != "May"
 }
-_MONTH_NUMBER = {n.lower(): i for i, n in enumerate(_MONTH_NAMES, 1)} | {
+#: Every lower-case month name and abbreviation ("january", "jan", "sept") → month number.
+MONTH_NUMBERS = {n.lower(): i for i, n in enumerate(_MONTH_NAMES, 1)} | {
     a.lower(): i for a, i in _MONTH_ABBREVIATIONS.items()
 }
 
@@ -264,7 +263,7 @@ def _pick_year(after: Callable[[int], int], year: int, future: bool | None, slac
 
 
 def _full_date(m: re.Match[str], ctx: _Context) -> _Result:
-    month = _MONTH_NUMBER[m["month"].rstrip(".").lower()]
+    month = MONTH_NUMBERS[m["month"].rstrip(".").lower()]
     day = int(m["day"])
     if m["year"]:
         date = _valid_date(int(m["year"]), month, day)
@@ -280,7 +279,7 @@ def _iso_date(m: re.Match[str], ctx: _Context) -> _Result:
 
 
 def _month_year(m: re.Match[str], ctx: _Context) -> _Result:
-    month = _MONTH_NUMBER[m["month"].rstrip(".").lower()]
+    month = MONTH_NUMBERS[m["month"].rstrip(".").lower()]
     return TimexType.DATE, f"{int(m['year']):04d}-{month:02d}"
 
 
@@ -298,7 +297,7 @@ def _month(m: re.Match[str], ctx: _Context) -> _Result:
     modifier = (m["mod"] or "").lower()
     if not modifier and name in _AMBIGUOUS_MONTHS and not _DATE_CUE.search(ctx.before(m.start())):
         return None
-    month = _MONTH_NUMBER[name]
+    month = MONTH_NUMBERS[name]
     anchor = ctx.at(Precision.MONTH)
     if modifier in ("last", "next", "this") and anchor is not None:
         return TimexType.DATE, _modified_month(modifier, month, anchor)
