@@ -7,6 +7,7 @@ anything runs, batches the per-article work, and keeps one bad article from stop
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -96,21 +97,14 @@ def analyze(
     return result
 
 
-class _opened:
+@contextmanager
+def _opened(db: str | Path | Store) -> Iterator[Store]:
     """Use a given store as it is, or open (and later close) one at a path."""
-
-    def __init__(self, db: str | Path | Store) -> None:
-        self._given = db if isinstance(db, Store) else None
-        self._path = None if isinstance(db, Store) else db
-        self._store: Store | None = None
-
-    def __enter__(self) -> Store:
-        self._store = self._given or Store(self._path or DEFAULT_PATH)
-        return self._store
-
-    def __exit__(self, *exc: object) -> None:
-        if self._given is None and self._store is not None:
-            self._store.close()
+    if isinstance(db, Store):
+        yield db
+        return
+    with Store(db) as store:
+        yield store
 
 
 def _new_articles(
