@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from storyline.metadata import parse_iso_date
+from storyline.clean.metadata import parse_iso_date
 from storyline.records import RawDocument, ReadFailure
 from storyline.settings import ReadSettings
 

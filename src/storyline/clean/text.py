@@ -1,9 +1,7 @@
-"""CLEAN: from a raw document to an article: its body as spans of the text, and its metadata.
+"""Text dumps: the visible text of a whole page, menus and footers included.
 
-HTML goes through trafilatura, whose extracted text becomes ``Article.text``. Text dumps (the
-visible text of a whole page, menus and footers included) go through the line-level cleaner
-below, which keeps ``Article.text`` exactly as given and records every part it leaves out of
-the body with the reason. It works in numbered steps:
+The line-level cleaner keeps ``Article.text`` exactly as given and records every part it
+leaves out of the body with the reason. It works in numbered steps:
 
 1. split the text into lines (each a span of the original);
 2. classify each line as a body candidate or page furniture, from its layout and wording;
@@ -19,22 +17,20 @@ the body with the reason. It works in numbered steps:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from storyline.errors import MalformedInput
-from storyline.ids import content_id
-from storyline.metadata import (
+from storyline.clean.lines import WORD, Line, normalise, split_lines
+from storyline.clean.metadata import (
     BYLINE,
     COPYRIGHT,
     DATE_LABEL,
     TextMetadata,
-    parse_iso_date,
     text_metadata,
 )
-from storyline.records import Article, Dropped, PubDate, RawDocument, Span
+from storyline.errors import MalformedInput
+from storyline.ids import content_id
+from storyline.records import Article, Dropped, RawDocument, Span
 from storyline.settings import CleanSettings
 
 BODY = "body"
@@ -81,35 +77,12 @@ TRAILING_SHARE = re.compile(
     re.I,
 )
 QUOTED = re.compile(r"[\"“](?P<quote>[^\"“”]{20,})[\"”]")
-WORD = re.compile(r"\w+")
 #: Share of a headline's words the body repeats; headlines paraphrase ("Retains Hard Line"),
 #: menu lines share nothing. Set on the seed articles.
 TITLE_MIN_OVERLAP = 1 / 3
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A non-blank line: its span in the original text (outer whitespace left out)."""
-
-    span: Span
-    text: str
-
-
-def clean(raw: RawDocument, settings: CleanSettings) -> Article:
-    """Clean one raw document; raises :class:`MalformedInput` when no body can be found."""
-    if raw.html is not None:
-        article = _clean_html(raw)
-    elif raw.text is not None:
-        article = _clean_text(raw, settings)
-    else:
-        raise MalformedInput(raw.source, "neither text nor html given")
-    return _with_input_metadata(article, raw)
-
-
-# --- text dumps ----------------------------------------------------------------------------
-
-
-def _clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
+def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     text = raw.text or ""
     lines = split_lines(text)
     labels = [line_label(line.text, settings) for line in lines]  # step 2
@@ -129,17 +102,6 @@ def _clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     highlights = _highlights(lines)
     dropped = _dropped(lines, labels, highlights) + trimmed
     return _text_article(raw, text, lines, labels, body, highlights, dropped)
-
-
-def split_lines(text: str) -> list[Line]:
-    """Every non-blank line of ``text``, as stripped spans of it."""
-    lines = []
-    for match in re.finditer(r"[^\n]+", text):
-        stripped = match.group().strip()
-        if stripped:
-            start = match.start() + match.group().index(stripped)
-            lines.append(Line(Span(start, start + len(stripped)), stripped))
-    return lines
 
 
 def line_label(line: str, settings: CleanSettings) -> str:
@@ -211,17 +173,13 @@ def _max_sum_run(scores: Sequence[int]) -> tuple[int, int]:
     return best_run
 
 
-def _normalise(text: str) -> str:
-    return " ".join(WORD.findall(unicodedata.normalize("NFKC", text).lower()))
-
-
 def _drop_repeats(lines: Sequence[Line], labels: list[str]) -> list[str]:
     """Drop body lines repeated from other body lines: repeated leads and pull quotes."""
     body = [i for i, label in enumerate(labels) if label == BODY]
     seen: set[str] = set()
     result = list(labels)
     for index in body:
-        key = _normalise(lines[index].text)
+        key = normalise(lines[index].text)
         if key in seen:
             result[index] = "repeated"
         elif _is_pull_quote(lines[index].text, [lines[i].text for i in body if i != index]):
@@ -238,8 +196,8 @@ def _is_pull_quote(line: str, others: Sequence[str]) -> bool:
     rest = line[: match.start()] + line[match.end() :]
     if re.search(r"\b[a-z]{2,}\b", rest):
         return False
-    quote = _normalise(match["quote"])
-    return bool(quote) and any(quote in _normalise(other) for other in others)
+    quote = normalise(match["quote"])
+    return bool(quote) and any(quote in normalise(other) for other in others)
 
 
 def _fallback(lines: Sequence[Line], labels: list[str]) -> list[str]:
@@ -307,12 +265,12 @@ def find_title(lines: Sequence[Line], labels: Sequence[str]) -> str | None:
     """The headline: a short line before the body whose words the body repeats most."""
     first_body = labels.index(BODY)
     body_words = set(
-        _normalise(" ".join(lines[i].text for i, lb in enumerate(labels) if lb == BODY)).split()
+        normalise(" ".join(lines[i].text for i, lb in enumerate(labels) if lb == BODY)).split()
     )
     best: tuple[float, str] | None = None
     for line, label in zip(lines[:first_body], labels[:first_body], strict=True):
         candidate = re.split(r"\s+[|–—]\s+|\s+-\s+", line.text)[0].strip()
-        words = _normalise(candidate).split()
+        words = normalise(candidate).split()
         if label != "short line" or not 2 <= len(words) <= 25 or candidate.endswith("."):
             continue
         if BULLET.match(candidate):
@@ -367,78 +325,4 @@ def _mark_title(
     )
 
 
-# --- HTML -------------------------------------------------------------------------------------
-
-
-def _clean_html(raw: RawDocument) -> Article:
-    import trafilatura  # lazily: it pulls in lxml, jusText and more
-
-    html = raw.html or ""
-    try:
-        # favor_precision: bench_extraction html mode 0.967 with the defaults, 0.974 with it.
-        extracted = trafilatura.extract(
-            html,
-            output_format="txt",
-            include_comments=False,
-            include_tables=True,
-            url=raw.url,
-            favor_precision=True,
-        )
-        meta = trafilatura.extract_metadata(html, default_url=raw.url)
-    except Exception as exc:  # trafilatura raises many kinds on broken markup
-        raise MalformedInput(raw.source, f"cannot parse the HTML ({exc})") from exc
-    if not extracted or not extracted.strip():
-        raise MalformedInput(raw.source, "no article text found in the HTML")
-    title = getattr(meta, "title", None) or None
-    body, dropped = _without_headline(split_lines(extracted), title)
-    if not body:
-        raise MalformedInput(raw.source, "no article text found in the HTML, only its headline")
-    return Article(
-        id=raw.id or content_id("a", Path(raw.source).name, extracted),
-        source=raw.source,
-        text=extracted,
-        body=body,
-        title=title,
-        outlet=getattr(meta, "sitename", None) or None,
-        published=_html_date(getattr(meta, "date", None)),
-        byline=getattr(meta, "author", None) or None,
-        url=getattr(meta, "url", None) or raw.url,
-        dropped=dropped,
-    )
-
-
-def _without_headline(
-    lines: Sequence[Line], title: str | None
-) -> tuple[tuple[Span, ...], tuple[Dropped, ...]]:
-    """trafilatura keeps the page's <h1>; the headline is the title, not body text."""
-    if lines and title and _normalise(lines[0].text) == _normalise(title):
-        return tuple(line.span for line in lines[1:]), (Dropped(lines[0].span, "title"),)
-    return tuple(line.span for line in lines), ()
-
-
-def _html_date(value: str | None) -> PubDate | None:
-    parsed = parse_iso_date(value) if value else None
-    return PubDate(parsed[0], parsed[1], "html metadata") if parsed else None
-
-
-# --- input metadata -----------------------------------------------------------------------------
-
-
-def _with_input_metadata(article: Article, raw: RawDocument) -> Article:
-    """What the input states (title, date, outlet, url) wins over what was found in the text."""
-    published = _input_date(raw.published) or article.published
-    return replace(
-        article,
-        title=raw.title or article.title,
-        outlet=raw.outlet or article.outlet,
-        url=raw.url or article.url,
-        published=published,
-    )
-
-
-def _input_date(value: str | None) -> PubDate | None:
-    parsed = parse_iso_date(value) if value else None
-    return PubDate(parsed[0], parsed[1], "input") if parsed else None
-
-
-__all__ = ["clean", "find_title", "line_label", "split_lines"]
+__all__ = ["clean_text", "find_title", "line_label"]

@@ -1,0 +1,57 @@
+"""CLEAN: from a raw document to an article: its body as spans of the text, and its metadata.
+
+Two cleaners share one contract (a :class:`~storyline.records.RawDocument` in, an
+:class:`~storyline.records.Article` out, every left-out part recorded with its reason):
+
+- :mod:`storyline.clean.text` for text dumps (the visible text of a whole page, menus and
+  footers included), which keeps ``Article.text`` exactly as given;
+- :mod:`storyline.clean.html` for HTML, through trafilatura, whose extracted text becomes
+  ``Article.text``.
+
+Both end with the same post-cleaning of the body's lines (:mod:`storyline.clean.blocks`), and
+what the input itself states (title, date, outlet, url) wins over what was found in the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from storyline.clean.metadata import parse_iso_date
+from storyline.errors import MalformedInput
+from storyline.records import Article, PubDate, RawDocument
+from storyline.settings import CleanSettings
+
+
+def clean(raw: RawDocument, settings: CleanSettings) -> Article:
+    """Clean one raw document; raises :class:`MalformedInput` when no body can be found."""
+    if raw.html is not None:
+        from storyline.clean.html import clean_html
+
+        article = clean_html(raw, settings)
+    elif raw.text is not None:
+        from storyline.clean.text import clean_text
+
+        article = clean_text(raw, settings)
+    else:
+        raise MalformedInput(raw.source, "neither text nor html given")
+    return _with_input_metadata(article, raw)
+
+
+def _with_input_metadata(article: Article, raw: RawDocument) -> Article:
+    """What the input states (title, date, outlet, url) wins over what was found in the text."""
+    published = _input_date(raw.published) or article.published
+    return replace(
+        article,
+        title=raw.title or article.title,
+        outlet=raw.outlet or article.outlet,
+        url=raw.url or article.url,
+        published=published,
+    )
+
+
+def _input_date(value: str | None) -> PubDate | None:
+    parsed = parse_iso_date(value) if value else None
+    return PubDate(parsed[0], parsed[1], "input") if parsed else None
+
+
+__all__ = ["clean"]

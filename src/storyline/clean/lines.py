@@ -1,0 +1,35 @@
+"""Lines of a text as spans of it, and the word-level normal form both cleaners compare by."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from storyline.records import Span
+
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A non-blank line: its span in the original text (outer whitespace left out)."""
+
+    span: Span
+    text: str
+
+
+def split_lines(text: str) -> list[Line]:
+    """Every non-blank line of ``text``, as stripped spans of it."""
+    lines = []
+    for match in re.finditer(r"[^\n]+", text):
+        stripped = match.group().strip()
+        if stripped:
+            start = match.start() + match.group().index(stripped)
+            lines.append(Line(Span(start, start + len(stripped)), stripped))
+    return lines
+
+
+def normalise(text: str) -> str:
+    """Lower-cased words joined by single spaces: what two renderings of one line share."""
+    return " ".join(WORD.findall(unicodedata.normalize("NFKC", text).lower()))
