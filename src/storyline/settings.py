@@ -33,6 +33,8 @@ class ReadSettings(_Section):
 class CleanSettings(_Section):
     min_body_line_chars: int
     chrome_line_penalty: int
+    short_content_cost: int
+    min_stopword_density: float
 
 
 class PipelineSettings(_Section):

@@ -20,7 +20,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from storyline.clean.lines import WORD, Line, normalise, split_lines
+from storyline.clean.language import CJK, LATIN_WORD, page_stoplist, stopword_density, word_count
+from storyline.clean.lines import Line, normalise, split_lines
 from storyline.clean.metadata import (
     BYLINE,
     COPYRIGHT,
@@ -36,6 +37,7 @@ from storyline.settings import CleanSettings
 BODY = "body"
 APPENDED = "appended after teaser marker"
 OUTSIDE = "outside the main text"
+SHORT = "short line"
 
 #: Whole lines that are page furniture wherever they stand.
 FURNITURE = re.compile(
@@ -44,7 +46,9 @@ FURNITURE = re.compile(
     r"whatsapp|reddit|pinterest|comments?|(decrease|enlarge|increase) font.*|text size|"
     r"next article.*|previous article.*|advertisement|menu|search|home|close|back to top|"
     r"(sign|log) (in|up|out)|register|subscribe.*|follow us.*|story highlights|highlights|"
-    r"key points|image credit.*|photo credit.*|topics in this article)[\W_]*$",
+    r"key points|image credit.*|photo credit.*|topics in this article|"
+    r"(click to |submit to )?(share|print|email|e-mail)( this)?( on \w+)?.*\(opens in new window\)|"
+    r"submit to \w+.*\(opens in new window\))[\W_]*$",
     re.I,
 )
 #: Words that address the reader: notices, subscription and cookie banners.
@@ -69,9 +73,28 @@ TEASER_MARKER = re.compile(
     r"trending( now)?|what to read next)[\W_]*$",
     re.I,
 )
+#: Lines that open a comment section: what follows is readers', not the article's.
+COMMENTS_MARKER = re.compile(
+    r"^[\W_]*(\d+\s+(responses?|comments?|replies)\b.*|leave a (reply|comment)|"
+    r"comments are closed|(add|post|write) a comment|join the (conversation|discussion)|"
+    r"show comments|view comments|reader comments)[\W_]*$",
+    re.I,
+)
+#: Words that make a line starting with © a copyright notice rather than a photo credit.
+COPYRIGHT_WORDS = re.compile(r"\b(?:19|20)\d{2}\b|rights|reserved|copyright|\bltd\b|\binc\b", re.I)
+#: "Photo: ...", "© Lucy Nicholson Detainees at ..." (a credit and its caption), "Image copyright".
+PHOTO_CREDIT = re.compile(r"^(©|\(c\)|image copyright|photo(graph)? by|getty images)\s", re.I)
+#: Notices are short; a long line that mentions cookies or a browser is prose about them.
+NOTICE_MAX_CHARS = 200
+#: ... unless the notice words stand in its first few words ("This website uses cookies ...").
+NOTICE_OPENING_CHARS = 40
+#: A row of a table of figures: a label and at least three numbers ("3 Kevin Harvick 5033 4 6").
+TABLE_ROW = re.compile(r"^\S.*?(?:\s[-+]?\d[\d.,:%]*){3,}\s*$")
+#: CJK characters that make a short line a sentence rather than a menu item.
+SHORT_CJK_CHARS = 12
 HIGHLIGHTS_HEADING = re.compile(r"^[\W_]*(story )?highlights|key points[\W_]*$", re.I)
 BULLET = re.compile(r"^[•·▪►*–-]\s*")
-SENTENCE_END = re.compile(r"[.!?\"'”’)…:]$")
+SENTENCE_END = re.compile(r"[.!?\"'”’)…:。！？」』]$")
 TRAILING_SHARE = re.compile(
     r"(?:\s*\b(?:e-?mail to a friend|share this( article| story)?|print this( article)?))+\s*$",
     re.I,
@@ -85,9 +108,14 @@ TITLE_MIN_OVERLAP = 1 / 3
 def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     text = raw.text or ""
     lines = split_lines(text)
-    labels = [line_label(line.text, settings) for line in lines]  # step 2
-    labels = _cut_appended(lines, labels, settings)  # step 3
-    labels = _keep_main_run(lines, labels, settings)  # step 4
+    stopwords = page_stoplist(line.text for line in lines)
+    labels = [line_label(line.text, settings, stopwords) for line in lines]  # step 2
+    scores = [
+        _line_score(line.text, label, settings, stopwords)
+        for line, label in zip(lines, labels, strict=True)
+    ]
+    labels = _cut_appended(lines, labels, scores)  # step 3
+    labels = _keep_main_run(labels, scores, settings)  # step 4
     labels = _drop_repeats(lines, labels)  # step 5
     if BODY not in labels:
         labels = _fallback(lines, labels)
@@ -104,60 +132,121 @@ def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     return _text_article(raw, text, lines, labels, body, highlights, dropped)
 
 
-def line_label(line: str, settings: CleanSettings) -> str:
-    """``BODY`` for a line that reads like article prose, else why it is page furniture."""
+def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = frozenset()) -> str:
+    """``BODY`` for a line that reads like article prose, else why it is page furniture.
+
+    ``stopwords`` are the page language's (see :func:`page_stoplist`); without them the
+    function-word test is skipped.
+    """
     checks = (
         (FURNITURE.match(line), "navigation"),
-        (COPYRIGHT.match(line), "copyright"),
+        (_is_copyright(line), "copyright"),
         (DATE_LABEL.match(line) and len(line) < 80, "date line"),
         (BYLINE.match(line), "byline"),
-        (CAPTION.search(line), "caption"),
-        (NOTICE.search(line), "notice"),
-        (not _reads_like_prose(line, settings), "short line"),
+        (CAPTION.search(line) or PHOTO_CREDIT.match(line), "caption"),
+        (_is_notice(line), "notice"),
+        (not _reads_like_prose(line, settings), SHORT),
+        (
+            stopwords and stopword_density(line, stopwords) < settings.min_stopword_density,
+            "list of names or links",
+        ),
     )
     return next((reason for hit, reason in checks if hit), BODY)
 
 
+def _is_notice(line: str) -> bool:
+    """A notice to the reader: a short line with notice words, or a long one that opens with
+    them or holds several ("... please note that ... our content ...")."""
+    matches = list(NOTICE.finditer(line))
+    if not matches:
+        return False
+    return (
+        len(line) < NOTICE_MAX_CHARS
+        or matches[0].start() < NOTICE_OPENING_CHARS
+        or len({m.group().lower() for m in matches}) >= 2
+    )
+
+
+def _is_copyright(line: str) -> bool:
+    """A copyright notice, not a photo credit ("© John Brecher Needle poking skin ...")."""
+    return bool(COPYRIGHT.match(line)) and bool(COPYRIGHT_WORDS.search(line[:60]))
+
+
 def _reads_like_prose(line: str, settings: CleanSettings) -> bool:
-    words = len(WORD.findall(line))
-    if len(line) < settings.min_body_line_chars or words < 5:
+    words = word_count(line)
+    length = len(line) + len(CJK.findall(line))  # a CJK character weighs two Latin ones
+    if length < settings.min_body_line_chars or words < 5:
         return False
     # Dumps cut long paragraphs mid-word; a long line is prose even without a final stop.
-    return bool(SENTENCE_END.search(line)) or len(line) >= 3 * settings.min_body_line_chars
+    return bool(SENTENCE_END.search(line)) or length >= 3 * settings.min_body_line_chars
 
 
-def _cut_appended(lines: Sequence[Line], labels: list[str], settings: CleanSettings) -> list[str]:
+def _line_score(line: str, label: str, settings: CleanSettings, stopwords: frozenset[str]) -> int:
+    """What a line adds to a run of body text: prose its length, furniture minus its cost.
+
+    Short lines that read as content (a subheading, a list item, a table row) cost little, so
+    a recipe's or a results table's short lines do not split the article into pieces; menus
+    and buttons cost at least the chrome penalty each.
+    """
+    if label == BODY:
+        return len(line) + len(CJK.findall(line))
+    if label == SHORT and _short_content(line, stopwords):
+        return -settings.short_content_cost
+    return -max(len(line), settings.chrome_line_penalty)
+
+
+def _short_content(line: str, stopwords: frozenset[str]) -> bool:
+    """A short line that reads as part of a text: a sentence, a list item, a table row."""
+    if TABLE_ROW.match(line):
+        return True
+    if CJK.search(line):
+        return len(CJK.findall(line)) >= SHORT_CJK_CHARS
+    # A sentence, not a headline link: it ends like one and has function words.
+    words = LATIN_WORD.findall(line.lower())
+    if len(words) < 3 or not SENTENCE_END.search(line):
+        return False
+    return any(word in stopwords for word in words)
+
+
+def _cut_appended(lines: Sequence[Line], labels: list[str], scores: Sequence[int]) -> list[str]:
     """Everything after a teaser marker or copyright line that follows the body start.
 
     The start is that of the main run: menus above the article hold "Related" and "More"
     links too, and cutting there would lose the article.
     """
-    first = _max_sum_run(_run_scores(lines, labels, settings))[0]
+    first = _max_sum_run(scores)[0]
     if BODY not in labels[first:]:
         return labels
     for index in range(first + 1, len(lines)):
         line = lines[index].text
-        if (len(line) <= 60 and TEASER_MARKER.match(line)) or labels[index] == "copyright":
+        marker = len(line) <= 60 and (TEASER_MARKER.match(line) or COMMENTS_MARKER.match(line))
+        if marker or labels[index] == "copyright":
             tail = [APPENDED] * (len(lines) - index - 1)
             return [*labels[: index + 1], *tail]
     return labels
 
 
-def _keep_main_run(lines: Sequence[Line], labels: list[str], settings: CleanSettings) -> list[str]:
-    """Keep the body lines of the run of lines with the most body text net of furniture."""
-    start, end = _max_sum_run(_run_scores(lines, labels, settings))
-    return [
-        OUTSIDE if label == BODY and not start <= index < end else label
-        for index, label in enumerate(labels)
-    ]
+def _keep_main_run(labels: list[str], scores: Sequence[int], settings: CleanSettings) -> list[str]:
+    """Keep the body lines of the run of lines with the most body text net of furniture.
 
-
-def _run_scores(lines: Sequence[Line], labels: Sequence[str], settings: CleanSettings) -> list[int]:
-    """Body lines count their length; furniture costs its length, at least the penalty."""
-    return [
-        len(line.text) if label == BODY else -max(len(line.text), settings.chrome_line_penalty)
-        for line, label in zip(lines, labels, strict=True)
-    ]
+    Short content lines between two body lines of the run are body too (subheadings, list
+    items, table rows); at the run's edges they are more often bylines and teasers.
+    """
+    start, end = _max_sum_run(scores)
+    inside = [i for i in range(start, end) if labels[i] == BODY]
+    first, last = (inside[0], inside[-1]) if inside else (start, start)
+    result = []
+    for index, label in enumerate(labels):
+        if label == BODY and not start <= index < end:
+            label = OUTSIDE
+        elif (
+            label == SHORT
+            and first < index < last
+            and scores[index] >= -settings.short_content_cost
+        ):
+            label = BODY
+        result.append(label)
+    return result
 
 
 def _max_sum_run(scores: Sequence[int]) -> tuple[int, int]:
@@ -203,7 +292,7 @@ def _is_pull_quote(line: str, others: Sequence[str]) -> bool:
 def _fallback(lines: Sequence[Line], labels: list[str]) -> list[str]:
     """For short texts with no long line: keep lines that end like sentences."""
     return [
-        BODY if label == "short line" and SENTENCE_END.search(line.text) else label
+        BODY if label == SHORT and SENTENCE_END.search(line.text) else label
         for line, label in zip(lines, labels, strict=True)
     ]
 
@@ -271,7 +360,7 @@ def find_title(lines: Sequence[Line], labels: Sequence[str]) -> str | None:
     for line, label in zip(lines[:first_body], labels[:first_body], strict=True):
         candidate = re.split(r"\s+[|–—]\s+|\s+-\s+", line.text)[0].strip()
         words = normalise(candidate).split()
-        if label != "short line" or not 2 <= len(words) <= 25 or candidate.endswith("."):
+        if label != SHORT or not 2 <= len(words) <= 25 or candidate.endswith("."):
             continue
         if BULLET.match(candidate):
             continue
@@ -319,7 +408,7 @@ def _mark_title(
         return dropped
     return tuple(
         Dropped(d.span, "title")
-        if d.reason == "short line" and d.span.start < before and d.span.of(text).startswith(title)
+        if d.reason == SHORT and d.span.start < before and d.span.of(text).startswith(title)
         else d
         for d in dropped
     )

@@ -1,0 +1,87 @@
+"""How much a line reads like running prose: stopword density and CJK-aware word counts.
+
+Function words are the strongest language-independent cue that a line is prose rather than a
+menu, a list of links or a headline teaser (Pomikál's jusText; Kohlschütter et al.'s
+boilerplate features). jusText ships stoplists for 100 languages; the page's language is the
+one whose stoplist covers most of its words. Chinese, Japanese and Korean are written without
+spaces (Korean with spaces but few stoplist hits), so their words are counted by characters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+LATIN_WORD = re.compile(r"[^\W\d_]+")
+#: Han, Hiragana, Katakana and Hangul: scripts where a character carries about half a word.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: Words read to pick the page's language; more change nothing but cost time.
+LANGUAGE_SAMPLE_WORDS = 400
+#: Lines at least this long vote for the language (shorter ones are mostly menus and names).
+PROSE_SAMPLE_CHARS = 80
+
+
+@cache
+def _languages_of_word() -> dict[str, frozenset[str]]:
+    """Every stopword of jusText's lists, with the languages it is a stopword of."""
+    import justext  # lazily: with lxml behind it
+
+    languages: dict[str, set[str]] = {}
+    for language in justext.get_stoplists():
+        for word in justext.get_stoplist(language):
+            languages.setdefault(word, set()).add(language)
+    return {word: frozenset(names) for word, names in languages.items()}
+
+
+@cache
+def stoplist(language: str) -> frozenset[str]:
+    import justext
+
+    return frozenset(justext.get_stoplist(language))
+
+
+def page_stoplist(lines: Iterable[str]) -> frozenset[str]:
+    """The stoplist of the language whose stopwords cover most words of the page's prose.
+
+    Only long lines vote (menus are full of names), and a language's hits are divided by the
+    log of its stoplist's size: some lists hold thousands of words (Finnish, Uzbek) and would
+    win every English page on raw counts.
+    """
+    languages_of = _languages_of_word()
+    votes: Counter[str] = Counter()
+    seen = 0
+    for line in lines:
+        if len(line) < PROSE_SAMPLE_CHARS:
+            continue
+        for word in LATIN_WORD.findall(line.lower()):
+            votes.update(languages_of.get(word, ()))
+            seen += 1
+        if seen >= LANGUAGE_SAMPLE_WORDS:
+            break
+    if not votes:
+        return frozenset()
+    best = max(votes, key=lambda language: votes[language] / math.log(_size(language)))
+    return stoplist(best)
+
+
+def _size(language: str) -> int:
+    return max(len(stoplist(language)), 3)
+
+
+def word_count(line: str) -> int:
+    """Words of a line; a CJK character counts as half a word (two make a typical word)."""
+    cjk = len(CJK.findall(line))
+    return len(LATIN_WORD.findall(line)) + (cjk + 1) // 2
+
+
+def stopword_density(line: str, stopwords: frozenset[str]) -> float:
+    """Share of a line's words that are stopwords; CJK lines count as prose-dense."""
+    words = LATIN_WORD.findall(line.lower())
+    if CJK.search(line):
+        return 1.0  # no stoplist covers CJK; length and punctuation decide for them
+    if not words:
+        return 0.0
+    return sum(word in stopwords for word in words) / len(words)
