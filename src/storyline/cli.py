@@ -13,19 +13,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Column, Table
+from rich.text import Text
 
 from storyline.errors import NotFound, StorylineError
 
 T = TypeVar("T")
 
-#: Exit codes: 0 everything done; 1 an error stopped the command; 3 done, but some inputs
-#: could not be used (each reported on stderr, the rest stored). Typer uses 2 for usage errors.
+#: Exit codes: 0 everything done; 1 an error stopped the command; 2 the command was called
+#: wrongly (as for Typer's own usage errors); 3 done, but some inputs could not be used (each
+#: reported on stderr, the rest stored).
 EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_SOME_SKIPPED = 3
 #: Ids in tables are cut like short git hashes, so titles keep room on an 80-column
 #: terminal; `show` takes any unique beginning of an id, and exports keep the full ids.
@@ -194,15 +197,57 @@ def _existing(db: Path) -> Path:
 @app.command()
 def show(
     story: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            help="A story id (or a unique beginning of one), as `storyline stories` lists."
+            help="A story id (or a unique beginning of one), as `storyline stories` lists.",
+            metavar="STORY",
+            show_default=False,
         ),
-    ],
+    ] = None,
+    article: Annotated[
+        str | None,
+        typer.Option(
+            "--article",
+            metavar="ID",
+            help="Show this article instead of a story: its metadata, highlights and clean "
+            "body. An article id or a unique beginning of one, as `storyline show STORY` "
+            "lists.",
+            show_default=False,
+        ),
+    ] = None,
+    dropped: Annotated[
+        bool,
+        typer.Option(
+            "--dropped",
+            help="With --article: also list every part cleaning dropped, in text order, with "
+            "its reason and character span, and the characters kept and dropped.",
+        ),
+    ] = False,
     db: DbOption = Path("storyline.db"),
     config: ConfigOption = None,
 ) -> None:
-    """Show one story: its articles, summary with sources, timeline, cast, quotes and outlets."""
+    """Show one story: its articles, summary with sources, timeline, cast, quotes and outlets.
+
+    With --article ID: one article as cleaning left it; --dropped adds what went, and why.
+    """
+    if story is not None and article is not None:
+        _usage_error("give a STORY id or --article ID, not both")
+    if article is not None:
+        _show_article(db, article, dropped)
+    elif story is None:
+        _usage_error("give a STORY id (see `storyline stories`), or --article ID")
+    elif dropped:
+        _usage_error("--dropped lists what cleaning removed from one article: add --article ID")
+    else:
+        _show_story(db, story, config)
+
+
+def _usage_error(message: str) -> NoReturn:
+    err.print(f"error: {message}", markup=False, highlight=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _show_story(db: Path, story: str, config: Path | None) -> None:
     from storyline.present import build_report, render_report_text
     from storyline.settings import load_settings
 
@@ -213,6 +258,24 @@ def show(
         chosen = _find_story(corpus.stories or [], story)
         report = build_report(corpus, chosen, load_settings(config).summary)
         out.print(render_report_text(report), highlight=False, markup=False)
+
+
+def _show_article(db: Path, prefix: str, with_dropped: bool) -> None:
+    from storyline.inspect import inspect_article, render_article_text
+    from storyline.store import Store
+
+    with _errors_as_messages():
+        with Store(_existing(db)) as store:
+            try:
+                document = store.find_article(prefix)
+            except NotFound as exc:
+                raise NotFound(f"{exc}; `storyline show STORY` lists each article's id") from exc
+        text = render_article_text(
+            inspect_article(document.article), show_dropped=with_dropped, width=out.width
+        )
+    # A Text is printed as it is: markup or emoji codes in the article are never interpreted.
+    # The text is already wrapped to the terminal, so rich must not wrap or crop it again.
+    out.print(Text(text), soft_wrap=True)
 
 
 def _find_story(candidates: list[T], wanted: str) -> T:

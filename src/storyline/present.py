@@ -707,7 +707,10 @@ def render_report_text(report: StoryReport) -> str:
 
     story = report.story
     lines = [story.title, story.date_label(), "", "Articles:"]
-    lines += [f"  [{markers[a.id]}] {a.title or '(untitled)'}" for a in report.articles]
+    # The full id, so any article can be opened with `storyline show --article ID`.
+    lines += [
+        f"  [{markers[a.id]}] {a.title or '(untitled)'}  (article {a.id})" for a in report.articles
+    ]
     lines += ["", "Summary:", *(f"  - {s.sentence} {cite(s.sources)}" for s in report.summary)]
     lines += [
         "",

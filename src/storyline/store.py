@@ -321,6 +321,32 @@ class Store:
             raise NotFound(f"no article with id {article_id!r} in {self.path}")
         return found[0]
 
+    def find_article(self, prefix: str) -> Document:
+        """The one stored article whose id begins with ``prefix`` (like a short git hash).
+
+        Raises :class:`NotFound` when no id, or more than one id, begins with ``prefix``.
+        """
+        if not prefix:
+            raise NotFound("an article id cannot be empty")
+        # A few more matches than shown are fetched only to tell "several" from "many".
+        shown = 5
+        matches = [
+            row[0]
+            for row in self._db.execute(
+                "SELECT id FROM articles WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
+                (prefix, shown + 1),
+            )
+        ]
+        if not matches:
+            raise NotFound(f"no article id begins with {prefix!r} in {self.path}")
+        if len(matches) > 1:
+            listed = ", ".join(matches[:shown]) + (", ..." if len(matches) > shown else "")
+            raise NotFound(
+                f"{prefix!r} begins several article ids in {self.path} ({listed}); "
+                "give more of the id"
+            )
+        return self.article(matches[0])
+
     # -- cross-article results ---------------------------------------------------------------
 
     def save_corpus(self, corpus: Corpus) -> None:
