@@ -134,7 +134,7 @@ def test_seed_000_metadata(cleaned: dict[str, Article]) -> None:
     article = cleaned[SEED_000]
     assert article.title == "Putin to invite Hamas to Moscow"
     assert article.published == PubDate(dt.date(2006, 2, 9), Precision.DAY, "text: date line")
-    assert article.outlet == "Aljazeera"
+    assert article.outlet == "Al Jazeera"  # signed "Aljazeera + Agencies"
     assert article.agencies == ("Agencies",)  # RIA-Novosti is quoted, not credited
 
 

@@ -75,6 +75,61 @@ AGENCIES = {
 }
 
 
+#: Outlets by the spellings pages sign with (letters and digits only, lower-cased), to the name
+#: readers know them by: "Aljazeera + Agencies" and aljazeera.net are both Al Jazeera.
+OUTLET_NAMES = {
+    "aljazeera": "Al Jazeera",
+    "aljazeeranet": "Al Jazeera",
+    "aljazeeracom": "Al Jazeera",
+    "aljazeeraenglish": "Al Jazeera",
+    "rferl": "RFE/RL",
+    "rferlorg": "RFE/RL",
+    "radiofreeeuroperadioliberty": "RFE/RL",
+    "reuters": "Reuters",
+    "reuterscom": "Reuters",
+    "thomsonreuters": "Reuters",
+    "cnn": "CNN",
+    "cnncom": "CNN",
+    "bbc": "BBC",
+    "bbcnews": "BBC",
+    "bbccouk": "BBC",
+    "bbccom": "BBC",
+    "apnews": "AP",
+    "apnewscom": "AP",
+    "theassociatedpress": "AP",
+    "associatedpress": "AP",
+    "afp": "AFP",
+    "nytimes": "The New York Times",
+    "nytimescom": "The New York Times",
+    "thenewyorktimes": "The New York Times",
+    "newyorktimes": "The New York Times",
+    "washingtonpost": "The Washington Post",
+    "washingtonpostcom": "The Washington Post",
+    "thewashingtonpost": "The Washington Post",
+    "theguardian": "The Guardian",
+    "theguardiancom": "The Guardian",
+    "guardiancouk": "The Guardian",
+    "haaretz": "Haaretz",
+    "haaretzcom": "Haaretz",
+    "jpost": "The Jerusalem Post",
+    "jpostcom": "The Jerusalem Post",
+    "thejerusalempost": "The Jerusalem Post",
+    "rt": "RT",
+    "rtcom": "RT",
+    "tass": "TASS",
+    "tasscom": "TASS",
+    "rianovosti": "RIA Novosti",
+    "themoscowtimes": "The Moscow Times",
+    "moscowtimes": "The Moscow Times",
+}
+
+
+def canonical_outlet(name: str) -> str:
+    """The usual name of an outlet written as a sign-off, a site name or a domain."""
+    key = re.sub(r"[^0-9a-z]", "", re.sub(r"^(?:https?://)?(?:www\.)?", "", name.lower()))
+    return OUTLET_NAMES.get(key, name)
+
+
 @dataclass(frozen=True, slots=True)
 class TextMetadata:
     """What the text says about itself."""
@@ -126,7 +181,7 @@ def text_metadata(lines: Sequence[str], lead: str | None) -> TextMetadata:
     agencies = _agencies([credit] if credit else [], sign_offs)
     return TextMetadata(
         published=_published(lines, dateline),
-        outlet=_outlet(sign_offs, copyright_holder, credit, lines),
+        outlet=_outlet_name(sign_offs, copyright_holder, credit, lines),
         byline=next((m["name"] for line in lines[:30] if (m := BYLINE.match(line))), None),
         dateline=dateline["place"] if dateline and dateline["place"] else None,
         agencies=agencies,
@@ -171,6 +226,16 @@ def _agencies(credits: list[str], sign_offs: list[tuple[str, ...]]) -> tuple[str
     names = [*credits, *(name for group in sign_offs for name in group)]
     found = {AGENCIES[n.lower()] for n in names if n.lower() in AGENCIES}
     return tuple(sorted(found))
+
+
+def _outlet_name(
+    sign_offs: list[tuple[str, ...]],
+    copyright_holder: str | None,
+    credit: str | None,
+    lines: Sequence[str],
+) -> str | None:
+    found = _outlet(sign_offs, copyright_holder, credit, lines)
+    return canonical_outlet(found) if found else None
 
 
 def _outlet(
