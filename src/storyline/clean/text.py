@@ -17,7 +17,7 @@ leaves out of the body with the reason. It works in numbered steps:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from storyline.clean.language import CJK, LATIN_WORD, page_stoplist, stopword_density, word_count
@@ -138,20 +138,21 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
     ``stopwords`` are the page language's (see :func:`page_stoplist`); without them the
     function-word test is skipped.
     """
-    checks = (
-        (FURNITURE.match(line), "navigation"),
-        (_is_copyright(line), "copyright"),
-        (DATE_LABEL.match(line) and len(line) < 80, "date line"),
-        (BYLINE.match(line), "byline"),
-        (CAPTION.search(line) or PHOTO_CREDIT.match(line), "caption"),
-        (_is_notice(line), "notice"),
-        (not _reads_like_prose(line, settings), SHORT),
+    checks: tuple[tuple[Callable[[], object], str], ...] = (
+        (lambda: FURNITURE.match(line), "navigation"),
+        (lambda: _is_copyright(line), "copyright"),
+        (lambda: DATE_LABEL.match(line) and len(line) < 80, "date line"),
+        (lambda: BYLINE.match(line), "byline"),
+        (lambda: CAPTION.search(line) or PHOTO_CREDIT.match(line), "caption"),
+        (lambda: _is_notice(line), "notice"),
+        (lambda: not _reads_like_prose(line, settings), SHORT),
         (
-            stopwords and stopword_density(line, stopwords) < settings.min_stopword_density,
+            lambda: stopwords and stopword_density(line, stopwords) < settings.min_stopword_density,
             "list of names or links",
         ),
     )
-    return next((reason for hit, reason in checks if hit), BODY)
+    # In order, and lazily: most lines of a page are short and stop at the cheap tests.
+    return next((reason for check, reason in checks if check()), BODY)
 
 
 def _is_notice(line: str) -> bool:
@@ -173,6 +174,8 @@ def _is_copyright(line: str) -> bool:
 
 
 def _reads_like_prose(line: str, settings: CleanSettings) -> bool:
+    if 2 * len(line) < settings.min_body_line_chars:
+        return False  # too short even if every character were CJK (which counts double)
     words = word_count(line)
     length = len(line) + len(CJK.findall(line))  # a CJK character weighs two Latin ones
     if length < settings.min_body_line_chars or words < 5:

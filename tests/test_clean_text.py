@@ -1,0 +1,131 @@
+"""The text-dump cleaner's cues, each on a small page shaped like the real ones it was made for."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.clean import clean
+from storyline.clean.language import page_stoplist, stoplist, stopword_density, word_count
+from storyline.clean.text import line_label
+from storyline.records import Article, RawDocument
+from storyline.settings import CleanSettings, default_settings
+
+MENU = "Home\nNews\nWorld\nSport\nBusiness\nCulture\nWeather\nContact\n"
+FOOTER = "About us\nCareers\nAdvertise\nCopyright © 2019 Example Media Ltd. All rights reserved.\n"
+PROSE = [
+    "The city council voted on Tuesday to close the old harbour bridge for repairs that are "
+    "expected to last until the end of next year.",
+    "Engineers found cracks in two of the bridge's steel supports during an inspection in the "
+    "summer, the council said in a statement.",
+    "Traffic will be sent over the ring road while the work is done, and a ferry will carry "
+    "cyclists and people on foot across the harbour.",
+]
+
+
+@pytest.fixture(scope="module")
+def settings() -> CleanSettings:
+    return default_settings().clean
+
+
+def cleaned(text: str, settings: CleanSettings) -> Article:
+    return clean(RawDocument(source="page.txt", text=text), settings)
+
+
+def dropped_reasons(article: Article) -> dict[str, str]:
+    return {d.span.of(article.text): d.reason for d in article.dropped}
+
+
+def test_short_sentences_and_table_rows_inside_the_article_are_kept(
+    settings: CleanSettings,
+) -> None:
+    table = (
+        "Pos. Driver Points Wins Poles Top 5 Top 10\n"
+        "1 Kyle Busch 5040 5 1 17 27\n"
+        "2 Martin Truex Jr. 5035 7 0 15 24\n"
+    )
+    steps = "Eat one hour before your workout.\nDrink water during the workout.\n"
+    text = MENU + PROSE[0] + "\n" + table + PROSE[1] + "\n" + steps + PROSE[2] + "\n" + FOOTER
+    body = cleaned(text, settings).body_text
+    assert "1 Kyle Busch 5040 5 1 17 27" in body
+    assert "Eat one hour before your workout." in body
+    assert all(paragraph in body for paragraph in PROSE)
+    assert "Weather" not in body and "Careers" not in body
+
+
+def test_cjk_sentences_count_as_prose(settings: CleanSettings) -> None:
+    lines = [
+        "先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで男性が逮捕されました。",
+        "報道によると、今回販売されたのは、いわゆる「脱獄」したiPhoneです。",
+        "もちろん、アップル社は「脱獄」を認めていませんし、保証の対象外となります。",
+    ]
+    assert word_count(lines[0]) >= 20
+    body = cleaned(MENU + "\n".join(lines) + "\n" + FOOTER, settings).body_text
+    assert all(line in body for line in lines)
+    assert "Contact" not in body
+
+
+def test_photo_credit_is_a_caption_and_does_not_end_the_article(settings: CleanSettings) -> None:
+    credit = "© John Brecher Needle poking skin during administration of a flu shot at a clinic."
+    text = MENU + PROSE[0] + "\n" + credit + "\n" + PROSE[1] + "\n" + PROSE[2] + "\n" + FOOTER
+    article = cleaned(text, settings)
+    assert PROSE[2] in article.body_text
+    assert dropped_reasons(article)[credit] == "caption"
+    footer_copyright = "Copyright © 2019 Example Media Ltd. All rights reserved."
+    assert dropped_reasons(article)[footer_copyright] == "copyright"
+
+
+def test_comment_section_is_cut(settings: CleanSettings) -> None:
+    comments = (
+        "34 responses to “Bridge to close for repairs”\n"
+        "It is about time they fixed that bridge, it has been falling apart for years.\n"
+        "The ferry will never cope with the rush hour crowds, mark my words on this one.\n"
+    )
+    article = cleaned(MENU + "\n".join(PROSE) + "\n" + comments + FOOTER, settings)
+    assert PROSE[2] in article.body_text
+    assert "mark my words" not in article.body_text
+
+
+def test_a_long_list_of_links_is_not_prose(settings: CleanSettings) -> None:
+    languages = (
+        "Change language & content: Afrique francophone (français) América Latina (español) "
+        "Argentina (español) Australia (English) Belgique (français) België (Nederlands)"
+    )
+    stopwords = page_stoplist(PROSE)
+    assert stopword_density(PROSE[0], stopwords) > 0.3
+    assert line_label(languages, settings, stopwords) == "list of names or links"
+    assert line_label(PROSE[0], settings, stopwords) == "body"
+
+
+def test_a_cookie_banner_is_a_notice_but_prose_about_a_browser_is_not(
+    settings: CleanSettings,
+) -> None:
+    banner = (
+        "This website uses cookies to improve your experience while you navigate through the "
+        "website. Out of these cookies, the cookies that are categorized as necessary are stored."
+    )
+    prose = (  # long, and it only mentions the browser: prose, not a notice
+        "The promise of Google Stadia: high quality visuals and rock-solid performance streamed "
+        "to your browser. You would not need a console or a download, and the games would run "
+        "the same on a phone, a laptop or a television, the company said at its launch event."
+    )
+    stopwords = page_stoplist(PROSE)
+    assert line_label(banner, settings, stopwords) == "notice"
+    assert line_label(prose, settings, stopwords) == "body"
+
+
+def test_share_buttons_opening_new_windows_are_navigation(settings: CleanSettings) -> None:
+    assert line_label("Click to share on Facebook (Opens in new window)", settings) == "navigation"
+    assert line_label("Submit to Stumbleupon (Opens in new window)", settings) == "navigation"
+
+
+def test_page_language_picks_its_stoplist() -> None:
+    portuguese = [
+        "Nesta página você terá sempre a classificação atualizada da corrida até a última etapa "
+        "e poderá conferir os resultados de todos os pilotos.",
+        "O calendário da temporada é composto por trinta e seis corridas, e somente os doze "
+        "primeiros disputam o título nas dez últimas provas do ano.",
+        "Os comentários com textos que não respeitam os outros usuários não serão aprovados "
+        "pelos moderadores do site.",
+    ]
+    assert page_stoplist(portuguese) == stoplist("Portuguese")
+    assert page_stoplist(PROSE) in {stoplist("English"), stoplist("Simple_English")}
