@@ -50,17 +50,17 @@ def page_stoplist(lines: Iterable[str]) -> frozenset[str]:
     log of its stoplist's size: some lists hold thousands of words (Finnish, Uzbek) and would
     win every English page on raw counts.
     """
+    words: list[str] = []
+    for line in lines:
+        if len(line) >= PROSE_SAMPLE_CHARS:
+            words += LATIN_WORD.findall(line.lower())
+            if len(words) >= LANGUAGE_SAMPLE_WORDS:
+                break
     languages_of = _languages_of_word()
     votes: Counter[str] = Counter()
-    seen = 0
-    for line in lines:
-        if len(line) < PROSE_SAMPLE_CHARS:
-            continue
-        for word in LATIN_WORD.findall(line.lower()):
-            votes.update(languages_of.get(word, ()))
-            seen += 1
-        if seen >= LANGUAGE_SAMPLE_WORDS:
-            break
+    for word, count in Counter(words).items():
+        for language in languages_of.get(word, ()):
+            votes[language] += count
     if not votes:
         return frozenset()
     best = max(votes, key=lambda language: votes[language] / math.log(_size(language)))

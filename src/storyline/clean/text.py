@@ -17,7 +17,7 @@ leaves out of the body with the reason. It works in numbered steps:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from storyline.clean.language import CJK, LATIN_WORD, page_stoplist, stopword_density, word_count
@@ -58,11 +58,13 @@ NOTICE = re.compile(
     re.I,
 )
 #: Photo captions: "(left)", "(epa)", "Putin, right, endorsed ...", "Photo: ...".
-CAPTION = re.compile(
-    r"\((left|right|center|centre|pictured|file photo|epa|getty images|file)\)|"
-    r"^[A-Z][\w'-]+(\s[A-Z][\w'-]+)*, (left|right|center|centre|pictured),|"
-    r"^(photo|image|picture|above|below|caption)\s*:",
-    re.I,
+#: (Two patterns: an anchored one is tried at the start only, which keeps long lines cheap.)
+CAPTION_MARK = re.compile(
+    r"\((?:left|right|center|centre|pictured|file photo|epa|getty images|file)\)", re.I
+)
+CAPTION_START = re.compile(
+    r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)*, (?:left|right|center|centre|pictured),|"
+    r"(?i:photo|image|picture|above|below|caption)\s*:"
 )
 #: Short lines after which a page appends other stories or its footer: cut all that follows.
 #: ("Related" and "Read more" are left out: pages put those blocks inside the article too,
@@ -138,21 +140,24 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
     ``stopwords`` are the page language's (see :func:`page_stoplist`); without them the
     function-word test is skipped.
     """
-    checks: tuple[tuple[Callable[[], object], str], ...] = (
-        (lambda: FURNITURE.match(line), "navigation"),
-        (lambda: _is_copyright(line), "copyright"),
-        (lambda: DATE_LABEL.match(line) and len(line) < 80, "date line"),
-        (lambda: BYLINE.match(line), "byline"),
-        (lambda: CAPTION.search(line) or PHOTO_CREDIT.match(line), "caption"),
-        (lambda: _is_notice(line), "notice"),
-        (lambda: not _reads_like_prose(line, settings), SHORT),
-        (
-            lambda: stopwords and stopword_density(line, stopwords) < settings.min_stopword_density,
-            "list of names or links",
-        ),
-    )
     # In order, and lazily: most lines of a page are short and stop at the cheap tests.
-    return next((reason for check, reason in checks if check()), BODY)
+    if FURNITURE.match(line):
+        return "navigation"
+    if _is_copyright(line):
+        return "copyright"
+    if len(line) < 80 and DATE_LABEL.match(line):
+        return "date line"
+    if BYLINE.match(line):
+        return "byline"
+    if CAPTION_START.match(line) or PHOTO_CREDIT.match(line) or CAPTION_MARK.search(line):
+        return "caption"
+    if _is_notice(line):
+        return "notice"
+    if not _reads_like_prose(line, settings):
+        return SHORT
+    if stopwords and stopword_density(line, stopwords) < settings.min_stopword_density:
+        return "list of names or links"
+    return BODY
 
 
 def _is_notice(line: str) -> bool:
