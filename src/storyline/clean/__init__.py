@@ -8,8 +8,9 @@ Two cleaners share one contract (a :class:`~storyline.records.RawDocument` in, a
 - :mod:`storyline.clean.html` for HTML, through trafilatura, whose extracted text becomes
   ``Article.text``.
 
-Both end with the same post-cleaning of the body's lines (:mod:`storyline.clean.blocks`), and
-what the input itself states (title, date, outlet, url) wins over what was found in the text.
+Both end with the same post-cleaning of the body's lines (:mod:`storyline.clean.postclean`:
+teaser links, related-story blocks, sign-up notices, closing credits), and what the input
+itself states (title, date, outlet, url) wins over what was found in the text.
 """
 
 from __future__ import annotations
