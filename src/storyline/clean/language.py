@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
@@ -19,21 +18,18 @@ LATIN_WORD = re.compile(r"[^\W\d_]+")
 #: Han, Hiragana, Katakana and Hangul: scripts where a character carries about half a word.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 #: Words read to pick the page's language; more change nothing but cost time.
-LANGUAGE_SAMPLE_WORDS = 400
+LANGUAGE_SAMPLE_WORDS = 200
 #: Lines at least this long vote for the language (shorter ones are mostly menus and names).
 PROSE_SAMPLE_CHARS = 80
 
 
 @cache
-def _languages_of_word() -> dict[str, frozenset[str]]:
-    """Every stopword of jusText's lists, with the languages it is a stopword of."""
+def _stoplists() -> tuple[tuple[frozenset[str], float], ...]:
+    """jusText's stoplists, each with the log of its size (see :func:`page_stoplist`)."""
     import justext  # lazily: with lxml behind it
 
-    languages: dict[str, set[str]] = {}
-    for language in justext.get_stoplists():
-        for word in justext.get_stoplist(language):
-            languages.setdefault(word, set()).add(language)
-    return {word: frozenset(names) for word, names in languages.items()}
+    lists = (stoplist(name) for name in sorted(justext.get_stoplists()))
+    return tuple((words, math.log(max(len(words), 3))) for words in lists)
 
 
 @cache
@@ -56,19 +52,14 @@ def page_stoplist(lines: Iterable[str]) -> frozenset[str]:
             words += LATIN_WORD.findall(line.lower())
             if len(words) >= LANGUAGE_SAMPLE_WORDS:
                 break
-    languages_of = _languages_of_word()
-    votes: Counter[str] = Counter()
-    for word, count in Counter(words).items():
-        for language in languages_of.get(word, ()):
-            votes[language] += count
-    if not votes:
-        return frozenset()
-    best = max(votes, key=lambda language: votes[language] / math.log(_size(language)))
-    return stoplist(best)
-
-
-def _size(language: str) -> int:
-    return max(len(stoplist(language)), 3)
+    distinct = set(words)
+    best, best_score = frozenset[str](), 0.0
+    for words_of_language, log_size in _stoplists():
+        # Distinct words, counted in C: repeats add little to which language it is.
+        score = len(words_of_language.intersection(distinct)) / log_size
+        if score > best_score:
+            best, best_score = words_of_language, score
+    return best
 
 
 def word_count(line: str) -> int:

@@ -22,11 +22,13 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     """Every non-blank line of ``text``, as stripped spans of it."""
     lines = []
-    for match in re.finditer(r"[^\n]+", text):
-        stripped = match.group().strip()
+    offset = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
         if stripped:
-            start = match.start() + match.group().index(stripped)
+            start = offset + len(raw) - len(raw.lstrip())
             lines.append(Line(Span(start, start + len(stripped)), stripped))
+        offset += len(raw) + 1
     return lines
 
 

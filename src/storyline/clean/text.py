@@ -169,14 +169,12 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
 def _is_notice(line: str) -> bool:
     """A notice to the reader: a short line with notice words, or a long one that opens with
     them or holds several ("... please note that ... our content ...")."""
-    matches = list(NOTICE.finditer(line))
-    if not matches:
+    first = NOTICE.search(line)
+    if first is None:
         return False
-    return (
-        len(line) < NOTICE_MAX_CHARS
-        or matches[0].start() < NOTICE_OPENING_CHARS
-        or len({m.group().lower() for m in matches}) >= 2
-    )
+    if len(line) < NOTICE_MAX_CHARS or first.start() < NOTICE_OPENING_CHARS:
+        return True
+    return len({m.group().lower() for m in NOTICE.finditer(line)}) >= 2
 
 
 def _is_copyright(line: str) -> bool:
