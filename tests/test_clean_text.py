@@ -129,3 +129,10 @@ def test_page_language_picks_its_stoplist() -> None:
     ]
     assert page_stoplist(portuguese) == stoplist("Portuguese")
     assert page_stoplist(PROSE) in {stoplist("English"), stoplist("Simple_English")}
+
+
+@pytest.mark.parametrize("button", ["Partager", "Startseite", "Compartilhar", "Поделиться", "Menü"])
+def test_buttons_and_menus_in_other_languages_are_navigation(
+    settings: CleanSettings, button: str
+) -> None:
+    assert line_label(button, settings) == "navigation"

@@ -53,7 +53,17 @@ FURNITURE = re.compile(
     r"(sign|log) (in|up|out)|register|subscribe.*|follow us.*|story highlights|highlights|"
     r"key points|image credit.*|photo credit.*|topics in this article|"
     r"(click to |submit to )?(share|print|email|e-mail)( this)?( on \w+)?.*\(opens in new window\)|"
-    r"submit to \w+.*\(opens in new window\))[\W_]*$",
+    r"submit to \w+.*\(opens in new window\)|"
+    # The same buttons and menu items in French, German, Spanish, Portuguese, Italian, Dutch
+    # and Russian: share, print, home, search, log in, subscribe, advertising, comments, menu.
+    r"partager|imprimer|accueil|recherche|connexion|s'abonner|publicit[ée]|commentaires|"
+    r"teilen|drucken|startseite|suche|anmelden|abonnieren|werbung|kommentare|men[üu]|"
+    r"compartir|imprimir|inicio|buscar|iniciar sesi[óo]n|suscr[ií]bete|publicidad|comentarios|"
+    r"compartilhar|in[íi]cio|pesquisar|entrar|assine|publicidade|coment[áa]rios|"
+    r"condividi|stampa|cerca|accedi|iscriviti|pubblicit[àa]|commenti|"
+    r"delen|afdrukken|zoeken|inloggen|abonneren|advertentie|reacties|"
+    r"поделиться|печать|главная|поиск|войти|подписаться|реклама|комментарии|меню"
+    r")[\W_]*$",
     re.I,
 )
 #: Words that address the reader: notices, subscription and cookie banners.
