@@ -69,6 +69,18 @@ def test_second_run_is_a_no_op(store_path: Path) -> None:
         assert store.dump() == before
 
 
+def test_html_pages_and_unnamed_jsonl_lines_are_known_on_a_second_run(tmp_path: Path) -> None:
+    # The id the pipeline checks before cleaning is the id the cleaner gives the article.
+    page = Path(__file__).parent / "data" / "html" / "hand_made_article.html"
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text(json.dumps({"text": "The council approved the budget on Monday."}) + "\n")
+    db = str(tmp_path / "store.db")
+    first = runner.invoke(app, ["analyze", str(page), str(lines), "--db", db, "-q"])
+    assert "2 new articles, 0 already stored" in first.output, first.output
+    second = runner.invoke(app, ["analyze", str(page), str(lines), "--db", db, "-q"])
+    assert "0 new articles, 2 already stored" in second.output, second.output
+
+
 def test_jsonl_export_has_every_field_and_valid_offsets(store_path: Path) -> None:
     rows = _export(store_path, "jsonl")
     assert len(rows) == 5

@@ -13,7 +13,6 @@ from itertools import islice
 from pathlib import Path
 
 from storyline.errors import InputError, StorylineError
-from storyline.ids import article_id
 from storyline.records import Article, Corpus, Document, RawDocument, ReadFailure, Story
 from storyline.settings import Settings, load_settings
 from storyline.stage import ArticleStage, CorpusStage, check_chain, check_provided
@@ -134,8 +133,7 @@ def _new_articles(
 
 
 def _known_id(raw: RawDocument, store: Store) -> str | None:
-    content = raw.text if raw.text is not None else raw.html or ""
-    aid = article_id(raw.source, raw.id, content)
+    aid = raw.article_id
     return aid if store.known_ids([aid]) else None
 
 

@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from storyline.ids import article_id
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -98,6 +100,12 @@ class RawDocument:
     published: str | None = None
     outlet: str | None = None
     url: str | None = None
+
+    @property
+    def article_id(self) -> str:
+        """The id of the article made from it: known before cleaning, so a re-run can skip it."""
+        content = self.text if self.text is not None else self.html or ""
+        return article_id(self.source, self.id, content)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,14 +26,12 @@ from __future__ import annotations
 import collections
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storyline.clean.lines import Line, normalise, split_lines
 from storyline.clean.metadata import canonical_outlet
 from storyline.clean.postclean import furniture_reasons
 from storyline.errors import MalformedInput
-from storyline.ids import content_id
 from storyline.records import Article, Dropped, Precision, PubDate, RawDocument, Span
 from storyline.settings import CleanSettings
 
@@ -92,7 +90,7 @@ def clean_html(raw: RawDocument, settings: CleanSettings) -> Article:
     if not body:
         raise MalformedInput(raw.source, "no article text found in the HTML, only its headline")
     return Article(
-        id=raw.id or content_id("a", Path(raw.source).name, extracted),
+        id=raw.article_id,
         source=raw.source,
         text=extracted,
         body=body,

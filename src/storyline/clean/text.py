@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from storyline.clean.language import CJK, LATIN_WORD, page_stoplist, stopword_density, word_count
 from storyline.clean.lines import Line, normalise, split_lines
@@ -35,7 +34,6 @@ from storyline.clean.metadata import (
 )
 from storyline.clean.postclean import furniture_reasons
 from storyline.errors import MalformedInput
-from storyline.ids import content_id
 from storyline.records import Article, Dropped, RawDocument, Span
 from storyline.settings import CleanSettings
 
@@ -422,7 +420,7 @@ def _text_article(
     title = find_title(lines, labels)
     relabelled = _mark_title(text, dropped, title, before=body[0].start)
     return Article(
-        id=raw.id or content_id("a", Path(raw.source).name, text),
+        id=raw.article_id,
         source=raw.source,
         text=text,
         body=body,
