@@ -68,6 +68,11 @@ def word_count(line: str) -> int:
     return len(LATIN_WORD.findall(line)) + (cjk + 1) // 2
 
 
+def weighted_length(line: str) -> int:
+    """Characters of a line, a CJK character counting as two Latin ones (it carries more)."""
+    return len(line) + len(CJK.findall(line))
+
+
 def stopword_density(line: str, stopwords: frozenset[str]) -> float:
     """Share of a line's words that are stopwords; CJK lines count as prose-dense."""
     words = LATIN_WORD.findall(line.lower())

@@ -23,7 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from storyline.clean.language import CJK, LATIN_WORD, page_stoplist, stopword_density, word_count
+from storyline.clean.language import (
+    CJK,
+    LATIN_WORD,
+    page_stoplist,
+    stopword_density,
+    weighted_length,
+    word_count,
+)
 from storyline.clean.lines import Line, normalise, split_lines
 from storyline.clean.metadata import (
     BYLINE,
@@ -129,8 +136,9 @@ def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
         _line_score(line.text, label, settings, stopwords)
         for line, label in zip(lines, labels, strict=True)
     ]
-    labels = _cut_appended(lines, labels, scores)  # step 3
-    labels = _keep_main_run(labels, scores, settings)  # step 4
+    run = _max_sum_run(scores)
+    labels = _cut_appended(lines, labels, run[0])  # step 3
+    labels = _keep_main_run(labels, scores, run, settings)  # step 4
     labels = _drop_repeats(lines, labels)  # step 5
     labels = _post_clean(lines, labels)  # step 6
     if BODY not in labels:
@@ -194,7 +202,7 @@ def _reads_like_prose(line: str, settings: CleanSettings) -> bool:
     if 2 * len(line) < settings.min_body_line_chars:
         return False  # too short even if every character were CJK (which counts double)
     words = word_count(line)
-    length = len(line) + len(CJK.findall(line))  # a CJK character weighs two Latin ones
+    length = weighted_length(line)
     if length < settings.min_body_line_chars or words < 5:
         return False
     # Dumps cut long paragraphs mid-word; a long line is prose even without a final stop.
@@ -209,7 +217,7 @@ def _line_score(line: str, label: str, settings: CleanSettings, stopwords: froze
     and buttons cost at least the chrome penalty each.
     """
     if label == BODY:
-        return len(line) + len(CJK.findall(line))
+        return weighted_length(line)
     if label == SHORT and _short_content(line, stopwords):
         return -settings.short_content_cost
     return -max(len(line), settings.chrome_line_penalty)
@@ -228,13 +236,12 @@ def _short_content(line: str, stopwords: frozenset[str]) -> bool:
     return any(word in stopwords for word in words)
 
 
-def _cut_appended(lines: Sequence[Line], labels: list[str], scores: Sequence[int]) -> list[str]:
+def _cut_appended(lines: Sequence[Line], labels: list[str], first: int) -> list[str]:
     """Everything after a teaser marker or copyright line that follows the body start.
 
-    The start is that of the main run: menus above the article hold "Related" and "More"
-    links too, and cutting there would lose the article.
+    The start (``first``) is that of the main run: menus above the article hold "Related"
+    and "More" links too, and cutting there would lose the article.
     """
-    first = _max_sum_run(scores)[0]
     if BODY not in labels[first:]:
         return labels
     for index in range(first + 1, len(lines)):
@@ -246,13 +253,15 @@ def _cut_appended(lines: Sequence[Line], labels: list[str], scores: Sequence[int
     return labels
 
 
-def _keep_main_run(labels: list[str], scores: Sequence[int], settings: CleanSettings) -> list[str]:
-    """Keep the body lines of the run of lines with the most body text net of furniture.
+def _keep_main_run(
+    labels: list[str], scores: Sequence[int], run: tuple[int, int], settings: CleanSettings
+) -> list[str]:
+    """Keep the body lines of ``run``, the run of lines with the most body text net of furniture.
 
     Short content lines between two body lines of the run are body too (subheadings, list
     items, table rows); at the run's edges they are more often bylines and teasers.
     """
-    start, end = _max_sum_run(scores)
+    start, end = run
     inside = [i for i in range(start, end) if labels[i] == BODY]
     first, last = (inside[0], inside[-1]) if inside else (start, start)
     result = []
