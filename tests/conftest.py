@@ -23,6 +23,11 @@ def paragraphs(text: str) -> tuple[Span, ...]:
     )
 
 
+def dropped_reasons(article: Article) -> dict[str, str]:
+    """Each dropped part's text, with the reason cleaning gave for dropping it."""
+    return {d.span.of(article.text): d.reason for d in article.dropped}
+
+
 def make_article(
     text: str,
     article_id: str | None = None,

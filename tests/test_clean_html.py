@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from conftest import dropped_reasons
 from storyline.clean import clean
 from storyline.clean import postclean as pc
 from storyline.clean.html import ABOVE_HEADLINE, DATE_ORIGIN, HEADLINE
@@ -63,10 +64,6 @@ def assert_spans_point_into_text(article: Article) -> None:
     assert all(0 <= span.start < span.end <= len(article.text) for span in spans)
 
 
-def dropped_texts(article: Article) -> dict[str, str]:
-    return {d.span.of(article.text): d.reason for d in article.dropped}
-
-
 def test_related_stories_after_the_article_are_dropped_with_their_reason(
     settings: CleanSettings,
 ) -> None:
@@ -80,7 +77,7 @@ def test_related_stories_after_the_article_are_dropped_with_their_reason(
     for paragraph in PARAGRAPHS:
         assert paragraph in body
     assert "Ferry fares" not in body and "Harbour master" not in body
-    dropped = dropped_texts(article)
+    dropped = dropped_reasons(article)
     assert dropped["- Ferry fares rise, for the third year running"] == pc.HEADLINE_LIST
     assert dropped["- Harbour master retires after forty years"] == pc.HEADLINE_LIST
     # the text is trafilatura's, dropped lines included: nothing is rewritten
@@ -97,7 +94,7 @@ def test_dont_miss_block_inside_the_article_is_dropped(settings: CleanSettings) 
     article = cleaned(html, settings)
     for paragraph in PARAGRAPHS:
         assert paragraph in article.body_text
-    dropped = dropped_texts(article)
+    dropped = dropped_reasons(article)
     assert dropped["DON'T MISS"] == pc.RELATED_BLOCK
     assert dropped["New bridge opens to cyclists after delays [INSIGHT]"] == pc.RELATED_BLOCK
 
@@ -108,7 +105,7 @@ def test_teaser_link_inside_the_article_is_dropped(settings: CleanSettings) -> N
     article = cleaned(html, settings)
     assert "Why the port flooded" not in article.body_text
     assert PARAGRAPHS[1] in article.body_text and PARAGRAPHS[2] in article.body_text
-    assert dropped_texts(article)["Read more: Why the port flooded twice in ten years"] == (
+    assert dropped_reasons(article)["Read more: Why the port flooded twice in ten years"] == (
         pc.RELATED_LINK
     )
 
@@ -123,14 +120,14 @@ def test_closing_notices_are_dropped_and_the_last_paragraph_stays(
     )
     article = cleaned(page(paragraphs_html() + closing), settings)
     assert article.body_text.endswith(PARAGRAPHS[-1])
-    dropped = dropped_texts(article)
+    dropped = dropped_reasons(article)
     assert dropped["Additional reporting by Tomas Lind."] == pc.CREDIT
     assert dropped["Follow The River Gazette on Twitter and Facebook."] == pc.NOTICE
 
 
 def test_headline_and_the_kicker_above_it_are_left_out(settings: CleanSettings) -> None:
     article = cleaned(page(f"<p>Flood defences</p><h1>{TITLE}</h1>{paragraphs_html()}"), settings)
-    dropped = dropped_texts(article)
+    dropped = dropped_reasons(article)
     assert dropped[TITLE] == HEADLINE
     assert dropped["Flood defences"] == ABOVE_HEADLINE
     assert article.body_text.startswith(PARAGRAPHS[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import dropped_reasons
 from storyline.clean import clean
 from storyline.clean.language import page_stoplist, stoplist, stopword_density, word_count
 from storyline.clean.text import line_label
@@ -29,10 +30,6 @@ def settings() -> CleanSettings:
 
 def cleaned(text: str, settings: CleanSettings) -> Article:
     return clean(RawDocument(source="page.txt", text=text), settings)
-
-
-def dropped_reasons(article: Article) -> dict[str, str]:
-    return {d.span.of(article.text): d.reason for d in article.dropped}
 
 
 def test_short_sentences_and_table_rows_inside_the_article_are_kept(
