@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
 
 from conftest import make_article
 from storyline.ids import content_id
-from storyline.records import Corpus, Document, Mention, Span, Story, Thread
+from storyline.records import (
+    Corpus,
+    Document,
+    Mention,
+    Precision,
+    Span,
+    Story,
+    Thread,
+    TimeRef,
+    TimexType,
+)
 from storyline.settings import default_settings
-from storyline.threads import ThreadStage
+from storyline.threads import (
+    NEIGHBOURS,
+    RECALL_SIMILARITY_MARGIN,
+    ThreadStage,
+    candidate_pairs,
+    profile_story,
+    story_order,
+    timeml_days,
+)
 from test_stories import group, seed_documents
 
 
@@ -20,8 +40,10 @@ def seeds() -> list[Document]:
     return seed_documents()
 
 
-def thread(documents: list[Document], stories: list[Story]) -> list[Thread]:
-    corpus = Corpus(list(documents), stories=list(stories))
+def thread(
+    documents: list[Document], stories: list[Story], before: list[Thread] | None = None
+) -> list[Thread]:
+    corpus = Corpus(list(documents), stories=list(stories), threads=before)
     return ThreadStage(default_settings().threads)(corpus).threads or []
 
 
@@ -48,7 +70,14 @@ def test_threads_do_not_depend_on_story_or_document_order(seeds) -> None:
 # Synthetic stories: one article each, vectors and names set by hand.
 
 
-def story_of(article_id: str, vector: list[float], names: list[str], day: dt.date | None):
+def story_of(
+    article_id: str,
+    vector: list[float],
+    names: list[str],
+    day: dt.date | None,
+    dates: tuple[str, ...] = (),
+) -> tuple[Document, Story]:
+    """One article's story; ``dates`` are the TimeML values of its time expressions."""
     text = " ".join(names)
     mentions, offset = [], 0
     for name in names:
@@ -58,6 +87,7 @@ def story_of(article_id: str, vector: list[float], names: list[str], day: dt.dat
     document = Document(
         article=make_article(text, article_id),
         mentions=mentions,
+        timex=[TimeRef(Span(0, 0), value, TimexType.DATE, value) for value in dates],
         embedding=embedding / np.linalg.norm(embedding),
     )
     story = Story(content_id("s", article_id), (article_id,), article_id, article_id, day, day)
@@ -84,3 +114,139 @@ def test_links_need_shared_cast_similar_subject_and_time() -> None:
     assert sorted(i for t in threads for i in t.stories) == sorted(ids.values())
     lone = next(t for t in threads if t.stories == (ids["much-later"],))
     assert lone.links == () and lone.id == content_id("t", ids["much-later"])
+
+
+def at_cosine(cosine: float) -> list[float]:
+    """A 2-d vector at exactly ``cosine`` to [1, 0]."""
+    return [cosine, float(np.sqrt(1 - cosine**2))]
+
+
+def test_a_later_story_naming_the_earlier_ones_days_refers_back() -> None:
+    names = ["Oslo", "Bergen"]
+    start = story_of("start", [1, 0], names, dt.date(2001, 1, 1))
+    dates = ("2001-01-01", "2001-01-01T10:00", "2001-01", "2000", "2001-06-01", "P3D", "2001")
+    sequel = story_of("sequel", [1, 0.1], names, dt.date(2001, 6, 1), dates)
+    (only,) = thread([start[0], sequel[0]], [start[1], sequel[1]])
+    (link,) = only.links
+    # most named first; its own day ("2001-06-01") and the year it is in ("2001") are no recall
+    assert link.reason == "shares Bergen, Oslo; refers back to 2001-01-01, 2001-01; " + (
+        "similar subject (cos 1.00)"
+    )
+
+
+def test_a_month_precise_story_is_recalled_by_any_day_of_its_month() -> None:
+    start = story_of("start", [1, 0], ["Oslo", "Bergen"], dt.date(2001, 1, 1))
+    start = (start[0], dataclasses.replace(start[1], precision=Precision.MONTH))
+    sequel = story_of("sequel", [1, 0], ["Oslo", "Bergen"], dt.date(2001, 3, 1), ("2001-01-20",))
+    (only,) = thread([start[0], sequel[0]], [start[1], sequel[1]])
+    assert "refers back to 2001-01-20;" in only.links[0].reason
+
+
+@pytest.mark.parametrize(
+    ("dates", "linked"),
+    [((), False), (("2001",), False), (("2001-01-01",), True), (("2001-W01",), True)],
+)
+def test_referring_back_to_a_day_lets_a_less_similar_story_continue(dates, linked) -> None:
+    cosine = default_settings().threads.similarity - RECALL_SIMILARITY_MARGIN / 2
+    start = story_of("start", [1, 0], ["Oslo", "Bergen"], dt.date(2001, 1, 1))
+    sequel = story_of("sequel", at_cosine(cosine), ["Oslo", "Bergen"], dt.date(2002, 3, 1), dates)
+    threads = thread([start[0], sequel[0]], [start[1], sequel[1]])
+    assert len(threads) == (1 if linked else 2)
+
+
+@pytest.mark.parametrize(
+    ("value", "days"),
+    [
+        ("2006-02-09", ("2006-02-09", dt.date(2006, 2, 9), dt.date(2006, 2, 9))),
+        ("2006-02-09TEV", ("2006-02-09", dt.date(2006, 2, 9), dt.date(2006, 2, 9))),
+        ("2006-02", ("2006-02", dt.date(2006, 2, 1), dt.date(2006, 2, 28))),
+        ("2006", ("2006", dt.date(2006, 1, 1), dt.date(2006, 12, 31))),
+        ("2006-W06", ("2006-W06", dt.date(2006, 2, 6), dt.date(2006, 2, 12))),
+        ("2006-02-30", None),
+        ("P3D", None),
+        ("PRESENT_REF", None),
+        ("200X", None),
+    ],
+)
+def test_timeml_values_name_days(value: str, days) -> None:
+    assert timeml_days(value) == days
+
+
+def test_a_thread_keeps_its_id_when_stories_join_it_before_and_after() -> None:
+    first_run = [
+        story_of("start", [1, 0], ["Oslo", "Bergen"], dt.date(2001, 1, 1)),
+        story_of("sequel", [1, 0.1], ["Oslo", "Bergen"], dt.date(2001, 6, 1)),
+        story_of("other", [0, 1], ["Lima", "Cusco"], dt.date(2001, 2, 1)),
+    ]
+    before = thread([d for d, _ in first_run], [s for _, s in first_run])
+    assert thread([d for d, _ in first_run], [s for _, s in first_run], before) == before
+    second_run = [
+        *first_run,
+        story_of("prequel", [1, 0.05], ["Oslo", "Bergen"], dt.date(2000, 12, 1)),
+        story_of("aftermath", [1, 0.05], ["Oslo", "Bergen"], dt.date(2001, 9, 1)),
+        story_of("unrelated", [-1, 0], ["Tokyo", "Kyoto"], dt.date(2001, 3, 1)),
+    ]
+    after = thread([d for d, _ in second_run], [s for _, s in second_run], before)
+    ids = {s.articles[0]: s.id for _, s in second_run}
+    by_first = {t.stories[0]: t for t in after}
+    # the thread now begins with the prequel, yet keeps the id it had when "start" began it
+    grown = by_first[ids["prequel"]]
+    assert len(grown.stories) == 4 and grown.id == content_id("t", ids["start"])
+    assert by_first[ids["other"]].id == content_id("t", ids["other"])
+    assert by_first[ids["unrelated"]].id == content_id("t", ids["unrelated"])
+
+
+# Candidates through the nearest-neighbour index
+
+
+def clustered(clusters: int, size: int, dims: int, seed: int = 0) -> np.ndarray:
+    """Unit vectors in tight clusters far apart: each vector's nearest are its cluster's."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, dims))
+    vectors = np.repeat(centres, size, axis=0) + rng.normal(scale=0.1, size=(clusters * size, dims))
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_with_few_stories_every_pair_is_a_candidate() -> None:
+    vectors = np.random.default_rng(1).normal(size=(NEIGHBOURS + 1, 16))
+    assert candidate_pairs(vectors) == list(itertools.combinations(range(NEIGHBOURS + 1), 2))
+    assert candidate_pairs(vectors[:1]) == []
+
+
+@pytest.mark.parametrize("exact_limit", [10_000, 0], ids=["exact", "approximate"])
+def test_candidates_hold_every_near_pair_and_few_others(exact_limit: int) -> None:
+    size = NEIGHBOURS // 2
+    vectors = clustered(clusters=30, size=size, dims=64)
+    pairs = set(candidate_pairs(vectors, exact_limit=exact_limit))
+    mates = {
+        (i, j) for i, j in itertools.combinations(range(len(vectors)), 2) if i // size == j // size
+    }
+    assert mates <= pairs
+    assert len(pairs) <= len(vectors) * NEIGHBOURS  # linear, not every pair
+    assert all(i < j for i, j in pairs)
+
+
+def test_links_through_the_index_are_the_links_of_all_pairs() -> None:
+    size, clusters = 8, 20  # 160 stories, well over NEIGHBOURS
+    vectors = clustered(clusters, size, dims=32, seed=2)
+    rng = np.random.default_rng(3)
+    cases = []
+    for n, vector in enumerate(vectors):
+        cluster = n // size
+        # names from the cluster's own pool and one shared by all: some pairs share too few
+        pool = [f"Place{cluster}x{k}" for k in range(4)]
+        names = [*rng.choice(pool, size=2, replace=False), "Everywhere"]
+        day = dt.date(2000, 1, 1) + dt.timedelta(days=int(rng.integers(0, 4 * 365)))
+        cases.append(story_of(f"a{n:03d}", list(vector), names, day))
+    corpus = Corpus([d for d, _ in cases], stories=[s for _, s in cases])
+    profiles = [profile_story(s, corpus) for s in sorted(corpus.stories or [], key=story_order)]
+    stage = ThreadStage(default_settings().threads)
+    every_pair = [stage.link(a, b) for a, b in itertools.combinations(profiles, 2)]
+    expected = [k for k in every_pair if k is not None]
+    # links exist, and some cluster mates fail on shared names or days apart
+    assert 0 < len(expected) < clusters * size * (size - 1) // 2
+    key = [(k.earlier.story.id, k.later.story.id, k.cosine, k.shared) for k in expected]
+    found = stage.links(profiles)
+    assert sorted(key) == sorted(
+        (k.earlier.story.id, k.later.story.id, k.cosine, k.shared) for k in found
+    )

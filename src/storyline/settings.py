@@ -53,11 +53,18 @@ class DedupSettings(_Section):
 
 
 class StorySettings(_Section):
-    similarity: float
-    min_similarity: float
-    entity_weight: float
+    dense_weight: float
+    term_weight: float
+    cast_weight: float
+    year_weight: float
     quote_weight: float
+    threshold: float
+    min_dense: float
     max_days_apart: int
+    neighbours: int
+    candidate_floor: float
+    max_dissolve: int
+    max_pool: int
 
 
 class ThreadSettings(_Section):

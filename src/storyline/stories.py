@@ -1,13 +1,18 @@
-"""Stories: articles about one event, grouped one article at a time.
+"""Stories: articles about one event, grouped incrementally.
 
-Articles are taken in a fixed order (publication date, then id; undated last), and each one
-joins the most similar story built so far when the evidence is strong enough, else starts a
-new story. The evidence is the cosine of the article's embedding to the story centroid, the
-named actors and places they share (two earthquakes are alike in words but differ in places
-and people), the utterances they both quote (the quote groups: outlets reporting one event
-render the same statements), and the publication dates (one event is reported within days).
-Copies found by the dedup stage join their original's story. A story's id is the hash of its
-first article in that order, so adding later articles never renames an existing story.
+Each article becomes a :class:`Profile` (its embedding, its words, its named cast, the years it
+talks about, its publication dates and the utterances it quotes); a
+:class:`~storyline.story_index.StoryIndex` places new articles one at a time among the stories
+already stored, re-clustering only the neighbourhood each one lands in. The rule two articles
+are judged by is a pair score (defaults.toml ``[stories]``): the mean of three cosines (dense
+embedding, TF-IDF of words and word pairs, TF-IDF of named people, organisations and places),
+plus agreement on the year talked about most, plus a shared quote; dates more than a week apart
+forbid a pair. Two earthquakes are alike in words but differ in places, people and years; one
+event told in different words shares them.
+
+Copies found by the dedup stage join their original's story. Stories keep their ids as
+articles arrive: a new story is named after its first article, and a re-clustered one
+inherits the id of the old story it shares most articles with.
 """
 
 from __future__ import annotations
@@ -17,16 +22,19 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import reduce
-from typing import ClassVar
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from storyline.dedup import chronological_key
 from storyline.ids import content_id
-from storyline.records import Corpus, Document, Mention, Precision, PubDate, Story
+from storyline.records import Corpus, Document, Mention, Precision, PubDate, Story, TimeRef
 from storyline.settings import StorySettings
+
+if TYPE_CHECKING:
+    from storyline.story_index import StoryIndex
 
 #: Mention types that identify an event's cast and place; nationalities (NORP) and the like
 #: are shared by too many unrelated events.
@@ -38,6 +46,12 @@ LEAD_MIN_WORDS = 6
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 _LEADING_ARTICLE = re.compile(r"^the\s+")
+#: A term: letters and digits, with inner apostrophes, dots and hyphens ("6.1", "o'neill").
+_TERM = re.compile(r"[^\W_](?:[\w'.-]*[^\W_])?")
+#: Shorter words (other than numbers) are mostly function words or noise.
+MIN_TERM_CHARS = 3
+#: A TimeML value naming a calendar year ("2006", "2006-02", "2006-02-09", "2006-W06").
+_YEAR_VALUE = re.compile(r"^\d{4}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,70 +86,15 @@ class Profile:
 
     article_id: str
     vector: np.ndarray
-    cast: frozenset[str]
+    terms: Counter[str]  # words and word pairs, stopwords left out
+    cast: Counter[str]  # entity keys of its PERSON/ORG/GPE mentions
+    years: frozenset[int]  # the years its time expressions name most often
     published: PubDate | None
     quote_groups: frozenset[str]  # the groups (utterances) this article quotes
 
     @property
     def dates(self) -> DateRange | None:
         return date_range(self.published)
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """Why an article may belong to a story."""
-
-    cosine: float
-    shared: int
-    overlap: float  # mean Jaccard of the article's cast with each member's cast
-    quoted: float  # share of the story's articles that quote an utterance the article quotes
-    days_apart: int | None
-
-    def score(self, settings: StorySettings) -> float:
-        # Additive, so a shared quote can tip a close call but never stands in for content:
-        # the same statement is often repeated as background in later stories (joins() still
-        # applies the date bound and the cosine floor).
-        return (
-            self.cosine
-            + settings.entity_weight * self.overlap
-            + settings.quote_weight * self.quoted
-        )
-
-
-@dataclass
-class _Building:
-    """A story while articles are still being added (internal, mutable)."""
-
-    members: list[Profile]
-    vector_sum: np.ndarray
-    cast: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def dates(self) -> DateRange | None:
-        """The days the story's most precisely dated articles cover.
-
-        A month-precise report ("February 2006") is compatible with the story when it
-        overlaps it, but must not stretch the story to the whole month.
-        """
-        kept = most_precise(m.published for m in self.members)
-        ranges = [DateRange.of(p) for p in kept]
-        return reduce(DateRange.cover, ranges) if ranges else None
-
-    @classmethod
-    def start(cls, profile: Profile) -> _Building:
-        story = cls(members=[], vector_sum=np.zeros_like(profile.vector, dtype=np.float64))
-        story.add(profile)
-        return story
-
-    def add(self, profile: Profile) -> None:
-        self.members.append(profile)
-        self.vector_sum += profile.vector
-        self.cast.update(profile.cast)
-
-    @property
-    def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.vector_sum))
-        return self.vector_sum / norm if norm else self.vector_sum
 
 
 def date_range(published: PubDate | None) -> DateRange | None:
@@ -166,8 +125,28 @@ def entity_key(mention: Mention) -> str | None:
     return words[-1] if mention.type == "PERSON" else " ".join(words)
 
 
-def cast_of(mentions: Iterable[Mention]) -> frozenset[str]:
-    return frozenset(key for key in map(entity_key, mentions) if key is not None)
+def terms_of(text: str) -> Counter[str]:
+    """Lowercased words (numbers included: "6.1", "23") and adjacent word pairs, no stopwords.
+
+    Pairs carry what single words cannot ("red sox" is not "red" and "sox"); numbers tell two
+    earthquakes or two death tolls apart. Stopwords come from the page's own language.
+    """
+    from storyline.clean.language import page_stoplist
+
+    stopwords = page_stoplist(text.splitlines())
+    words = [
+        w
+        for w in _TERM.findall(text.lower())
+        if w not in stopwords and (len(w) >= MIN_TERM_CHARS or w.isdigit())
+    ]
+    return Counter(words + [f"{a} {b}" for a, b in pairwise(words)])
+
+
+def years_of(timexes: Iterable[TimeRef]) -> frozenset[int]:
+    """The year(s) an article's dated time expressions name most often (ties kept)."""
+    counts = Counter(int(t.value[:4]) for t in timexes if t.value and _YEAR_VALUE.match(t.value))
+    top = max(counts.values(), default=0)
+    return frozenset(year for year, n in counts.items() if n == top)
 
 
 def quote_groups_by_article(corpus: Corpus) -> dict[str, frozenset[str]]:
@@ -182,48 +161,27 @@ def quote_groups_by_article(corpus: Corpus) -> dict[str, frozenset[str]]:
 
 
 def profile_of(document: Document, quote_groups: frozenset[str] = frozenset()) -> Profile:
-    if document.embedding is None or document.mentions is None:
+    if document.embedding is None or document.mentions is None or document.timex is None:
         from storyline.errors import PipelineError
 
-        raise PipelineError(f"article {document.article.id} has no embedding or mentions")
-    published = document.article.published
+        raise PipelineError(f"article {document.article.id} has no embedding, mentions or timex")
     return Profile(
         article_id=document.article.id,
-        vector=np.asarray(document.embedding, dtype=np.float64),
-        cast=cast_of(document.mentions),
-        published=published,
+        vector=np.asarray(document.embedding, dtype=np.float32),
+        terms=terms_of(document.article.body_text),
+        cast=Counter(k for k in map(entity_key, document.mentions) if k is not None),
+        years=years_of(document.timex),
+        published=document.article.published,
         quote_groups=quote_groups,
     )
 
 
-def evidence(profile: Profile, story: _Building) -> Evidence:
-    """Average linkage: mean cosine, cast Jaccard and shared quotes over the story's articles."""
-    days = None
-    if profile.dates is not None and story.dates is not None:
-        days = profile.dates.days_to(story.dates)
-    cosine = float(profile.vector @ story.centroid)
-    shared = len(profile.cast & story.cast.keys())
-    overlap = sum(jaccard(profile.cast, m.cast) for m in story.members) / len(story.members)
-    quoting = sum(bool(profile.quote_groups & m.quote_groups) for m in story.members)
-    return Evidence(cosine, shared, overlap, quoting / len(story.members), days)
-
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
-
-
-def joins(ev: Evidence, settings: StorySettings) -> bool:
-    """The rule: close in time (when both are dated), similar, and enough shared cast."""
-    if ev.days_apart is not None and ev.days_apart > settings.max_days_apart:
-        return False
-    if ev.cosine < settings.min_similarity:
-        return False
-    return ev.score(settings) >= settings.similarity
-
-
 class StoryStage:
-    """Provides ``stories``: every article in exactly one story."""
+    """Provides ``stories``: every article in exactly one story.
+
+    Stories already in ``corpus.stories`` (an earlier run's, loaded from the store) are kept
+    as they are; only articles in none of them are placed, in chronological order.
+    """
 
     name: ClassVar[str] = "stories"
     needs: ClassVar[frozenset[str]] = frozenset(
@@ -236,8 +194,11 @@ class StoryStage:
 
     def __call__(self, corpus: Corpus) -> Corpus:
         documents = sorted(corpus.documents, key=lambda d: chronological_key(d.article))
-        groups = self.group(documents, corpus.duplicate_of, quote_groups_by_article(corpus))
-        corpus.stories = [describe(members, corpus) for members in groups]
+        earlier = {s.id: s.articles for s in corpus.stories or []}
+        groups = self.group(
+            documents, corpus.duplicate_of, quote_groups_by_article(corpus), earlier
+        )
+        corpus.stories = [describe(story_id, members, corpus) for story_id, members in groups]
         return corpus
 
     def group(
@@ -245,58 +206,61 @@ class StoryStage:
         documents: list[Document],
         duplicate_of: dict[str, str],
         quote_groups: dict[str, frozenset[str]] | None = None,
-    ) -> list[list[str]]:
-        """Article ids per story, each list in processing order, stories by first article.
+        earlier: dict[str, tuple[str, ...]] | None = None,
+    ) -> list[tuple[str, list[str]]]:
+        """(story id, article ids in processing order) per story, stories by first article.
 
-        ``quote_groups`` maps an article id to the quote groups it has a quote in.
+        ``documents`` are in processing order; ``quote_groups`` maps an article id to the
+        quote groups it has a quote in; ``earlier`` holds stories from an earlier run.
         """
         quoted = quote_groups or {}
+        known = {d.article.id for d in documents}
+        copies = {a for a in known if duplicate_of.get(a) in known}
+        originals = [d for d in documents if d.article.id not in copies]
         profiles = {
-            d.article.id: profile_of(d, quoted.get(d.article.id, frozenset())) for d in documents
+            d.article.id: profile_of(d, quoted.get(d.article.id, frozenset())) for d in originals
         }
-        stories: list[_Building] = []
-        home: dict[str, _Building] = {}
-        copies = {d.article.id for d in documents if duplicate_of.get(d.article.id) in profiles}
-        for document in documents:
-            if document.article.id not in copies:
-                self._place(profiles[document.article.id], stories, home)
-        for document in documents:
-            original = home.get(duplicate_of.get(document.article.id, ""))
-            if document.article.id in copies and original is not None:
-                original.add(profiles[document.article.id])
-                home[document.article.id] = original
-            elif document.article.id in copies:  # a copy of a copy: place it on its own merits
-                self._place(profiles[document.article.id], stories, home)
-        return [self._ordered(story, documents) for story in stories]
-
-    def _place(
-        self, profile: Profile, stories: list[_Building], home: dict[str, _Building]
-    ) -> None:
-        story = self._best_story(profile, stories)
-        if story is None:
-            story = _Building.start(profile)
-            stories.append(story)
-        else:
-            story.add(profile)
-        home[profile.article_id] = story
-
-    def _best_story(self, profile: Profile, stories: list[_Building]) -> _Building | None:
-        best: tuple[float, _Building] | None = None
-        for story in stories:
-            ev = evidence(profile, story)
-            if joins(ev, self._settings) and (best is None or ev.score(self._settings) > best[0]):
-                best = (ev.score(self._settings), story)
-        return best[1] if best else None
+        index = self._index(originals)
+        self._restore(index, earlier or {}, originals, profiles)
+        for document in originals:
+            if document.article.id not in index.home:
+                index.add(profiles[document.article.id])
+        home = dict(index.home)
+        for document in documents:  # a copy follows its original (copies point at originals)
+            if document.article.id in copies:
+                home[document.article.id] = home[duplicate_of[document.article.id]]
+        rank = {d.article.id: n for n, d in enumerate(documents)}
+        stories: dict[str, list[str]] = {}
+        for article_id in sorted(home, key=rank.__getitem__):
+            stories.setdefault(home[article_id], []).append(article_id)
+        return list(stories.items())
 
     @staticmethod
-    def _ordered(story: _Building, documents: list[Document]) -> list[str]:
-        rank = {d.article.id: n for n, d in enumerate(documents)}
-        return sorted((m.article_id for m in story.members), key=rank.__getitem__)
+    def _restore(
+        index: StoryIndex,
+        earlier: dict[str, tuple[str, ...]],
+        originals: list[Document],
+        profiles: dict[str, Profile],
+    ) -> None:
+        """Earlier stories, in order of their first article, each without its copies."""
+        story_of = {a: story_id for story_id, members in earlier.items() for a in members}
+        rank = {d.article.id: n for n, d in enumerate(originals)}
+        for document in originals:
+            story_id = story_of.get(document.article.id)
+            if story_id is not None and story_id not in index.members:
+                members = sorted((a for a in earlier[story_id] if a in rank), key=rank.__getitem__)
+                index.restore(story_id, [profiles[a] for a in members])
+
+    def _index(self, documents: list[Document]) -> StoryIndex:
+        from storyline.story_index import StoryIndex
+
+        dimensions = len(documents[0].embedding) if documents else 1  # type: ignore[arg-type]
+        return StoryIndex(self._settings, dimensions, lambda parts: content_id("s", *parts))
 
 
-def describe(members: list[str], corpus: Corpus) -> Story:
-    """A story record: id from its first article, title and description from its most
-    central article, dates spanning its articles' most precise publication dates."""
+def describe(story_id: str, members: list[str], corpus: Corpus) -> Story:
+    """A story record: title and description from its most central article, dates spanning
+    its articles' most precise publication dates."""
     documents = [corpus.document(article_id) for article_id in members]
     central = most_central(documents)
     lead = lead_sentence(central)
@@ -305,7 +269,7 @@ def describe(members: list[str], corpus: Corpus) -> Story:
     title = most_central(titled).article.title if titled else None
     span = story_dates([d.article.published for d in documents])
     return Story(
-        id=content_id("s", members[0]),
+        id=story_id,
         articles=tuple(members),
         title=shorten(title or lead, TITLE_CHARS),
         description=shorten(lead, DESCRIPTION_CHARS),

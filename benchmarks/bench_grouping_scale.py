@@ -1,0 +1,279 @@
+"""Grouping at scale: articles/s and peak memory of dedup, stories and threads at 1k and 10k.
+
+usage: python benchmarks/bench_grouping_scale.py [--eval-dir DIR] [--sizes 1000,10000]
+                                                 [--skip-memory]
+
+The 772 real ECB+ dev texts are annotated once by the pipeline's article stages (timed apart:
+annotation is per article and not what this measures). A corpus of N articles is then built
+from replicas of them: replica r gives every text a new id (``<id>-r<r>``) and a publication
+day. Each gold event gets a base day within the first EVENT_SPREAD_DAYS, its articles appear
+up to REPORTING_DAYS later, and replica r is shifted by r * REPLICA_SHIFT_DAYS, so that copies
+of one text sit in different time windows. The last replica is cut to reach exactly N.
+
+The grouping stages (dedup, stories, threads) run over each corpus as ``regroup`` runs them,
+each timed on its own. Entity resolution and quote groups are left out (they are quadratic
+today and belong to another issue); the story stage gets an empty list of quote groups.
+
+Replication makes every text a verbatim copy of itself in every other replica, which dedup
+rightly finds and which would put all replicas of a text in one story whatever their dates.
+Those cross-replica links exist only because of the replication, so they are set aside (and
+counted) before the story stage: within each replica, copies point at that replica's earliest
+copy, exactly what dedup finds on one replica alone.
+
+Peak memory comes from a second, untimed run under tracemalloc (which slows allocation-heavy
+code): it counts Python and numpy allocations, not memory a C++ library (usearch) allocates
+itself. The process's maximum RSS is printed too; it is dominated by the annotation models.
+
+Quality is a sanity check that time windows keep replicas apart: B-cubed against gold
+clusters (event, replica) with the shared scorer. The last line is the story stage's seconds
+per article at the largest size over that at the smallest (target: at most 1.0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import math
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench_clustering import GOLD, SCORER, article_of
+from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score, write_jsonl
+
+from storyline.dedup import chronological_key
+from storyline.pipeline import annotate, article_stages, corpus_stages
+from storyline.records import Corpus, Document, Precision, PubDate, ReadFailure
+from storyline.settings import Settings, default_settings
+from storyline.stage import CorpusStage, check_chain, check_provided
+
+#: The corpus stages measured here, in pipeline order.
+GROUPING = ("dedup", "stories", "threads")
+SEED = 4
+FIRST_DAY = dt.date(2020, 1, 1)
+#: Gold events start on a day drawn from this many; an article appears up to REPORTING_DAYS - 1
+#: days after its event (inside the story stage's 7-day window).
+EVENT_SPREAD_DAYS = 60
+REPORTING_DAYS = 4
+#: Longer than a replica's whole span (63 days) plus the 7-day window, so replicas never meet.
+REPLICA_SHIFT_DAYS = 90
+MIB = 1024 * 1024
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Source:
+    """One annotated ECB+ article with its gold labels."""
+
+    document: Document
+    event: str
+    topic: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Replicated:
+    """A corpus built from replicas of the sources."""
+
+    documents: list[Document]
+    replica_of: dict[str, int]  # article id → replica number
+    gold: list[dict[str, Any]]  # records in the scorer's gold format
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Run:
+    """One timed grouping run."""
+
+    corpus: Corpus
+    seconds: dict[str, float]  # stage name → seconds
+    cross_replica_copies: int
+
+
+def sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def annotated_sources(records: list[dict[str, Any]], settings: Settings) -> list[Source]:
+    """The records annotated by the article stages in pipeline batches (as bench_clustering)."""
+    stages, size = article_stages(settings), settings.pipeline.batch_size
+    articles = [article_of(record) for record in records]
+    failures: list[ReadFailure] = []
+    documents = [
+        document
+        for begin in range(0, len(articles), size)
+        for document in annotate(articles[begin : begin + size], stages, failures)
+    ]
+    if failures:
+        print(f"{len(failures)} articles failed: {failures[0].reason}", file=sys.stderr)
+    gold = {record["id"]: record["gold"] for record in records}
+    return [
+        Source(d, str(gold[d.article.id]["event"]), str(gold[d.article.id]["topic"]))
+        for d in documents
+    ]
+
+
+def event_days(sources: list[Source]) -> dict[str, int]:
+    """A base day (0 to EVENT_SPREAD_DAYS - 1) for every gold event, the same in every run."""
+    rng = random.Random(SEED)
+    return {event: rng.randrange(EVENT_SPREAD_DAYS) for event in sorted({s.event for s in sources})}
+
+
+def replica(sources: list[Source], number: int, base_days: dict[str, int]) -> list[Source]:
+    """Replica ``number``: new ids and dates, annotations shared (stages do not change them)."""
+    rng = random.Random(f"{SEED}-{number}")  # replica r is the same whatever N is
+    copies = []
+    for source in sources:
+        day = base_days[source.event] + rng.randrange(REPORTING_DAYS)
+        day += number * REPLICA_SHIFT_DAYS
+        article_id = f"{source.document.article.id}-r{number}"
+        article = dataclasses.replace(
+            source.document.article,
+            id=article_id,
+            source=f"ecbplus:{article_id}",
+            published=PubDate(FIRST_DAY + dt.timedelta(days=day), Precision.DAY, "input"),
+        )
+        copies.append(
+            Source(
+                dataclasses.replace(source.document, article=article),
+                f"{source.event}-r{number}",
+                f"{source.topic}-r{number}",
+            )
+        )
+    return copies
+
+
+def replicated(sources: list[Source], size: int) -> Replicated:
+    """The first ``size`` articles of replicas 0, 1, 2, ... of the sources."""
+    base_days = event_days(sources)
+    count = math.ceil(size / len(sources))
+    numbered = [(n, s) for n in range(count) for s in replica(sources, n, base_days)][:size]
+    return Replicated(
+        documents=[s.document for _, s in numbered],
+        replica_of={s.document.article.id: n for n, s in numbered},
+        gold=[
+            {"id": s.document.article.id, "text": "", "gold": {"event": s.event, "topic": s.topic}}
+            for _, s in numbered
+        ],
+    )
+
+
+def within_replicas(corpus: Corpus, replica_of: dict[str, int]) -> tuple[dict[str, str], int]:
+    """Dedup's copy links restricted to each replica, and how many crossed replicas.
+
+    Each copy group is split by replica; in each part the copies point at the part's earliest
+    article, as dedup does (chronological order).
+    """
+    groups: dict[str, set[str]] = {}
+    for copy, original in corpus.duplicate_of.items():
+        groups.setdefault(original, {original}).add(copy)
+    crossing = sum(replica_of[c] != replica_of[o] for c, o in corpus.duplicate_of.items())
+    kept: dict[str, str] = {}
+    for group in groups.values():
+        parts: dict[int, list[str]] = {}
+        for article_id in group:
+            parts.setdefault(replica_of[article_id], []).append(article_id)
+        for part in parts.values():
+            ordered = sorted(part, key=lambda i: chronological_key(corpus.document(i).article))
+            kept.update({member: ordered[0] for member in ordered[1:]})
+    return dict(sorted(kept.items())), crossing
+
+
+def grouping_stages(settings: Settings) -> list[CorpusStage]:
+    """The measured stages, checked as a chain after the article stages and quote groups."""
+    stages = [stage for stage in corpus_stages(settings) if stage.name in GROUPING]
+    annotated = check_chain(article_stages(settings))
+    check_chain(stages, annotated | {"quote_groups"})
+    return stages
+
+
+def group(corpus: Replicated, stages: Sequence[CorpusStage]) -> Run:
+    """Run the stages in order over a fresh corpus, timing each one."""
+    grouped = Corpus(list(corpus.documents), quote_groups=[])
+    seconds: dict[str, float] = {}
+    crossing = 0
+    for stage in stages:
+        started = time.perf_counter()
+        grouped = stage(grouped)
+        seconds[stage.name] = time.perf_counter() - started
+        check_provided(stage, [grouped])
+        if stage.name == "dedup":
+            grouped.duplicate_of, crossing = within_replicas(grouped, corpus.replica_of)
+    return Run(grouped, seconds, crossing)
+
+
+def peak_traced_mib(corpus: Replicated, stages: Sequence[CorpusStage]) -> float:
+    tracemalloc.start()
+    try:
+        group(corpus, stages)
+        return tracemalloc.get_traced_memory()[1] / MIB
+    finally:
+        tracemalloc.stop()
+
+
+def max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MIB  # KiB on Linux
+
+
+def quality(eval_dir: Path, corpus: Replicated, run: Run) -> str:
+    predictions = (
+        {"id": article_id, "story": story.id}
+        for story in run.corpus.stories or []
+        for article_id in story.articles
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        gold = write_jsonl(Path(folder) / "gold.jsonl", corpus.gold)
+        return score(eval_dir, SCORER, gold, predictions)
+
+
+def report(size: int, corpus: Replicated, run: Run, memory: float | None, scored: str) -> None:
+    replicas = len(set(corpus.replica_of.values()))
+    print(
+        f"\n{size} articles ({replicas} replicas): {len(run.corpus.stories or [])} stories, "
+        f"{len(run.corpus.threads or [])} threads; dedup found {len(run.corpus.duplicate_of)} "
+        f"copies within replicas ({run.cross_replica_copies} across, set aside)"
+    )
+    for name, seconds in [*run.seconds.items(), ("grouping", sum(run.seconds.values()))]:
+        print(f"  {name:<9} {seconds:8.2f} s  {size / seconds:9.0f} articles/s")
+    traced = "skipped" if memory is None else f"{memory:.1f} MiB"
+    print(f"  peak traced memory (grouping, tracemalloc): {traced}")
+    print(f"  process max RSS so far: {max_rss_mib():.0f} MiB")
+    print("  quality vs gold (event, replica):")
+    print("".join(f"    {line}\n" for line in scored.splitlines()), end="")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--sizes", type=sizes, default=[1000, 10000], help="e.g. 1000,10000")
+    parser.add_argument(
+        "--skip-memory", action="store_true", help="no second run under tracemalloc"
+    )
+    args = parser.parse_args()
+    settings = default_settings()
+    stages = grouping_stages(settings)
+    records = list(read_jsonl(args.eval_dir / GOLD))
+    started = time.perf_counter()
+    sources = annotated_sources(records, settings)
+    print(f"annotated {len(sources)} articles in {time.perf_counter() - started:.0f}s (not timed)")
+    per_article: dict[int, float] = {}
+    for size in args.sizes:
+        corpus = replicated(sources, size)
+        run = group(corpus, stages)
+        memory = None if args.skip_memory else peak_traced_mib(corpus, stages)
+        report(size, corpus, run, memory, quality(args.eval_dir, corpus, run))
+        per_article[size] = run.seconds["stories"] / size
+    if len(per_article) > 1:
+        small, large = min(per_article), max(per_article)
+        print(
+            f"\nstory stage s/article at {large} / at {small}: "
+            f"{per_article[large] / per_article[small]:.2f} (target <= 1.0)"
+        )
+
+
+if __name__ == "__main__":
+    main()

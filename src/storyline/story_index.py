@@ -1,0 +1,371 @@
+"""Incremental story clustering: each new article re-clusters only its neighbourhood.
+
+Why this shape: single-pass clustering (join the best story or start one) depends on arrival
+order and splits events whose first reports differ (ECB+ dev: 0.87 B-cubed F1 whatever the
+weights), while average-linkage clustering over all articles reaches 0.92 but redoes the
+whole corpus for every new article. Here a new article asks an ANN index for its nearest
+articles within its time window; the stories those belong to are dissolved, and the pool
+(those stories' articles and the new one) is clustered again by average linkage. Stories
+outside the pool are untouched, so the cost per article depends on the size of its
+neighbourhood, not on the size of the store, and the result matches clustering everything
+at once on ECB+ dev in every arrival order tried (benchmarks/bench_clustering.py --orders).
+
+Stories of more than ``max_dissolve`` articles enter a pool whole (their most recent
+articles stand for them), which bounds the pool; re-clustered stories inherit the id of the
+old story they share most articles with (:mod:`storyline.lineage`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from storyline.settings import StorySettings
+
+if TYPE_CHECKING:
+    from storyline.stories import DateRange, Profile
+
+#: Pair score of two articles whose dates are too far apart to report one event: low enough
+#: that no average over a realistic pool lets them share a story.
+CANNOT_LINK = -1.0
+#: Buckets below this size are searched exactly, larger ones through HNSW: about where the two
+#: cost the same on this machine (384 dimensions; the thread stage measured the same limit).
+EXACT_SEARCH_LIMIT = 5_000
+
+
+def usearch_index() -> ModuleType:
+    """The ``usearch.index`` module, imported after onnxruntime.
+
+    Importing onnxruntime after usearch crashes the interpreter (segmentation fault, usearch
+    2.26 with onnxruntime 1.32 on Linux x86-64; the other order is fine), and a process that
+    groups stored articles before it embeds new ones would import them in that order.
+    """
+    import onnxruntime  # noqa: F401  (import order only, see above)
+    import usearch.index
+
+    return usearch.index
+
+
+class _Bucket:
+    """Vectors and the article ids behind them, searched by cosine.
+
+    Small buckets (most time windows) are searched exactly with one matrix product: exact
+    results do not depend on the order vectors came in, and below ``EXACT_SEARCH_LIMIT``
+    that is as fast as a graph. A bucket that grows past it moves to a usearch HNSW index,
+    built on one thread so that the same input always gives the same graph.
+    """
+
+    def __init__(self, dimensions: int) -> None:
+        self.ids: list[str] = []
+        self._matrix = np.zeros((16, dimensions), dtype=np.float32)
+        self._index: Any = None
+
+    def add(self, article_id: str, vector: np.ndarray) -> None:
+        row = len(self.ids)
+        self.ids.append(article_id)
+        if self._index is not None:
+            self._index.add(row, vector.astype(np.float32), threads=1)
+            return
+        if row == len(self._matrix):
+            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+        self._matrix[row] = vector
+        if len(self.ids) >= EXACT_SEARCH_LIMIT:
+            self._index = usearch_index().Index(
+                ndim=self._matrix.shape[1], metric="cos", dtype="f32"
+            )
+            keys = np.arange(len(self.ids), dtype=np.uint64)
+            self._index.add(keys, self._matrix[: len(self.ids)], threads=1)
+            self._matrix = self._matrix[:0]
+
+    def nearest(self, vector: np.ndarray, count: int) -> list[tuple[str, float]]:
+        """Up to ``count`` (article id, cosine) pairs, nearest first."""
+        if not self.ids:
+            return []
+        if self._index is None:
+            cosines = self._matrix[: len(self.ids)] @ vector.astype(np.float32)
+            top = np.argsort(-cosines, kind="stable")[:count]
+            return [(self.ids[int(row)], float(cosines[row])) for row in top]
+        found = self._index.search(vector.astype(np.float32), min(count, len(self.ids)))
+        pairs = zip(found.keys, found.distances, strict=True)
+        return [(self.ids[int(key)], 1.0 - float(distance)) for key, distance in pairs]
+
+
+class TimeBuckets:
+    """ANN search within a time window: one index per window-long span of days.
+
+    A dated article is searched for in the buckets its window overlaps, plus the loose bucket
+    (undated and year-precise articles, which may belong to any story: they rely on content).
+    A loose article is searched for everywhere.
+    """
+
+    def __init__(self, dimensions: int, window_days: int) -> None:
+        self._dimensions = dimensions
+        self._width = max(1, window_days)
+        self._dated: dict[int, _Bucket] = {}
+        self._loose = _Bucket(dimensions)
+        self._everything = _Bucket(dimensions)
+
+    def add(self, article_id: str, vector: np.ndarray, dates: DateRange | None) -> None:
+        self._everything.add(article_id, vector)
+        keys = self._keys(dates, reach=0)
+        if keys is None:
+            self._loose.add(article_id, vector)
+            return
+        for key in keys:
+            self._dated.setdefault(key, _Bucket(self._dimensions)).add(article_id, vector)
+
+    def nearest(
+        self, vector: np.ndarray, dates: DateRange | None, count: int
+    ) -> list[tuple[str, float]]:
+        keys = self._keys(dates, reach=1)
+        if keys is None:
+            return self._everything.nearest(vector, count)
+        buckets = [self._dated[k] for k in keys if k in self._dated] + [self._loose]
+        best: dict[str, float] = {}
+        for bucket in buckets:
+            for article_id, cosine in bucket.nearest(vector, count):
+                best[article_id] = max(cosine, best.get(article_id, -1.0))
+        return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+    def _keys(self, dates: DateRange | None, reach: int) -> range | None:
+        """Bucket keys a date range covers, widened by ``reach`` buckets each side."""
+        if dates is None or (dates.last - dates.first).days > 62:  # year-precise: loose
+            return None
+        first = dates.first.toordinal() // self._width - reach
+        return range(first, dates.last.toordinal() // self._width + reach + 1)
+
+
+@dataclass
+class _Unit:
+    """Articles that move together in a pool: one article, or a large story kept whole."""
+
+    members: list[str]  # every article of the unit
+    sample: list[str]  # the articles whose pair scores stand for it
+
+
+class StoryIndex:
+    """Stories built one article at a time; see the module docstring for the method.
+
+    ``fresh_id`` names a story that inherits no old id (given its articles in arrival order).
+    """
+
+    def __init__(
+        self,
+        settings: StorySettings,
+        dimensions: int,
+        fresh_id: Callable[[Sequence[str]], str],
+    ) -> None:
+        self._settings = settings
+        self._fresh_id = fresh_id
+        self._profiles: dict[str, Profile] = {}
+        self._order: dict[str, int] = {}  # arrival rank: a stable tie-breaker
+        self.home: dict[str, str] = {}  # article id → story id
+        self.members: dict[str, list[str]] = {}  # story id → article ids in arrival order
+        self._term_df: Counter[str] = Counter()
+        self._cast_df: Counter[str] = Counter()
+        self._ann = TimeBuckets(dimensions, settings.max_days_apart)
+
+    def __len__(self) -> int:
+        return len(self._profiles)
+
+    def restore(self, story_id: str, profiles: Sequence[Profile]) -> None:
+        """Put back a story found by an earlier run, as it was (no re-clustering)."""
+        for profile in profiles:
+            self._remember(profile)
+            self.home[profile.article_id] = story_id
+        self.members[story_id] = [p.article_id for p in profiles]
+
+    def add(self, profile: Profile) -> str:
+        """Place one new article; returns the id of the story it ends up in."""
+        from storyline.lineage import inherit_ids
+
+        candidates = self._candidate_stories(profile)
+        self._remember(profile)
+        units = [_Unit([profile.article_id], [profile.article_id])]
+        for story_id in candidates:
+            units += self._units_of(self.members.pop(story_id))
+        old = {sid: frozenset(self._members_before(sid, units)) for sid in candidates}
+        groups = self._cluster(units)
+        for story_id, group in zip(inherit_ids(groups, old, self._fresh), groups, strict=True):
+            self.members[story_id] = group
+            self.home.update(dict.fromkeys(group, story_id))
+        return self.home[profile.article_id]
+
+    def _fresh(self, parts: Sequence[str]) -> str:
+        """A new story id, never one a story outside the pool still has."""
+        candidate, counter = self._fresh_id(parts), 1
+        while candidate in self.members:
+            counter += 1
+            candidate = self._fresh_id([*parts, str(counter)])
+        return candidate
+
+    def _members_before(self, story_id: str, units: list[_Unit]) -> list[str]:
+        return [a for unit in units for a in unit.members if self.home.get(a) == story_id]
+
+    def _remember(self, profile: Profile) -> None:
+        self._profiles[profile.article_id] = profile
+        self._order[profile.article_id] = len(self._order)
+        self._term_df.update(profile.terms.keys())
+        self._cast_df.update(profile.cast.keys())
+        self._ann.add(profile.article_id, profile.vector, profile.dates)
+
+    def _candidate_stories(self, profile: Profile) -> list[str]:
+        """Stories of the nearest articles whose pair score reaches the candidate floor."""
+        found = self._ann.nearest(profile.vector, profile.dates, self._settings.neighbours)
+        neighbours = [self._profiles[article_id] for article_id, _ in found]
+        if not neighbours:
+            return []
+        scores = self.pair_scores([profile, *neighbours])[0, 1:]
+        stories: list[str] = []
+        budget = self._settings.max_pool
+        for neighbour, score in sorted(
+            zip(neighbours, scores, strict=True), key=lambda item: -item[1]
+        ):
+            story_id = self.home[neighbour.article_id]
+            if score < self._settings.candidate_floor or story_id in stories:
+                continue
+            size = min(len(self.members[story_id]), self._settings.max_dissolve)
+            if size > budget:
+                break
+            stories.append(story_id)
+            budget -= size
+        return stories
+
+    def _units_of(self, members: list[str]) -> list[_Unit]:
+        """Small stories dissolve into single articles; large ones stay whole."""
+        if len(members) <= self._settings.max_dissolve:
+            return [_Unit([a], [a]) for a in members]
+        return [_Unit(list(members), members[-self._settings.max_dissolve :])]
+
+    def _cluster(self, units: list[_Unit]) -> list[list[str]]:
+        """Average linkage over the units, stopping below the story threshold."""
+        rows = [a for unit in units for a in unit.sample]
+        scores = self.pair_scores([self._profiles[a] for a in rows])
+        position = {a: n for n, a in enumerate(rows)}
+        groups = average_linkage(
+            scores,
+            [[position[a] for a in unit.sample] for unit in units],
+            self._settings.threshold,
+        )
+        found = [[a for u in group for a in units[u].members] for group in groups]
+        return [sorted(group, key=self._order.__getitem__) for group in found]
+
+    def pair_scores(self, profiles: Sequence[Profile]) -> np.ndarray:
+        """The pair score matrix: the rule stories are built by (see defaults.toml)."""
+        s = self._settings
+        dense = dense_cosines(profiles)
+        content = (
+            s.dense_weight * dense
+            + s.term_weight * tfidf_cosines([p.terms for p in profiles], self._term_df, len(self))
+            + s.cast_weight * tfidf_cosines([p.cast for p in profiles], self._cast_df, len(self))
+        ) / (s.dense_weight + s.term_weight + s.cast_weight)
+        scores = (
+            content
+            + s.year_weight * year_agreement(profiles)
+            + s.quote_weight * shared_quotes(profiles)
+        )
+        scores[too_far_apart(profiles, s.max_days_apart)] = CANNOT_LINK
+        scores[dense < s.min_dense] = CANNOT_LINK
+        return scores
+
+
+def dense_cosines(profiles: Sequence[Profile]) -> np.ndarray:
+    vectors = np.array([p.vector for p in profiles], dtype=np.float64)
+    return vectors @ vectors.T
+
+
+def tfidf_cosines(counts: Sequence[Counter[str]], df: Counter[str], total: int) -> np.ndarray:
+    """Cosines of (1 + log tf) * idf vectors, idf smoothed as in scikit-learn (never zero).
+
+    The smoothing matters for small stores: with five articles, a word two of them share
+    would otherwise weigh almost nothing.
+    """
+    vocabulary: dict[str, int] = {}
+    for count in counts:
+        for word in count:
+            vocabulary.setdefault(word, len(vocabulary))
+    matrix = np.zeros((len(counts), max(1, len(vocabulary))))
+    for row, count in enumerate(counts):
+        for word, n in count.items():
+            idf = math.log((1 + total) / (1 + df[word])) + 1
+            matrix[row, vocabulary[word]] = (1 + math.log(n)) * idf
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms > 0, norms, 1.0)
+    return matrix @ matrix.T
+
+
+def year_agreement(profiles: Sequence[Profile]) -> np.ndarray:
+    """+1 where two articles talk most about the same year, -1 about different years, else 0."""
+    talks = indicator([p.years for p in profiles])
+    overlap = talks @ talks.T > 0
+    has = talks.any(axis=1)
+    both = np.outer(has, has)
+    return np.where(both, np.where(overlap, 1.0, -1.0), 0.0)
+
+
+def shared_quotes(profiles: Sequence[Profile]) -> np.ndarray:
+    """1 where two articles render one utterance (a quote group spans both)."""
+    quoted = indicator([p.quote_groups for p in profiles])
+    return (quoted @ quoted.T > 0).astype(np.float64)
+
+
+def indicator(sets: Sequence[Iterable[object]]) -> np.ndarray:
+    """One row per set, one column per distinct element: 1 where the set holds it."""
+    columns: dict[object, int] = {}
+    cells = [
+        (row, columns.setdefault(item, len(columns))) for row, s in enumerate(sets) for item in s
+    ]
+    matrix = np.zeros((len(sets), max(1, len(columns))))
+    for row, column in cells:
+        matrix[row, column] = 1.0
+    return matrix
+
+
+def too_far_apart(profiles: Sequence[Profile], max_days: int) -> np.ndarray:
+    """Pairs whose publication dates (when both known) are more than ``max_days`` apart."""
+    dated = np.array([p.dates is not None for p in profiles])
+    first = np.array([p.dates.first.toordinal() if p.dates else 0 for p in profiles])
+    last = np.array([p.dates.last.toordinal() if p.dates else 0 for p in profiles])
+    gap = np.maximum(first[None, :] - last[:, None], first[:, None] - last[None, :])
+    return np.outer(dated, dated) & (gap > max_days)
+
+
+def average_linkage(
+    scores: np.ndarray, units: Iterable[list[int]], threshold: float
+) -> list[list[int]]:
+    """Merge the closest pair of groups while their mean pair score reaches ``threshold``.
+
+    Groups start as ``units`` (lists of rows of ``scores``) and the result lists unit
+    indices. Scores within a unit never count: its rows are one group from the start.
+    Hand-written (Lance-Williams update on pair sums) because the pools are small and
+    scikit-learn's version would be a heavy dependency for a 20-line loop.
+    """
+    units = list(units)
+    membership = np.zeros((scores.shape[0], len(units)))
+    for u, rows in enumerate(units):
+        membership[rows, u] = 1.0
+    sums = membership.T @ scores @ membership
+    sizes = membership.sum(axis=0)
+    groups = [[u] for u in range(len(units))]
+    active = np.ones(len(units), dtype=bool)
+    while active.sum() > 1:
+        mean = sums / np.outer(sizes, sizes)
+        mean[~active, :] = -np.inf
+        mean[:, ~active] = -np.inf
+        np.fill_diagonal(mean, -np.inf)
+        i, j = np.unravel_index(int(np.argmax(mean)), mean.shape)
+        if mean[i, j] < threshold:
+            break
+        i, j = min(i, j), max(i, j)
+        sums[i, :] += sums[j, :]
+        sums[:, i] += sums[:, j]
+        sizes[i] += sizes[j]
+        active[j] = False
+        groups[i] += groups[j]
+    return [sorted(groups[u]) for u in np.flatnonzero(active)]

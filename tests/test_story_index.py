@@ -1,0 +1,79 @@
+"""The incremental clustering machinery: average linkage and the time-windowed ANN search."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.stories import DateRange
+from storyline.story_index import TimeBuckets, average_linkage
+
+
+def symmetric(values: list[float], size: int) -> np.ndarray:
+    matrix = np.zeros((size, size))
+    iu = np.triu_indices(size, 1)
+    matrix[iu] = values[: len(iu[0])]
+    return matrix + matrix.T
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(2, 8).flatmap(
+        lambda n: st.tuples(st.just(n), st.lists(st.floats(-1, 1), min_size=n * n, max_size=n * n))
+    ),
+    st.floats(-1, 1),
+)
+def test_average_linkage_partitions_the_units(case, threshold) -> None:
+    size, values = case
+    groups = average_linkage(symmetric(values, size), [[i] for i in range(size)], threshold)
+    assert sorted(u for g in groups for u in g) == list(range(size))
+
+
+def test_average_linkage_merges_by_mean_score_not_by_best_pair() -> None:
+    # 0 and 1 are alike; 2 is alike to 0 only: its mean with the pair {0, 1} is 0.45
+    scores = np.array([[0, 0.9, 0.9], [0.9, 0, 0.0], [0.9, 0.0, 0]])
+    assert average_linkage(scores, [[0], [1], [2]], 0.5) == [[0, 1], [2]]
+    assert average_linkage(scores, [[0], [1], [2]], 0.4) == [[0, 1, 2]]
+
+
+def test_a_unit_of_several_rows_moves_as_one() -> None:
+    scores = np.array([[0, -1.0, 0.8], [-1.0, 0, 0.8], [0.8, 0.8, 0]])
+    assert average_linkage(scores, [[0, 1], [2]], 0.5) == [[0, 1]]
+
+
+def day(n: int) -> DateRange:
+    date = dt.date(2010, 1, 1) + dt.timedelta(days=n)
+    return DateRange(date, date)
+
+
+def test_dated_search_stays_within_the_time_window() -> None:
+    buckets = TimeBuckets(dimensions=2, window_days=7)
+    vector = np.array([1.0, 0.0], dtype=np.float32)
+    buckets.add("same-week", vector, day(2))
+    buckets.add("two-months-later", vector, day(60))
+    buckets.add("undated", vector, None)
+    found = {article_id for article_id, _ in buckets.nearest(vector, day(4), count=10)}
+    assert found == {"same-week", "undated"}
+    everywhere = {article_id for article_id, _ in buckets.nearest(vector, None, count=10)}
+    assert everywhere == {"same-week", "two-months-later", "undated"}
+
+
+def test_a_bucket_finds_the_same_nearest_articles_after_moving_to_hnsw(monkeypatch) -> None:
+    import storyline.story_index as story_index
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(60, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = story_index._Bucket(8)
+    for n, vector in enumerate(vectors):
+        exact.add(f"a{n}", vector)
+    monkeypatch.setattr(story_index, "EXACT_SEARCH_LIMIT", 30)
+    graph = story_index._Bucket(8)
+    for n, vector in enumerate(vectors):
+        graph.add(f"a{n}", vector)
+    assert graph._index is not None
+    for vector in vectors[:10]:
+        assert [a for a, _ in graph.nearest(vector, 3)] == [a for a, _ in exact.nearest(vector, 3)]
