@@ -12,18 +12,18 @@ from storyline.settings import default_settings, load_settings
 
 def test_user_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
     user = tmp_path / "storyline.toml"
-    user.write_text("[stories]\nsimilarity = 0.9\n")
+    user.write_text("[stories]\nthreshold = 0.9\n")
     loaded = load_settings(user)
     defaults = default_settings()
-    assert loaded.stories.similarity == 0.9
+    assert loaded.stories.threshold == 0.9
     assert loaded.stories.max_days_apart == defaults.stories.max_days_apart
     assert loaded.dedup == defaults.dedup
 
 
 def test_unknown_key_is_named(tmp_path: Path) -> None:
     user = tmp_path / "s.toml"
-    user.write_text("[stories]\nsimilarty = 0.9\n")
-    with pytest.raises(ConfigError, match=r"unknown key stories\.similarty \(known: .*similarity"):
+    user.write_text("[stories]\ntreshold = 0.9\n")
+    with pytest.raises(ConfigError, match=r"unknown key stories\.treshold \(known: .*threshold"):
         load_settings(user)
 
 
