@@ -1,6 +1,7 @@
 """Story clustering on ECB+ dev: the pipeline's stages, scored by the shared B-cubed scorer.
 
 usage: python benchmarks/bench_clustering.py [--eval-dir DIR] [--limit N] [--orders K] [--runs R]
+                                             [--config FILE]
 
 Each record's text (one sentence a line, no dates) becomes an article whose body is its
 non-blank lines; the pipeline's article stages (NLP, quotes, time expressions, embedding)
@@ -26,7 +27,7 @@ from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score, write_jsonl
 from storyline.ids import content_id
 from storyline.pipeline import annotate, article_stages, corpus_stages, regroup
 from storyline.records import Article, Corpus, Document, ReadFailure, Span
-from storyline.settings import Settings, default_settings
+from storyline.settings import Settings, default_settings, load_settings
 
 GOLD = Path("clustering") / "ecbplus-dev.jsonl"
 SCORER = "score_clustering.py"
@@ -80,9 +81,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N records")
     parser.add_argument("--orders", type=int, default=0, help="also K shuffled arrival orders")
     parser.add_argument("--runs", type=int, default=4, help="analyze runs per shuffled order")
+    parser.add_argument("--config", type=Path, default=None, help="settings file to try")
     args = parser.parse_args()
     records = list(read_jsonl(args.eval_dir / GOLD))[: args.limit]
-    settings = default_settings()
+    settings = load_settings(args.config) if args.config else default_settings()
     started = time.perf_counter()
     documents = annotated(records, settings)
     annotated_at = time.perf_counter()

@@ -1,14 +1,14 @@
 """Incremental story clustering: each new article re-clusters only its neighbourhood.
 
 Why this shape: single-pass clustering (join the best story or start one) depends on arrival
-order and splits events whose first reports differ (ECB+ dev: 0.87 B-cubed F1 whatever the
-weights), while average-linkage clustering over all articles reaches 0.92 but redoes the
-whole corpus for every new article. Here a new article asks an ANN index for its nearest
-articles within its time window; the stories those belong to are dissolved, and the pool
-(those stories' articles and the new one) is clustered again by average linkage. Stories
-outside the pool are untouched, so the cost per article depends on the size of its
-neighbourhood, not on the size of the store, and the result matches clustering everything
-at once on ECB+ dev in every arrival order tried (benchmarks/bench_clustering.py --orders).
+order and splits events whose first reports differ (the previous story stage, ECB+ dev B-cubed
+F1 0.872), while average linkage over all articles redoes the whole corpus for every new
+article. Here a new article asks an ANN index for its nearest articles within its time window;
+the stories those belong to are dissolved, and the pool (those stories' articles and the new
+one) is clustered again by average linkage. Stories outside the pool are untouched, so the
+cost per article depends on the size of its neighbourhood, not on the size of the store, and
+shuffled arrival orders score within a few thousandths of one another
+(benchmarks/bench_clustering.py --orders; figures in benchmarks/RESULTS.md).
 
 Stories of more than ``max_dissolve`` articles enter a pool whole (their most recent
 articles stand for them), which bounds the pool; re-clustered stories inherit the id of the
