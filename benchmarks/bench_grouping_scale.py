@@ -37,7 +37,6 @@ import datetime as dt
 import math
 import random
 import resource
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -45,12 +44,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench_clustering import GOLD, SCORER, article_of
+from bench_clustering import GOLD, SCORER, annotated
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score, write_jsonl
 
 from storyline.dedup import chronological_key
-from storyline.pipeline import annotate, article_stages, corpus_stages
-from storyline.records import Corpus, Document, Precision, PubDate, ReadFailure
+from storyline.pipeline import article_stages, corpus_stages
+from storyline.records import Corpus, Document, Precision, PubDate
 from storyline.settings import Settings, default_settings
 from storyline.stage import CorpusStage, check_chain, check_provided
 
@@ -100,16 +99,7 @@ def sizes(text: str) -> list[int]:
 
 def annotated_sources(records: list[dict[str, Any]], settings: Settings) -> list[Source]:
     """The records annotated by the article stages in pipeline batches (as bench_clustering)."""
-    stages, size = article_stages(settings), settings.pipeline.batch_size
-    articles = [article_of(record) for record in records]
-    failures: list[ReadFailure] = []
-    documents = [
-        document
-        for begin in range(0, len(articles), size)
-        for document in annotate(articles[begin : begin + size], stages, failures)
-    ]
-    if failures:
-        print(f"{len(failures)} articles failed: {failures[0].reason}", file=sys.stderr)
+    documents = annotated(records, settings)
     gold = {record["id"]: record["gold"] for record in records}
     return [
         Source(d, str(gold[d.article.id]["event"]), str(gold[d.article.id]["topic"]))
