@@ -96,6 +96,12 @@ def test_a_fresh_id_already_taken_falls_back_to_all_members() -> None:
     assert inherit_ids([["a"], ["b", "c"]], old, fresh) == [fresh(["a", "2"]), fresh(["a"])]
 
 
+def test_an_id_held_outside_the_regrouping_is_never_given_again() -> None:
+    # "a" once started a story that lives on outside this regrouping without it
+    ids = inherit_ids([["a", "x"]], {}, fresh, in_use={fresh(["a"])})
+    assert ids == [fresh(["a", "x"])]
+
+
 def test_a_fresh_id_that_ignores_its_parts_is_refused() -> None:
     with pytest.raises(ValueError, match="different ids"):
         inherit_ids([["a"], ["b", "c"]], {"same": frozenset("bc")}, lambda parts: "same")

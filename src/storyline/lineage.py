@@ -9,7 +9,7 @@ only groups with no earlier counterpart get a new id.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 #: Makes an id from member ids: a hash of all of them, so that the same parts always give the
 #: same id and different parts different ids.
@@ -17,7 +17,10 @@ FreshId = Callable[[list[str]], str]
 
 
 def inherit_ids(
-    new_groups: Sequence[Sequence[str]], old: Mapping[str, frozenset[str]], fresh_id: FreshId
+    new_groups: Sequence[Sequence[str]],
+    old: Mapping[str, frozenset[str]],
+    fresh_id: FreshId,
+    in_use: Collection[str] = (),
 ) -> list[str]:
     """The id of each group of ``new_groups`` (member ids, first member first), in order.
 
@@ -28,13 +31,14 @@ def inherit_ids(
     contributing most members lends its id; when one splits, its largest part keeps it.
 
     A group left without an old id gets ``fresh_id([first member])``. An id is taken when an
-    old group had it (an id never moves to an unrelated group) or another new group got it;
+    old group had it (an id never moves to an unrelated group), when it is ``in_use`` (held
+    by a group outside this regrouping), or when another new group got it;
     then the group gets ``fresh_id(sorted members)``, and failing that the sorted members
     followed by a counter ("2", "3", ...). Every id returned is distinct, and the same
     arguments always give the same ids. Groups must not be empty.
     """
     ids: list[str | None] = _inherited(new_groups, old)
-    taken = set(old) | {i for i in ids if i is not None}
+    taken = set(old) | set(in_use) | {i for i in ids if i is not None}
     for n, group in enumerate(new_groups):
         if ids[n] is None:
             fresh = _first_free(group, fresh_id, taken)

@@ -73,11 +73,19 @@ class DateRange:
         """The days a date stands for: one day, a whole month, or a whole year."""
         day = published.date
         if published.precision is Precision.YEAR:
-            return cls(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
+            return cls.year(day.year)
         if published.precision is Precision.MONTH:
-            last = calendar.monthrange(day.year, day.month)[1]
-            return cls(day.replace(day=1), day.replace(day=last))
+            return cls.month(day.year, day.month)
         return cls(day, day)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> DateRange:
+        last = calendar.monthrange(year, month)[1]
+        return cls(dt.date(year, month, 1), dt.date(year, month, last))
+
+    @classmethod
+    def year(cls, year: int) -> DateRange:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
 @dataclass(frozen=True, slots=True)

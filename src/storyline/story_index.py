@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from storyline.lineage import FreshId, inherit_ids
 from storyline.settings import StorySettings
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ class StoryIndex:
         self,
         settings: StorySettings,
         dimensions: int,
-        fresh_id: Callable[[Sequence[str]], str],
+        fresh_id: FreshId,
     ) -> None:
         self._settings = settings
         self._fresh_id = fresh_id
@@ -183,30 +184,21 @@ class StoryIndex:
 
     def add(self, profile: Profile) -> str:
         """Place one new article; returns the id of the story it ends up in."""
-        from storyline.lineage import inherit_ids
-
         candidates = self._candidate_stories(profile)
         self._remember(profile)
         units = [_Unit([profile.article_id], [profile.article_id])]
+        old: dict[str, frozenset[str]] = {}
         for story_id in candidates:
-            units += self._units_of(self.members.pop(story_id))
-        old = {sid: frozenset(self._members_before(sid, units)) for sid in candidates}
+            members = self.members.pop(story_id)
+            old[story_id] = frozenset(members)
+            units += self._units_of(members)
         groups = self._cluster(units)
-        for story_id, group in zip(inherit_ids(groups, old, self._fresh), groups, strict=True):
+        # Stories outside the pool keep their ids: a new story must not take one of them.
+        ids = inherit_ids(groups, old, self._fresh_id, in_use=self.members.keys())
+        for story_id, group in zip(ids, groups, strict=True):
             self.members[story_id] = group
             self.home.update(dict.fromkeys(group, story_id))
         return self.home[profile.article_id]
-
-    def _fresh(self, parts: Sequence[str]) -> str:
-        """A new story id, never one a story outside the pool still has."""
-        candidate, counter = self._fresh_id(parts), 1
-        while candidate in self.members:
-            counter += 1
-            candidate = self._fresh_id([*parts, str(counter)])
-        return candidate
-
-    def _members_before(self, story_id: str, units: list[_Unit]) -> list[str]:
-        return [a for unit in units for a in unit.members if self.home.get(a) == story_id]
 
     def _remember(self, profile: Profile) -> None:
         self._profiles[profile.article_id] = profile

@@ -15,7 +15,6 @@ A thread keeps the id of the earlier run's thread it shares most stories with
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections import Counter
@@ -27,9 +26,9 @@ import numpy as np
 
 from storyline.ids import content_id
 from storyline.lineage import inherit_ids
-from storyline.records import Corpus, Precision, Story, Thread, ThreadLink, TimeRef
+from storyline.records import Corpus, PubDate, Story, Thread, ThreadLink, TimeRef
 from storyline.settings import ThreadSettings
-from storyline.stories import DESCRIPTION_CHARS, entity_key, shorten
+from storyline.stories import DESCRIPTION_CHARS, DateRange, entity_key, shorten
 
 if TYPE_CHECKING:
     from usearch.index import BatchMatches
@@ -144,26 +143,20 @@ def timeml_days(value: str) -> tuple[str, dt.date, dt.date] | None:
             first = dt.date(int(year), int(month), int(day))
             return first.isoformat(), first, first
         if month:
-            return f"{year}-{month}", *_month(int(year), int(month))
-        return year, dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+            span = DateRange.month(int(year), int(month))
+            return f"{year}-{month}", span.first, span.last
+        whole = DateRange.year(int(year))
+        return year, whole.first, whole.last
     except ValueError:
         return None  # "2006-13", "2006-02-30", "2006-W60"
 
 
-def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def story_days(story: Story) -> tuple[dt.date, dt.date] | None:
+def story_days(story: Story) -> DateRange | None:
     """The days a story spans: to the end of its last month or year when only that is known."""
     if story.start is None:
         return None
-    end = story.end or story.start
-    if story.precision is Precision.YEAR:
-        return story.start, dt.date(end.year, 12, 31)
-    if story.precision is Precision.MONTH:
-        return story.start, _month(end.year, end.month)[1]
-    return story.start, end
+    start = DateRange.of(PubDate(story.start, story.precision, "story"))
+    return start.cover(DateRange.of(PubDate(story.end or story.start, story.precision, "story")))
 
 
 def recalled_dates(earlier: StoryProfile, later: StoryProfile) -> tuple[NamedDate, ...]:
@@ -179,7 +172,7 @@ def recalled_dates(earlier: StoryProfile, later: StoryProfile) -> tuple[NamedDat
     hits = [
         d
         for d in later.dates
-        if d.first <= span[1] and span[0] <= d.last and (before is None or d.last < before)
+        if d.first <= span.last and span.first <= d.last and (before is None or d.last < before)
     ]
     return tuple(sorted(hits, key=lambda d: (-d.count, d.label)))
 
