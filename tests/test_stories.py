@@ -246,11 +246,12 @@ def group_quoting(documents: list[Document], groups: dict[str, list[str]]) -> se
 
 
 def two_stories_and_an_undated_article() -> list[Document]:
-    # "c" is a little closer to "b" (cosine 0.88) than to "a" (0.85) and shares no names
+    # "a" and "b" are two stories (cosine 0.2); "c" is a little closer to "b" (cosine 0.79)
+    # than to "a" (0.75) and shares no names
     return [
         synthetic("a", [1, 0.0], ["Ann Lee"], day=3),
-        synthetic("b", [0.5, 0.866], ["Bo Kim"], day=3),
-        synthetic("c", [0.848, 0.530], ["Cy Diaz"], day=None),
+        synthetic("b", [0.2, 0.98], ["Bo Kim"], day=3),
+        synthetic("c", [0.755, 0.656], ["Cy Diaz"], day=None),
     ]
 
 
@@ -272,7 +273,7 @@ def test_a_shared_quote_does_not_bridge_distant_dates() -> None:
 
 def test_a_shared_quote_does_not_merge_different_subjects() -> None:
     a = synthetic("a", [1, 0.0], ["Ann Lee"], day=3)
-    b = synthetic("b", [0.45, 0.893], ["Bo Kim"], day=3)  # cosine 0.45: too little content
+    b = synthetic("b", [0.4, 0.917], ["Bo Kim"], day=3)  # cosine 0.4: too little content
     assert group_quoting([a, b], {"said": ["a", "b"]}) == {frozenset({"a"}), frozenset({"b"})}
 
 

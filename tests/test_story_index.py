@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.stories import DateRange
-from storyline.story_index import TimeBuckets, average_linkage
+from storyline.story_index import TimeBuckets, average_linkage, near_pairs_only
 
 
 def symmetric(values: list[float], size: int) -> np.ndarray:
@@ -37,6 +37,51 @@ def test_average_linkage_merges_by_mean_score_not_by_best_pair() -> None:
     scores = np.array([[0, 0.9, 0.9], [0.9, 0, 0.0], [0.9, 0.0, 0]])
     assert average_linkage(scores, [[0], [1], [2]], 0.5) == [[0, 1], [2]]
     assert average_linkage(scores, [[0], [1], [2]], 0.4) == [[0, 1, 2]]
+
+
+def two_events_of_one_kind() -> np.ndarray:
+    """Two events of four reports each: 0.5 within an event, 0.4 across, 0 on the diagonal."""
+    event = np.repeat([0, 1], 4)
+    scores = np.where(event[:, None] == event[None, :], 0.5, 0.4)
+    np.fill_diagonal(scores, 0.0)
+    return scores
+
+
+def test_near_pairs_keep_two_events_of_one_kind_apart() -> None:
+    singles = [[i] for i in range(8)]
+    scores = two_events_of_one_kind()
+    assert average_linkage(scores, singles, 0.25) == [list(range(8))]
+    near = near_pairs_only(scores, rank=3, strong=0.55, cap=0.1)
+    assert average_linkage(near, singles, 0.25) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+
+
+def test_strong_pairs_hold_an_event_reported_more_often_than_the_rank() -> None:
+    scores = np.full((12, 12), 0.6)  # one event, twelve reports
+    np.fill_diagonal(scores, 0.0)
+    singles = [[i] for i in range(12)]
+    by_rank_only = near_pairs_only(scores, rank=2, strong=1.0, cap=0.1)
+    assert len(average_linkage(by_rank_only, singles, 0.25)) > 1
+    near = near_pairs_only(scores, rank=2, strong=0.55, cap=0.1)
+    assert average_linkage(near, singles, 0.25) == [list(range(12))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(2, 8).flatmap(
+        lambda n: st.tuples(st.just(n), st.lists(st.floats(-1, 1), min_size=n * n, max_size=n * n))
+    ),
+    st.integers(1, 8),
+)
+def test_near_pairs_only_caps_and_never_raises(case, rank) -> None:
+    size, values = case
+    scores = symmetric(values, size)
+    near = near_pairs_only(scores, rank=rank, strong=0.55, cap=0.1)
+    assert np.array_equal(near, near.T)
+    assert np.all(near <= scores)
+    assert np.all((near == scores) | (near == 0.1))
+    # every article keeps its best partner at full score
+    best = np.argmax(np.where(np.eye(size, dtype=bool), -np.inf, scores), axis=1)
+    assert np.array_equal(near[np.arange(size), best], scores[np.arange(size), best])
 
 
 def test_a_unit_of_several_rows_moves_as_one() -> None:

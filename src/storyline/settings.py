@@ -65,6 +65,9 @@ class StorySettings(_Section):
     candidate_floor: float
     max_dissolve: int
     max_pool: int
+    near_rank: int
+    strong_pair: float
+    far_cap: float
 
 
 class ThreadSettings(_Section):
