@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.stories import DateRange
-from storyline.story_index import TimeBuckets, average_linkage, near_pairs_only
+from storyline.story_index import TermTable, TimeBuckets, average_linkage, near_pairs_only
 
 
 def symmetric(values: list[float], size: int) -> np.ndarray:
@@ -106,12 +108,15 @@ def test_dated_search_stays_within_the_time_window() -> None:
     assert everywhere == {"same-week", "two-months-later", "undated"}
 
 
+def unit_vectors(count: int, seed: int = 3) -> np.ndarray:
+    vectors = np.random.default_rng(seed).normal(size=(count, 8)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
 def test_a_bucket_finds_the_same_nearest_articles_after_moving_to_hnsw(monkeypatch) -> None:
     import storyline.story_index as story_index
 
-    rng = np.random.default_rng(3)
-    vectors = rng.normal(size=(60, 8)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = unit_vectors(60)
     exact = story_index._Bucket(8)
     for n, vector in enumerate(vectors):
         exact.add(f"a{n}", vector)
@@ -119,6 +124,60 @@ def test_a_bucket_finds_the_same_nearest_articles_after_moving_to_hnsw(monkeypat
     graph = story_index._Bucket(8)
     for n, vector in enumerate(vectors):
         graph.add(f"a{n}", vector)
-    assert graph._index is not None
+    assert graph._index is None  # nothing searched yet: no graph built
     for vector in vectors[:10]:
         assert [a for a, _ in graph.nearest(vector, 3)] == [a for a, _ in exact.nearest(vector, 3)]
+    assert graph._index is not None
+
+
+def test_vectors_added_after_the_graph_is_built_are_found(monkeypatch) -> None:
+    import storyline.story_index as story_index
+
+    monkeypatch.setattr(story_index, "EXACT_SEARCH_LIMIT", 30)
+    vectors = unit_vectors(50, seed=5)
+    bucket = story_index._Bucket(8)
+    for n, vector in enumerate(vectors[:40]):
+        bucket.add(f"a{n}", vector)
+    bucket.nearest(vectors[0], 1)  # builds the graph
+    for n, vector in enumerate(vectors[40:], start=40):
+        bucket.add(f"a{n}", vector)
+        assert bucket.nearest(vector, 1)[0][0] == f"a{n}"
+
+
+def reference_tfidf(counts: list[Counter[str]], corpus: list[Counter[str]]) -> np.ndarray:
+    """The textbook formula, word by word: (1 + log tf) * (log((1 + N) / (1 + df)) + 1)."""
+    df = Counter(word for document in corpus for word in document)
+    vectors = []
+    for count in counts:
+        vocabulary = sorted({w for c in counts for w in c})
+        vector = np.array(
+            [
+                (1 + math.log(count[w])) * (math.log((1 + len(corpus)) / (1 + df[w])) + 1)
+                if count[w]
+                else 0.0
+                for w in vocabulary
+            ]
+        )
+        norm = np.linalg.norm(vector)
+        vectors.append(vector / norm if norm else vector)
+    matrix = np.array(vectors)
+    return matrix @ matrix.T
+
+
+documents = st.lists(
+    st.dictionaries(st.sampled_from("abcdefgh"), st.integers(1, 5), max_size=6).map(Counter),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents, documents)
+def test_term_table_cosines_follow_the_tfidf_formula(stored, scored) -> None:
+    table = TermTable()
+    for n, count in enumerate(stored):
+        table.add(f"s{n}", count)
+    # Articles scored before they are added (a new article's candidates) count in no df.
+    rows = [table.row(f"new{n}", count) for n, count in enumerate(scored)]
+    expected = reference_tfidf(scored, stored)
+    assert np.allclose(table.cosines(rows), expected)

@@ -9,7 +9,7 @@ only groups with no earlier counterpart get a new id.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 
 #: Makes an id from member ids: a hash of all of them, so that the same parts always give the
 #: same id and different parts different ids.
@@ -20,7 +20,7 @@ def inherit_ids(
     new_groups: Sequence[Sequence[str]],
     old: Mapping[str, frozenset[str]],
     fresh_id: FreshId,
-    in_use: Collection[str] = (),
+    in_use: Container[str] = (),
 ) -> list[str]:
     """The id of each group of ``new_groups`` (member ids, first member first), in order.
 
@@ -38,10 +38,12 @@ def inherit_ids(
     arguments always give the same ids. Groups must not be empty.
     """
     ids: list[str | None] = _inherited(new_groups, old)
-    taken = set(old) | set(in_use) | {i for i in ids if i is not None}
+    # ``in_use`` is only asked about, never copied: it may hold every story in the store, and
+    # a regrouping touches a few of them (copying it made each new article cost O(stories)).
+    taken = set(old) | {i for i in ids if i is not None}
     for n, group in enumerate(new_groups):
         if ids[n] is None:
-            fresh = _first_free(group, fresh_id, taken)
+            fresh = _first_free(group, fresh_id, lambda i: i in taken or i in in_use)
             ids[n] = fresh
             taken.add(fresh)
     return [i for i in ids if i is not None]
@@ -69,16 +71,16 @@ def _inherited(
     return ids
 
 
-def _first_free(group: Sequence[str], fresh_id: FreshId, taken: set[str]) -> str:
+def _first_free(group: Sequence[str], fresh_id: FreshId, taken: Callable[[str], bool]) -> str:
     if not group:
         raise ValueError("a group must have at least one member")
     members = sorted(set(group))
     candidate = fresh_id([group[0]])
-    if candidate not in taken:
+    if not taken(candidate):
         return candidate
     candidate, counter = fresh_id(members), 1
     tried = {candidate}
-    while candidate in taken:
+    while taken(candidate):
         counter += 1
         candidate = fresh_id([*members, str(counter)])
         if candidate in tried:  # it would loop for ever

@@ -21,7 +21,6 @@ old story they share most articles with (:mod:`storyline.lineage`).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -62,43 +61,55 @@ class _Bucket:
 
     Small buckets (most time windows) are searched exactly with one matrix product: exact
     results do not depend on the order vectors came in, and below ``EXACT_SEARCH_LIMIT``
-    that is as fast as a graph. A bucket that grows past it moves to a usearch HNSW index,
-    built on one thread so that the same input always gives the same graph.
+    that is as fast as a graph. A bucket that has grown past it moves to a usearch HNSW index
+    when it is next searched, built on one thread so that the same input always gives the
+    same graph. Vectors reach the graph only when a search needs them: inserting into HNSW
+    costs about a millisecond a vector here, and a bucket that is never searched (the bucket of
+    every article, when every article is dated) should not pay it.
     """
 
     def __init__(self, dimensions: int) -> None:
         self.ids: list[str] = []
-        self._matrix = np.zeros((16, dimensions), dtype=np.float32)
+        self._matrix = np.zeros((16, dimensions), dtype=np.float32)  # until the graph exists
+        self._pending: list[np.ndarray] = []  # vectors added since the graph was last searched
         self._index: Any = None
 
     def add(self, article_id: str, vector: np.ndarray) -> None:
         row = len(self.ids)
         self.ids.append(article_id)
         if self._index is not None:
-            self._index.add(row, vector.astype(np.float32), threads=1)
+            self._pending.append(vector.astype(np.float32))
             return
         if row == len(self._matrix):
             self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
         self._matrix[row] = vector
-        if len(self.ids) >= EXACT_SEARCH_LIMIT:
-            self._index = usearch_index().Index(
-                ndim=self._matrix.shape[1], metric="cos", dtype="f32"
-            )
-            keys = np.arange(len(self.ids), dtype=np.uint64)
-            self._index.add(keys, self._matrix[: len(self.ids)], threads=1)
-            self._matrix = self._matrix[:0]
 
     def nearest(self, vector: np.ndarray, count: int) -> list[tuple[str, float]]:
         """Up to ``count`` (article id, cosine) pairs, nearest first."""
         if not self.ids:
             return []
-        if self._index is None:
+        if self._index is None and len(self.ids) < EXACT_SEARCH_LIMIT:
             cosines = self._matrix[: len(self.ids)] @ vector.astype(np.float32)
             top = np.argsort(-cosines, kind="stable")[:count]
             return [(self.ids[int(row)], float(cosines[row])) for row in top]
-        found = self._index.search(vector.astype(np.float32), min(count, len(self.ids)))
+        found = self._graph().search(vector.astype(np.float32), min(count, len(self.ids)))
         pairs = zip(found.keys, found.distances, strict=True)
         return [(self.ids[int(key)], 1.0 - float(distance)) for key, distance in pairs]
+
+    def _graph(self) -> Any:
+        """The HNSW index, holding every vector added so far (the matrix goes once it exists)."""
+        if self._index is None:
+            self._index = usearch_index().Index(
+                ndim=self._matrix.shape[1], metric="cos", dtype="f32"
+            )
+            self._pending = list(self._matrix[: len(self.ids)])
+            self._matrix = self._matrix[:0]
+        if self._pending:
+            first = len(self.ids) - len(self._pending)
+            keys = np.arange(first, len(self.ids), dtype=np.uint64)
+            self._index.add(keys, np.stack(self._pending), threads=1)
+            self._pending = []
+        return self._index
 
 
 class TimeBuckets:
@@ -172,8 +183,8 @@ class StoryIndex:
         self._order: dict[str, int] = {}  # arrival rank: a stable tie-breaker
         self.home: dict[str, str] = {}  # article id → story id
         self.members: dict[str, list[str]] = {}  # story id → article ids in arrival order
-        self._term_df: Counter[str] = Counter()
-        self._cast_df: Counter[str] = Counter()
+        self._terms = TermTable()
+        self._cast = TermTable()
         self._ann = TimeBuckets(dimensions, settings.max_days_apart)
 
     def __len__(self) -> int:
@@ -207,8 +218,8 @@ class StoryIndex:
     def _remember(self, profile: Profile) -> None:
         self._profiles[profile.article_id] = profile
         self._order[profile.article_id] = len(self._order)
-        self._term_df.update(profile.terms.keys())
-        self._cast_df.update(profile.cast.keys())
+        self._terms.add(profile.article_id, profile.terms)
+        self._cast.add(profile.article_id, profile.cast)
         self._ann.add(profile.article_id, profile.vector, profile.dates)
 
     def _candidate_stories(self, profile: Profile) -> list[str]:
@@ -261,10 +272,12 @@ class StoryIndex:
         """The pair score matrix: the rule stories are built by (see defaults.toml)."""
         s = self._settings
         dense = dense_cosines(profiles)
+        terms = [self._terms.row(p.article_id, p.terms) for p in profiles]
+        cast = [self._cast.row(p.article_id, p.cast) for p in profiles]
         content = (
             s.dense_weight * dense
-            + s.term_weight * tfidf_cosines([p.terms for p in profiles], self._term_df, len(self))
-            + s.cast_weight * tfidf_cosines([p.cast for p in profiles], self._cast_df, len(self))
+            + s.term_weight * self._terms.cosines(terms)
+            + s.cast_weight * self._cast.cosines(cast)
         ) / (s.dense_weight + s.term_weight + s.cast_weight)
         scores = (
             content
@@ -305,24 +318,60 @@ def dense_cosines(profiles: Sequence[Profile]) -> np.ndarray:
     return vectors @ vectors.T
 
 
-def tfidf_cosines(counts: Sequence[Counter[str]], df: Counter[str], total: int) -> np.ndarray:
-    """Cosines of (1 + log tf) * idf vectors, idf smoothed as in scikit-learn (never zero).
+class TermTable:
+    """Document frequencies of terms over the articles seen, and each article's terms as ids.
 
-    The smoothing matters for small stores: with five articles, a word two of them share
-    would otherwise weigh almost nothing.
+    An article's terms are turned into (term id, 1 + log tf) arrays once, when it arrives, so
+    that scoring a pool is a few array operations rather than a loop over every word of every
+    article in it (that loop was most of the story stage's time).
     """
-    vocabulary: dict[str, int] = {}
-    for count in counts:
-        for word in count:
-            vocabulary.setdefault(word, len(vocabulary))
-    matrix = np.zeros((len(counts), max(1, len(vocabulary))))
-    for row, count in enumerate(counts):
-        for word, n in count.items():
-            idf = math.log((1 + total) / (1 + df[word])) + 1
-            matrix[row, vocabulary[word]] = (1 + math.log(n)) * idf
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix /= np.where(norms > 0, norms, 1.0)
-    return matrix @ matrix.T
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._df = np.zeros(1024, dtype=np.float64)
+        self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.documents = 0
+
+    def add(self, article_id: str, counts: Counter[str]) -> None:
+        """Count the article's terms in the document frequencies."""
+        ids, _ = self.row(article_id, counts)
+        self._df[ids] += 1
+        self.documents += 1
+
+    def row(self, article_id: str, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The article's (term ids, 1 + log tf), made once (an article is scored before it is
+        added: its candidates are found against the articles already there)."""
+        cached = self._rows.get(article_id)
+        if cached is None:
+            ids = np.fromiter(
+                (self._ids.setdefault(term, len(self._ids)) for term in counts),
+                dtype=np.int64,
+                count=len(counts),
+            )
+            if len(self._ids) > len(self._df):
+                grown = max(2 * len(self._df), len(self._ids))
+                self._df = np.concatenate([self._df, np.zeros(grown - len(self._df))])
+            tf = 1 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+            cached = self._rows[article_id] = (ids, tf)
+        return cached
+
+    def cosines(self, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Cosines of (1 + log tf) * idf vectors, idf smoothed as in scikit-learn (never zero).
+
+        The smoothing matters for small stores: with five articles, a word two of them share
+        would otherwise weigh almost nothing.
+        """
+        if not rows:
+            return np.zeros((0, 0))
+        ids = np.concatenate([row_ids for row_ids, _ in rows])
+        columns, column_of = np.unique(ids, return_inverse=True)
+        idf = np.log((1 + self.documents) / (1 + self._df[columns])) + 1
+        matrix = np.zeros((len(rows), max(1, len(columns))))
+        row_of = np.repeat(np.arange(len(rows)), [len(row_ids) for row_ids, _ in rows])
+        matrix[row_of, column_of] = np.concatenate([tf for _, tf in rows]) * idf[column_of]
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        matrix /= np.where(norms > 0, norms, 1.0)
+        return matrix @ matrix.T
 
 
 def year_agreement(profiles: Sequence[Profile]) -> np.ndarray:
@@ -354,9 +403,10 @@ def indicator(sets: Sequence[Iterable[object]]) -> np.ndarray:
 
 def too_far_apart(profiles: Sequence[Profile], max_days: int) -> np.ndarray:
     """Pairs whose publication dates (when both known) are more than ``max_days`` apart."""
-    dated = np.array([p.dates is not None for p in profiles])
-    first = np.array([p.dates.first.toordinal() if p.dates else 0 for p in profiles])
-    last = np.array([p.dates.last.toordinal() if p.dates else 0 for p in profiles])
+    ranges = [p.dates for p in profiles]
+    dated = np.array([r is not None for r in ranges])
+    first = np.array([r.first.toordinal() if r else 0 for r in ranges])
+    last = np.array([r.last.toordinal() if r else 0 for r in ranges])
     gap = np.maximum(first[None, :] - last[:, None], first[:, None] - last[None, :])
     return np.outer(dated, dated) & (gap > max_days)
 
