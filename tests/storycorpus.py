@@ -169,8 +169,8 @@ def hand_groups(documents: list[Document]) -> list[QuoteGroup]:
 
 def hand_stories() -> tuple[list[Story], list[Thread]]:
     invitation = Story(
-        "s-invite", ("aj", "iht", "meo", "meo-copy"), "Putin invites Hamas to Moscow", "",
-        FEB_9, FEB_9,
+        "s-invite", ("aj", "iht", "meo", "meo-copy"), "Putin invites Hamas to Moscow",
+        "Putin says he will invite the leaders of Hamas to Moscow.", FEB_9, FEB_9,
     )  # fmt: skip
     visit = Story(
         "s-visit", ("rfe",), "Hamas delegation in Moscow", "", dt.date(2006, 3, 3),
@@ -178,7 +178,10 @@ def hand_stories() -> tuple[list[Story], list[Thread]]:
     )  # fmt: skip
     downgrade = Story("s-down", ("reu",), "Russia downgrades ties", "", dt.date(2007, 7, 1), None)
     links = (ThreadLink("s-invite", "s-visit", "same actors, later"),)
-    thread = Thread("t-russia-hamas", ("s-invite", "s-visit"), "Russia and Hamas", "", links)
+    thread = Thread(
+        "t-russia-hamas", ("s-invite", "s-visit"), "Russia and Hamas",
+        "2 stories from 2006-02-09 to 2006-03-03", links,
+    )  # fmt: skip
     return [invitation, visit, downgrade], [thread]
 
 
@@ -235,7 +238,9 @@ def simple_document(
     return document
 
 
-def one_story_corpus(documents: list[Document], title: str = "A story") -> Corpus:
+def one_story_corpus(
+    documents: list[Document], title: str = "A story", description: str = ""
+) -> Corpus:
     ids = tuple(d.article.id for d in documents)
-    story = Story("s-1", ids, title, "", dt.date(2006, 2, 9), dt.date(2006, 2, 9))
+    story = Story("s-1", ids, title, description, dt.date(2006, 2, 9), dt.date(2006, 2, 9))
     return Corpus(documents=documents, stories=[story], threads=[], entities=[], quote_groups=[])

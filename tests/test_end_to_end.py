@@ -33,6 +33,7 @@ STORY_FIELDS = {
     "id",
     "thread",
     "title",
+    "description",
     "articles",
     "start",
     "end",

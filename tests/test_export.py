@@ -18,9 +18,10 @@ from storyline.export import (
     markdown_report,
     md_escape,
     story_rows,
+    thread_rows,
     write_jsonl,
 )
-from storyline.records import Corpus, Entity, Quote, QuoteGroup, Ref, Span
+from storyline.records import Corpus, Entity, Quote, QuoteGroup, Ref, Span, Thread, ThreadLink
 from storyline.settings import Settings
 
 ARTICLE_FIELDS = {
@@ -28,8 +29,8 @@ ARTICLE_FIELDS = {
     "thread", "entities", "quotes", "timex",
 }  # fmt: skip
 STORY_FIELDS = {
-    "id", "thread", "title", "articles", "start", "end", "timeline", "cast", "quote_groups",
-    "outlets", "summary",
+    "id", "thread", "title", "description", "articles", "start", "end", "timeline", "cast",
+    "quote_groups", "outlets", "summary",
 }  # fmt: skip
 OPT_STR = (str, type(None))
 
@@ -156,6 +157,7 @@ def test_story_rows_contract(stories: dict[str, dict[str, Any]], corpus: Corpus)
         "2006-02-09",
     )
     assert len(invite["summary"]) >= 3
+    assert invite["description"] == "Putin says he will invite the leaders of Hamas to Moscow."
     assert stories["s-down"]["end"] is None
     json.dumps(list(stories.values()))  # serialisable as is
 
@@ -167,6 +169,19 @@ def test_story_labels_exported(stories: dict[str, dict[str, Any]]) -> None:
     )
 
 
+def test_thread_rows_give_each_link_its_reason(corpus: Corpus) -> None:
+    (row,) = thread_rows(corpus)
+    assert row == {
+        "id": "t-russia-hamas",
+        "title": "Russia and Hamas",
+        "description": "2 stories from 2006-02-09 to 2006-03-03",
+        "stories": ["s-invite", "s-visit"],
+        "start": "2006-02-09",
+        "end": "2006-03-03",
+        "links": [{"earlier": "s-invite", "later": "s-visit", "reason": "same actors, later"}],
+    }
+
+
 # --------------------------------------------------------------------------- reports
 
 
@@ -176,6 +191,9 @@ def test_markdown_report_reads_like_a_report(corpus: Corpus, settings: Settings)
     headings += [f"#### {h}" for h in ("Summary", "Timeline", "Cast", "Quotes", "Outlets")]
     assert all(heading in report for heading in headings)
     assert "\\[Al Jazeera\\]" in report
+    link = "- 2006-02-09 Putin invites Hamas to Moscow → 2006-03-03 Hamas delegation in Moscow: "
+    assert link + "same actors, later" in report
+    assert "Putin says he will invite the leaders of Hamas to Moscow." in report
     assert report.index("Hamas delegation in Moscow") < report.index("Russia downgrades ties")
 
 
@@ -185,6 +203,7 @@ def test_html_report_is_self_contained(corpus: Corpus, settings: Settings) -> No
     assert "<script" not in page and "<link" not in page and "http" not in page
     assert "Russia&#x27;s special envoy for the Middle East" in page
     assert page.count("<section") == 3
+    assert "Hamas delegation in Moscow: same actors, later</li>" in page
 
 
 SCRIPT = "<script>alert(1)</script>"
@@ -206,8 +225,9 @@ def hostile_corpus() -> Corpus:
     quote = Quote(Span(at, at + len(SCRIPT)), None, Span(at, at + len(SCRIPT)), SCRIPT, True)
     documents[0].quotes = [quote]
     group = QuoteGroup("g-x", entity.id, IMG, (Ref("h1", at, at + len(SCRIPT)),))
-    corpus = one_story_corpus(documents, title=f"Story {SCRIPT}")
-    return dataclasses.replace(corpus, entities=[entity], quote_groups=[group])
+    corpus = one_story_corpus(documents, title=f"Story {SCRIPT}", description=IMG)
+    thread = Thread("t-x", ("s-1",), SCRIPT, IMG, (ThreadLink("s-1", "s-1", SCRIPT),))
+    return dataclasses.replace(corpus, entities=[entity], quote_groups=[group], threads=[thread])
 
 
 @pytest.mark.parametrize("render", [html_report, markdown_report])
@@ -236,6 +256,9 @@ def test_export_text_in_every_format(corpus: Corpus, settings: Settings) -> None
     ids = [json.loads(line)["id"] for line in outputs["jsonl"].splitlines()]
     assert ids == sorted(ids) and len(ids) == 6
     assert len(outputs["stories"].splitlines()) == 3
+    assert [json.loads(line)["id"] for line in outputs["threads"].splitlines()] == [
+        "t-russia-hamas"
+    ]
     assert outputs["md"].startswith("# Storyline report")
     assert outputs["html"].startswith("<!DOCTYPE html>")
     with pytest.raises(ConfigError, match="known: jsonl"):

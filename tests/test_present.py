@@ -215,6 +215,14 @@ def test_plain_text_report(invitation: StoryReport) -> None:
     from storyline.present import render_report_text
 
     text = render_report_text(invitation)
-    assert text.startswith("Putin invites Hamas to Moscow\n2006-02-09\n")
+    assert text.startswith(
+        "Putin invites Hamas to Moscow\n2006-02-09\n"
+        "Putin says he will invite the leaders of Hamas to Moscow.\n"
+    )
+    assert (
+        "Thread t-russia-hamas: 2 stories from 2006-02-09 to 2006-03-03\n"
+        "  2006-02-09 Putin invites Hamas to Moscow → 2006-03-03 Hamas delegation in Moscow: "
+        "same actors, later\n"
+    ) in text
     assert "[Al Jazeera]" in text and "Russia's special envoy for the Middle East" in text
     assert "If we receive an official invitation" in text

@@ -290,6 +290,7 @@ def _find_story(candidates: list[T], wanted: str) -> T:
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     stories = "stories"
+    threads = "threads"
     md = "md"
     html = "html"
 
@@ -303,6 +304,7 @@ def export(
             "--format",
             "-f",
             help="jsonl: one article a line; stories: one story a line (JSONL); "
+            "threads: one thread a line with each link's reason (JSONL); "
             "md: a Markdown report; html: a self-contained HTML report.",
         ),
     ] = ExportFormat.jsonl,
@@ -311,7 +313,7 @@ def export(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Export the store: articles or stories as JSONL, or a Markdown/HTML report."""
+    """Export the store: articles, stories or threads as JSONL, or a Markdown/HTML report."""
     from storyline.export import export_text
     from storyline.settings import load_settings
 

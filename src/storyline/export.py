@@ -26,6 +26,8 @@ from storyline.present import (
     TimelineEntry,
     build_report,
     citation_markers,
+    thread_link_lines,
+    thread_stories,
     thread_summary,
 )
 from storyline.records import Article, Corpus, Document, QuoteGroup, Ref, Story, Thread
@@ -43,12 +45,13 @@ __all__ = [
     "md_escape",
     "story_reports",
     "story_rows",
+    "thread_rows",
     "write_jsonl",
 ]
 
 
 #: What ``storyline export --format`` accepts.
-FORMATS = ("jsonl", "stories", "md", "html")
+FORMATS = ("jsonl", "stories", "threads", "md", "html")
 
 
 def export_text(
@@ -59,6 +62,8 @@ def export_text(
         return _jsonl_text(article_rows(corpus))
     if format == "stories":
         return _jsonl_text(story_rows(corpus, settings.summary, embedder))
+    if format == "threads":
+        return _jsonl_text(thread_rows(corpus))
     if format == "md":
         return markdown_report(corpus, settings.summary, embedder)
     if format == "html":
@@ -185,6 +190,7 @@ def story_row(report: StoryReport) -> dict[str, Any]:
         "id": story.id,
         "thread": report.thread.id if report.thread else None,
         "title": story.title,
+        "description": story.description,
         "articles": list(story.articles),
         "start": story.iso_range()[0],
         "end": story.iso_range()[1],
@@ -194,6 +200,23 @@ def story_row(report: StoryReport) -> dict[str, Any]:
         "outlets": [_outlet_row(o) for o in report.outlets],
         "summary": [{"sentence": s.sentence, "sources": _refs(s.sources)} for s in report.summary],
     }
+
+
+def thread_rows(corpus: Corpus) -> Iterator[dict[str, Any]]:
+    """One row per thread: its stories in time order and each link with its reason."""
+    for thread in sorted(corpus.threads or [], key=lambda t: t.id):
+        dates = [d for s in thread_stories(corpus, thread) for d in s.iso_range() if d]
+        yield {
+            "id": thread.id,
+            "title": thread.title,
+            "description": thread.description,
+            "stories": list(thread.stories),
+            "start": min(dates, default=None),
+            "end": max(dates, default=None),
+            "links": [
+                {"earlier": k.earlier, "later": k.later, "reason": k.reason} for k in thread.links
+            ],
+        }
 
 
 def _refs(refs: Iterable[Ref]) -> list[dict[str, Any]]:
@@ -308,6 +331,8 @@ def markdown_report(
     for thread, members in _by_thread(corpus, reports):
         if thread is not None:
             lines += [f"## Thread: {md_escape(thread_summary(corpus, thread))}", ""]
+            links = thread_link_lines(thread, thread_stories(corpus, thread))
+            lines += [*(f"- {md_escape(line)}" for line in links), ""] if links else []
         for report in members:
             lines += _md_story(_Context(corpus, report))
     return "\n".join(lines).rstrip() + "\n"
@@ -316,6 +341,7 @@ def markdown_report(
 def _md_story(ctx: _Context) -> list[str]:
     story = ctx.report.story
     lines = [f"### {md_escape(story.title)}", "", f"*{md_escape(story.date_label())}*", ""]
+    lines += [md_escape(story.description), ""]
     for section in (_md_articles, _md_summary, _md_timeline, _md_cast, _md_quotes, _md_outlets):
         lines += section(ctx)
     return lines
@@ -430,6 +456,10 @@ def html_report(corpus: Corpus, settings: SummarySettings, embedder: Embedder | 
     for thread, members in _by_thread(corpus, reports):
         if thread is not None:
             body.append(f"<h2>Thread: {esc(thread_summary(corpus, thread))}</h2>")
+            links = thread_link_lines(thread, thread_stories(corpus, thread))
+            if links:
+                items = "".join(f"<li>{esc(line)}</li>" for line in links)
+                body.append(f'<ul class="links">{items}</ul>')
         body += [_html_story(_Context(corpus, report)) for report in members]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -444,6 +474,7 @@ def _html_story(ctx: _Context) -> str:
         f'<section class="story" id="story-{esc(story.id)}">',
         f"<h3>{esc(story.title)}</h3>",
         f'<p class="dates">{esc(story.date_label())}</p>',
+        f'<p class="description">{esc(story.description)}</p>',
     ]
     for section in (_html_articles, _html_summary, _html_timeline, _html_cast):
         parts.append(section(ctx))

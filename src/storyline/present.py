@@ -56,6 +56,8 @@ __all__ = [
     "outlet_name",
     "render_report_text",
     "story_quote_groups",
+    "thread_link_lines",
+    "thread_stories",
     "thread_summary",
 ]
 
@@ -110,6 +112,7 @@ class SummarySentence:
 class StoryReport:
     story: Story
     thread: Thread | None
+    thread_stories: list[Story]  # the thread's stories in thread order (none: no thread)
     articles: list[Article]
     timeline: list[TimelineEntry]
     cast: list[CastMember]
@@ -131,9 +134,11 @@ def build_report(
     documents = story_documents(corpus, story)
     primary = [d for d in documents if d.article.id not in corpus.duplicate_of]
     pool = SentencePool.build(primary, embedder or _default_embedder())
+    thread = corpus.thread_of(story.id)
     return StoryReport(
         story=story,
-        thread=corpus.thread_of(story.id),
+        thread=thread,
+        thread_stories=thread_stories(corpus, thread) if thread else [],
         articles=[d.article for d in documents],
         timeline=build_timeline(primary, pool, settings),
         cast=build_cast(corpus, primary),
@@ -150,6 +155,26 @@ def thread_summary(corpus: Corpus, thread: Thread) -> str:
     span = f", {dates[0]} to {dates[-1]}" if dates else ""
     count = len(stories)
     return f"{thread.title}: {count} stor{'y' if count == 1 else 'ies'}{span}"
+
+
+def thread_stories(corpus: Corpus, thread: Thread) -> list[Story]:
+    """The thread's stories, in the thread's (time) order."""
+    by_id = {s.id: s for s in corpus.stories or []}
+    return [by_id[s] for s in thread.stories if s in by_id]
+
+
+def thread_link_lines(thread: Thread, stories: Sequence[Story]) -> list[str]:
+    """One line per link of the thread: which story continues which, and why.
+
+    ``"2006-02-09 Putin to invite Hamas to Moscow → 2006-03-03 Hamas in Moscow: shares ..."``
+    """
+    by_id = {s.id: s for s in stories}
+
+    def label(story_id: str) -> str:
+        story = by_id.get(story_id)
+        return f"{story.date_label()} {story.title}" if story else story_id
+
+    return [f"{label(k.earlier)} → {label(k.later)}: {k.reason}" for k in thread.links]
 
 
 def story_documents(corpus: Corpus, story: Story) -> list[Document]:
@@ -706,11 +731,14 @@ def render_report_text(report: StoryReport) -> str:
         return normalise_space(texts.get(ref.article, "")[ref.start : ref.end])
 
     story = report.story
-    lines = [story.title, story.date_label(), "", "Articles:"]
+    lines = [story.title, story.date_label(), story.description, "", "Articles:"]
     # The full id, so any article can be opened with `storyline show --article ID`.
     lines += [
         f"  [{markers[a.id]}] {a.title or '(untitled)'}  (article {a.id})" for a in report.articles
     ]
+    if report.thread is not None and len(report.thread_stories) > 1:
+        lines += ["", f"Thread {report.thread.id}: {report.thread.description}"]
+        lines += [f"  {line}" for line in thread_link_lines(report.thread, report.thread_stories)]
     lines += ["", "Summary:", *(f"  - {s.sentence} {cite(s.sources)}" for s in report.summary)]
     lines += [
         "",
