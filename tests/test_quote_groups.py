@@ -193,3 +193,36 @@ def test_groups_do_not_depend_on_article_order(
 ) -> None:
     shuffled = data.draw(st.permutations(seed_documents))
     assert group_quotes(list(shuffled)).quote_groups == seeds.quote_groups
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "fragments"),
+    [
+        # broken into whole sentences: two utterances
+        ('"It has no future," he said. "We will invite them."',
+         'It has no future," he said. "We will invite them.',
+         ["It has no future,", "We will invite them."]),
+        # continued over paragraphs: one utterance a paragraph
+        ('Putin said: "First part.\n\n"Second part," he said.',
+         'First part.\n\n"Second part,',
+         ["First part.", "Second part,"]),
+        # an attribution inside one sentence: one utterance
+        ('"I want to state," he said, "that we agree."',
+         'I want to state," he said, "that we agree.',
+         ['I want to state," he said, "that we agree.']),
+        # a partial quote with its clause
+        ('He warned it would "legitimize terror."',
+         'He warned it would "legitimize terror.',
+         ['He warned it would "legitimize terror.']),
+    ],
+)  # fmt: skip
+def test_a_quote_is_grouped_by_the_utterances_it_renders(
+    text: str, content: str, fragments: list[str]
+) -> None:
+    from storyline.quote_groups import quote_fragments
+
+    start = text.index(content)
+    quote = Quote(Span(start, start + len(content)), None, None, None, True)
+    assert [span.of(text) for span in quote_fragments(text, quote)] == fragments
+    reported = Quote(Span(start, start + len(content)), None, None, None, False)
+    assert quote_fragments(text, reported) == [reported.content]

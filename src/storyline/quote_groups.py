@@ -7,18 +7,24 @@ mean the same: the cosine of their MiniLM embeddings is high, and for short quot
 embeddings reward a shared topic more than shared words, their words overlap too. Quotes by
 different speakers never share a group; a quote with no resolved speaker joins another only
 when the words are nearly identical (a wire copy).
+
+The unit is an utterance, not a quote: a quote broken by its attribution into whole sentences
+(``"A," he said. "B."``) or continued over paragraphs is one quote (one speaker, one cue) but
+may render two utterances that another outlet quotes apart ("burning bridges" and "preserving
+our contacts" in seed 002, two quotes in 000). So each such quote is grouped by its fragments.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from storyline.ids import content_id
-from storyline.records import Corpus, QuoteGroup, Ref
+from storyline.records import Corpus, Quote, QuoteGroup, Ref, Span
 from storyline.resolve import EntityLookup, speaker_entity
 from storyline.settings import QuoteGroupSettings
 
@@ -28,6 +34,14 @@ if TYPE_CHECKING:
     from storyline.embed import Embedder
 
 _QUOTE_MARKS = "\"'“”‘’«»„ \n\t"
+#: Where one utterance of a quote ends and the next begins, inside the quote's content: a
+#: closing mark, an attribution that ends a sentence and an opening mark ('," he said. "'), or
+#: a paragraph break before an opening mark (a quote continued over paragraphs). An
+#: attribution ending in a comma (', he said, "that ...') continues the same sentence.
+_UTTERANCE_BREAK = re.compile(
+    r'["”][^"“”]{0,200}?[.!?:]\s*["“](?=\S)'
+    r'|(?:["”][^"“”\n]{0,200}?)?\n\s*\n\s*["“](?=\S)'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +60,30 @@ def quote_text(text: str) -> str:
     return " ".join(text.strip(_QUOTE_MARKS).split())
 
 
+def quote_fragments(text: str, quote: Quote) -> list[Span]:
+    """The spans of the utterances a quote renders: one, unless it is direct and broken by
+    its attribution into whole sentences, or continued over paragraphs."""
+    content = quote.content
+    if not quote.direct:
+        return [content]
+    spans, start = [], content.start
+    for found in _UTTERANCE_BREAK.finditer(text, content.start, content.end):
+        spans.append(Span(start, found.start()))
+        start = found.end()
+    spans.append(Span(start, content.end))
+    kept = [_trimmed(text, span) for span in spans]
+    return [span for span in kept if span.end > span.start] or [content]
+
+
+def _trimmed(text: str, span: Span) -> Span:
+    piece = text[span.start : span.end]
+    start = span.start + len(piece) - len(piece.lstrip())
+    return Span(start, max(start, span.start + len(piece.rstrip())))
+
+
 def collect_quotes(corpus: Corpus) -> list[QuoteItem]:
-    """Every quote of the corpus with its speaker entity, in (article, offset) order."""
+    """Every utterance (quote fragment) of the corpus with its speaker entity, in (article,
+    offset) order."""
     lookup = EntityLookup(corpus.entities or [])
     items = []
     for document in sorted(corpus.documents, key=lambda d: d.article.id):
@@ -55,11 +91,12 @@ def collect_quotes(corpus: Corpus) -> list[QuoteItem]:
         published = article.published.date if article.published else dt.date.max
         for quote in document.quotes or []:
             entity = speaker_entity(corpus, article.id, quote, lookup)
-            ref = Ref(article.id, quote.content.start, quote.content.end)
-            text = quote_text(quote.content.of(article.text))
-            when = (published, article.id, quote.content.start)
             speaker = entity.id if entity else None
-            items.append(QuoteItem(ref, text, speaker, quote.speaker_name, when))
+            for span in quote_fragments(article.text, quote):
+                ref = Ref(article.id, span.start, span.end)
+                text = quote_text(span.of(article.text))
+                when = (published, article.id, span.start)
+                items.append(QuoteItem(ref, text, speaker, quote.speaker_name, when))
     return sorted(items, key=lambda item: item.ref)
 
 
@@ -165,7 +202,7 @@ def _common_name(items: list[QuoteItem]) -> str | None:
 
 
 class QuoteGroupStage:
-    """Provides ``quote_groups``: every quote in exactly one group."""
+    """Provides ``quote_groups``: every quote fragment (utterance) in exactly one group."""
 
     name: ClassVar[str] = "quote_groups"
     needs: ClassVar[frozenset[str]] = frozenset({"quotes", "entities"})

@@ -389,9 +389,19 @@ class Corpus:
         return best[1] if best else None
 
     def group_of(self, article_id: str, content: Span) -> QuoteGroup | None:
-        """The quote group holding the quote whose content is ``content``, if any."""
+        """The quote group holding the quote whose content is ``content``, if any; for a quote
+        grouped by its fragments (utterances), the group of its first fragment."""
         index = self._cached("groups", self.quote_groups or [], _group_index)
-        return index.get(Ref(article_id, content.start, content.end))
+        exact = index.get(Ref(article_id, content.start, content.end))
+        if exact is not None:
+            return exact
+        by_article = self._cached("groups by article", self.quote_groups or [], _groups_by_article)
+        inside = (
+            group
+            for ref, group in by_article.get(article_id, [])
+            if content.start <= ref.start and ref.end <= content.end
+        )
+        return next(inside, None)
 
     def story_of(self, article_id: str) -> Story | None:
         return next((s for s in self.stories or [] if article_id in s.articles), None)
@@ -410,3 +420,12 @@ def _mention_index(entities: list[Entity]) -> dict[str, list[tuple[Ref, Entity]]
 
 def _group_index(groups: list[QuoteGroup]) -> dict[Ref, QuoteGroup]:
     return {ref: group for group in groups for ref in group.quotes}
+
+
+def _groups_by_article(groups: list[QuoteGroup]) -> dict[str, list[tuple[Ref, QuoteGroup]]]:
+    """Each article's grouped spans with their groups, in text order."""
+    found: dict[str, list[tuple[Ref, QuoteGroup]]] = {}
+    for group in groups:
+        for ref in group.quotes:
+            found.setdefault(ref.article, []).append((ref, group))
+    return {article: sorted(refs, key=lambda item: item[0]) for article, refs in found.items()}
