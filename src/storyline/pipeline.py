@@ -6,10 +6,14 @@ anything runs, batches the per-article work, and keeps one bad article from stop
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from storyline.errors import InputError, StorylineError
@@ -85,8 +89,8 @@ def analyze(
     check_chain([*per_article, *across])
     with _opened(db) as store:
         result = AnalyzeResult()
-        for batch in _batches(_new_articles(inputs, store, settings, result, progress), settings):
-            documents = annotate(batch, per_article, result.failures, progress)
+        batches = _batches(_new_articles(inputs, store, settings, result, progress), settings)
+        for documents in annotated_batches(batches, settings, result.failures, progress):
             store.save_documents(documents)
             result.added.extend(d.article.id for d in documents)
         corpus = regroup(store.load_corpus(), across)
@@ -140,6 +144,94 @@ def _known_id(raw: RawDocument, store: Store) -> str | None:
 def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[Article]]:
     while batch := list(islice(articles, settings.pipeline.batch_size)):
         yield batch
+
+
+#: Most worker processes "one per core" starts: each holds its own models (about 0.7 GB).
+MAX_AUTO_WORKERS = 4
+
+
+def annotated_batches(
+    batches: Iterator[list[Article]],
+    settings: Settings,
+    failures: list[ReadFailure],
+    progress: ProgressCallback | None = None,
+) -> Iterator[list[Document]]:
+    """Each batch annotated, in input order: in this process, or by worker processes.
+
+    Workers start only when a second batch arrives: a worker loads its own models, which for
+    one batch costs as much as annotating it here. Work is handed out a few batches ahead of
+    what has been stored, so memory stays bounded however long the input.
+    """
+    workers = settings.pipeline.workers or min(os.cpu_count() or 1, MAX_AUTO_WORKERS)
+    first, second = next(batches, None), next(batches, None)
+    if first is None:
+        return
+    if workers == 1 or second is None:
+        stages = article_stages(settings)
+        for batch in chain([first], [second] if second else [], batches):
+            yield annotate(batch, stages, failures, progress)
+        return
+    yield from _pooled(chain([first, second], batches), settings, workers, failures, progress)
+
+
+def _pooled(
+    batches: Iterator[list[Article]],
+    settings: Settings,
+    workers: int,
+    failures: list[ReadFailure],
+    progress: ProgressCallback | None,
+) -> Iterator[list[Document]]:
+    import multiprocessing
+
+    # "spawn", not "fork": a forked child inherits the parent's imported native libraries, and
+    # onnxruntime imported after usearch crashes (see story_index.usearch_index).
+    context = multiprocessing.get_context("spawn")
+    pending: deque[tuple[list[Article], Future[tuple[list[Document], list[ReadFailure]]]]]
+    pending = deque()
+    local: list[ArticleStage] = []  # stages for batches annotated here if the pool breaks
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
+    ) as pool:
+        for batch in batches:
+            pending.append((batch, pool.submit(_annotate_in_worker, batch)))
+            if len(pending) > 2 * workers:
+                yield _collected(*pending.popleft(), settings, local, failures, progress)
+        while pending:
+            yield _collected(*pending.popleft(), settings, local, failures, progress)
+
+
+def _collected(
+    batch: list[Article],
+    future: Future[tuple[list[Document], list[ReadFailure]]],
+    settings: Settings,
+    local: list[ArticleStage],
+    failures: list[ReadFailure],
+    progress: ProgressCallback | None,
+) -> list[Document]:
+    """A worker's batch; annotated here instead when the pool has broken (a worker died)."""
+    try:
+        documents, lost = future.result()
+    except BrokenProcessPool:
+        local[:] = local or article_stages(settings)
+        return annotate(batch, local, failures, progress)
+    failures.extend(lost)
+    for document in documents:
+        if progress:
+            progress(document.article.source)
+    return documents
+
+
+_WORKER_STAGES: list[ArticleStage] = []
+
+
+def _start_worker(settings: Settings) -> None:
+    """In a worker process: build the stages once (their models load on first use)."""
+    _WORKER_STAGES[:] = article_stages(settings)
+
+
+def _annotate_in_worker(batch: list[Article]) -> tuple[list[Document], list[ReadFailure]]:
+    failures: list[ReadFailure] = []
+    return annotate(batch, _WORKER_STAGES, failures), failures
 
 
 def annotate(

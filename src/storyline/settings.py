@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from storyline.errors import ConfigError
 
@@ -39,6 +39,7 @@ class CleanSettings(_Section):
 
 class PipelineSettings(_Section):
     batch_size: int
+    workers: int = Field(ge=0)
 
 
 class EmbedSettings(_Section):
@@ -83,6 +84,7 @@ class ResolveSettings(_Section):
 class QuoteSettings(_Section):
     min_direct_words: int
     max_attribution_gap_words: int
+    min_unattributed_words: int
 
 
 class QuoteGroupSettings(_Section):

@@ -1,0 +1,124 @@
+"""Speed of finding actors and quotes: mentions (spaCy), quotes and entity resolution.
+
+usage: python benchmarks/bench_actors_speed.py [--eval-dir DIR] [--replicas 1,10] [--runs 3]
+                                              [--workers 1,2]
+
+The articles are PolNeAR dev's 84 news articles (cleaned as ``analyze`` cleans them), used here
+for their text only. The models are loaded and warmed on one article first (load time printed
+apart); then each stage is timed over all articles, ``--runs`` times, and the median printed:
+the NLP stage (parse and entity mentions), the quote stage, and the resolve stage over the
+whole corpus. The issue's target is mentions, quotes and resolution together at 20 articles/s
+or more on the project's 2-core machine.
+
+Resolution runs across articles, so it is also timed over corpora of R copies of the articles
+(each copy with new article ids, so R times the mentions, and names that repeat across copies
+as names repeat across a news archive): its seconds per article should not grow with R.
+
+Last, all the per-article stages (NLP, quotes, time expressions, embeddings) run as ``analyze``
+runs them (``pipeline.annotated_batches``, batches of 32 articles) with 1 and with 2 worker
+processes: what using both cores gives. One worker means this process, whose models are loaded
+already; two are a fresh pool whose time includes each worker loading its own models.
+Mentions and quotes are a part of that work, so its rate bounds theirs from below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench_quotes import article_of
+from evalkit import DEFAULT_EVAL_DIR, read_jsonl
+
+from storyline.nlp import NlpStage
+from storyline.pipeline import annotated_batches
+from storyline.quotes import QuoteStage
+from storyline.records import Article, Corpus, Document, ReadFailure
+from storyline.resolve import ResolveStage
+from storyline.settings import PipelineSettings, Settings, default_settings
+
+GOLD = Path("quotes") / "polnear-dev.jsonl"
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def replicated(documents: list[Document], copies: int) -> list[Document]:
+    """``copies`` copies of the annotated documents, each copy with its own article ids."""
+    return [
+        dataclasses.replace(d, article=dataclasses.replace(d.article, id=f"{d.article.id}-c{n}"))
+        for n in range(copies)
+        for d in documents
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--replicas", default="1,10", help="corpus sizes for resolution, e.g. 1,10")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", default="1,2", help="worker processes to try, e.g. 1,2")
+    args = parser.parse_args()
+    settings = default_settings()
+    articles = [article_of(record) for record in read_jsonl(args.eval_dir / GOLD)]
+    words = sum(len(a.body_text.split()) for a in articles)
+    nlp, quotes, resolve = NlpStage(), QuoteStage(settings.quotes), ResolveStage(settings.resolve)
+
+    started = time.perf_counter()
+    quotes(nlp([Document(articles[0])]))
+    print(f"models loaded and warmed in {time.perf_counter() - started:.1f} s (not counted)")
+    print(f"{len(articles)} articles, {words / len(articles):.0f} words each on average")
+
+    def parsed() -> list[Document]:
+        return nlp([Document(a) for a in articles])
+
+    documents = parsed()
+    quotes(documents)
+    seconds = {
+        "mentions (NLP stage)": median_seconds(parsed, args.runs),
+        "quotes": median_seconds(lambda: quotes(documents), args.runs),
+        "resolution": median_seconds(lambda: resolve(Corpus(list(documents))), args.runs),
+    }
+    for name, value in [*seconds.items(), ("together", sum(seconds.values()))]:
+        print(f"  {name:<21} {value:7.2f} s  {len(articles) / value:7.1f} articles/s")
+
+    print("resolution over R copies of the articles:")
+    for copies in (int(part) for part in args.replicas.split(",")):
+        corpus = replicated(documents, copies)
+        value = median_seconds(lambda c=corpus: resolve(Corpus(list(c))), args.runs)
+        print(
+            f"  R={copies:<3} {len(corpus):6} articles  {value:7.2f} s  "
+            f"{1000 * value / len(corpus):6.2f} ms/article"
+        )
+
+    annotation_seconds(articles[:1], settings, workers=1)  # loads the embedder here too
+    print("all article stages as analyze runs them:")
+    for workers in (int(part) for part in args.workers.split(",")):
+        value = annotation_seconds(articles, settings, workers)
+        print(f"  {workers} worker(s)  {value:7.2f} s  {len(articles) / value:7.1f} articles/s")
+
+
+def annotation_seconds(articles: list[Article], settings: Settings, workers: int) -> float:
+    pipeline = PipelineSettings(batch_size=settings.pipeline.batch_size, workers=workers)
+    chosen = settings.model_copy(update={"pipeline": pipeline})
+    batches = (
+        articles[n : n + pipeline.batch_size] for n in range(0, len(articles), pipeline.batch_size)
+    )
+    failures: list[ReadFailure] = []
+    started = time.perf_counter()
+    for _ in annotated_batches(iter(batches), chosen, failures):
+        pass
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()

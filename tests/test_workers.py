@@ -1,0 +1,53 @@
+"""Annotation in worker processes stores exactly what annotation in one process stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import storyline
+from conftest import EXAMPLE_DIR
+from storyline.pipeline import annotated_batches
+from storyline.records import Article, ReadFailure, Span
+from storyline.settings import PipelineSettings, Settings, default_settings
+from storyline.store import Store
+
+
+def with_pipeline(batch_size: int, workers: int) -> Settings:
+    pipeline = PipelineSettings(batch_size=batch_size, workers=workers)
+    return default_settings().model_copy(update={"pipeline": pipeline})
+
+
+def stored(tmp_path: Path, name: str, settings: Settings) -> dict[str, list[tuple[object, ...]]]:
+    handled: list[str] = []
+    result = storyline.analyze([EXAMPLE_DIR], db=tmp_path / name, settings=settings,
+                               progress=handled.append)  # fmt: skip
+    assert len(result.added) == 5 and not result.failures
+    assert sorted(handled) == sorted(str(p) for p in EXAMPLE_DIR.iterdir())
+    with Store(tmp_path / name) as store:
+        return store.dump()
+
+
+def test_two_workers_store_what_one_process_stores(tmp_path: Path) -> None:
+    # Batches of two: three batches, so the workers start (one batch never starts them).
+    alone = stored(tmp_path, "alone.db", with_pipeline(batch_size=2, workers=1))
+    assert stored(tmp_path, "pooled.db", with_pipeline(batch_size=2, workers=2)) == alone
+
+
+def test_a_batch_that_fails_in_a_worker_loses_only_its_bad_article() -> None:
+    good = Article(id="good", source="good.txt", text="The council met on Monday.",
+                   body=(Span(0, 26),))  # fmt: skip
+    huge = "word " * 250_000  # past spaCy's max_length: the NLP stage refuses it
+    bad = Article(id="bad", source="bad.txt", text=huge, body=(Span(0, len(huge) - 1),))
+    failures: list[ReadFailure] = []
+    batches = iter([[good], [bad, good]])
+    documents = list(annotated_batches(batches, with_pipeline(1, 2), failures))
+    assert [[d.article.id for d in batch] for batch in documents] == [["good"], ["good"]]
+    assert [f.source for f in failures] == ["bad.txt"]
+
+
+@pytest.mark.parametrize("workers", [-1])
+def test_workers_cannot_be_negative(workers: int) -> None:
+    with pytest.raises(ValueError, match="workers"):
+        PipelineSettings(batch_size=2, workers=workers)
