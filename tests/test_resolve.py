@@ -156,6 +156,18 @@ def test_seed_entities(seeds: Corpus) -> None:
     assert russia != russian
     assert (russia.type, russian.type) == ("GPE", "NORP")
     assert entity_of(seeds, "003", "Hamas") == entity_of(seeds, "004", "Hamas")
+    haniya = entity_of(seeds, "000", "Ismail Haniya")
+    assert entity_of(seeds, "002", "Ismail Haniya") == haniya
+    assert haniya not in (mashaal, entity_of(seeds, "000", "Mahmoud Zahar"))
+
+
+def test_seed_titles_point_at_putin(seeds: Corpus) -> None:
+    putin = entity_of(seeds, "000", "Vladimir Putin")
+    for article_id, title in (("000", "The Russian president"), ("003", "the Russian leader")):
+        text = seeds.document(article_id).article.text
+        role = span_of(text, title)
+        head = Span(role.end - len(title.split()[-1]), role.end)  # "Russian" is Russian's
+        assert seeds.entity_at(article_id, head) == putin
 
 
 def test_entity_ids_are_content_hashes_of_the_canonical_name(seeds: Corpus) -> None:

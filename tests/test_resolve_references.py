@@ -1,0 +1,140 @@
+"""Resolution of the mentions a reader resolves without thinking, and its cost.
+
+Pronouns and descriptions ("he", "the company", "Apple CEO") join the actor they point at;
+shortened and owned names ("Apple Computer", "U.S. Air Force") join the name they stand for;
+candidate names come from blocks, so name comparisons do not grow with all pairs of names.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from storyline import resolve as resolve_module
+from storyline.records import Corpus, Entity, Quote, Ref
+from storyline.resolve import MentionItem, cluster_mentions, tokens_match, word_blocks
+from test_resolve import annotated, entity_of, resolve, span_of
+
+
+@pytest.fixture(scope="module")
+def references() -> Corpus:
+    return resolve(
+        annotated(
+            {
+                "r1": "General Motors said on Monday that it would close four plants. "
+                "Fritz Henderson, the chief executive officer, said he was confident that "
+                "the company would recover.",
+                "r2": "China Eastern Airlines ordered twenty Airbus jets on Friday. "
+                "The airline said the order would be paid in cash.",
+                "r3": "Apple CEO Steve Jobs unveiled the new phone in San Francisco. "
+                "Apple Computer said the phone would ship in June, and Apple expects to "
+                "sell millions.",
+                "r4": "The U.S. Air Force awarded the tanker contract to Northrop Grumman. "
+                "Boeing said the Air Force had changed the rules, and lawmakers in the U.S. "
+                "agreed.",
+            }
+        )
+    )
+
+
+def _text(corpus: Corpus, article_id: str) -> str:
+    return corpus.document(article_id).article.text
+
+
+def at(corpus: Corpus, article_id: str, snippet: str, occurrence: int = 0) -> Entity | None:
+    return corpus.entity_at(article_id, span_of(_text(corpus, article_id), snippet, occurrence))
+
+
+def test_pronouns_join_the_nearest_actor_of_their_kind(references: Corpus) -> None:
+    gm = entity_of(references, "r1", "General Motors")
+    henderson = entity_of(references, "r1", "Fritz Henderson")
+    assert at(references, "r1", "it would") == gm  # "it" passes over no person: none before
+    assert at(references, "r1", "he was") == henderson  # "he" passes over GM
+    assert at(references, "r1", "the chief executive officer") == henderson
+    assert at(references, "r1", "the company") == gm  # passes over Henderson, a person
+
+
+def test_a_description_prefers_the_name_that_holds_its_head(references: Corpus) -> None:
+    airline = entity_of(references, "r2", "China Eastern Airlines")
+    assert at(references, "r2", "The airline") == airline  # not Airbus, named nearer
+
+
+def test_a_role_before_a_name_is_that_person(references: Corpus) -> None:
+    jobs = entity_of(references, "r3", "Steve Jobs")
+    assert at(references, "r3", "Apple CEO") == jobs
+    assert jobs.name == "Steve Jobs"
+
+
+def test_company_words_and_owners_do_not_make_another_actor(references: Corpus) -> None:
+    apple = entity_of(references, "r3", "Apple Computer")
+    assert entity_of(references, "r3", "Apple expects") == apple
+    air_force = entity_of(references, "r4", "Air Force had")
+    assert entity_of(references, "r4", "U.S. Air Force") == air_force
+
+
+def test_pronouns_and_descriptions_never_name_an_entity(references: Corpus) -> None:
+    words = {"it", "he", "the company", "the airline", "the chief executive officer"}
+    for entity in references.entities or []:
+        assert not {entity.name.lower(), *(a.lower() for a in entity.aliases)} & words
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("mashaal", "mishal"),
+        ("mashaal", "meshaal"),
+        ("khaled", "khalid"),
+        ("alexander", "aleksandr"),
+    ],
+)
+def test_spellings_of_one_name_share_a_block(a: str, b: str) -> None:
+    assert tokens_match(a, b, 88)
+    assert word_blocks(a) & word_blocks(b)
+
+
+def _people(count: int, seed: int) -> list[MentionItem]:
+    """``count`` people with random names (none alike), one article each."""
+    rng = random.Random(seed)
+    items = []
+    for n in range(count):
+        first = "".join(rng.choices(string.ascii_lowercase, k=6))
+        last = "".join(rng.choices(string.ascii_lowercase, k=7))
+        ref = Ref(f"a{n:05d}", 0, 14)
+        items.append(MentionItem(ref, f"{first} {last}".title(), f"{first} {last}", "PERSON"))
+    return items
+
+
+def test_name_comparisons_grow_linearly_with_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = 0
+    compare = resolve_module.person_names_match
+
+    def counted(a: str, b: str, similarity: float) -> bool:
+        nonlocal calls
+        calls += 1
+        return compare(a, b, similarity)
+
+    monkeypatch.setattr(resolve_module, "person_names_match", counted)
+    people = _people(3000, seed=1)
+    cluster_mentions(people, 88)
+    # Comparing every name with every other would take 4.5 million comparisons.
+    assert calls < len(people)
+
+
+def test_the_first_person_in_a_quote_is_its_speaker() -> None:
+    text = 'Steve Jobs unveiled the phone. "I think my customers will love it," Jobs said.'
+    (document,) = annotated({"q1": text})
+    content = span_of(text, "I think my customers will love it,")
+    speaker = span_of(text, "Jobs", occurrence=1)
+    document.quotes = [Quote(content, None, speaker, "Steve Jobs", True)]
+    corpus = resolve([document])
+    jobs = entity_of(corpus, "q1", "Steve Jobs")
+    assert at(corpus, "q1", "I think") == jobs
+    assert at(corpus, "q1", "my customers") == jobs
+    assert corpus.entity_at("q1", span_of(text, "it,")) != jobs  # not the first person
+
+
+def test_the_first_person_outside_quotes_is_no_one() -> None:
+    corpus = resolve(annotated({"q2": "Steve Jobs said that I would come."}))
+    assert at(corpus, "q2", "I would") is None
