@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -119,6 +119,9 @@ class StoryReport:
     quote_groups: list[QuoteGroup]
     outlets: list[OutletView]
     summary: list[SummarySentence]
+    # The name of every entity the report refers to (voices and labelled actors may be
+    # outside the cast, which keeps actors only).
+    names: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- the report
@@ -135,7 +138,7 @@ def build_report(
     primary = [d for d in documents if d.article.id not in corpus.duplicate_of]
     pool = SentencePool.build(primary, embedder or _default_embedder())
     thread = corpus.thread_of(story.id)
-    return StoryReport(
+    report = StoryReport(
         story=story,
         thread=thread,
         thread_stories=thread_stories(corpus, thread) if thread else [],
@@ -146,6 +149,7 @@ def build_report(
         outlets=build_outlets(corpus, documents),
         summary=build_summary(pool, settings),
     )
+    return replace(report, names=referenced_names(corpus, report))
 
 
 def thread_summary(corpus: Corpus, thread: Thread) -> str:
@@ -155,6 +159,13 @@ def thread_summary(corpus: Corpus, thread: Thread) -> str:
     span = f", {dates[0]} to {dates[-1]}" if dates else ""
     count = len(stories)
     return f"{thread.title}: {count} stor{'y' if count == 1 else 'ies'}{span}"
+
+
+def referenced_names(corpus: Corpus, report: StoryReport) -> dict[str, str]:
+    """The names of the entities a report refers to: its voices, labelled actors, speakers."""
+    wanted = {e for view in report.outlets for e in (*view.voices, *view.labels)}
+    wanted |= {g.speaker_entity for g in report.quote_groups if g.speaker_entity}
+    return {e.id: e.name for e in corpus.entities or [] if e.id in wanted}
 
 
 def thread_stories(corpus: Corpus, thread: Thread) -> list[Story]:
@@ -493,9 +504,15 @@ _MAX_LABEL_WORDS = 10
 
 def labels_in_article(corpus: Corpus, document: Document) -> dict[str, list[str]]:
     """Entity id → the phrases this article designates it with, in order of appearance."""
+    from storyline.nlp import PRONOUN
+
+    # A pronoun designates nothing: the words around "he" are the sentence, not a label.
+    pronouns = {m.span for m in document.mentions or [] if m.type == PRONOUN}
     found: dict[str, list[str]] = {}
     for ref, entity in _mentions_in(corpus, document.article.id):
         span = Span(ref.start, ref.end)
+        if span in pronouns:
+            continue
         for phrase in (normalise_space(p) for p in _labels_at(document, span)):
             if _is_label(phrase, entity) and phrase not in found.get(entity.id, []):
                 found.setdefault(entity.id, []).append(phrase)
@@ -722,7 +739,7 @@ def render_report_text(report: StoryReport) -> str:
     """A story as plain text for a terminal (``storyline show``)."""
     markers = citation_markers(report.articles)
     texts = {a.id: a.text for a in report.articles}
-    names = {m.entity: m.name for m in report.cast}
+    names = {**report.names, **{m.entity: m.name for m in report.cast}}
 
     def cite(refs: Iterable[Ref]) -> str:
         return " ".join(f"[{markers.get(r.article, r.article)}]" for r in refs)

@@ -204,11 +204,14 @@ class BodyView:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A named-entity mention (or a title standing for one: "the Russian president")."""
+    """An entity mention: a name, a description standing for one ("the Russian president"),
+    or a pronoun."""
 
     span: Span
     text: str
-    type: str  # spaCy label: PERSON, ORG, GPE, NORP, LOC, ...
+    # spaCy's label (PERSON, ORG, GPE, NORP, LOC, PRODUCT, ...), or storyline.nlp's MISC (an
+    # unlabelled proper noun phrase), DESC (a description) or PRON (a pronoun).
+    type: str
 
 
 @dataclass(frozen=True, slots=True)
