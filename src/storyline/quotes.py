@@ -6,12 +6,18 @@ mapped back to the original text. The steps, in order:
 1. quote-mark stretches, paragraph by paragraph (a stray mark never reaches past its
    paragraph; a paragraph that opens a quote and does not close it continues only into a
    next paragraph that opens with a quote mark, the news convention for long quotes);
-2. stretches broken by their attribution (``"A," he said. "B."``) become one quote;
-3. reported speech: a speech or cognition verb with a subject and a clausal complement
-   ("Kalugin said that Russia would ..."), and "according to X, ...";
-4. the attribution of each direct quote: the nearest cue verb of its sentences, else
-   "according to", else the paragraph before (a bare quoted paragraph continues the speaker
-   of the paragraph before it; a paragraph ending in ":" introduces the quote after it);
+2. stretches broken by their attribution (``"A," he said. "B."``) become one quote, unless
+   the attribution outweighs the quoted words or the first part was finished;
+3. reported speech: a speech, cognition or intention verb with a subject and a clausal
+   complement ("Kalugin said that Russia would ...", "pledged to ..."), a cue set inside
+   what it reports ("The plan, Smith said, would ..."), a noun of saying ("Trump's claim
+   that ..."), a naming verb with a quoted name ('called Trump a "con artist"'), and
+   "according to X, ..."; one that quotes some of its words is a partial direct quote;
+4. the attribution of each direct quote: a signature ("... ” — Name"), else the cue verb of
+   its sentences that governs it and has a speaker, else "according to", else the quote
+   before it in its paragraph, else the paragraph before (a bare quoted paragraph continues
+   the speaker of the paragraph before it; a paragraph ending in ":" introduces the quote
+   after it); titles and short unattributed fragments are scare quotes, not quotations;
 5. speaker names, with a simple within-article heuristic (see :func:`_speaker_name`).
 
 spaCy's own ``textacy``-style rules were the starting point; they are hand-written here
@@ -22,8 +28,9 @@ which no library we use knows about.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -36,6 +43,8 @@ OPENING_ONLY = "“„«"
 CLOSING_ONLY = "”»"
 _MARK_RE = re.compile(f"[{QUOTE_MARKS}]")
 _WORD_RE = re.compile(r"\w+")
+#: A dash after a closing mark that introduces the name signing a quote.
+_SIGNATURE_RE = re.compile(r"[,.]?\s*[―—–]\s*")
 
 #: Lemmas of verbs that introduce what someone said, wrote or thinks.
 CUE_LEMMAS = frozenset(
@@ -48,13 +57,53 @@ CUE_LEMMAS = frozenset(
         "recall", "tweet", "testify", "allege", "charge", "caution", "reveal", "mention",
         "observe", "remark", "continue", "quote", "call", "point", "agree", "fear", "hope",
         "feel", "speculate", "conclude", "demand", "propose", "recommend", "estimate",
-        "counter", "joke",
+        "counter", "joke", "show", "find", "shout", "yell", "scream", "chant", "exclaim",
+        "sing", "quip", "boast", "plead", "lament", "recount", "wonder", "retort",
+        "cite", "question", "criticize", "criticise", "encourage", "advise", "implore",
     }
 )  # fmt: skip
+#: Verbs of thinking and wanting: the quote under one that a speech verb reports is the
+#: speaker's words ("X said voters believe "...""), not the thinker's.
+COGNITION_CUES = frozenset(
+    {"believe", "think", "feel", "fear", "hope", "want", "know", "expect", "wish"}
+)
 #: Cues that take an object and an infinitive ("urged the US not to cut off funds").
-OBJECT_CONTROL_CUES = frozenset({"urge", "ask", "call", "warn", "tell", "advise", "demand"})
+OBJECT_CONTROL_CUES = frozenset(
+    {"urge", "ask", "call", "warn", "tell", "advise", "demand", "encourage", "implore"}
+)
+#: Verbs of intent and commitment, attributions of what someone means to do ("pledged to
+#: work together", "declined to comment"): their infinitive is the content.
+INTENTION_CUES = frozenset(
+    {
+        "want", "plan", "pledge", "promise", "vow", "refuse", "decline", "agree", "intend",
+        "seek", "threaten", "hope", "offer", "propose", "aim", "expect", "wish",
+    }
+)  # fmt: skip
 #: Cues that need a particle to mean speech ("called on", "called for", "pointed out").
 PARTICLE_CUES = {"call": frozenset({"on", "for"}), "point": frozenset({"out"})}
+#: Nouns of saying that take the content as a clause ("Trump's claim that ...").
+CUE_NOUNS = frozenset(
+    {
+        "claim", "statement", "assertion", "argument", "warning", "allegation", "accusation",
+        "suggestion", "belief", "view", "insistence", "contention", "charge", "comment",
+        "remark", "announcement", "promise", "pledge", "vow", "threat", "prediction",
+        "assurance", "admission", "denial", "complaint", "conclusion", "message", "call",
+        "demand", "proposal", "plan", "decision", "hope", "fear", "assessment", "estimate",
+    }
+)  # fmt: skip
+#: Verbs that name what they talk about ("called Trump a "con artist""): with the name in
+#: quote marks, the object and the name are a partial quote of the subject.
+NAMING_CUES = frozenset(
+    {
+        "call", "describe", "label", "brand", "dub", "term", "characterize", "characterise",
+        "deem", "portray", "refer", "praise", "hail", "criticize", "criticise", "slam",
+        "blast", "mock", "dismiss", "denounce", "condemn",
+    }
+)  # fmt: skip
+_NAMING_PREPOSITIONS = frozenset({"as", "for"})
+#: The dependents of a naming verb that belong to its partial quote (of its prepositions,
+#: only "as" and "for": "during a campaign stop" is the writer's).
+_NAMING_DEPS = frozenset({"dobj", "oprd", "prep", "ccomp"})
 #: Heads of definite noun phrases that stand for a person named earlier ("the spokesman").
 TITLE_NOUNS = frozenset(
     {
@@ -67,8 +116,9 @@ TITLE_NOUNS = frozenset(
 PERSON_PRONOUNS = frozenset({"he", "she"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 #: Dependencies through which a subject-less cue inherits the subject of its head
-#: ("he was quoted as saying", "..., saying that", "reaffirmed ... and emphasised ...").
-_CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "prep", "relcl"})
+#: ("he was quoted as saying", "..., saying that", "reaffirmed ... and emphasised ...");
+#: a subject-less ``ccomp`` is the parser's reading of a second verb ("said ... but said").
+_CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "prep", "relcl", "ccomp"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
@@ -152,7 +202,7 @@ def _find(doc: Any, paragraphs: list[tuple[int, int]], settings: QuoteSettings) 
     # Marks included; the attribution between the stretches of a broken quote is not quoted.
     context.quoted = [(s.open_mark, s.close_mark + 1) for d in directs for s in d.stretches]
     reported = list(_reported_quotes(context, settings))
-    return _attribute_directs(context, directs, reported) + reported
+    return _attribute_directs(context, directs, reported, settings) + reported
 
 
 def _paragraph_ranges(document: Document) -> list[tuple[int, int]]:
@@ -173,7 +223,11 @@ class _Context:
         self.token_starts = [token.idx for token in doc]
         self.entity_of = {token.i: ent for ent in doc.ents for token in ent}
         self.chunk_of = {token.i: chunk for chunk in doc.noun_chunks for token in chunk}
-        self.quoted: list[tuple[int, int]] = []
+        self._quoted: list[tuple[int, int]] = []
+        self._quoted_starts: list[int] = []
+        self.person_words = {
+            word for ent in doc.ents if ent.label_ == "PERSON" for word in ent.text.split()
+        }
 
     def paragraph_of(self, offset: int) -> int:
         starts = [start for start, _ in self.paragraphs]
@@ -184,8 +238,20 @@ class _Context:
         last = bisect.bisect_left(self.token_starts, end)
         return [t for t in self.doc[first:last] if t.idx + len(t) > start]
 
+    @property
+    def quoted(self) -> list[tuple[int, int]]:
+        """The quoted ranges (marks included), disjoint and in text order."""
+        return self._quoted
+
+    @quoted.setter
+    def quoted(self, ranges: list[tuple[int, int]]) -> None:
+        self._quoted = sorted(ranges)
+        self._quoted_starts = [start for start, _ in self._quoted]
+
     def in_quote(self, offset: int) -> bool:
-        return any(start <= offset < end for start, end in self.quoted)
+        # Called for most tokens of the body: a bisection, not a scan of every quote.
+        at = bisect.bisect_right(self._quoted_starts, offset) - 1
+        return at >= 0 and offset < self._quoted[at][1]
 
 
 # --- 1-2. Direct quotes --------------------------------------------------------------------
@@ -297,12 +363,32 @@ def _is_attribution_gap(
     gap = context.text[last.close_mark + 1 : nxt.open_mark]
     if last.paragraph != nxt.paragraph or not gap.strip() or "\n" in gap:
         return False
-    if len(_WORD_RE.findall(gap)) > settings.max_attribution_gap_words:
+    gap_words = len(_WORD_RE.findall(gap))
+    if gap_words > settings.max_attribution_gap_words:
         return False
-    # The attribution must be finished before the quote resumes ("he said, " / "he said. ").
-    if not re.search(r"[,.;:]\s*$", gap):
+    # A long attribution ("said X, a lawyer who ...") would outweigh the quoted words in one
+    # span: the two stretches stay two quotes, the second inheriting the first's speaker.
+    quoted_words = _word_count(context.text, first.start, first.end)
+    if gap_words > quoted_words + _word_count(context.text, second.start, second.end):
         return False
-    return any(_is_cue(t) for t in context.tokens_in(last.close_mark + 1, nxt.open_mark))
+    # The attribution must be finished before the quote resumes ("he said, " / "he said. "),
+    # and the first part must end as a quote broken off does, with a comma, dash or question
+    # mark inside or just after its marks (a nickname, 'Marcia "Cia" Price said', is none).
+    if not re.search(r"[,.;:]\s*$", gap) or not _broken_off(context.text, last, gap):
+        return False
+    # A full stop inside the first marks ends that quote: the words after it introduce the
+    # next one ('"... kidding." To which she said, "..."').
+    if context.text[last.open_mark : last.close_mark].rstrip().endswith("."):
+        return False
+    # Two cues ('"A," she sings before asking, "B"') attribute two utterances.
+    cues = [t for t in context.tokens_in(last.close_mark + 1, nxt.open_mark) if _is_cue(t)]
+    return len(cues) == 1
+
+
+def _broken_off(text: str, stretch: _Stretch, gap: str) -> bool:
+    inside = text[stretch.open_mark + 1 : stretch.close_mark].rstrip()
+    after = gap.lstrip()[:1]
+    return not inside[-1:].isalnum() or (bool(after) and not after.isalnum())
 
 
 def _word_count(text: str, start: int, end: int) -> int:
@@ -320,18 +406,58 @@ def _reported_quotes(context: _Context, settings: QuoteSettings) -> Iterator[_Fo
         if found is None and token.lower_ == "according":
             found = _according_to(context, token)
         if found and _acceptable_reported(context, found, settings):
-            yield found
+            yield _with_marks_direct(context, found)
+
+
+def _with_marks_direct(context: _Context, found: _Found) -> _Found:
+    """Reported speech that quotes some of its words ('called Machado "disgusting"') is a
+    partial direct quote: the fragment alone is too short to stand as a quote of its own."""
+    start, end = found.content
+    if _MARK_RE.search(context.text, start, end) is None:
+        return found
+    return dataclasses.replace(found, direct=True)
 
 
 def _is_cue(token: Any) -> bool:
-    if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in CUE_LEMMAS:
+    if token.pos_ == "NOUN":
+        return _is_cue_noun(token)
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    if _is_naming(token):
+        return True
+    if token.lemma_.lower() not in CUE_LEMMAS | INTENTION_CUES:
         return False
     particles = PARTICLE_CUES.get(token.lemma_.lower())
     return particles is None or any(c.lower_ in particles for c in token.children)
 
 
+def _is_cue_noun(token: Any) -> bool:
+    return token.lemma_.lower() in CUE_NOUNS and _noun_clause(token) is not None
+
+
+def _noun_clause(noun: Any) -> Any | None:
+    """ "Trump's claim that there have been ...", "his pledge to cut taxes": the clause a
+    noun of saying takes (spaCy's ``acl``), when it opens with "that" or "to" (a relative
+    clause, "the claim he made", is not what was said)."""
+    for child in noun.rights:
+        if child.dep_ == "acl" and next(child.subtree).lower_ in ("that", "to"):
+            return child
+    return None
+
+
+def _is_naming(token: Any) -> bool:
+    """ "called Trump a "con artist"", "described the test as "reckless"": a verb that names
+    its object, with the name it gives (an ``oprd``, or an "as"/"for" phrase)."""
+    if token.lemma_.lower() not in NAMING_CUES:
+        return False
+    return any(
+        c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in _NAMING_PREPOSITIONS)
+        for c in token.rights
+    )
+
+
 def _reported_from_cue(context: _Context, cue: Any) -> _Found | None:
-    content = _complement_range(context, cue)
+    content = _complement_range(context, cue) or _parenthetical_range(context, cue)
     subject = _subject(context, cue) if content is not None else None
     if content is None or subject is None or _is_expletive(subject):
         return None
@@ -341,11 +467,8 @@ def _reported_from_cue(context: _Context, cue: Any) -> _Found | None:
 
 def _complement_range(context: _Context, cue: Any) -> tuple[int, int] | None:
     """Body offsets of what the cue reports, within the cue's paragraph, without "that"."""
-    complement = _complement(cue)
-    if complement is None:
-        return None
     p_start, p_end = context.paragraphs[context.paragraph_of(cue.idx)]
-    tokens = [t for t in complement.subtree if p_start <= t.idx < p_end]
+    tokens = [t for t in _complement_tokens(context, cue) if p_start <= t.idx < p_end]
     if tokens and tokens[0].dep_ == "mark":
         tokens = tokens[1:]  # "that" belongs to the reporting clause, not to what was said
     tokens = [t for t in tokens if t.i != cue.i]
@@ -354,13 +477,54 @@ def _complement_range(context: _Context, cue: Any) -> tuple[int, int] | None:
     return (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
 
 
+def _parenthetical_range(context: _Context, cue: Any) -> tuple[int, int] | None:
+    """ "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": a cue set inside
+    the clause it reports (``parataxis``) reports all of that clause but itself."""
+    if cue.dep_ != "parataxis" or not _is_speech(cue):
+        return None
+    p_start, p_end = context.paragraphs[context.paragraph_of(cue.idx)]
+    own = {t.i for t in cue.subtree}
+    tokens = _strip_punct(
+        [t for t in cue.head.subtree if t.i not in own and p_start <= t.idx < p_end]
+    )
+    if not tokens:
+        return None
+    return (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+
+
+def _is_speech(cue: Any) -> bool:
+    """A cue of saying or thinking, not of intent or naming: only these are set inside what
+    they report."""
+    return cue.lemma_.lower() in CUE_LEMMAS and not _is_naming(cue)
+
+
+def _complement_tokens(context: _Context, cue: Any) -> list[Any]:
+    """What the cue reports: its clausal complement, or for a naming verb the object and the
+    name it is given, which count only when the name is quoted (else "called him a liar" is
+    the writer's own words)."""
+    if not _is_naming(cue):
+        complement = _complement(cue)
+        return list(complement.subtree) if complement is not None else []
+    heads = [
+        c
+        for c in cue.rights
+        if c.dep_ in _NAMING_DEPS and (c.dep_ != "prep" or c.lower_ in _NAMING_PREPOSITIONS)
+    ]
+    tokens = sorted((t for head in heads for t in head.subtree), key=lambda t: t.i)
+    if not tokens or not _MARK_RE.search(context.text, tokens[0].idx, tokens[-1].idx + 1):
+        return []
+    return tokens
+
+
 def _complement(cue: Any) -> Any | None:
+    if cue.pos_ == "NOUN":
+        return _noun_clause(cue)
     lemma = cue.lemma_.lower()
     for child in cue.children:
         if child.dep_ == "ccomp":
             return child
     for child in cue.children:
-        if child.dep_ == "xcomp" and lemma in OBJECT_CONTROL_CUES:
+        if child.dep_ == "xcomp" and lemma in OBJECT_CONTROL_CUES | INTENTION_CUES:
             return child
     return None
 
@@ -407,16 +571,13 @@ def _acceptable_reported(context: _Context, found: _Found, settings: QuoteSettin
 
 
 def _attribute_directs(
-    context: _Context, directs: list[_Direct], reported: list[_Found]
+    context: _Context, directs: list[_Direct], reported: list[_Found], settings: QuoteSettings
 ) -> list[_Found]:
     results: list[_Found] = []
     for direct in directs:
-        cue = _direct_cue(context, direct)
-        attribution = _cue_attribution(context, cue) if cue is not None else None
-        attribution = attribution or _according_attribution(context, direct)
-        if attribution is None:
-            attribution = _neighbour_attribution(context, direct, results + reported)
-        if attribution is None and _looks_like_title(context.text, direct):
+        cue = _reporting_cue(_direct_cue(context, direct))
+        attribution = _attribution_of(context, direct, cue, results, reported)
+        if _is_not_a_quotation(context, direct, attribution, settings):
             continue
         found = _Found(_direct_content(context, direct, cue),
                        attribution or _Attribution(None, None, None),
@@ -425,11 +586,98 @@ def _attribute_directs(
     return results
 
 
+def _attribution_of(
+    context: _Context, direct: _Direct, cue: Any | None, earlier: list[_Found],
+    reported: list[_Found],
+) -> _Attribution | None:  # fmt: skip
+    """The first rule that attributes the quote, most explicit first."""
+    attribution = _signature_attribution(context, direct)
+    if attribution is None and cue is not None:
+        attribution = _cue_attribution(context, cue)
+    attribution = attribution or _according_attribution(context, direct)
+    if attribution is None:
+        attribution = _previous_in_paragraph(direct, earlier)
+    if attribution is None:
+        attribution = _neighbour_attribution(context, direct, earlier + reported)
+    return attribution
+
+
+def _is_not_a_quotation(
+    context: _Context, direct: _Direct, attribution: _Attribution | None, settings: QuoteSettings
+) -> bool:
+    """A title ("Gone With the Wind"), or a short fragment nobody says with no final stop
+    ("thousands of shootings"): the writer's words in scare quotes."""
+    if _looks_like_title(context, direct, attributed=attribution is not None):
+        return True
+    if attribution is not None and attribution.speaker is not None:
+        return False
+    words = _word_count(context.text, direct.start, direct.end)
+    ends = context.text[direct.start : direct.end].rstrip().endswith((".", "?", "!", "…"))
+    return words < settings.min_unattributed_words and not ends
+
+
+def _reporting_cue(cue: Any | None) -> Any | None:
+    """'Mr. Obama said a majority of Americans have come to believe "that ..."': a verb of
+    thinking inside what a speech verb reports does not speak; the quote is the speaker's."""
+    if cue is None or cue.lemma_.lower() not in COGNITION_CUES:
+        return cue
+    node = cue
+    for _ in range(3):
+        if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head is node:
+            return cue
+        node = node.head
+        if _is_cue(node) and node.lemma_.lower() not in COGNITION_CUES:
+            return node
+    return cue
+
+
+def _signature_attribution(context: _Context, direct: _Direct) -> _Attribution | None:
+    """ "“...” — Sonya Herridge": a dash and a name ending the quote's paragraph sign it, the
+    convention of vox pops and epigraphs; so does a bare name that is all the paragraph has
+    after the quote (a pull quote, '"..." Khalid Mish'al')."""
+    last = direct.stretches[-1]
+    p_end = context.paragraphs[last.paragraph][1]
+    match = _SIGNATURE_RE.match(context.text, last.close_mark + 1, p_end)
+    start = match.end() if match else last.close_mark + 1
+    tokens = [t for t in context.tokens_in(start, p_end) if not t.is_space]
+    if not tokens or tokens[0].pos_ != "PROPN":
+        return None
+    if match is None and not _is_one_person(context, tokens):
+        return None
+    # A signature is a name and perhaps a description, never a clause of its own.
+    if any(t.pos_ == "VERB" for t in tokens):
+        return None
+    return _Attribution(None, *_speaker(context, tokens[0]))
+
+
+def _is_one_person(context: _Context, tokens: list[Any]) -> bool:
+    entity = context.entity_of.get(tokens[0].i)
+    words = [t for t in tokens if not t.is_punct]
+    return entity is not None and entity.label_ == "PERSON" and len(words) == len(entity)
+
+
 def _direct_cue(context: _Context, direct: _Direct) -> Any | None:
     """The cue verb of the quote's own sentences: one that governs the quote (or hangs from
-    it), else the nearest."""
-    cues = [t for t in _attribution_window(context, direct) if _is_cue(t)]
-    return min(cues, key=lambda t: (not _linked(t, direct), _distance(t, direct)), default=None)
+    it), else the nearest. A naming verb counts only for the name it gives: "labelled
+    "terrorist" by Washington, watched "Gone With the Wind"" does not attribute the title."""
+    cues = [
+        t
+        for t in _attribution_window(context, direct)
+        if _is_cue(t)
+        and t.lemma_.lower() not in INTENTION_CUES - CUE_LEMMAS
+        and (not _is_naming(t) or _names(context, t, direct))
+    ]
+    # A cue with nobody speaking ("sends a message that "..."") gives way to one with a
+    # speaker ("Mulgrew said he hopes the day of action sends a message that "..."").
+    return min(
+        cues,
+        key=lambda t: (
+            not _linked(context, t, direct),
+            _subject(context, t) is None,
+            _distance(t, direct),
+        ),
+        default=None,
+    )
 
 
 def _cue_attribution(context: _Context, cue: Any) -> _Attribution:
@@ -452,36 +700,74 @@ def _direct_content(context: _Context, direct: _Direct, cue: Any | None) -> tupl
     inside = (direct.start, direct.end)
     if cue is None or len(direct.stretches) > 1:
         return inside
-    clause = _complement_range(context, cue)
     stretch = direct.stretches[0]
-    # The clause must hold the opening mark; the parse often cuts it short inside the quote.
-    if clause is None or not clause[0] <= stretch.open_mark < clause[1]:
-        return inside
-    if clause[0] == stretch.open_mark:
-        return inside  # the clause is the quotation itself
+    clause = _clause_holding(context, cue, stretch)
+    if clause is None or clause[0] == stretch.open_mark:
+        return inside  # no clause around the quote, or the clause is the quotation itself
     return (clause[0], max(clause[1], stretch.close_mark + 1))
 
 
+def _clause_holding(context: _Context, cue: Any, stretch: _Stretch) -> tuple[int, int] | None:
+    """What the cue reports when it holds the opening mark, else what the nearest cue above
+    the quote reports ('Clinton says she hopes ..., but she knows that "..."'). The clause
+    must hold the mark: the parse often cuts it short inside the quote."""
+    first = next((t for t in context.tokens_in(stretch.start, stretch.end)), None)
+    above = [a for a in first.ancestors if _is_cue(a)] if first is not None else []
+    for candidate in [cue, *above]:
+        clause = _complement_range(context, candidate)
+        if clause is not None and clause[0] <= stretch.open_mark < clause[1]:
+            return clause
+    return None
+
+
 def _attribution_window(context: _Context, direct: _Direct) -> list[Any]:
-    """Tokens of the sentences holding the quote, in its paragraphs, outside any quote."""
+    """Tokens of the sentences holding the quote, in its paragraphs, outside any quote, and
+    of the sentence right after each closing mark: the parser often ends the sentence inside
+    the quote ('"... in our country?" Clinton said.'). A following sentence that holds a
+    quote of its own introduces that one ('"..." To which she said, "..."')."""
     tokens: dict[int, Any] = {}
     for stretch in direct.stretches:
         p_start, p_end = context.paragraphs[stretch.paragraph]
-        for token in context.tokens_in(stretch.open_mark, stretch.close_mark + 1):
-            for t in token.sent:
+        holding = context.tokens_in(stretch.open_mark, stretch.close_mark + 1)
+        sentences = list({t.sent.start: t.sent for t in holding}.values())
+        following = _following_sentence(context, stretch.close_mark + 1, p_end)
+        for sentence in sentences + ([following] if following is not None else []):
+            for t in sentence:
                 if p_start <= t.idx < p_end and not context.in_quote(t.idx):
                     tokens[t.i] = t
     return [tokens[i] for i in sorted(tokens)]
 
 
-def _linked(cue: Any, direct: _Direct) -> bool:
+def _following_sentence(context: _Context, start: int, end: int) -> Any | None:
+    after = next((t for t in context.tokens_in(start, end) if not t.is_space), None)
+    if after is None or any(context.in_quote(t.idx) for t in after.sent if t.idx >= start):
+        return None
+    return after.sent
+
+
+def _names(context: _Context, cue: Any, direct: _Direct) -> bool:
+    tokens = _complement_tokens(context, cue)
+    return bool(tokens) and tokens[0].idx <= direct.start < tokens[-1].idx + len(tokens[-1])
+
+
+def _linked(context: _Context, cue: Any, direct: _Direct) -> bool:
     """The cue governs the quote, or the quote governs the cue (a parenthetical "he said")."""
-    inside = [t for t in cue.doc if direct.start <= t.idx < direct.end]
+    inside = [t for t in context.tokens_in(direct.start, direct.end) if t.idx >= direct.start]
     return any(cue.is_ancestor(t) or t.is_ancestor(cue) for t in inside[:1] + inside[-1:])
 
 
 def _distance(token: Any, direct: _Direct) -> int:
     return min(abs(token.idx - direct.start), abs(token.idx - direct.end))
+
+
+def _previous_in_paragraph(direct: _Direct, earlier: list[_Found]) -> _Attribution | None:
+    """'"A," said X, a lawyer who .... "B."': a quote with no attribution of its own goes on
+    the attributed quote before it in its paragraph (too far apart to be one broken quote)."""
+    paragraph = direct.stretches[0].paragraph
+    if not earlier or earlier[-1].paragraph != paragraph or not earlier[-1].attribution.speaker:
+        return None
+    attribution = earlier[-1].attribution
+    return _Attribution(None, attribution.speaker, attribution.name)
 
 
 def _neighbour_attribution(
@@ -507,11 +793,16 @@ def _neighbour_attribution(
     return None
 
 
-def _looks_like_title(text: str, direct: _Direct) -> bool:
-    """An unattributed run of capitalised words ("Gone With the Wind") names a work."""
-    words = _WORD_RE.findall(text, direct.start, direct.end)
+def _looks_like_title(context: _Context, direct: _Direct, attributed: bool) -> bool:
+    """A run of capitalised words ("Gone With the Wind") names a work. One with a speaker
+    nearby is still a title when it has no verb: 'said on "Face the Nation"' names a show,
+    while a capitalised slogan ("Lock Her Up") is a clause."""
+    words = _WORD_RE.findall(context.text, direct.start, direct.end)
     small = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with", "at", "by"}
-    return all(w[0].isupper() or w[0].isdigit() or w in small for w in words)
+    if not all(w[0].isupper() or w[0].isdigit() or w in small for w in words):
+        return False
+    tokens = context.tokens_in(direct.start, direct.end)
+    return not attributed or not any(t.pos_ in ("VERB", "AUX") for t in tokens)
 
 
 # --- 5. Speakers ---------------------------------------------------------------------------
@@ -525,11 +816,28 @@ def _subject(context: _Context, cue: Any) -> Any | None:
     parse crosses the paragraph, the first actor of the paragraph before the cue stands in.
     """
     paragraph = context.paragraph_of(cue.idx)
-    subject = _parsed_subject(cue)
+    subject = _parsed_subject(cue, context.in_quote)
     if subject is not None and context.paragraph_of(subject.idx) == paragraph:
         return subject
     if cue.sent.start_char < context.paragraphs[paragraph][0] or subject is not None:
         return _leading_actor(context, cue, paragraph)
+    return _after_quote_actor(context, cue)
+
+
+def _after_quote_actor(context: _Context, cue: Any) -> Any | None:
+    """'"...," Flynn, a top Trump surrogate, said': the parser often hangs the name after a
+    closing mark on the quote's last word; the words between the mark and the cue name the
+    speaker."""
+    before = list(cue.doc[cue.sent.start : cue.i])
+    quoted = [t.i for t in before if context.in_quote(t.idx)]
+    if not quoted:
+        return None  # no quotation before the cue: nothing to lean on
+    for token in (t for t in before if t.i > quoted[-1]):
+        entity = context.entity_of.get(token.i)
+        if entity is not None and entity.label_ in _ACTOR_LABELS:
+            return entity.root
+        if token.lower_ in PERSON_PRONOUNS:
+            return token
     return None
 
 
@@ -543,13 +851,16 @@ def _leading_actor(context: _Context, cue: Any, paragraph: int) -> Any | None:
     return None
 
 
-def _parsed_subject(cue: Any) -> Any | None:
+def _parsed_subject(cue: Any, in_quote: Callable[[int], bool]) -> Any | None:
     """The cue's subject, the "by" agent of a passive, or the subject of the clause the cue
-    hangs from."""
+    hangs from. A subject inside a quotation is the parser joining the quote's first words to
+    the cue ('"My reaction, ..." the strategist said'): the quoted words never speak."""
+    if cue.pos_ == "NOUN":
+        return _noun_speaker(cue)
     node = cue
     for _ in range(4):
         agent = _agent(node)
-        subjects = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
+        subjects = [c for c in node.children if c.dep_ in _SUBJECT_DEPS and not in_quote(c.idx)]
         if agent is not None and node.lemma_.lower() != "quote":
             return agent
         if subjects:
@@ -560,6 +871,16 @@ def _parsed_subject(cue: Any) -> Any | None:
         if node.dep_ not in _CLIMB_DEPS or node.head is node:
             return None
         node = node.head
+    return None
+
+
+def _noun_speaker(noun: Any) -> Any | None:
+    """ "Trump's claim", "his warning", "the statement by the ministry"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ == "by":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
     return None
 
 
@@ -639,7 +960,22 @@ def _recent_person(context: _Context, before: int) -> str | None:
         and ent.end_char <= before
         and not context.in_quote(ent.start_char)
     ]
+    since = people[-1].end_char if people else 0
+    # The tagger misses some repeats of a surname it tagged elsewhere ("Mish'al ... dampened
+    # hopes"): such a bare proper noun after the last PERSON is the more recent person.
+    for token in reversed(context.tokens_in(since, before)):
+        if _untagged_surname(context, token):
+            return _clean_name(token.text)
     return _clean_name(people[-1].text) if people else None
+
+
+def _untagged_surname(context: _Context, token: Any) -> bool:
+    return (
+        token.pos_ == "PROPN"
+        and token.i not in context.entity_of
+        and token.text in context.person_words
+        and not context.in_quote(token.idx)
+    )
 
 
 def _full_name(context: _Context, name: str) -> str:
