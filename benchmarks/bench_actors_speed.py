@@ -15,10 +15,11 @@ Resolution runs across articles, so it is also timed over corpora of R copies of
 as names repeat across a news archive): its seconds per article should not grow with R.
 
 Last, all the per-article stages (NLP, quotes, time expressions, embeddings) run as ``analyze``
-runs them (``pipeline.annotated_batches``, batches of 32 articles) with 1 and with 2 worker
-processes: what using both cores gives. One worker means this process, whose models are loaded
-already; two are a fresh pool whose time includes each worker loading its own models.
-Mentions and quotes are a part of that work, so its rate bounds theirs from below.
+runs them (``pipeline.annotated_batches``, batches of 32 articles, the articles ``--copies``
+times over) with 1 and with 2 worker processes: what using both cores gives. One worker means
+this process, whose models are loaded already; two are a fresh pool whose time includes each
+worker loading its own models. Mentions and quotes are a part of that work, so its rate
+bounds theirs from below.
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ def main() -> None:
     parser.add_argument("--replicas", default="1,10", help="corpus sizes for resolution, e.g. 1,10")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", default="1,2", help="worker processes to try, e.g. 1,2")
+    parser.add_argument(
+        "--copies", type=int, default=4, help="copies of the articles annotated with workers"
+    )
     args = parser.parse_args()
     settings = default_settings()
     articles = [article_of(record) for record in read_jsonl(args.eval_dir / GOLD)]
@@ -101,10 +105,11 @@ def main() -> None:
         )
 
     annotation_seconds(articles[:1], settings, workers=1)  # loads the embedder here too
-    print("all article stages as analyze runs them:")
+    many = articles * args.copies  # enough batches for every worker to have several
+    print(f"all article stages as analyze runs them, {len(many)} articles:")
     for workers in (int(part) for part in args.workers.split(",")):
-        value = annotation_seconds(articles, settings, workers)
-        print(f"  {workers} worker(s)  {value:7.2f} s  {len(articles) / value:7.1f} articles/s")
+        value = annotation_seconds(many, settings, workers)
+        print(f"  {workers} worker(s)  {value:7.2f} s  {len(many) / value:7.1f} articles/s")
 
 
 def annotation_seconds(articles: list[Article], settings: Settings, workers: int) -> float:

@@ -32,7 +32,7 @@ class MiniLMEmbedder:
 
     dimensions = DIMENSIONS
 
-    def __init__(self, max_tokens: int = 256, batch_size: int = 32) -> None:
+    def __init__(self, max_tokens: int = 256, batch_size: int = 32, threads: int = 0) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -43,6 +43,9 @@ class MiniLMEmbedder:
         self._tokenizer.enable_padding()
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
+        # 0: onnxruntime's default, a thread per core. Worker processes that share the cores
+        # ask for one each, or they would contend for every core at once.
+        options.intra_op_num_threads = threads
         self._session = onnxruntime.InferenceSession(
             str(minilm_onnx_path()), options, providers=["CPUExecutionProvider"]
         )
@@ -79,9 +82,11 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 @cache
-def default_embedder(max_tokens: int = 256, batch_size: int = 32) -> MiniLMEmbedder:
+def default_embedder(
+    max_tokens: int = 256, batch_size: int = 32, threads: int = 0
+) -> MiniLMEmbedder:
     """The packaged embedder, loaded once per process."""
-    return MiniLMEmbedder(max_tokens=max_tokens, batch_size=batch_size)
+    return MiniLMEmbedder(max_tokens=max_tokens, batch_size=batch_size, threads=threads)
 
 
 def article_text_for_embedding(document: Document, max_chars: int = 2000) -> str:
@@ -105,7 +110,8 @@ class EmbedStage:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = default_embedder(self._settings.max_tokens, self._settings.batch_size)
+            s = self._settings
+            self._embedder = default_embedder(s.max_tokens, s.batch_size, s.threads)
         return self._embedder
 
     def __call__(self, documents: list[Document]) -> list[Document]:

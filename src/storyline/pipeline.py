@@ -225,8 +225,12 @@ _WORKER_STAGES: list[ArticleStage] = []
 
 
 def _start_worker(settings: Settings) -> None:
-    """In a worker process: build the stages once (their models load on first use)."""
-    _WORKER_STAGES[:] = article_stages(settings)
+    """In a worker process: build the stages once (their models load on first use).
+
+    The workers share the cores, so each runs its models on one thread.
+    """
+    embed = settings.embed.model_copy(update={"threads": 1})
+    _WORKER_STAGES[:] = article_stages(settings.model_copy(update={"embed": embed}))
 
 
 def _annotate_in_worker(batch: list[Article]) -> tuple[list[Document], list[ReadFailure]]:

@@ -45,6 +45,7 @@ class PipelineSettings(_Section):
 class EmbedSettings(_Section):
     batch_size: int
     max_tokens: int
+    threads: int = Field(ge=0)
 
 
 class DedupSettings(_Section):
