@@ -661,6 +661,8 @@ def speaker_refs(documents: list[Document], lookup: EntityLookup) -> Iterator[tu
     The quote stage resolved the speaker with the parse at hand, so its answer stands even
     where a mention already holds the span ("the Russian president", found as "president").
     """
+    # An actor of a large store has thousands of mentions: look them up in a set, not a tuple.
+    mentions: dict[str, frozenset[Ref]] = {}
     for document in sorted(documents, key=lambda d: d.article.id):
         article_id = document.article.id
         for quote in document.quotes or []:
@@ -669,9 +671,12 @@ def speaker_refs(documents: list[Document], lookup: EntityLookup) -> Iterator[tu
             named = lookup.find(article_id, quote.speaker_name)
             if named is None:
                 continue
+            if named.id not in mentions:
+                mentions[named.id] = frozenset(named.mentions)
+            known = mentions[named.id]
             speaker = Ref(article_id, quote.speaker.start, quote.speaker.end)
             for ref in (speaker, *_first_person_in(document, quote.content)):
-                if ref not in named.mentions:
+                if ref not in known:
                     yield named.id, ref
 
 
