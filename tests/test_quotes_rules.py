@@ -9,21 +9,8 @@ from functools import cache
 
 import pytest
 
-from conftest import make_article
-from storyline.nlp import NlpStage
-from storyline.quotes import QuoteStage
-from storyline.records import Document, Quote
-
-
-@cache
-def _nlp_stage() -> NlpStage:
-    return NlpStage()
-
-
-def quotes_in(text: str) -> list[Quote]:
-    documents = QuoteStage()(_nlp_stage()([Document(make_article(text))]))
-    assert documents[0].quotes is not None
-    return documents[0].quotes
+from storyline.records import Quote
+from test_quotes import quotes_in
 
 
 def only(quotes: list[Quote], text: str, snippet: str) -> Quote:
