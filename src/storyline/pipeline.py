@@ -9,18 +9,20 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storyline.errors import InputError, StorylineError
 from storyline.records import Article, Corpus, Document, RawDocument, ReadFailure, Story
 from storyline.settings import Settings, load_settings
 from storyline.stage import ArticleStage, CorpusStage, check_chain, check_provided
 from storyline.store import DEFAULT_PATH, Store
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: Called once per article handled (stored, already known, or failed), for progress bars.
 ProgressCallback = Callable[[str], None]
@@ -182,6 +184,7 @@ def _pooled(
     progress: ProgressCallback | None,
 ) -> Iterator[list[Document]]:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     # "spawn", not "fork": a forked child inherits the parent's imported native libraries, and
     # onnxruntime imported after usearch crashes (see story_index.usearch_index).
@@ -209,6 +212,8 @@ def _collected(
     progress: ProgressCallback | None,
 ) -> list[Document]:
     """A worker's batch; annotated here instead when the pool has broken (a worker died)."""
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         documents, lost = future.result()
     except BrokenProcessPool:
