@@ -30,7 +30,16 @@ from storyline.present import (
     thread_stories,
     thread_summary,
 )
-from storyline.records import Article, Corpus, Document, QuoteGroup, Ref, Story, Thread
+from storyline.records import (
+    Article,
+    Corpus,
+    Document,
+    QuoteGroup,
+    Ref,
+    Story,
+    Thread,
+    stories_span,
+)
 from storyline.settings import Settings, SummarySettings
 
 if TYPE_CHECKING:
@@ -205,14 +214,14 @@ def story_row(report: StoryReport) -> dict[str, Any]:
 def thread_rows(corpus: Corpus) -> Iterator[dict[str, Any]]:
     """One row per thread: its stories in time order and each link with its reason."""
     for thread in sorted(corpus.threads or [], key=lambda t: t.id):
-        dates = [d for s in thread_stories(corpus, thread) for d in s.iso_range() if d]
+        start, end = stories_span(thread_stories(corpus, thread)) or (None, None)
         yield {
             "id": thread.id,
             "title": thread.title,
             "description": thread.description,
             "stories": list(thread.stories),
-            "start": min(dates, default=None),
-            "end": max(dates, default=None),
+            "start": start,
+            "end": end,
             "links": [
                 {"earlier": k.earlier, "later": k.later, "reason": k.reason} for k in thread.links
             ],

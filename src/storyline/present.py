@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from storyline.records import (
     Story,
     Thread,
     TimexType,
+    stories_span,
 )
 from storyline.settings import SummarySettings
 
@@ -121,7 +122,7 @@ class StoryReport:
     summary: list[SummarySentence]
     # The name of every entity the report refers to (voices and labelled actors may be
     # outside the cast, which keeps actors only).
-    names: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str]
 
 
 # --------------------------------------------------------------------------- the report
@@ -138,33 +139,37 @@ def build_report(
     primary = [d for d in documents if d.article.id not in corpus.duplicate_of]
     pool = SentencePool.build(primary, embedder or _default_embedder())
     thread = corpus.thread_of(story.id)
-    report = StoryReport(
+    quote_groups = story_quote_groups(corpus, story)
+    outlets = build_outlets(corpus, documents)
+    return StoryReport(
         story=story,
         thread=thread,
         thread_stories=thread_stories(corpus, thread) if thread else [],
         articles=[d.article for d in documents],
         timeline=build_timeline(primary, pool, settings),
         cast=build_cast(corpus, primary),
-        quote_groups=story_quote_groups(corpus, story),
-        outlets=build_outlets(corpus, documents),
+        quote_groups=quote_groups,
+        outlets=outlets,
         summary=build_summary(pool, settings),
+        names=referenced_names(corpus, outlets, quote_groups),
     )
-    return replace(report, names=referenced_names(corpus, report))
 
 
 def thread_summary(corpus: Corpus, thread: Thread) -> str:
     """One line saying what a thread is: its title, how many stories, over which dates."""
-    stories = [s for s in corpus.stories or [] if s.id in thread.stories]
-    dates = sorted(d for s in stories for d in s.iso_range() if d is not None)
-    span = f", {dates[0]} to {dates[-1]}" if dates else ""
+    stories = thread_stories(corpus, thread)
+    dates = stories_span(stories)
+    span = f", {dates[0]} to {dates[1]}" if dates else ""
     count = len(stories)
     return f"{thread.title}: {count} stor{'y' if count == 1 else 'ies'}{span}"
 
 
-def referenced_names(corpus: Corpus, report: StoryReport) -> dict[str, str]:
+def referenced_names(
+    corpus: Corpus, outlets: Sequence[OutletView], quote_groups: Sequence[QuoteGroup]
+) -> dict[str, str]:
     """The names of the entities a report refers to: its voices, labelled actors, speakers."""
-    wanted = {e for view in report.outlets for e in (*view.voices, *view.labels)}
-    wanted |= {g.speaker_entity for g in report.quote_groups if g.speaker_entity}
+    wanted = {e for view in outlets for e in (*view.voices, *view.labels)}
+    wanted |= {g.speaker_entity for g in quote_groups if g.speaker_entity}
     return {e.id: e.name for e in corpus.entities or [] if e.id in wanted}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -325,6 +326,17 @@ class Story:
         if start is None:
             return "date unknown"
         return start if end in (None, start) else f"{start} to {end}"
+
+
+def stories_span(stories: Iterable[Story]) -> tuple[str, str] | None:
+    """First and last date of some stories in ISO form, each as precise as its story knows it
+    ("2007" for a year-precise story, never 1 January); None when none is dated.
+
+    ISO strings order as the days they start on, a coarser date before finer ones of its
+    period ("2007" < "2007-03-01"), so the extremes are plain minimum and maximum.
+    """
+    dates = [d for story in stories for d in story.iso_range() if d is not None]
+    return (min(dates), max(dates)) if dates else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,15 @@ import numpy as np
 
 from storyline.ids import content_id
 from storyline.lineage import inherit_ids
-from storyline.records import Corpus, PubDate, Story, Thread, ThreadLink, TimeRef
+from storyline.records import (
+    Corpus,
+    PubDate,
+    Story,
+    Thread,
+    ThreadLink,
+    TimeRef,
+    stories_span,
+)
 from storyline.settings import ThreadSettings
 from storyline.stories import DESCRIPTION_CHARS, DateRange, entity_key, shorten
 
@@ -321,15 +329,8 @@ def build_thread(thread_id: str, group: list[StoryProfile], links: list[Link]) -
 
 def describe_thread(stories: list[Story]) -> str:
     """One line: how many stories, over which dates, and where it stands now."""
-    # Each date as precisely as its story knows it: a year-precise story reads "2007", not
-    # 1 January 2007.
-    dates = [
-        (day, iso)
-        for s in stories
-        for day, iso in zip((s.start, s.end), s.iso_range(), strict=True)
-        if day is not None and iso is not None
-    ]
-    span = f" from {min(dates)[1]} to {max(dates)[1]}" if dates else ""
+    dates = stories_span(stories)
+    span = f" from {dates[0]} to {dates[1]}" if dates else ""
     if len(stories) == 1:
         return shorten(stories[0].description, DESCRIPTION_CHARS)
     return shorten(f"{len(stories)} stories{span}; latest: {stories[-1].title}", DESCRIPTION_CHARS)
