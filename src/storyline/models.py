@@ -88,11 +88,12 @@ def _split_tag_map(nlp: Language) -> None:
 
     The ruler's first patterns map each fine tag to its POS and morphology (``{"TAG": "NN"}``
     → NOUN, Number=Sing), so they match every token, and the ruler handles each match in
-    Python: that took a quarter of the pipeline's time here. A dictionary lookup per token
-    does the same; the ruler keeps its exceptions (by word, dependency or two tokens), which
-    come after the tag map and so still take precedence (the ruler applies later patterns
-    last). tests/test_nlp_speedups.py checks that every token gets the same POS, morphology
-    and lemma as with spaCy's components alone (and so on PolNeAR dev's 80,533 tokens).
+    Python. A dictionary lookup per token does the same; the ruler keeps its exceptions (by
+    word, dependency or two tokens), which come after the tag map and so still take
+    precedence (the ruler applies later patterns last). tests/test_nlp_speedups.py checks
+    that every token gets the same POS, morphology and lemma as with spaCy's components
+    alone (they also agreed on all 80,533 tokens of PolNeAR dev). With the lemma cache below
+    the pipeline runs about 10% faster (benchmarks/RESULTS.md, issue 5).
     """
     from spacy.language import Language
 
@@ -129,8 +130,8 @@ def _cache_lemmas(nlp: Language) -> None:
     """Run spaCy's rule lemmatizer through a cache of every answer it gives.
 
     Its own cache skips the tokens it answers early (proper nouns, base forms), so it ran its
-    rules for most tokens: a quarter of the pipeline's time here. A lemma depends only on the
-    word, its POS and its morphology, so one dictionary lookup per token gives the same.
+    rules for most tokens. A lemma depends only on the word, its POS and its morphology, so
+    one dictionary lookup per token gives the same.
     """
     from spacy.language import Language
 
