@@ -85,3 +85,21 @@ def test_result_does_not_depend_on_input_order(order: list[int], example_texts) 
     ]
     result = run(default_settings(), *(articles[i] for i in order))
     assert result == {"a": "b", "c": "b"}
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", "Dé", "e1"]), max_size=12), st.integers(1, 5))
+def test_shingles_are_every_run_of_size_words(words: list[str], size: int) -> None:
+    runs = {" ".join(words[i : i + size]).lower() for i in range(len(words) - size + 1)}
+    expected = runs if len(words) >= size else ({" ".join(words).lower()} if words else set())
+    assert word_shingles(" ".join(words), size) == expected
+
+
+def test_a_text_copied_many_times_is_one_group_pointing_at_the_earliest(
+    settings, example_texts
+) -> None:
+    text = example_texts["000_3c4d5f14704a746b.txt"]
+    # Ids run against dates, so that pointing at the earliest is not pointing at the first id.
+    copies = [make_article(text, f"copy-{9 - n}", day(2006, 2, 1 + n)) for n in range(8)]
+    others = [make_article(t, name[:3]) for name, t in example_texts.items() if t != text]
+    assert run(settings, *copies, *others) == {f"copy-{9 - n}": "copy-9" for n in range(1, 8)}

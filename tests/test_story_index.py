@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.stories import DateRange
-from storyline.story_index import TermTable, TimeBuckets, average_linkage, near_pairs_only
+from storyline.story_index import (
+    TermTable,
+    TimeBuckets,
+    _top_rows,
+    average_linkage,
+    near_pairs_only,
+)
 
 
 def symmetric(values: list[float], size: int) -> np.ndarray:
@@ -181,3 +187,10 @@ def test_term_table_cosines_follow_the_tfidf_formula(stored, scored) -> None:
     rows = [table.row(f"new{n}", count) for n, count in enumerate(scored)]
     expected = reference_tfidf(scored, stored)
     assert np.allclose(table.cosines(rows), expected)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=40), st.integers(1, 50))
+def test_top_rows_match_a_stable_sort_ties_included(values, count) -> None:
+    array = np.array(values, dtype=np.float64)
+    assert _top_rows(array, count).tolist() == np.argsort(-array, kind="stable")[:count].tolist()

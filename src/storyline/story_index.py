@@ -90,7 +90,7 @@ class _Bucket:
             return []
         if self._index is None and len(self.ids) < EXACT_SEARCH_LIMIT:
             cosines = self._matrix[: len(self.ids)] @ vector.astype(np.float32)
-            top = np.argsort(-cosines, kind="stable")[:count]
+            top = _top_rows(cosines, count)
             return [(self.ids[int(row)], float(cosines[row])) for row in top]
         found = self._graph().search(vector.astype(np.float32), min(count, len(self.ids)))
         pairs = zip(found.keys, found.distances, strict=True)
@@ -110,6 +110,17 @@ class _Bucket:
             self._index.add(keys, np.stack(self._pending), threads=1)
             self._pending = []
         return self._index
+
+
+def _top_rows(values: np.ndarray, count: int) -> np.ndarray:
+    """Rows of the ``count`` largest values, largest first, ties by row: what a stable sort
+    of the whole array gives, without sorting it all (buckets hold up to a few thousand)."""
+    if count < len(values):
+        cut = np.partition(values, len(values) - count)[len(values) - count]
+        rows = np.flatnonzero(values >= cut)
+    else:
+        rows = np.arange(len(values))
+    return rows[np.argsort(-values[rows], kind="stable")][:count]
 
 
 class TimeBuckets:
@@ -328,7 +339,9 @@ class TermTable:
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
-        self._df = np.zeros(1024, dtype=np.float64)
+        self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term id
+        self._log_df = np.zeros(1024, dtype=np.float64)  # log(1 + df), kept for the idf
+        self._hits = np.zeros(1024, dtype=np.int64)  # scratch: zero between calls
         self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.documents = 0
 
@@ -336,6 +349,7 @@ class TermTable:
         """Count the article's terms in the document frequencies."""
         ids, _ = self.row(article_id, counts)
         self._df[ids] += 1
+        self._log_df[ids] = np.log1p(self._df[ids])
         self.documents += 1
 
     def row(self, article_id: str, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -348,9 +362,11 @@ class TermTable:
                 dtype=np.int64,
                 count=len(counts),
             )
-            if len(self._ids) > len(self._df):
-                grown = max(2 * len(self._df), len(self._ids))
-                self._df = np.concatenate([self._df, np.zeros(grown - len(self._df))])
+            if len(self._ids) > len(self._log_df):
+                grown = max(2 * len(self._log_df), len(self._ids)) - len(self._log_df)
+                self._df = np.concatenate([self._df, np.zeros(grown)])
+                self._log_df = np.concatenate([self._log_df, np.zeros(grown)])
+                self._hits = np.concatenate([self._hits, np.zeros(grown, dtype=np.int64)])
             tf = 1 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
             cached = self._rows[article_id] = (ids, tf)
         return cached
@@ -364,14 +380,23 @@ class TermTable:
         if not rows:
             return np.zeros((0, 0))
         ids = np.concatenate([row_ids for row_ids, _ in rows])
-        columns, column_of = np.unique(ids, return_inverse=True)
-        idf = np.log((1 + self.documents) / (1 + self._df[columns])) + 1
-        matrix = np.zeros((len(rows), max(1, len(columns))))
         row_of = np.repeat(np.arange(len(rows)), [len(row_ids) for row_ids, _ in rows])
-        matrix[row_of, column_of] = np.concatenate([tf for _, tf in rows]) * idf[column_of]
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        matrix /= np.where(norms > 0, norms, 1.0)
-        return matrix @ matrix.T
+        idf = np.log1p(self.documents) + 1 - self._log_df[ids]
+        weights = np.concatenate([tf for _, tf in rows]) * idf
+        norms = np.sqrt(np.bincount(row_of, weights=weights**2, minlength=len(rows)))
+        weights /= np.where(norms > 0, norms, 1.0)[row_of]
+        # Only terms two rows share add to a product between rows; most of an article's terms
+        # are its own, so the matrix is built over the shared ones (norms come from all terms).
+        # They are counted in a scratch array indexed by term id (no sort of every id).
+        np.add.at(self._hits, ids, 1)
+        shared = self._hits[ids] > 1
+        self._hits[ids] = 0
+        columns, column_of = np.unique(ids[shared], return_inverse=True)
+        matrix = np.zeros((len(rows), max(1, len(columns))))
+        matrix[row_of[shared], column_of] = weights[shared]
+        products = matrix @ matrix.T
+        np.fill_diagonal(products, (norms > 0).astype(np.float64))
+        return products
 
 
 def year_agreement(profiles: Sequence[Profile]) -> np.ndarray:
