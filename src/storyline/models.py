@@ -8,7 +8,6 @@ substituted model would silently change every result.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -148,17 +147,20 @@ def _index_exceptions(nlp: Language) -> None:
     nlp.disable_pipe("attribute_ruler")
 
 
-#: Token attributes a one-token exception may test, as the Matcher reads them, the most
-#: selective first.
-_TOKEN_VALUES: dict[str, Callable[[Any], object]] = {
-    "LOWER": lambda t: t.lower_,
-    "DEP": lambda t: t.dep_,
-    "TAG": lambda t: t.tag_,
-    "IS_SPACE": lambda t: t.is_space,
-}
-#: (attribute, value) pairs every one of which a token must have, and (attribute, values)
-#: pairs none of which it may have.
-_Check = tuple[int, int, tuple[tuple[str, object], ...], tuple[tuple[str, frozenset[object]], ...]]
+#: Token attributes a one-token exception may test, the most selective first; a token's
+#: values come from ``_token_values`` in this order.
+_TOKEN_ATTRIBUTES = ("LOWER", "DEP", "TAG", "IS_SPACE")
+
+
+def _token_values(token: Any) -> tuple[object, ...]:
+    """The token's ``_TOKEN_ATTRIBUTES``, as the Matcher reads them."""
+    return (token.lower_, token.dep_, token.tag_, token.is_space)
+
+
+#: Pattern number, match id, (attribute position, value) pairs every one of which a token
+#: must have (the first is the lookup key), and (attribute position, values) pairs none of
+#: which it may have.
+_Check = tuple[int, int, tuple[tuple[int, object], ...], tuple[tuple[int, frozenset[object]], ...]]
 
 
 class IndexedExceptions:
@@ -170,20 +172,18 @@ class IndexedExceptions:
         ruler: Any = nlp.get_pipe("attribute_ruler")
         self._ruler = ruler
         self._matcher = Matcher(nlp.vocab)
-        self._index: dict[str, dict[object, list[_Check]]] = {}  # attribute → value → checks
+        # per attribute position: value → the checks keyed by it
+        self._index: list[dict[object, list[_Check]]] = [{} for _ in _TOKEN_ATTRIBUTES]
         for number, pattern in enumerate(ruler.patterns):
             key = nlp.vocab.strings.add(str(number))  # the ruler's match id for this pattern
             rest: list[Any] = []
             for tokens in pattern["patterns"]:
-                specs = _spelled_out(tokens[0]) if len(tokens) == 1 else []
-                checks = [_check_of(number, key, spec) for spec in specs]
-                if not checks or None in checks:
+                checks = _checks_of(number, key, tokens)
+                if checks is None:
                     rest.append(tokens)
-                    continue
-                for check in checks:
-                    assert check is not None
+                for check in checks or []:
                     attribute, value = check[2][0]
-                    self._index.setdefault(attribute, {}).setdefault(value, []).append(check)
+                    self._index[attribute].setdefault(value, []).append(check)
             if rest:
                 self._matcher.add(key, rest)
         self._strings = nlp.vocab.strings
@@ -193,22 +193,25 @@ class IndexedExceptions:
             (int(self._strings[key]), key, start, end)
             for key, start, end in self._matcher(doc, allow_missing=True, as_spans=False)
         ]
-        by_word, by_dep, by_tag, by_space = (self._index.get(a, {}) for a in _TOKEN_VALUES)
         for token in doc:
-            for table, value in (
-                (by_word, token.lower_),
-                (by_dep, token.dep_),
-                (by_tag, token.tag_),
-                (by_space, token.is_space),
-            ):
+            values = _token_values(token)
+            for table, value in zip(self._index, values, strict=True):
                 for number, key, must, must_not in table.get(value, ()):
-                    if all(_TOKEN_VALUES[a](token) == v for a, v in must[1:]) and not any(
-                        _TOKEN_VALUES[a](token) in vs for a, vs in must_not
+                    if all(values[a] == v for a, v in must[1:]) and not any(
+                        values[a] in vs for a, vs in must_not
                     ):
                         found.append((number, key, token.i, token.i + 1))
         found.sort()
         self._ruler.set_annotations(doc, found)
         return doc
+
+
+def _checks_of(number: int, key: int, tokens: list[dict[str, Any]]) -> list[_Check] | None:
+    """The lookup checks of a one-token pattern, or None where the Matcher must keep it."""
+    if len(tokens) != 1:
+        return None
+    checks = [_check_of(number, key, spec) for spec in _spelled_out(tokens[0])]
+    return None if None in checks else [c for c in checks if c is not None]
 
 
 def _spelled_out(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -223,22 +226,23 @@ def _spelled_out(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _check_of(number: int, key: int, spec: dict[str, Any]) -> _Check | None:
-    """The lookup check of a one-token pattern, or None where the Matcher must keep it."""
-    must: list[tuple[str, object]] = []
-    must_not: list[tuple[str, frozenset[object]]] = []
+    """The lookup check of one spelled-out token pattern, or None if it is not one."""
+    must: list[tuple[int, object]] = []
+    must_not: list[tuple[int, frozenset[object]]] = []
     for attribute, value in spec.items():
-        if attribute not in _TOKEN_VALUES:
+        if attribute not in _TOKEN_ATTRIBUTES:
             return None
+        position = _TOKEN_ATTRIBUTES.index(attribute)
         if isinstance(value, str | bool):
-            must.append((attribute, value))
+            must.append((position, value))
         elif isinstance(value, dict) and set(value) == {"NOT_IN"}:
-            must_not.append((attribute, frozenset(value["NOT_IN"])))
+            must_not.append((position, frozenset(value["NOT_IN"])))
         else:
             return None
     if not must:
         return None
     # The first value is the lookup key: the word where there is one, being the rarest.
-    must.sort(key=lambda pair: list(_TOKEN_VALUES).index(pair[0]))
+    must.sort(key=lambda pair: pair[0])
     return (number, key, tuple(must), tuple(must_not))
 
 

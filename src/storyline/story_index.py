@@ -362,11 +362,11 @@ class TermTable:
                 dtype=np.int64,
                 count=len(counts),
             )
-            if len(self._ids) > len(self._log_df):
-                grown = max(2 * len(self._log_df), len(self._ids)) - len(self._log_df)
-                self._df = np.concatenate([self._df, np.zeros(grown)])
-                self._log_df = np.concatenate([self._log_df, np.zeros(grown)])
-                self._hits = np.concatenate([self._hits, np.zeros(grown, dtype=np.int64)])
+            if len(self._ids) > len(self._df):
+                more = (0, max(2 * len(self._df), len(self._ids)) - len(self._df))
+                self._df = np.pad(self._df, more)
+                self._log_df = np.pad(self._log_df, more)
+                self._hits = np.pad(self._hits, more)
             tf = 1 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
             cached = self._rows[article_id] = (ids, tf)
         return cached
