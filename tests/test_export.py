@@ -135,7 +135,8 @@ def test_story_rows_contract(stories: dict[str, dict[str, Any]], corpus: Corpus)
         assert set(row) == STORY_FIELDS
         assert isinstance(row["articles"], list) and isinstance(row["title"], str)
         for entry in row["timeline"]:
-            assert set(entry) == {"date", "precision", "text", "sources"}
+            assert set(entry) == {"date", "precision", "inferred", "text", "sources"}
+            assert isinstance(entry["inferred"], bool)
         for member in row["cast"]:
             assert set(member) == {"entity", "name", "aliases", "articles"}
         for group in row["quote_groups"]:

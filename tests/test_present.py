@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
@@ -15,7 +16,17 @@ from storyline.present import (
     labels_in_article,
     thread_summary,
 )
-from storyline.records import Corpus, Document, Ref, Story
+from storyline.records import (
+    Corpus,
+    Document,
+    Precision,
+    PubDate,
+    Ref,
+    Span,
+    Story,
+    TimeRef,
+    TimexType,
+)
 from storyline.settings import Settings, SummarySettings
 
 
@@ -103,9 +114,27 @@ def test_timeline_is_sorted_with_valid_sources(corpus: Corpus, invitation: Story
 def test_timeline_holds_dated_events_and_publications(invitation: StoryReport) -> None:
     by_date = {(e.date, e.text) for e in invitation.timeline}
     assert any(date == "2006-01-25" and "landslide" in text for date, text in by_date)
-    assert ("2006-02-09", "Al Jazeera reports: Putin to invite Hamas") in by_date
-    inferred = [t for d, t in by_date if t.startswith("International Herald Tribune reports")]
-    assert inferred and "(date inferred)" in inferred[0]
+    # The headlines "Putin to invite Hamas" (Al Jazeera) and "Putin considering inviting Hamas
+    # to Moscow" (IHT) report the invitation IHT dates "on Thursday": one event, both outlets.
+    [invited] = [e for e in invitation.timeline if "considering inviting" in e.text]
+    assert invited.date == "2006-02-09" and {r.article for r in invited.sources} >= {"aj", "iht"}
+    assert not invited.inferred  # Al Jazeera states its date; IHT's is inferred
+    assert not any(t.startswith(("Al Jazeera reports", "International Herald")) for _, t in by_date)
+
+
+def test_an_event_dated_only_through_an_inferred_date_says_so(settings: Settings) -> None:
+    inferred = PubDate(dt.date(2006, 2, 9), Precision.DAY, "story", inferred=True)
+    text = "Hamas responded favorably to the offer from Moscow on Thursday."
+    document = simple_document("a", text, "One", None)
+    document.article = dataclasses.replace(document.article, published=inferred)
+    at = text.index("Thursday")
+    document.timex = [TimeRef(Span(at, at + 8), "Thursday", TimexType.DATE, "2006-02-09")]
+    corpus = one_story_corpus([document])
+    report = build_report(corpus, corpus.stories[0], settings.summary, BagOfWordsEmbedder())  # type: ignore[index]
+    [event] = [e for e in report.timeline if "responded" in e.text]
+    assert event.inferred and event.shown_date() == "2006-02-09 (inferred)"
+    [published] = [e for e in report.timeline if "reports" in e.text]
+    assert published.inferred and "(date inferred)" in published.text
 
 
 def test_timeline_merges_one_event_told_by_two_outlets(settings: Settings) -> None:
@@ -114,8 +143,6 @@ def test_timeline_merges_one_event_told_by_two_outlets(settings: Settings) -> No
         simple_document("a", f"Intro line here today. {sentence}", "One", "T1"),
         simple_document("b", f"{sentence} Other news follows here now.", "Two", "T2"),
     ]
-    from storyline.records import Span, TimeRef, TimexType
-
     for document in documents:
         at = document.article.text.index("25 January")
         document.timex = [TimeRef(Span(at, at + 10), "25 January", TimexType.DATE, "2006-01-25")]

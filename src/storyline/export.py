@@ -236,6 +236,7 @@ def _timeline_row(entry: TimelineEntry) -> dict[str, Any]:
     return {
         "date": entry.date,
         "precision": entry.precision,
+        "inferred": entry.inferred,
         "text": entry.text,
         "sources": _refs(entry.sources),
     }
@@ -385,7 +386,7 @@ def _md_timeline(ctx: _Context) -> list[str]:
         return []
     lines = ["#### Timeline", "", "| Date | Event | Sources |", "| --- | --- | --- |"]
     lines += [
-        f"| {md_escape(e.date)} | {md_escape(e.text)} | {_md_cite(ctx, e.sources)} |"
+        f"| {md_escape(e.shown_date())} | {md_escape(e.text)} | {_md_cite(ctx, e.sources)} |"
         for e in ctx.report.timeline
     ]
     return [*lines, ""]
@@ -541,7 +542,9 @@ def _html_table(headers: list[str], rows: list[list[str]]) -> str:
 def _html_timeline(ctx: _Context) -> str:
     if not ctx.report.timeline:
         return ""
-    rows = [[esc(e.date), esc(e.text), _html_cite(ctx, e.sources)] for e in ctx.report.timeline]
+    rows = [
+        [esc(e.shown_date()), esc(e.text), _html_cite(ctx, e.sources)] for e in ctx.report.timeline
+    ]
     return "<h4>Timeline</h4>" + _html_table(["Date", "Event", "Sources"], rows)
 
 

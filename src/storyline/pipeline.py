@@ -1,4 +1,4 @@
-"""The orchestrator: read → clean → annotate → store → group → resolve → store.
+"""The orchestrator: read → clean → annotate → store → group → resolve → date → store.
 
 Each step is one stage module; this file only puts them in order, checks the chain before
 anything runs, batches the per-article work, and keeps one bad article from stopping the rest.
@@ -54,11 +54,13 @@ def article_stages(settings: Settings) -> list[ArticleStage]:
 
 
 def corpus_stages(settings: Settings) -> list[CorpusStage]:
-    """Cross-article work, in order: copies, entities, quote groups, stories, threads.
+    """Cross-article work, in order: copies, entities, quote groups, stories, threads, and
+    the dates stories give undated articles (last: no grouping rests on an inferred date).
 
     Quote groups come before stories: two articles rendering one utterance is evidence that
     they report one event.
     """
+    from storyline.dating import DatingStage
     from storyline.dedup import DedupStage
     from storyline.quote_groups import QuoteGroupStage
     from storyline.resolve import ResolveStage
@@ -71,6 +73,7 @@ def corpus_stages(settings: Settings) -> list[CorpusStage]:
         QuoteGroupStage(settings.quote_groups),
         StoryStage(settings.stories),
         ThreadStage(settings.threads),
+        DatingStage(),
     ]
 
 
@@ -95,7 +98,7 @@ def analyze(
         for documents in annotated_batches(batches, settings, result.failures, progress):
             store.save_documents(documents)
             result.added.extend(d.article.id for d in documents)
-        corpus = regroup(store.load_corpus(), across)
+        corpus = regroup(store.load_corpus(inferred=False), across)
         store.save_corpus(corpus)
         store.record_failures(result.failures)
         result.stories = corpus.stories or []

@@ -79,6 +79,11 @@ class TimelineEntry:
     precision: str
     text: str
     sources: tuple[Ref, ...]
+    #: The date rests only on publication dates inferred from the story, none stated.
+    inferred: bool = False
+
+    def shown_date(self) -> str:
+        return f"{self.date} (inferred)" if self.inferred else self.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,8 @@ def build_report(
     """Everything a reader sees of one story."""
     documents = story_documents(corpus, story)
     primary = [d for d in documents if d.article.id not in corpus.duplicate_of]
-    pool = SentencePool.build(primary, embedder or _default_embedder())
+    embedder = embedder or _default_embedder()
+    pool = SentencePool.build(primary, embedder)
     thread = corpus.thread_of(story.id)
     quote_groups = story_quote_groups(corpus, story)
     outlets = build_outlets(corpus, documents)
@@ -146,7 +152,7 @@ def build_report(
         thread=thread,
         thread_stories=thread_stories(corpus, thread) if thread else [],
         articles=[d.article for d in documents],
-        timeline=build_timeline(primary, pool, settings),
+        timeline=build_timeline(primary, pool, settings, embedder),
         cast=build_cast(corpus, primary),
         quote_groups=quote_groups,
         outlets=outlets,
@@ -310,52 +316,116 @@ _PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 
 
 def build_timeline(
-    documents: Sequence[Document], pool: SentencePool, settings: SummarySettings
+    documents: Sequence[Document],
+    pool: SentencePool,
+    settings: SummarySettings,
+    embedder: Embedder,
 ) -> list[TimelineEntry]:
-    """Dated sentences merged across outlets, plus each article's publication, by date."""
-    dated = _dated_sentences(documents, pool, settings)
-    entries = [_entry(date, members, pool) for date, members in _merge_dated(dated, pool, settings)]
-    entries += [e for d in documents if (e := publication_event(d.article)) is not None]
+    """Events by date, each once with every report of it.
+
+    An event is a statement holding a resolved calendar date. Two with one date are one event
+    when the clauses their dates are in say the same thing (``TimeRef.event``; the sentence
+    where none was found), or their sentences do: one outlet writes "Hamas defeated Fatah in
+    a landslide on 25 January", another dates the same election inside a sentence about Putin.
+    An article's publication joins the event of that day its headline reports ("Putin to
+    invite Hamas to Moscow" and another outlet's "Putin said on Thursday that he was
+    considering inviting ... Hamas to Moscow"), or else stands as "<outlet> reports: <title>".
+    """
+    dated = _dated_events(documents, pool, settings)
+    clauses = embedder.encode([d.clause for d in dated]) if dated else np.zeros((0, 1))
+    groups = _merge_dated(dated, np.asarray(clauses), pool, settings.timeline_similarity)
+    entries = [_entry(date, [dated[m] for m in members], pool) for date, members in groups]
+    publications = [(d.article, e) for d in documents if (e := publication_event(d.article))]
+    titles = embedder.encode([a.title or "" for a, _ in publications]) if publications else ()
+    for (article, event), title in zip(publications, titles, strict=True):
+        reported = [
+            n
+            for n, (date, members) in enumerate(groups)
+            if article.title
+            and date == event.date
+            and max(float(clauses[m] @ title) for m in members) >= settings.timeline_similarity
+        ]
+        if reported:
+            entries[reported[0]] = _with_report(entries[reported[0]], event)
+        else:
+            entries.append(event)
     return sorted(entries, key=lambda e: (e.date, e.sources[0] if e.sources else e.text))
 
 
-def _dated_sentences(
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """A statement holding a resolved date: its pool sentence and the clause the date is in."""
+
+    date: str
+    sentence: int
+    clause: str
+    inferred: bool  # resolved against a publication date inferred from the story
+
+
+def _dated_events(
     documents: Sequence[Document], pool: SentencePool, settings: SummarySettings
-) -> list[tuple[str, int]]:
-    """(ISO date, pool index) for each statement holding a resolved calendar date."""
-    found: set[tuple[str, int]] = set()
+) -> list[_Dated]:
+    """Each statement holding a resolved calendar date, once per date, in reading order."""
+    found: dict[tuple[str, int], _Dated] = {}
     for document in documents:
+        text, published = document.article.text, document.article.published
+        inferred = published is not None and published.inferred
         for timeref in document.timex or []:
             if timeref.type is not TimexType.DATE or not _ISO_DATE.match(timeref.value or ""):
                 continue
             index = pool.index_of(document.article.id, timeref.span)
             if index is not None and is_statement(pool.texts[index], settings.min_words):
-                found.add((str(timeref.value), index))
-    return sorted(found)
+                clause = normalise_space(timeref.event.of(text)) if timeref.event else ""
+                key = (str(timeref.value), index)
+                dated = _Dated(key[0], index, clause or pool.texts[index], inferred)
+                found.setdefault(key, dated)
+    return sorted(found.values(), key=lambda d: (d.date, pool.order[d.sentence], d.sentence))
 
 
 def _merge_dated(
-    dated: list[tuple[str, int]], pool: SentencePool, settings: SummarySettings
+    dated: list[_Dated], clauses: np.ndarray, pool: SentencePool, threshold: float
 ) -> list[tuple[str, list[int]]]:
-    """Sentences with one date that say the same thing (cosine) become one entry."""
+    """Groups of ``dated`` (indices) with one date whose clauses or sentences say one thing.
+
+    A group takes one statement per article: an article's two statements of one day are two
+    things it reports (Putin's offer and, "later on Thursday", his envoy's words), and what
+    merging is for is one event told by several outlets.
+    """
     groups: list[tuple[str, list[int]]] = []
-    for date, index in sorted(dated, key=lambda item: (item[0], pool.order[item[1]], item[1])):
-        same_date = (g for g in groups if g[0] == date)
+    for n, event in enumerate(dated):
+        article = pool.refs[event.sentence].article
         home = next(
-            (g for g in same_date if _cosine(pool, g[1][0], index) >= settings.timeline_similarity),
+            (
+                g
+                for g in groups
+                if g[0] == event.date
+                and all(pool.refs[dated[m].sentence].article != article for m in g[1])
+                and (
+                    float(clauses[g[1][0]] @ clauses[n]) >= threshold
+                    or _cosine(pool, dated[g[1][0]].sentence, event.sentence) >= threshold
+                )
+            ),
             None,
         )
         if home is None:
-            groups.append((date, [index]))
+            groups.append((event.date, [n]))
         else:
-            home[1].append(index)
+            home[1].append(n)
     return groups
 
 
-def _entry(date: str, members: list[int], pool: SentencePool) -> TimelineEntry:
+def _entry(date: str, members: list[_Dated], pool: SentencePool) -> TimelineEntry:
+    """One event; told by its shortest report, which says least besides it."""
     precision = _PRECISION_BY_LENGTH[len(date)]
-    sources = tuple(dict.fromkeys(pool.refs[i] for i in members))
-    return TimelineEntry(date, precision, pool.texts[members[0]], sources)
+    sources = tuple(dict.fromkeys(pool.refs[m.sentence] for m in members))
+    text = min((pool.texts[m.sentence] for m in members), key=len)
+    return TimelineEntry(date, precision, text, sources, all(m.inferred for m in members))
+
+
+def _with_report(entry: TimelineEntry, publication: TimelineEntry) -> TimelineEntry:
+    """``entry`` with the headline of an article that reports it on its day."""
+    sources = tuple(dict.fromkeys([*entry.sources, *publication.sources]))
+    return replace(entry, sources=sources, inferred=entry.inferred and publication.inferred)
 
 
 def publication_event(article: Article) -> TimelineEntry | None:
@@ -371,6 +441,7 @@ def publication_event(article: Article) -> TimelineEntry | None:
         article.published.precision.value,
         text,
         (source,) if source else (),
+        article.published.inferred,
     )
 
 
@@ -765,7 +836,7 @@ def render_report_text(report: StoryReport) -> str:
     lines += [
         "",
         "Timeline:",
-        *(f"  {e.date}  {e.text} {cite(e.sources)}" for e in report.timeline),
+        *(f"  {e.shown_date()}  {e.text} {cite(e.sources)}" for e in report.timeline),
     ]
     lines += [
         "",

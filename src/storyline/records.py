@@ -244,12 +244,15 @@ class TimeRef:
 
     ``value`` is a TimeML value such as ``2006-02-09``, ``2006-W06``, ``2006-01``, ``P3D``,
     ``PRESENT_REF``; ``None`` when the expression could not be resolved (no anchor date).
+    ``event`` is the clause the expression dates ("Hamas, which won the elections on Jan.
+    25"), when the parse was there to find it.
     """
 
     span: Span
     text: str
     type: TimexType
     value: str | None
+    event: Span | None = None
 
 
 @dataclass
@@ -372,6 +375,8 @@ class Corpus:
     threads: list[Thread] | None = None
     entities: list[Entity] | None = None
     quote_groups: list[QuoteGroup] | None = None
+    #: Article id → the date its story gives an article that states none (``PubDate.inferred``).
+    inferred_dates: dict[str, PubDate] | None = None
     _index: dict[str, Document] = field(default_factory=dict, init=False, repr=False)
     _lookups: dict[str, tuple[object, Any]] = field(default_factory=dict, init=False, repr=False)
 

@@ -12,6 +12,7 @@ This module is the only one that knows SQL; records go in and come out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -137,12 +138,37 @@ CREATE TABLE quote_group_members (
 CREATE TABLE failures (source TEXT PRIMARY KEY, reason TEXT NOT NULL);
 """
 
+#: The clause each time expression dates (NULL for articles stored before it was found);
+#: the dates stories give undated articles, and those articles' time expressions resolved
+#: against them. The last two are cross-article results: the ``articles`` and ``timex`` rows
+#: keep what each article states, so that grouping never rests on a date it inferred itself.
+_SCHEMA_V2 = """
+ALTER TABLE timex ADD COLUMN event_start INTEGER;
+ALTER TABLE timex ADD COLUMN event_end INTEGER;
+CREATE TABLE inferred_dates (
+    article TEXT PRIMARY KEY REFERENCES articles(id),
+    published TEXT NOT NULL, precision TEXT NOT NULL, origin TEXT NOT NULL
+);
+CREATE TABLE inferred_timex (
+    article TEXT NOT NULL REFERENCES inferred_dates(article),
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    text TEXT NOT NULL, type TEXT NOT NULL, value TEXT,
+    event_start INTEGER, event_end INTEGER,
+    PRIMARY KEY (article, start, end)
+);
+"""
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
-MIGRATIONS: tuple[tuple[int, str, str], ...] = ((1, "initial schema", _SCHEMA_V1),)
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (1, "initial schema", _SCHEMA_V1),
+    (2, "dates inferred from stories", _SCHEMA_V2),
+)
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.
 _CORPUS_TABLES = (
+    "inferred_timex",
+    "inferred_dates",
     "quote_group_members",
     "quote_groups",
     "thread_links",
@@ -262,11 +288,8 @@ class Store:
             [_quote_row(aid, q) for q in document.quotes or []],
         )
         self._db.executemany(
-            "INSERT OR IGNORE INTO timex VALUES (?,?,?,?,?,?)",
-            [
-                (aid, t.span.start, t.span.end, t.text, t.type.value, t.value)
-                for t in document.timex or []
-            ],
+            "INSERT OR IGNORE INTO timex VALUES (?,?,?,?,?,?,?,?)",
+            [_timex_row(aid, t) for t in document.timex or []],
         )
 
     def article_count(self) -> int:
@@ -290,10 +313,7 @@ class Store:
                 sentences=[Span(s, e) for s, e in json.loads(row[16])],
                 mentions=[Mention(Span(r[1], r[2]), r[3], r[4]) for r in mentions.get(row[0], [])],
                 quotes=[_quote_from_row(r) for r in quotes.get(row[0], [])],
-                timex=[
-                    TimeRef(Span(r[1], r[2]), r[3], TimexType(r[4]), r[5])
-                    for r in timex.get(row[0], [])
-                ],
+                timex=[_timex_from_row(r) for r in timex.get(row[0], [])],
                 embedding=None
                 if row[17] is None
                 else np.frombuffer(row[17], dtype=np.float32).copy(),
@@ -363,6 +383,23 @@ class Store:
         self._insert_stories(corpus.stories or [])
         self._insert_threads(corpus.threads or [])
         self._insert_quote_groups(corpus.quote_groups or [])
+        self._insert_inferred_dates(corpus)
+
+    def _insert_inferred_dates(self, corpus: Corpus) -> None:
+        for article_id, published in sorted((corpus.inferred_dates or {}).items()):
+            self._db.execute(
+                "INSERT INTO inferred_dates VALUES (?,?,?,?)",
+                (
+                    article_id,
+                    published.date.isoformat(),
+                    published.precision.value,
+                    published.origin,
+                ),
+            )
+            self._db.executemany(
+                "INSERT INTO inferred_timex VALUES (?,?,?,?,?,?,?,?)",
+                [_timex_row(article_id, t) for t in corpus.document(article_id).timex or []],
+            )
 
     def _insert_entities(self, entities: Sequence[Entity]) -> None:
         self._db.executemany(
@@ -413,10 +450,15 @@ class Store:
             [(g.id, r.article, r.start, r.end) for g in groups for r in g.quotes],
         )
 
-    def load_corpus(self) -> Corpus:
-        """Every stored document and every cross-article result."""
+    def load_corpus(self, inferred: bool = True) -> Corpus:
+        """Every stored document and every cross-article result.
+
+        With ``inferred``, articles their story dated carry that date (marked inferred) and
+        their time expressions resolved against it, as readers see them; without, each article
+        is as it states itself, as grouping must see it.
+        """
         duplicates = dict(self._db.execute("SELECT article, duplicate_of FROM duplicates"))
-        return Corpus(
+        corpus = Corpus(
             documents=self.load_documents(),
             duplicate_of=duplicates,
             stories=self._load_stories(),
@@ -424,6 +466,21 @@ class Store:
             entities=self._load_entities(),
             quote_groups=self._load_quote_groups(),
         )
+        if inferred:
+            self._apply_inferred_dates(corpus)
+        return corpus
+
+    def _apply_inferred_dates(self, corpus: Corpus) -> None:
+        timex = self._grouped("SELECT * FROM inferred_timex ORDER BY article, start, end")
+        corpus.inferred_dates = {}
+        for article_id, day, precision, origin in self._db.execute(
+            "SELECT * FROM inferred_dates ORDER BY article"
+        ):
+            published = PubDate(dt.date.fromisoformat(day), Precision(precision), origin, True)
+            document = corpus.document(article_id)
+            document.article = dataclasses.replace(document.article, published=published)
+            document.timex = [_timex_from_row(r) for r in timex.get(article_id, [])]
+            corpus.inferred_dates[article_id] = published
 
     def _load_stories(self) -> list[Story]:
         members = self._grouped(
@@ -568,6 +625,25 @@ def _article_from_row(row: Sequence[Any]) -> Article:
         highlights=tuple(Span(s, e) for s, e in json.loads(row[14])),
         dropped=tuple(Dropped(Span(s, e), reason) for s, e, reason in json.loads(row[15])),
     )
+
+
+def _timex_row(article_id: str, timex: TimeRef) -> tuple[Any, ...]:
+    event = timex.event
+    return (
+        article_id,
+        timex.span.start,
+        timex.span.end,
+        timex.text,
+        timex.type.value,
+        timex.value,
+        event.start if event else None,
+        event.end if event else None,
+    )
+
+
+def _timex_from_row(row: Sequence[Any]) -> TimeRef:
+    event = None if row[6] is None else Span(row[6], row[7])
+    return TimeRef(Span(row[1], row[2]), row[3], TimexType(row[4]), row[5], event)
 
 
 def _quote_row(article_id: str, quote: Quote) -> tuple[Any, ...]:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from storyline.records import Document, Precision, TimeRef, TimexType
+from storyline.records import Article, Document, Precision, PubDate, TimeRef, TimexType
 
-__all__ = ["MONTH_NUMBERS", "Timex", "TimexStage", "find_timexes"]
+__all__ = ["MONTH_NUMBERS", "Timex", "TimexStage", "find_timexes", "time_refs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +41,22 @@ class Timex:
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
+#: How far (characters) a sentence is looked for around an expression.
+_SENTENCE_REACH = 300
 _FUTURE = re.compile(
     r"\b(?:will|won't|would|might|shall|is to|are to|due to|expected to|scheduled|set to|"
-    r"plans?|planned|planning|intends? to|going to|as (?:soon|early) as|next)\b|'ll\b",
+    r"plans? to|planning to|planned for|intends? to|going to|as (?:soon|early) as|next)\b|'ll\b",
     re.IGNORECASE,
 )
 #: Past forms; a participle after "be"/"been" ("will be held") is no mark of the past.
 _PAST = re.compile(
     r"(?<!\bbe )(?<!\bbeen )\b(?:said|says|was|were|had|did|told|met|went|came|took|made|held|"
-    r"spoke|gave|saw|left|began|won|lost|fell|rose|sent|broke|ago|last|\w+ed)\b",
+    r"spoke|gave|saw|left|began|won|lost|fell|rose|sent|broke|sought|thought|brought|bought|"
+    r"caught|fought|taught|found|felt|kept|led|paid|stood|struck|threw|wrote|chose|drew|drove|"
+    r"flew|grew|knew|shook|spent|sold|built|meant|heard|became|fled|hung|hid|laid|ran|sat|stole|"
+    r"swore|tore|woke|wore|withdrew|arose|blew|dealt|froze|got|shot|stuck|swept|upheld|ago|last|"
+    r"(?!(?:united|hundred|indeed|need|speed|red|bed|seed|feed|proceed|succeed|exceed|shed|breed|"
+    r"greed|ted|fred|ahmed|mohammed|mohamed|sacred|naked|wicked|kindred|rugged|beloved)\b)\w+ed)\b",
     re.IGNORECASE,
 )
 
@@ -71,24 +78,28 @@ class _Context:
         return self.tense(start, end) is True
 
     def tense(self, start: int, end: int) -> bool | None:
-        """True (future), False (past) or None (no marker): the nearest marker in the sentence."""
+        """True (future), False (past) or None (no marker): the nearest marker in the sentence.
+
+        A marker after the expression counts at twice its distance: the verb a date belongs to
+        mostly comes first ("said on March 2 it would" is past). TempEval-3 train value F1
+        0.7872 → 0.7877 (benchmarks/bench_time.py); the tense of the verb the parse hangs the
+        expression from scored the same, 0.7877.
+        """
         sentence_start, sentence_end = self._sentence(start, end)
         best: tuple[int, bool] | None = None
         for pattern, is_future in ((_FUTURE, True), (_PAST, False)):
             for m in pattern.finditer(self.text, sentence_start, sentence_end):
                 if start <= m.start() < end:
                     continue  # the expression's own words ("last week") say nothing of tense
-                distance = m.start() - end if m.start() >= end else start - m.end()
+                distance = 2 * (m.start() - end) if m.start() >= end else start - m.end()
                 if best is None or distance < best[0]:
                     best = (distance, is_future)
         return None if best is None else best[1]
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
-        before = [m.end() for m in _SENTENCE_BREAK.finditer(self.text, max(0, start - 300), start)]
-        after = _SENTENCE_BREAK.search(self.text, end, end + 300)
-        return (before[-1] if before else max(0, start - 300)), (
-            after.start() if after else min(len(self.text), end + 300)
-        )
+        after = _SENTENCE_BREAK.search(self.text, end, end + _SENTENCE_REACH)
+        last = after.start() if after else min(len(self.text), end + _SENTENCE_REACH)
+        return _sentence_start(self.text, start), last
 
     def before(self, start: int, width: int = 30) -> str:
         return self.text[max(0, start - width) : start]
@@ -163,6 +174,8 @@ def _number(word: str) -> int | float | None:
     word = word.lower().replace("-", " ")
     if word in ("a", "an"):
         return 1
+    if word.startswith(("a couple", "couple")):  # "a couple of years": two, as TimeML reads it
+        return 2
     if word == "a hundred":
         return 100
     if re.fullmatch(r"\d+(?:\.\d+)?", word):
@@ -335,6 +348,33 @@ _COUNTED_AFTER = re.compile(
 )
 
 
+_UNITS = "|".join(_SMALL_NUMBERS[:9])
+#: A year as said aloud (broadcast transcripts): "nineteen ninety-six", "the year two thousand".
+_SPOKEN_YEAR = (
+    rf"(?:(?P<century>nineteen) (?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{_UNITS}))?|"
+    rf"(?P<thousand>two thousand)(?: and (?P<after>{_UNITS}|ten))?)"
+)
+
+
+def _spoken_year(m: re.Match[str], ctx: _Context) -> _Result:
+    """A spoken year; "two thousand" alone only after "the year" or a preposition of time."""
+    if _COUNTED_AFTER.match(ctx.after(m.end())):
+        return None
+    if m["century"]:
+        year = (
+            1900
+            + _NUMBER_VALUE[m["tens"].lower()]
+            + _NUMBER_VALUE.get((m["unit"] or "").lower(), 0)
+        )
+        return TimexType.DATE, str(year)
+    spoken_as_year = m.group().lower().startswith("the year") or _YEAR_CUE.search(
+        ctx.before(m.start())
+    )
+    if not spoken_as_year:
+        return None
+    return TimexType.DATE, str(2000 + _NUMBER_VALUE.get((m["after"] or "").lower(), 0))
+
+
 def _year(m: re.Match[str], ctx: _Context) -> _Result:
     """A 4-digit number from 1800 to 2099 is a year unless it reads as a quantity.
 
@@ -378,8 +418,11 @@ def _relative_week(m: re.Match[str], ctx: _Context) -> _Result:
     offset = _offset(m["mod"])
     if anchor is None:
         return TimexType.DATE, None
-    week = _iso_week(anchor + dt.timedelta(weeks=offset))
-    return TimexType.DATE, week + ("-WE" if m["unit"].lower() == "weekend" else "")
+    if m["unit"].lower() != "weekend":
+        return TimexType.DATE, _iso_week(anchor + dt.timedelta(weeks=offset))
+    if not m["mod"] and anchor.weekday() < 5 and not ctx.future(m.start(), m.end()):
+        offset = -1  # "over the weekend", told on a weekday: the weekend just gone
+    return TimexType.DATE, _iso_week(anchor + dt.timedelta(weeks=offset)) + "-WE"
 
 
 _DAY_OFFSET = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}
@@ -574,6 +617,77 @@ def _named_time(m: re.Match[str], ctx: _Context) -> _Result:
     return TimexType.TIME, f"{anchor.isoformat()}T{clock}" if anchor else None
 
 
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The ``n``-th ``weekday`` (0 = Monday) of a month; ``n = -1`` is the last one."""
+    if n < 0:
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _easter(year: int) -> dt.date:
+    from dateutil.easter import easter
+
+    return easter(year)
+
+
+_MONDAY, _TUESDAY, _THURSDAY, _SUNDAY = 0, 1, 3, 6
+#: Holidays news dates events by, each as its day in a given year. Fixed days, the US federal
+#: holidays that move (their rules from 5 U.S.C. § 6103), election day (2 U.S.C. § 7) and Easter.
+_HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
+    "new years day": lambda y: dt.date(y, 1, 1),
+    "new years eve": lambda y: dt.date(y, 12, 31),
+    "valentines day": lambda y: dt.date(y, 2, 14),
+    "may day": lambda y: dt.date(y, 5, 1),
+    "independence day": lambda y: dt.date(y, 7, 4),
+    "the fourth of july": lambda y: dt.date(y, 7, 4),
+    "bastille day": lambda y: dt.date(y, 7, 14),
+    "halloween": lambda y: dt.date(y, 10, 31),
+    "veterans day": lambda y: dt.date(y, 11, 11),
+    "armistice day": lambda y: dt.date(y, 11, 11),
+    "christmas eve": lambda y: dt.date(y, 12, 24),
+    "christmas day": lambda y: dt.date(y, 12, 25),
+    "christmas": lambda y: dt.date(y, 12, 25),
+    "boxing day": lambda y: dt.date(y, 12, 26),
+    "martin luther king day": lambda y: _nth_weekday(y, 1, _MONDAY, 3),
+    "presidents day": lambda y: _nth_weekday(y, 2, _MONDAY, 3),
+    "mothers day": lambda y: _nth_weekday(y, 5, _SUNDAY, 2),
+    "memorial day": lambda y: _nth_weekday(y, 5, _MONDAY, -1),
+    "fathers day": lambda y: _nth_weekday(y, 6, _SUNDAY, 3),
+    "labor day": lambda y: _nth_weekday(y, 9, _MONDAY, 1),
+    "thanksgiving day": lambda y: _nth_weekday(y, 11, _THURSDAY, 4),
+    "thanksgiving": lambda y: _nth_weekday(y, 11, _THURSDAY, 4),
+    "election day": lambda y: _nth_weekday(y, 11, _MONDAY, 1) + dt.timedelta(days=1),
+    "good friday": lambda y: _easter(y) - dt.timedelta(days=2),
+    "easter sunday": _easter,
+    "easter monday": lambda y: _easter(y) + dt.timedelta(days=1),
+    "easter": _easter,
+}
+#: Holiday names are written with or without their apostrophe ("Presidents' Day", "New
+#: Year's Day", "New Years Day"); the table's keys have none.
+_APOSTROPHE = re.compile(r"['’]")
+_HOLIDAY = "|".join(
+    re.escape(name).replace(r"s\ ", r"['’]?s['’]?\ ")
+    for name in sorted(_HOLIDAYS, key=len, reverse=True)
+)
+
+
+def _holiday(m: re.Match[str], ctx: _Context) -> _Result:
+    """A holiday: that of the year given, else the one a "last"/"next" or the tense points at."""
+    day_in = _HOLIDAYS[_APOSTROPHE.sub("", m["name"].lower())]
+    if m["year"]:
+        return TimexType.DATE, day_in(int(m["year"])).isoformat()
+    anchor = ctx.at(Precision.DAY)
+    if anchor is None:
+        return TimexType.DATE, None
+    modifier = (m["mod"] or "").lower()
+    tense = {"last": False, "next": True, "this": None}.get(modifier, ctx.tense(m.start(), m.end()))
+    slack = 0 if modifier == "last" else _DAY_SLACK
+    year = _pick_year(lambda y: (day_in(y) - anchor).days, anchor.year, tense, slack)
+    return TimexType.DATE, day_in(year).isoformat()
+
+
 # ---------------------------------------------------------------------------------------------
 # The rules. Overlapping matches are settled by length (longest wins), then by rule order.
 
@@ -612,8 +726,19 @@ _RULES: tuple[_Rule, ...] = (
         _month,
     ),
     _Rule(_re(rf"(?<![\d,.$£€-])\b(?P<year>{_YEAR})\b(?![,.]?\d)"), _year),
+    _Rule(_re(rf"\b(?:the year )?{_SPOKEN_YEAR}\b", _I), _spoken_year),
     _Rule(_re(rf"\b(?:(?:earlier|later|early|late) )?{_MOD} year\b", _I), _relative_year),
     _Rule(_YEAR_BACK, lambda m, ctx: _relative_year_back(ctx)),
+    # Earnings reports: "for the year ended March 31" is a year's length; "for the year," or
+    # "a high for the year" is the year of the report.
+    _Rule(
+        _re(r"\b(?P<x>the (?:fiscal |full |financial )?year) end(?:ed|ing)\b", _I),
+        lambda m, ctx: (TimexType.DURATION, "P1Y"),
+    ),
+    _Rule(
+        _re(r"\bfor (?P<x>the (?:full |fiscal )?year)(?P<mod>)(?=[,.;]| as a whole)", _I),
+        _relative_year,
+    ),
     _Rule(_re(rf"\b{_MOD} month\b", _I), _relative_month),
     _Rule(_re(rf"\b{_MOD} (?P<unit>week|weekend)\b", _I), _relative_week),
     _Rule(_re(r"\b(?:the|this) (?P<mod>)(?P<unit>weekend)\b", _I), _relative_week),
@@ -666,7 +791,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(_re(r"\b(?P<unit>daily|nightly|weekly|monthly|annually|yearly|hourly)\b", _I), _set),
     _Rule(_re(rf"\b(?:every|each) (?P<day>{_WEEKDAY})\b"), _every_weekday),
     _Rule(
-        _re(r"\b(?:now|currently|nowadays|presently|at present|these days)\b", _I),
+        _re(r"\b(?:now|currently|current|nowadays|presently|at present|these days)\b", _I),
         _reference("PRESENT_REF"),
     ),
     _Rule(
@@ -707,6 +832,13 @@ _RULES: tuple[_Rule, ...] = (
         _clock,
     ),
     _Rule(_re(r"\b(?P<name>noon|midday|midnight)\b", _I), _named_time),
+    _Rule(
+        _re(
+            rf"\b(?:(?P<mod>last|next|this) )?(?P<name>{_HOLIDAY})\b(?:,? (?P<year>{_YEAR})\b)?",
+            _I,
+        ),
+        _holiday,
+    ),
 )
 
 
@@ -740,29 +872,45 @@ def find_timexes(
 
 
 _QUARTER_VALUE = re.compile(r"(?P<year>\d{4})-Q(?P<quarter>\d)")
-#: How far back (characters, same paragraph) a quarter still sets what "a year earlier" means.
-_QUARTER_REACH = 250
+#: A period other than the quarter, named in the sentence before "a year earlier": "for the
+#: nine months, net rose ... from $2 million a year earlier" compares nine months, not quarters.
+_OTHER_PERIOD = re.compile(
+    r"\b(?:nine|six|three|twelve|\d+) months\b|\b(?:first|second) half\b|\bfull year\b|"
+    r"\byear to date\b|\bfiscal year\b",
+    re.IGNORECASE,
+)
 
 
 def _follow_quarters(text: str, found: list[Timex]) -> list[Timex]:
     """ "profit rose in the third quarter from a year earlier": the same quarter, a year back.
 
-    Earnings reports compare a quarter with the same quarter of the year before; "a year
-    earlier" right after a quarter means that quarter, not the whole previous year.
+    Earnings reports compare a quarter with the same quarter of the year before: once an
+    article has named a quarter, its "a year earlier" means that quarter a year back, not the
+    whole previous year, until another quarter is named or the sentence names another period.
+    Reaching back over the whole article rather than 250 characters of one paragraph
+    scored value F1 0.7685 → 0.7729 on TempEval-3 train (benchmarks/bench_time.py).
     """
     result: list[Timex] = []
-    quarter: tuple[Timex, re.Match[str]] | None = None
+    quarter: re.Match[str] | None = None
     for timex in found:
         if (m := _QUARTER_VALUE.fullmatch(timex.value or "")) is not None:
-            quarter = (timex, m)
-        elif quarter and _YEAR_BACK.fullmatch(text[timex.start : timex.end]):
-            previous, m = quarter
-            gap = text[previous.end : timex.start]
-            if len(gap) <= _QUARTER_REACH and "\n" not in gap:
-                value = f"{int(m['year']) - 1:04d}-Q{m['quarter']}"
-                timex = Timex(timex.start, timex.end, timex.type, value)
+            quarter = m
+        elif (
+            quarter
+            and _YEAR_BACK.fullmatch(text[timex.start : timex.end])
+            and not _OTHER_PERIOD.search(text, _sentence_start(text, timex.start), timex.start)
+        ):
+            value = f"{int(quarter['year']) - 1:04d}-Q{quarter['quarter']}"
+            timex = Timex(timex.start, timex.end, timex.type, value)
         result.append(timex)
     return result
+
+
+def _sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding ``position`` begins (at most ``_SENTENCE_REACH`` before)."""
+    reach = max(0, position - _SENTENCE_REACH)
+    breaks = list(_SENTENCE_BREAK.finditer(text, reach, position))
+    return breaks[-1].end() if breaks else reach
 
 
 def _span(m: re.Match[str]) -> tuple[int, int]:
@@ -782,7 +930,11 @@ def _longest(
 
 
 class TimexStage:
-    """Provides ``timex``: the time expressions of each body, resolved against its date."""
+    """Provides ``timex``: the time expressions of each body, resolved against its date.
+
+    Where the batch's parse is there (the NLP stage runs first in the pipeline), each
+    expression also gets the clause it dates (:func:`event_clause`); without it, none.
+    """
 
     name: ClassVar[str] = "timex"
     needs: ClassVar[frozenset[str]] = frozenset({"article"})
@@ -790,20 +942,71 @@ class TimexStage:
 
     def __call__(self, documents: list[Document]) -> list[Document]:
         for document in documents:
-            document.timex = _time_refs(document)
+            document.timex = time_refs(document.article, parse=document.parse)
         return documents
 
 
-def _time_refs(document: Document) -> list[TimeRef]:
-    article = document.article
+def time_refs(
+    article: Article,
+    published: PubDate | None = None,
+    events: Sequence[TimeRef] = (),
+    parse: Any = None,
+) -> list[TimeRef]:
+    """The time expressions of the article's body, resolved against ``published`` (by default
+    its own date), with spans in the article's text.
+
+    Each gets the clause it dates from ``parse`` (the spaCy ``Doc`` of the body), or from
+    ``events``, earlier refs of the same article (the parse is not kept after annotation).
+    """
     if not article.body:
         return []
-    published = article.published
+    published = published or article.published
     anchor = published.date if published else None
     precision = published.precision if published else Precision.DAY
     view = article.body_view
+    clause_of = {ref.span: ref.event for ref in events}
     refs = []
     for timex in find_timexes(view.text, anchor, precision):
         span = view.to_source(timex.start, timex.end)
-        refs.append(TimeRef(span, span.of(article.text), timex.type, timex.value))
+        event = clause_of.get(span)
+        if parse is not None and (clause := event_clause(parse, timex.start, timex.end)):
+            event = view.to_source(*clause)
+        refs.append(TimeRef(span, span.of(article.text), timex.type, timex.value, event))
     return refs
+
+
+#: Parts of speech that head a clause a time expression can date, and the dependencies of a
+#: clause that describes a noun (relative and participle clauses).
+_CLAUSE_HEADS = frozenset({"VERB", "AUX"})
+_RELATIVE = frozenset({"relcl", "acl"})
+
+
+def _governing_verb(parse: Any, start: int, end: int) -> Any:
+    """The verb (or auxiliary) nearest above the expression at ``[start, end)``, or None."""
+    span = parse.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    verb = span.root
+    while verb.pos_ not in _CLAUSE_HEADS and verb.head.i != verb.i:
+        verb = verb.head
+    return verb if verb.pos_ in _CLAUSE_HEADS else None
+
+
+def event_clause(parse: Any, start: int, end: int) -> tuple[int, int] | None:
+    """Character range of the clause the expression at ``[start, end)`` of the parsed text
+    dates: the subtree of the nearest verb above it, with the noun a relative clause describes
+    ("Hamas, which won the elections on Jan. 25" rather than the whole sentence about Putin).
+
+    Why: a timeline event is what happened on that date, and a sentence often dates one clause
+    and says more; merged across outlets by what it says, the whole sentence would keep apart
+    two reports of one event (the seeds' election: cosine 0.49 as sentences, 0.67 as clauses).
+    """
+    verb = _governing_verb(parse, start, end)
+    if verb is None:
+        return None
+    first, last = verb.left_edge, verb.right_edge
+    if verb.dep_ in _RELATIVE and verb.head.i < first.i:
+        first = verb.head.left_edge
+    while last.i > first.i and (last.is_punct or last.is_space):
+        last = parse[last.i - 1]
+    return first.idx, last.idx + len(last.text)

@@ -1,0 +1,90 @@
+"""Dates for undated articles, from the stories they belong to.
+
+A page saved without its date line still reports the same event as the dated articles of its
+story, and was published when they were: its date is one of theirs. Which one is decided by
+what the article itself says: resolved against the right day, its time expressions ("on
+Thursday", "last month") name the days its siblings name. The date is marked inferred (origin
+``story``), never presented as stated, and the article's time expressions are resolved again
+against it.
+
+An article dated only by a year or a month whose story is dated to the day gets the day the
+same way, if that day lies within its own year or month.
+
+This stage runs after grouping, so no story or thread depends on a date it inferred; on the
+next run the inferred dates are worked out again from the stories as they are then.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from typing import ClassVar
+
+from storyline.records import Corpus, Document, PubDate
+from storyline.stories import DateRange, most_precise
+from storyline.timex import time_refs
+
+#: ``PubDate.origin`` of a date taken from the article's story.
+STORY_ORIGIN = "story"
+
+
+class DatingStage:
+    """Provides ``inferred_dates``: a date for each undated article its story can date."""
+
+    name: ClassVar[str] = "dating"
+    needs: ClassVar[frozenset[str]] = frozenset({"stories", "timex"})
+    provides: ClassVar[frozenset[str]] = frozenset({"inferred_dates"})
+
+    def __call__(self, corpus: Corpus) -> Corpus:
+        inferred: dict[str, PubDate] = {}
+        for story in corpus.stories or []:
+            members = [corpus.document(article_id) for article_id in story.articles]
+            for document in members:
+                published = date_from_story(document, members)
+                if published is not None:
+                    inferred[document.article.id] = published
+        # Applied once all are found, so that no inference depends on the order of articles.
+        for article_id, published in inferred.items():
+            apply_date(corpus.document(article_id), published)
+        corpus.inferred_dates = inferred
+        return corpus
+
+
+def apply_date(document: Document, published: PubDate) -> None:
+    """Give ``document`` an inferred date and its time expressions resolved against it."""
+    document.article = dataclasses.replace(document.article, published=published)
+    document.timex = time_refs(document.article, events=document.timex or [])
+
+
+def date_from_story(document: Document, members: Sequence[Document]) -> PubDate | None:
+    """The date ``document`` gets from its story, or None when it needs or gets none.
+
+    Candidates are the most precise publication dates its siblings state (within the article's
+    own year or month, if it has one); the one under which the article's time expressions name
+    the most values its siblings' expressions name wins, then the day most siblings were
+    published on, then the earliest.
+    """
+    own = document.article.published
+    stated = [m.article.published for m in members if m is not document]
+    kept = most_precise(p for p in stated if p is not None and not p.inferred)
+    if not kept or (own is not None and own.precision.fineness >= kept[0].precision.fineness):
+        return None
+    if own is not None:
+        within = DateRange.of(own)
+        kept = [p for p in kept if within.first <= p.date <= within.last]
+        if not kept:
+            return None
+    named = Counter(t.value for m in members if m is not document for t in m.timex or [] if t.value)
+    published_on = Counter(p.date for p in kept)
+
+    def fit(day: PubDate) -> tuple[int, int, int]:
+        resolved = {t.value for t in time_refs(document.article, day) if t.value}
+        return (
+            sum(1 for v in resolved if v in named),
+            published_on[day.date],
+            -day.date.toordinal(),
+        )
+
+    best = max({p.date: p for p in kept}.values(), key=fit)
+    return PubDate(best.date, best.precision, STORY_ORIGIN, inferred=True)
