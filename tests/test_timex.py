@@ -129,6 +129,23 @@ def test_no_date_leaves_relative_expressions_unresolved() -> None:
         ("Prices soared in the 1990s.", "the 1990s", "199"),
         ("He left three years ago.", "three years ago", "2003"),
         ("Profit rose in the third quarter.", "the third quarter", "2005-Q3"),
+        ("Prices are the current ones.", "current", "PRESENT_REF"),
+        ("It will take a couple of years.", "a couple of years", "P2Y"),
+        ("Sales rose for the year ended March 31.", "the year", "P1Y"),
+        ("Sales were flat for the year, it said.", "the year", "2006"),
+        ("The deal was signed in nineteen ninety-six.", "nineteen ninety-six", "1996"),
+        ("The approach of the year two thousand worries them.", "the year two thousand", "2000"),
+        ("They met over the weekend.", "the weekend", "2006-W05-WE"),
+        ("They will meet over the weekend.", "the weekend", "2006-W06-WE"),
+        ("Shops closed on Christmas Day.", "Christmas Day", "2005-12-25"),
+        ("Protests are planned for Easter Sunday.", "Easter Sunday", "2006-04-16"),
+        ("Turkeys sold out before last Thanksgiving.", "last Thanksgiving", "2005-11-24"),
+        ("Sales fell after Presidents' Day 2005.", "Presidents' Day 2005", "2005-02-21"),
+        ("He was elected on Election Day.", "Election Day", "2005-11-08"),
+        ("The loan was to be repaid by January.", "January", "2007-01"),
+        ("The pact was signed, effective Feb. 1.", "Feb. 1", "2007-02-01"),
+        ("They lived there for 2 1/2 years.", "2 1/2 years", "P2Y6M"),
+        ("The flight took 5 1/2 hours.", "5 1/2 hours", "PT5H30M"),
     ],
 )
 def test_rules(text: str, expression: str, value: str) -> None:
@@ -137,6 +154,11 @@ def test_rules(text: str, expression: str, value: str) -> None:
 
 def test_weekday_follows_tense() -> None:
     assert values("Putin said on Monday he was ready.")["Monday"] == "2006-02-06"
+    # The verb before a date is nearer to it than a marker after at the same distance.
+    assert values("The US said on Monday it would isolate Hamas.")["Monday"] == "2006-02-06"
+    # Past-tense words that are not verbs, and "plan" the noun, mark no tense.
+    assert values("He will fly to the United States Thursday.")["Thursday"] == "2006-02-16"
+    assert values("They signed an economic cooperation plan Friday.")["Friday"] == "2006-02-03"
     assert values("The ministers will meet on Monday.")["Monday"] == "2006-02-13"
     assert values("Putin spoke on Thursday.")["Thursday"] == "2006-02-09"
     assert values("They met last Thursday.")["last Thursday"] == "2006-02-02"
@@ -152,6 +174,14 @@ def test_types() -> None:
 def test_a_year_earlier_follows_the_quarter() -> None:
     found = values("Profit rose 5% in the third quarter from a year earlier.", NOVEMBER)
     assert found == {"the third quarter": "2006-Q3", "a year earlier": "2005-Q3"}
+    # Paragraphs later in the same earnings report, still the quarter ...
+    text = "Profit rose in the third quarter.\n\nRevenue fell to $2m from $3m a year earlier."
+    assert values(text, NOVEMBER)["a year earlier"] == "2005-Q3"
+    text = "Profit rose in the third quarter.\n\nSales in the latest period were $2m."
+    assert values(text, NOVEMBER)["the latest period"] == "2006-Q3"
+    # ... unless the sentence compares another period.
+    text = "Profit rose in the third quarter.\n\nFor the nine months, net fell from a year earlier."
+    assert values(text, NOVEMBER)["a year earlier"] == "2005"
 
 
 # --- false positives ----------------------------------------------------------------------
