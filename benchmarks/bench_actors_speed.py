@@ -1,7 +1,7 @@
 """Speed of finding actors and quotes: mentions (spaCy), quotes and entity resolution.
 
 usage: python benchmarks/bench_actors_speed.py [--eval-dir DIR] [--replicas 1,10] [--runs 3]
-                                              [--workers 1,2]
+                                              [--workers 1,2] [--copies 4] [--model-bound]
 
 The articles are PolNeAR dev's 84 news articles (cleaned as ``analyze`` cleans them), used here
 for their text only. The models are loaded and warmed on one article first (load time printed
@@ -26,6 +26,11 @@ times over) with 1 and with 2 worker processes: what using both cores gives. One
 this process, whose models are loaded already; two are a fresh pool whose time includes each
 worker loading its own models. Mentions and quotes are a part of that work, so its rate
 bounds theirs from below.
+
+``--model-bound`` times only spaCy's pipeline, alone, on the largest number of ``--workers``
+as above (models loaded before the clock starts): whole, without the parser, and the entity
+recogniser alone. That is what the small model costs on these articles before any code of
+ours runs, and so an upper bound on the rate of mentions, quotes and resolution.
 """
 
 from __future__ import annotations
@@ -77,10 +82,24 @@ def main() -> None:
     parser.add_argument(
         "--copies", type=int, default=4, help="copies of the articles annotated with workers"
     )
+    parser.add_argument(
+        "--model-bound",
+        action="store_true",
+        help="only time spaCy's pipeline alone (all components, no parser, NER only) on "
+        "the largest number of --workers",
+    )
     args = parser.parse_args()
     settings = default_settings()
     articles = [article_of(record) for record in read_jsonl(args.eval_dir / GOLD)]
     words = sum(len(a.body_text.split()) for a in articles)
+    if args.model_bound:
+        workers = max(int(part) for part in args.workers.split(","))
+        print(f"spaCy alone, {workers} worker processes, {len(articles) * args.copies} articles:")
+        for label, left_out in MODEL_PARTS.items():
+            value = pooled_spacy_seconds(articles * args.copies, settings, workers, left_out)
+            rate = len(articles) * args.copies / value
+            print(f"  {label:<16} {value:7.2f} s  {rate:7.1f} articles/s")
+        return
     nlp, quotes, resolve = NlpStage(), QuoteStage(settings.quotes), ResolveStage(settings.resolve)
 
     started = time.perf_counter()
@@ -162,6 +181,59 @@ def pooled_actor_seconds(articles: list[Article], settings: Settings, workers: i
         started = time.perf_counter()
         documents = [d for batch in pool.map(_mentions_and_quotes, batches) for d in batch]
         resolve(Corpus(documents))
+        return time.perf_counter() - started
+
+
+#: spaCy pipelines timed alone by ``--model-bound``: the components each leaves out. What the
+#: small model costs bounds what mentions and quotes can cost: mentions need the named entities
+#: and the tagger's parts of speech, quotes the parse.
+MODEL_PARTS: dict[str, tuple[str, ...]] = {
+    "all components": (),
+    "without parser": ("parser",),
+    "NER only": (
+        "tok2vec",
+        "tagger",
+        "parser",
+        "storyline_paragraph_starts",
+        "storyline_tag_map",
+        "storyline_exceptions",
+        "storyline_lemmas",
+    ),
+}
+
+
+def _start_spacy_worker(warm_up: str) -> None:
+    from storyline.models import spacy_pipeline
+
+    list(spacy_pipeline().pipe([warm_up]))
+
+
+def _spacy_batch(batch: list[str], left_out: tuple[str, ...]) -> int:
+    from storyline.models import spacy_pipeline
+
+    nlp = spacy_pipeline()
+    with nlp.select_pipes(disable=[name for name in left_out if name in nlp.pipe_names]):
+        return sum(len(doc) for doc in nlp.pipe(batch))
+
+
+def pooled_spacy_seconds(
+    articles: list[Article], settings: Settings, workers: int, left_out: tuple[str, ...]
+) -> float:
+    """Seconds for spaCy alone (less ``left_out``) over the bodies in ``workers`` processes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, wait
+    from functools import partial
+
+    texts = [a.body_text for a in articles]
+    size = settings.pipeline.batch_size
+    batches = [texts[n : n + size] for n in range(0, len(texts), size)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_spacy_worker, initargs=(texts[0],)
+    ) as pool:
+        wait([pool.submit(time.sleep, 0.5) for _ in range(workers)])
+        started = time.perf_counter()
+        list(pool.map(partial(_spacy_batch, left_out=left_out), batches))
         return time.perf_counter() - started
 
 

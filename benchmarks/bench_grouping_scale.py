@@ -15,8 +15,7 @@ thinly over all its days, and scanning a thin window costs less). Larger sizes a
 that block, each later in time, so that every size holds the same articles in the same
 proportions: per-article costs then differ only by what the size does to them. (Built as
 twelve whole replicas and a thirteenth cut short, 10,000 articles averaged 1,873 characters
-against 1,813 for the 1,000, whose partial replica holds its first days' shorter articles:
-the story stage's ratio was 1.11 that way, 0.92 between one and ten whole replicas.)
+against 1,813 for the 1,000, whose partial replica holds its first days' shorter articles.)
 
 The grouping stages (dedup, stories, threads) run over each corpus as ``regroup`` runs them,
 each timed on its own. Entity resolution and quote groups are left out (they are quadratic
@@ -37,8 +36,11 @@ clusters (event, replica) with the shared scorer. The last line is the story sta
 per article at the largest size over that at the smallest (target: at most 1.0), in wall time
 and in this process's CPU time: the machines are shared, and CPU time moves less when other
 jobs compete for the cores. Each grouping runs in a new process (a process that has grouped
-10,000 articles is not in the state of a new one). ``--repeat N`` groups each size N times,
-the sizes taking turns, and reports the run with the median story-stage time;
+10,000 articles is not in the state of a new one), and a smaller size is grouped there as
+many times over as makes the articles of the largest (ten groupings of 1,000, one after the
+other, against one of 10,000), so that both sizes are timed over the same stretch of a
+machine whose speed drifts. ``--repeat N`` makes N such runs of each size, the sizes taking
+turns, and reports the run with the median story-stage time;
 ``OPENBLAS_NUM_THREADS=1`` in the environment keeps numpy's matrix products on one core, so
 that wall and CPU time agree. The last lines give the same ratio for the whole grouping
 (dedup, stories and threads).
@@ -107,6 +109,7 @@ class Run:
     seconds: dict[str, float]  # stage name → wall seconds
     cpu_seconds: dict[str, float]  # stage name → CPU seconds of this process (all its threads)
     cross_replica_copies: int
+    articles: int  # articles grouped in all (the corpus, times the groupings of it)
 
 
 def sizes(text: str) -> list[int]:
@@ -238,33 +241,43 @@ def group(corpus: Replicated, stages: Sequence[CorpusStage]) -> Run:
         check_provided(stage, [grouped])
         if stage.name == "dedup":
             grouped.duplicate_of, crossing = within_replicas(grouped, corpus.replica_of)
-    return Run(grouped, seconds, cpu_seconds, crossing)
+    return Run(grouped, seconds, cpu_seconds, crossing, len(corpus.documents))
 
 
-def group_in_fresh_process(sources: list[Source], size: int, block: int) -> Run:
-    """``group`` over ``size`` replicated articles (blocks of ``block``) in a new process,
-    returning its timings and the corpus without its documents.
+def group_in_fresh_process(sources: list[Source], size: int, block: int, times: int) -> Run:
+    """``group`` ``times`` times over ``size`` replicated articles (blocks of ``block``) in a
+    new process, returning the summed timings and the corpus without its documents.
 
     A process that has grouped 10,000 articles runs the next grouping slower or faster than a
     new one (its heap and caches differ): each run gets a process of its own, so that the two
-    sizes are measured alike.
+    sizes are measured alike. The smaller size is grouped as many times as it takes to group
+    as many articles as the larger one (ten groupings of 1,000 against one of 10,000): both
+    then span the same stretch of time on a machine whose speed drifts, instead of a few
+    seconds that mostly miss its slow spells set against a minute that never does.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_group_replicas, sources, size, block).result()
+        return pool.submit(_group_replicas, sources, size, block, times).result()
 
 
-def _group_replicas(sources: list[Source], size: int, block: int) -> Run:
+def _group_replicas(sources: list[Source], size: int, block: int, times: int) -> Run:
     stages = grouping_stages(default_settings())
     group(replicated(sources[:50], 50), stages)  # imports and first calls, untimed
-    run = group(replicated(sources, size, block), stages)
-    corpus = run.corpus
+    corpus = replicated(sources, size, block)
+    runs = [group(corpus, stages) for _ in range(times)]
+    grouped = runs[-1].corpus
     light = Corpus(
-        [], duplicate_of=corpus.duplicate_of, stories=corpus.stories, threads=corpus.threads
+        [], duplicate_of=grouped.duplicate_of, stories=grouped.stories, threads=grouped.threads
     )
-    return dataclasses.replace(run, corpus=light)
+    return Run(
+        light,
+        {name: sum(r.seconds[name] for r in runs) for name in runs[0].seconds},
+        {name: sum(r.cpu_seconds[name] for r in runs) for name in runs[0].cpu_seconds},
+        runs[-1].cross_replica_copies,
+        sum(r.articles for r in runs),
+    )
 
 
 def story_seconds(run: Run) -> float:
@@ -297,15 +310,18 @@ def quality(eval_dir: Path, corpus: Replicated, run: Run) -> str:
 
 def report(size: int, corpus: Replicated, run: Run, memory: float | None, scored: str) -> None:
     replicas = len(set(corpus.replica_of.values()))
+    times = run.articles // size
     print(
-        f"\n{size} articles ({replicas} replicas): {len(run.corpus.stories or [])} stories, "
-        f"{len(run.corpus.threads or [])} threads; dedup found {len(run.corpus.duplicate_of)} "
-        f"copies within replicas ({run.cross_replica_copies} across, set aside)"
+        f"\n{size} articles ({replicas} replicas), grouped {times} time(s): "
+        f"{len(run.corpus.stories or [])} stories, {len(run.corpus.threads or [])} threads; "
+        f"dedup found {len(run.corpus.duplicate_of)} copies within replicas "
+        f"({run.cross_replica_copies} across, set aside)"
     )
     rows = [(name, seconds, run.cpu_seconds[name]) for name, seconds in run.seconds.items()]
     rows.append(("grouping", sum(run.seconds.values()), sum(run.cpu_seconds.values())))
     for name, seconds, cpu in rows:
-        print(f"  {name:<9} {seconds:8.2f} s  {size / seconds:9.0f} articles/s  (CPU {cpu:.2f} s)")
+        rate = run.articles / seconds
+        print(f"  {name:<9} {seconds:8.2f} s  {rate:9.0f} articles/s  (CPU {cpu:.2f} s)")
     traced = "skipped" if memory is None else f"{memory:.1f} MiB"
     print(f"  peak traced memory (grouping, tracemalloc): {traced}")
     print(f"  process max RSS so far: {max_rss_mib():.0f} MiB")
@@ -337,7 +353,8 @@ def main() -> None:
     runs: dict[int, list[Run]] = {size: [] for size in args.sizes}
     for _ in range(args.repeat):
         for size in args.sizes:
-            runs[size].append(group_in_fresh_process(sources, size, block))
+            times = max(1, max(args.sizes) // size)
+            runs[size].append(group_in_fresh_process(sources, size, block, times))
     per_article: dict[int, dict[str, tuple[float, float]]] = {}
     for size, corpus in corpora.items():
         ordered = sorted(runs[size], key=story_seconds)
@@ -350,10 +367,13 @@ def main() -> None:
         memory = None if args.skip_memory else peak_traced_mib(corpus, stages)
         report(size, corpus, run, memory, quality(args.eval_dir, corpus, run))
         per_article[size] = {
-            "story stage": (run.seconds["stories"] / size, run.cpu_seconds["stories"] / size),
+            "story stage": (
+                run.seconds["stories"] / run.articles,
+                run.cpu_seconds["stories"] / run.articles,
+            ),
             "grouping": (
-                sum(run.seconds.values()) / size,
-                sum(run.cpu_seconds.values()) / size,
+                sum(run.seconds.values()) / run.articles,
+                sum(run.cpu_seconds.values()) / run.articles,
             ),
         }
     if len(per_article) > 1:

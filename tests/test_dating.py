@@ -126,6 +126,9 @@ def test_the_store_keeps_inferred_dates_apart_from_what_articles_state(tmp_path:
 
         as_read = store.load_corpus()
         as_stated = store.load_corpus(inferred=False)
+        one = store.article("iht")  # as `show --article` reads it
+        assert one.article.published == corpus.document("iht").article.published
+        assert store.article("aj").article.published == day(THURSDAY)
         assert store.dump()["inferred_dates"] == [("iht", "2006-02-09", "day", STORY_ORIGIN)]
 
     assert as_read.inferred_dates == corpus.inferred_dates

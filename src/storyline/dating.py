@@ -40,8 +40,9 @@ class DatingStage:
         inferred: dict[str, PubDate] = {}
         for story in corpus.stories or []:
             members = [corpus.document(article_id) for article_id in story.articles]
+            named = named_values(members)
             for document in members:
-                published = date_from_story(document, members)
+                published = date_from_story(document, members, named)
                 if published is not None:
                     inferred[document.article.id] = published
         # Applied once all are found, so that no inference depends on the order of articles.
@@ -57,13 +58,24 @@ def apply_date(document: Document, published: PubDate) -> None:
     document.timex = time_refs(document.article, events=document.timex or [])
 
 
-def date_from_story(document: Document, members: Sequence[Document]) -> PubDate | None:
+def named_values(members: Sequence[Document]) -> Counter[str]:
+    """How often the story's time expressions name each value.
+
+    An article's own values count too: they are the same under every candidate date (an
+    undated article resolves only absolute expressions), so they never change which one wins.
+    """
+    return Counter(t.value for m in members for t in m.timex or [] if t.value)
+
+
+def date_from_story(
+    document: Document, members: Sequence[Document], named: Counter[str] | None = None
+) -> PubDate | None:
     """The date ``document`` gets from its story, or None when it needs or gets none.
 
     Candidates are the most precise publication dates its siblings state (within the article's
     own year or month, if it has one); the one under which the article's time expressions name
-    the most values its siblings' expressions name wins, then the day most siblings were
-    published on, then the earliest.
+    the most values the story's expressions name (``named``, from :func:`named_values` when
+    not given) wins, then the day most siblings were published on, then the earliest.
     """
     own = document.article.published
     stated = [m.article.published for m in members if m is not document]
@@ -75,7 +87,7 @@ def date_from_story(document: Document, members: Sequence[Document]) -> PubDate 
         kept = [p for p in kept if within.first <= p.date <= within.last]
         if not kept:
             return None
-    named = Counter(t.value for m in members if m is not document for t in m.timex or [] if t.value)
+    named = named_values(members) if named is None else named
     published_on = Counter(p.date for p in kept)
 
     def fit(day: PubDate) -> tuple[int, int, int]:

@@ -336,9 +336,11 @@ class Store:
         return grouped
 
     def article(self, article_id: str) -> Document:
+        """One stored article, as readers see it (with the date its story gave it, if any)."""
         found = self.load_documents([article_id])
         if not found:
             raise NotFound(f"no article with id {article_id!r} in {self.path}")
+        self._inferred_dates(found)
         return found[0]
 
     def find_article(self, prefix: str) -> Document:
@@ -471,16 +473,25 @@ class Store:
         return corpus
 
     def _apply_inferred_dates(self, corpus: Corpus) -> None:
-        timex = self._grouped("SELECT * FROM inferred_timex ORDER BY article, start, end")
-        corpus.inferred_dates = {}
+        corpus.inferred_dates = self._inferred_dates(corpus.documents)
+
+    def _inferred_dates(self, documents: Sequence[Document]) -> dict[str, PubDate]:
+        """Give each of ``documents`` its story's date, if it has one; returns those dates."""
+        by_id = {d.article.id: d for d in documents}
+        where, params = self._id_filter("article", by_id)
+        timex = self._grouped(
+            f"SELECT * FROM inferred_timex{where} ORDER BY article, start", params
+        )
+        found: dict[str, PubDate] = {}
         for article_id, day, precision, origin in self._db.execute(
-            "SELECT * FROM inferred_dates ORDER BY article"
+            f"SELECT * FROM inferred_dates{where} ORDER BY article", params
         ):
             published = PubDate(dt.date.fromisoformat(day), Precision(precision), origin, True)
-            document = corpus.document(article_id)
+            document = by_id[article_id]
             document.article = dataclasses.replace(document.article, published=published)
             document.timex = [_timex_from_row(r) for r in timex.get(article_id, [])]
-            corpus.inferred_dates[article_id] = published
+            found[article_id] = published
+        return found
 
     def _load_stories(self) -> list[Story]:
         members = self._grouped(
