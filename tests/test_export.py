@@ -25,8 +25,8 @@ from storyline.records import Corpus, Entity, Quote, QuoteGroup, Ref, Span, Thre
 from storyline.settings import Settings
 
 ARTICLE_FIELDS = {
-    "id", "source", "title", "outlet", "published", "text", "body", "duplicate_of", "story",
-    "thread", "entities", "quotes", "timex",
+    "id", "source", "title", "outlet", "published", "published_inferred", "text", "body",
+    "duplicate_of", "story", "thread", "entities", "quotes", "timex",
 }  # fmt: skip
 STORY_FIELDS = {
     "id", "thread", "title", "description", "articles", "start", "end", "timeline", "cast",
@@ -75,6 +75,12 @@ def test_article_row_values(articles: dict[str, dict[str, Any]]) -> None:
         "Al Jazeera", "2006-02-09", "s-invite", "t-russia-hamas",
     )  # fmt: skip
     assert articles["reu"]["published"] == "2007-07"
+    # The IHT page states no date: its story's is marked as such.
+    assert (articles["iht"]["published"], articles["iht"]["published_inferred"]) == (
+        "2006-02-09",
+        True,
+    )
+    assert aj["published_inferred"] is False
     assert articles["reu"]["thread"] is None
     assert articles["meo-copy"]["duplicate_of"] == "meo"
     assert aj["duplicate_of"] is None
@@ -112,8 +118,10 @@ def test_quote_rows(articles: dict[str, dict[str, Any]]) -> None:
 def test_timex_rows(articles: dict[str, dict[str, Any]]) -> None:
     for row in articles.values():
         for item in row["timex"]:
-            assert set(item) == {"start", "end", "text", "value"}
+            assert set(item) == {"start", "end", "text", "value", "event"}
             assert row["text"][item["start"] : item["end"]] == item["text"]
+            event = item["event"]  # the clause the date belongs to, where the parse found one
+            assert event is None or event["start"] <= item["start"] < item["end"] <= event["end"]
     assert {t["value"] for t in articles["aj"]["timex"]} == {"2006-01-25", "2006-02-09"}
 
 

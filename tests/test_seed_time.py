@@ -75,3 +75,16 @@ def test_the_invitation_timeline_holds_the_election_and_the_invitation(corpus: C
     [invitation] = [e for e in report.timeline if "considering inviting" in e.text]
     assert invitation.date == "2006-02-09" and not invitation.inferred
     assert {r.article for r in invitation.sources} == {aj, seed(corpus, "002").article.id}
+
+
+def test_every_date_s_clause_holds_it(corpus: Corpus) -> None:
+    refs = [t for d in corpus.documents for t in d.timex or []]
+    with_clause = [t for t in refs if t.event is not None]
+    assert len(with_clause) >= len(refs) * 0.8  # the parse finds a verb above most dates
+    for ref in with_clause:
+        assert ref.event is not None
+        assert ref.event.start <= ref.span.start < ref.span.end <= ref.event.end
+    iht = seed(corpus, "002")
+    [election] = [t for t in iht.timex or [] if t.text == "Jan. 25"]
+    assert election.event is not None
+    assert election.event.of(iht.article.text).startswith("Hamas, which won the Palestinian")

@@ -164,6 +164,18 @@ def test_weekday_follows_tense() -> None:
     assert values("They met last Thursday.")["last Thursday"] == "2006-02-02"
 
 
+def test_dates_told_from_the_story_s_own_time_follow_the_last_date_named() -> None:
+    text = "He left in 1995 and came back the following year. On March 3 he met them."
+    text += " The next morning he flew home, and later that month he resigned."
+    found = values(text)
+    assert found["the following year"] == "1996"
+    assert found["The next morning"] == "2006-03-04"
+    assert found["later that month"] == "2006-03"
+    # With no date named before, the report's own date is the reference.
+    assert values("Earlier that day, police came.")["Earlier that day"] == "2006-02-09"
+    assert values("They met that year.", None)["that year"] is None
+
+
 def test_types() -> None:
     assert only("It took three days.").type is TimexType.DURATION
     assert only("They meet every week.").type is TimexType.SET

@@ -114,6 +114,8 @@ def article_row(corpus: Corpus, document: Document) -> dict[str, Any]:
         "title": article.title,
         "outlet": article.outlet,
         "published": article.published.iso() if article.published else None,
+        # A date the article's story gave it, not one it states (README, `analyze`).
+        "published_inferred": bool(article.published and article.published.inferred),
         "text": article.text,
         "body": article.body_text,
         "duplicate_of": corpus.duplicate_of.get(article.id),
@@ -168,7 +170,13 @@ def _quote_rows(corpus: Corpus, document: Document) -> list[dict[str, Any]]:
 
 def _timex_rows(document: Document) -> list[dict[str, Any]]:
     return [
-        {"start": t.span.start, "end": t.span.end, "text": t.text, "value": t.value}
+        {
+            "start": t.span.start,
+            "end": t.span.end,
+            "text": t.text,
+            "value": t.value,
+            "event": {"start": t.event.start, "end": t.event.end} if t.event else None,
+        }
         for t in document.timex or []
     ]
 

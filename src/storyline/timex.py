@@ -720,6 +720,17 @@ _YEAR_BACK = _re(
 _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 #: "the latest period": the quarter an earnings report is about (the last one it named).
 _LATEST_PERIOD = _re(r"\bthe (?P<mod>latest|most recent) (?:fiscal )?period\b", _I)
+#: Dates told from the story's own time, not the report's: "the following year", "the next
+#: morning", "earlier that day", "that year". They take the date the article named last.
+_ANAPHORIC = _re(
+    r"\b(?:(?:the )?(?P<dir>following|previous|preceding) (?P<unit>day|morning|evening|night|"
+    r"week|month|year)|the (?P<next>next) (?P<day>day|morning|evening|night)|"
+    r"(?:(?:earlier|later) )?that (?:same )?(?P<that>day|morning|evening|night|week|month|year)|"
+    r"the same (?P<same>day|week|month|year))\b",
+    _I,
+)
+#: The value an anaphoric expression has until :func:`_follow_references` gives it one.
+_ANAPHORA_VALUE = "ANAPHORA"
 _MOD = r"(?P<mod>last|this|next|past|previous|coming|(?:earlier|later|early|late) this)"
 _DAY_SUFFIX = r"(?:st|nd|rd|th)?"
 
@@ -856,6 +867,7 @@ _RULES: tuple[_Rule, ...] = (
         _clock,
     ),
     _Rule(_re(r"\b(?P<name>noon|midday|midnight)\b", _I), _named_time),
+    _Rule(_ANAPHORIC, lambda m, ctx: (TimexType.DATE, _ANAPHORA_VALUE)),
     _Rule(
         _re(
             rf"\b(?:(?P<mod>last|next|this) )?(?P<name>{_HOLIDAY})\b(?:,? (?P<year>{_YEAR})\b)?",
@@ -864,6 +876,49 @@ _RULES: tuple[_Rule, ...] = (
         _holiday,
     ),
 )
+
+
+_DAY_UNITS = frozenset({"day", "morning", "evening", "night"})
+_ISO_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d\d)(?!-W)")
+_ISO_YEAR = re.compile(r"^(\d{4})(?![\d-]W)")
+
+
+def _follow_references(text: str, found: list[Timex], anchor: dt.date | None) -> list[Timex]:
+    """Anaphoric expressions resolved against the last date named before them (the report's
+    own date when none was): "In 1995 ... the following year" is 1996."""
+    result: list[Timex] = []
+    last: str | None = anchor.isoformat() if anchor else None
+    for timex in found:
+        if timex.value == _ANAPHORA_VALUE:
+            m = _ANAPHORIC.fullmatch(text[timex.start : timex.end])
+            value = _shifted(last, m) if m and last else None
+            timex = Timex(timex.start, timex.end, timex.type, value)
+        elif timex.type is TimexType.DATE and timex.value and _ISO_YEAR.match(timex.value):
+            last = timex.value
+        result.append(timex)
+    return result
+
+
+def _shifted(reference: str, m: re.Match[str]) -> str | None:
+    """``reference`` (an ISO date, month or year) moved as the expression says, at its unit."""
+    unit = (m["unit"] or m["day"] or m["that"] or m["same"]).lower()
+    shift = {"following": 1, "next": 1, "previous": -1, "preceding": -1}.get(
+        (m["dir"] or m["next"] or "").lower(), 0
+    )
+    if unit in _DAY_UNITS or unit == "week":
+        if not (day := _ISO_DAY.match(reference)):
+            return None
+        date = dt.date(int(day[1]), int(day[2]), int(day[3]))
+        if unit == "week":
+            return _iso_week(date + dt.timedelta(weeks=shift))
+        return (date + dt.timedelta(days=shift)).isoformat()
+    if unit == "month":
+        if not (month := _ISO_MONTH.match(reference)):
+            return None
+        return _month_value(_shift_months(dt.date(int(month[1]), int(month[2]), 1), shift))
+    year = _ISO_YEAR.match(reference)
+    return f"{int(year[1]) + shift:04d}" if year else None
 
 
 def _relative_year_back(ctx: _Context) -> _Result:
@@ -892,7 +947,7 @@ def find_timexes(
         if m.end() > m.start() and (result := rule.resolve(m, ctx)) is not None
     ]
     found = [Timex(start, end, kind, value) for start, end, (kind, value) in _longest(candidates)]
-    return _follow_quarters(text, found)
+    return _follow_references(text, _follow_quarters(text, found), anchor)
 
 
 _QUARTER_VALUE = re.compile(r"(?P<year>\d{4})-Q(?P<quarter>\d)")
