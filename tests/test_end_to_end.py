@@ -20,6 +20,7 @@ ARTICLE_FIELDS = {
     "title",
     "outlet",
     "published",
+    "published_inferred",
     "text",
     "body",
     "duplicate_of",
@@ -93,10 +94,15 @@ def test_jsonl_export_has_every_field_and_valid_offsets(store_path: Path) -> Non
             assert text[mention["start"] : mention["end"]] == mention["text"]
         for timex in row["timex"]:
             assert text[timex["start"] : timex["end"]] == timex["text"]
+            if timex["event"]:  # the clause the date belongs to holds it
+                assert timex["event"]["start"] <= timex["start"] < timex["end"]
+                assert timex["end"] <= timex["event"]["end"]
         for quote in row["quotes"]:
             assert text[quote["content"]["start"] : quote["content"]["end"]].strip()
             if quote["speaker"]:
                 assert text[quote["speaker"]["start"] : quote["speaker"]["end"]].strip()
+    inferred = [r for r in rows if r["published_inferred"]]
+    assert {r["published"] for r in inferred} == {"2006-02-09"}  # seeds 002 and 003
     assert sum(len(r["quotes"]) for r in rows) >= 5
     assert any(e["name"] and "Putin" in e["name"] for r in rows for e in r["entities"])
 
