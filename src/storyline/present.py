@@ -338,15 +338,15 @@ def build_timeline(
     publications = [(d.article, e) for d in documents if (e := publication_event(d.article))]
     titles = embedder.encode([a.title or "" for a, _ in publications]) if publications else ()
     for (article, event), title in zip(publications, titles, strict=True):
-        reported = [
-            n
+        # the event of its day the headline is closest to, if close enough
+        scored = [
+            (max(float(clauses[m] @ title) for m in members), n)
             for n, (date, members) in enumerate(groups)
-            if article.title
-            and date == event.date
-            and max(float(clauses[m] @ title) for m in members) >= settings.timeline_similarity
+            if article.title and date == event.date
         ]
-        if reported:
-            entries[reported[0]] = _with_report(entries[reported[0]], event)
+        score, best = max(scored, default=(-1.0, -1))
+        if score >= settings.timeline_similarity:
+            entries[best] = _with_report(entries[best], event)
         else:
             entries.append(event)
     return sorted(entries, key=lambda e: (e.date, e.sources[0] if e.sources else e.text))

@@ -359,11 +359,11 @@ _COUNTED_AFTER = re.compile(
 )
 
 
-_UNITS = "|".join(_SMALL_NUMBERS[:9])
+_DIGIT_WORDS = "|".join(_SMALL_NUMBERS[:9])  # one to nine
 #: A year as said aloud (broadcast transcripts): "nineteen ninety-six", "the year two thousand".
 _SPOKEN_YEAR = (
-    rf"(?:(?P<century>nineteen) (?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{_UNITS}))?|"
-    rf"(?P<thousand>two thousand)(?: and (?P<after>{_UNITS}|ten))?)"
+    rf"(?:(?P<century>nineteen) (?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{_DIGIT_WORDS}))?|"
+    rf"(?P<thousand>two thousand)(?: and (?P<after>{_DIGIT_WORDS}|ten))?)"
 )
 
 
@@ -652,7 +652,7 @@ def _easter(year: int) -> dt.date:
     return easter(year)
 
 
-_MONDAY, _TUESDAY, _THURSDAY, _SUNDAY = 0, 1, 3, 6
+_MONDAY, _THURSDAY, _SUNDAY = 0, 3, 6
 #: Holidays news dates events by, each as its day in a given year. Fixed days, the US federal
 #: holidays that move (their rules from 5 U.S.C. § 6103), election day (2 U.S.C. § 7) and Easter.
 _HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
@@ -880,8 +880,8 @@ _RULES: tuple[_Rule, ...] = (
 
 _DAY_UNITS = frozenset({"day", "morning", "evening", "night"})
 _ISO_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
-_ISO_MONTH = re.compile(r"^(\d{4})-(\d\d)(?!-W)")
-_ISO_YEAR = re.compile(r"^(\d{4})(?![\d-]W)")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d\d)")
+_ISO_YEAR = re.compile(r"^(\d{4})(?!-W)")  # a year, month or day; not a week
 
 
 def _follow_references(text: str, found: list[Timex], anchor: dt.date | None) -> list[Timex]:
