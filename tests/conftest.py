@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storyline.ids import content_id
-from storyline.records import Article, Document, PubDate, Span
+from storyline.records import Article, Corpus, Document, PubDate, Span
 from storyline.settings import Settings, default_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +56,23 @@ def settings() -> Settings:
 def example_texts() -> dict[str, str]:
     """The five seed articles of the bundled example, by file name."""
     return {p.name: p.read_text("utf-8") for p in sorted(EXAMPLE_DIR.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def analyzed_example(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """The bundled example through ``storyline.analyze``, as ``storyline.load`` reads it back
+    (once for every seed test: the tests only read it)."""
+    import storyline
+
+    db = tmp_path_factory.mktemp("seeds") / "storyline.db"
+    storyline.analyze([EXAMPLE_DIR], db=db)
+    return storyline.load(db)
+
+
+def seed_document(corpus: Corpus, number: str) -> Document:
+    """Seed ``number`` ("000" … "004") of the bundled example, found by its file name."""
+    (document,) = (d for d in corpus.documents if Path(d.article.source).name.startswith(number))
+    return document
 
 
 def annotate(documents: list[Document]) -> list[Document]:

@@ -7,30 +7,23 @@ Each check is one the issue names for the five bundled articles; they run on wha
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-import storyline
-from conftest import EXAMPLE_DIR
+from conftest import seed_document
 from storyline.records import Corpus, Entity, Quote, QuoteGroup, Span
 
 SEEDS = ("000", "001", "002", "003", "004")
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    db = tmp_path_factory.mktemp("seeds") / "storyline.db"
-    storyline.analyze([EXAMPLE_DIR], db=db)
-    return storyline.load(db)
+def corpus(analyzed_example: Corpus) -> Corpus:
+    return analyzed_example
 
 
 def seed(corpus: Corpus, number: str) -> str:
-    """The id of seed ``number`` ("000" … "004"), found by its file name."""
-    (article_id,) = (
-        d.article.id for d in corpus.documents if Path(d.article.source).name.startswith(number)
-    )
-    return article_id
+    """The id of seed ``number`` ("000" … "004")."""
+    return seed_document(corpus, number).article.id
 
 
 def occurrences(text: str, snippet: str) -> list[int]:

@@ -6,27 +6,17 @@ Each check is one issue 6 names for the five bundled articles, run on what
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-import storyline
-from conftest import EXAMPLE_DIR
+from conftest import seed_document
 from storyline.present import build_report
 from storyline.records import Corpus, Document, Precision
 from storyline.settings import default_settings
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    db = tmp_path_factory.mktemp("seeds") / "storyline.db"
-    storyline.analyze([EXAMPLE_DIR], db=db)
-    return storyline.load(db)
-
-
-def seed(corpus: Corpus, number: str) -> Document:
-    (document,) = (d for d in corpus.documents if Path(d.article.source).name.startswith(number))
-    return document
+def corpus(analyzed_example: Corpus) -> Corpus:
+    return analyzed_example
 
 
 def resolved(document: Document) -> dict[str, str | None]:
@@ -34,20 +24,20 @@ def resolved(document: Document) -> dict[str, str | None]:
 
 
 def test_000_resolves_against_its_stated_date(corpus: Corpus) -> None:
-    values = resolved(seed(corpus, "000"))
+    values = resolved(seed_document(corpus, "000"))
     assert values["25 january"] == "2006-01-25"
     assert values["thursday"] == "2006-02-09"
 
 
 def test_001_march_3_and_last_year(corpus: Corpus) -> None:
-    values = resolved(seed(corpus, "001"))
+    values = resolved(seed_document(corpus, "001"))
     assert values["march 3, 2006"] == "2006-03-03"  # its date line, the one "March 3"
     assert values["march 2"] == "2006-03-02"  # "the United States said on March 2 it would"
     assert values["last year"] == "2005"
 
 
 def test_002_is_dated_by_its_story_and_its_thursday_is_9_february(corpus: Corpus) -> None:
-    iht = seed(corpus, "002")
+    iht = seed_document(corpus, "002")
     published = iht.article.published
     assert published is not None and published.inferred and published.origin == "story"
     assert (published.date.isoformat(), published.precision) == ("2006-02-09", Precision.DAY)
@@ -58,12 +48,12 @@ def test_002_is_dated_by_its_story_and_its_thursday_is_9_february(corpus: Corpus
 
 def test_stated_dates_are_never_replaced(corpus: Corpus) -> None:
     for number in ("000", "001", "004"):
-        published = seed(corpus, number).article.published
+        published = seed_document(corpus, number).article.published
         assert published is not None and not published.inferred
 
 
 def test_the_invitation_timeline_holds_the_election_and_the_invitation(corpus: Corpus) -> None:
-    aj = seed(corpus, "000").article.id
+    aj = seed_document(corpus, "000").article.id
     (story,) = (s for s in corpus.stories or [] if aj in s.articles)
     report = build_report(corpus, story, default_settings().summary)
     outlets_by_date: dict[str, set[str]] = {}
@@ -71,10 +61,10 @@ def test_the_invitation_timeline_holds_the_election_and_the_invitation(corpus: C
         outlets_by_date.setdefault(entry.date, set()).update(r.article for r in entry.sources)
     election = [e for e in report.timeline if e.date == "2006-01-25"]
     assert len(election) == 1, election  # one event, however many outlets date it
-    assert {r.article for r in election[0].sources} == {aj, seed(corpus, "002").article.id}
+    assert {r.article for r in election[0].sources} == {aj, seed_document(corpus, "002").article.id}
     [invitation] = [e for e in report.timeline if "considering inviting" in e.text]
     assert invitation.date == "2006-02-09" and not invitation.inferred
-    assert {r.article for r in invitation.sources} == {aj, seed(corpus, "002").article.id}
+    assert {r.article for r in invitation.sources} == {aj, seed_document(corpus, "002").article.id}
 
 
 def test_every_date_s_clause_holds_it(corpus: Corpus) -> None:
@@ -84,7 +74,7 @@ def test_every_date_s_clause_holds_it(corpus: Corpus) -> None:
     for ref in with_clause:
         assert ref.event is not None
         assert ref.event.start <= ref.span.start < ref.span.end <= ref.event.end
-    iht = seed(corpus, "002")
+    iht = seed_document(corpus, "002")
     [election] = [t for t in iht.timex or [] if t.text == "Jan. 25"]
     assert election.event is not None
     assert election.event.of(iht.article.text).startswith("Hamas, which won the Palestinian")
