@@ -98,5 +98,7 @@ def date_from_story(
             -day.date.toordinal(),
         )
 
-    best = max({p.date: p for p in kept}.values(), key=fit)
+    candidates = list({p.date: p for p in kept}.values())
+    # One candidate needs no fitting (fitting resolves the article's expressions once more).
+    best = candidates[0] if len(candidates) == 1 else max(candidates, key=fit)
     return PubDate(best.date, best.precision, STORY_ORIGIN, inferred=True)

@@ -333,7 +333,7 @@ def build_timeline(
     """
     dated = _dated_events(documents, pool, settings)
     clauses = embedder.encode([d.clause for d in dated]) if dated else np.zeros((0, 1))
-    groups = _merge_dated(dated, np.asarray(clauses), pool, settings.timeline_similarity)
+    groups = _merge_dated(dated, clauses, pool, settings.timeline_similarity)
     entries = [_entry(date, [dated[m] for m in members], pool) for date, members in groups]
     publications = [(d.article, e) for d in documents if (e := publication_event(d.article))]
     titles = embedder.encode([a.title or "" for a, _ in publications]) if publications else ()

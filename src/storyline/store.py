@@ -469,18 +469,15 @@ class Store:
             quote_groups=self._load_quote_groups(),
         )
         if inferred:
-            self._apply_inferred_dates(corpus)
+            corpus.inferred_dates = self._inferred_dates(corpus.documents)
         return corpus
-
-    def _apply_inferred_dates(self, corpus: Corpus) -> None:
-        corpus.inferred_dates = self._inferred_dates(corpus.documents)
 
     def _inferred_dates(self, documents: Sequence[Document]) -> dict[str, PubDate]:
         """Give each of ``documents`` its story's date, if it has one; returns those dates."""
         by_id = {d.article.id: d for d in documents}
         where, params = self._id_filter("article", by_id)
         timex = self._grouped(
-            f"SELECT * FROM inferred_timex{where} ORDER BY article, start", params
+            f"SELECT * FROM inferred_timex{where} ORDER BY article, start, end", params
         )
         found: dict[str, PubDate] = {}
         for article_id, day, precision, origin in self._db.execute(

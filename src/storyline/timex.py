@@ -153,9 +153,10 @@ _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ni
 _NUMBER_VALUE = {w: i for i, w in enumerate(_SMALL_NUMBERS, 1)} | {
     w: 10 * i for i, w in enumerate(_TENS, 2)
 }
+_DIGIT_WORDS = "|".join(_SMALL_NUMBERS[:9])  # one to nine
 _VAGUE = r"a few|few|several|many|some|a couple of|a couple|couple of|dozens of|hundreds of"
 _NUMBER = (
-    rf"(?:\d+ 1/2|\d+(?:\.\d+)?|(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_SMALL_NUMBERS[:9])}))?|"
+    rf"(?:\d+ 1/2|\d+(?:\.\d+)?|(?:{'|'.join(_TENS)})(?:[- ](?:{_DIGIT_WORDS}))?|"
     rf"{'|'.join(_SMALL_NUMBERS)}|a hundred|{_VAGUE}|an|a)"
 )
 _UNIT = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie))"
@@ -359,7 +360,6 @@ _COUNTED_AFTER = re.compile(
 )
 
 
-_DIGIT_WORDS = "|".join(_SMALL_NUMBERS[:9])  # one to nine
 #: A year as said aloud (broadcast transcripts): "nineteen ninety-six", "the year two thousand".
 _SPOKEN_YEAR = (
     rf"(?:(?P<century>nineteen) (?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{_DIGIT_WORDS}))?|"
