@@ -39,8 +39,12 @@ import argparse
 import dataclasses
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bench_quotes import article_of
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl
@@ -53,6 +57,7 @@ from storyline.resolve import ResolveStage
 from storyline.settings import PipelineSettings, Settings, default_settings
 
 GOLD = Path("quotes") / "polnear-dev.jsonl"
+T = TypeVar("T")
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:
@@ -164,20 +169,32 @@ def _mentions_and_quotes(batch: list[Article]) -> list[Document]:
     return documents
 
 
-def pooled_actor_seconds(articles: list[Article], settings: Settings, workers: int) -> float:
-    """Seconds for mentions and quotes in ``workers`` processes, then resolution here."""
+@contextmanager
+def warm_pool(
+    workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
+) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` spawned processes, every one started, and so warmed by its
+    ``initializer``, before the caller starts its clock."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, wait
+    from concurrent.futures import wait
 
     context = multiprocessing.get_context("spawn")
-    size = settings.pipeline.batch_size
-    batches = [articles[n : n + size] for n in range(0, len(articles), size)]
-    resolve = ResolveStage(settings.resolve)
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(settings, articles[0])
+        workers, mp_context=context, initializer=initializer, initargs=initargs
     ) as pool:
-        # Every worker started, and so warmed by its initializer, before the clock starts.
         wait([pool.submit(time.sleep, 0.5) for _ in range(workers)])
+        yield pool
+
+
+def in_batches(items: list[T], size: int) -> list[list[T]]:
+    return [items[n : n + size] for n in range(0, len(items), size)]
+
+
+def pooled_actor_seconds(articles: list[Article], settings: Settings, workers: int) -> float:
+    """Seconds for mentions and quotes in ``workers`` processes, then resolution here."""
+    batches = in_batches(articles, settings.pipeline.batch_size)
+    resolve = ResolveStage(settings.resolve)
+    with warm_pool(workers, _start_worker, (settings, articles[0])) as pool:
         started = time.perf_counter()
         documents = [d for batch in pool.map(_mentions_and_quotes, batches) for d in batch]
         resolve(Corpus(documents))
@@ -220,18 +237,9 @@ def pooled_spacy_seconds(
     articles: list[Article], settings: Settings, workers: int, left_out: tuple[str, ...]
 ) -> float:
     """Seconds for spaCy alone (less ``left_out``) over the bodies in ``workers`` processes."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, wait
-    from functools import partial
-
     texts = [a.body_text for a in articles]
-    size = settings.pipeline.batch_size
-    batches = [texts[n : n + size] for n in range(0, len(texts), size)]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_spacy_worker, initargs=(texts[0],)
-    ) as pool:
-        wait([pool.submit(time.sleep, 0.5) for _ in range(workers)])
+    batches = in_batches(texts, settings.pipeline.batch_size)
+    with warm_pool(workers, _start_spacy_worker, (texts[0],)) as pool:
         started = time.perf_counter()
         list(pool.map(partial(_spacy_batch, left_out=left_out), batches))
         return time.perf_counter() - started
@@ -240,9 +248,7 @@ def pooled_spacy_seconds(
 def annotation_seconds(articles: list[Article], settings: Settings, workers: int) -> float:
     pipeline = PipelineSettings(batch_size=settings.pipeline.batch_size, workers=workers)
     chosen = settings.model_copy(update={"pipeline": pipeline})
-    batches = (
-        articles[n : n + pipeline.batch_size] for n in range(0, len(articles), pipeline.batch_size)
-    )
+    batches = in_batches(articles, pipeline.batch_size)
     failures: list[ReadFailure] = []
     started = time.perf_counter()
     for _ in annotated_batches(iter(batches), chosen, failures):
