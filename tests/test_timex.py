@@ -146,6 +146,24 @@ def test_no_date_leaves_relative_expressions_unresolved() -> None:
         ("The pact was signed, effective Feb. 1.", "Feb. 1", "2007-02-01"),
         ("They lived there for 2 1/2 years.", "2 1/2 years", "P2Y6M"),
         ("The flight took 5 1/2 hours.", "5 1/2 hours", "PT5H30M"),
+        ("Sales will grow in the current fiscal year.", "current fiscal year", "2006"),
+        ("Sales fell in the 1988 third quarter.", "the 1988 third quarter", "1988-Q3"),
+        ("The unit is to be sold in the first half of 2007.", "the first half of 2007", "2007-H1"),
+        (
+            "Losses fell in the first two quarters of 2005.",
+            "the first two quarters of 2005",
+            "2005-H1",
+        ),
+        (
+            "It could be effective as early as next year's first quarter.",
+            "next year's first quarter",
+            "2007-Q1",
+        ),
+        (
+            "They moved there in January nineteen ninety-seven.",
+            "January nineteen ninety-seven",
+            "1997-01",
+        ),
     ],
 )
 def test_rules(text: str, expression: str, value: str) -> None:
@@ -157,11 +175,37 @@ def test_weekday_follows_tense() -> None:
     # The verb before a date is nearer to it than a marker after at the same distance.
     assert values("The US said on Monday it would isolate Hamas.")["Monday"] == "2006-02-06"
     # Past-tense words that are not verbs, and "plan" the noun, mark no tense.
-    assert values("He will fly to the United States Thursday.")["Thursday"] == "2006-02-16"
+    assert values("He will fly to the United States Friday.")["Friday"] == "2006-02-10"
     assert values("They signed an economic cooperation plan Friday.")["Friday"] == "2006-02-03"
     assert values("The ministers will meet on Monday.")["Monday"] == "2006-02-13"
     assert values("Putin spoke on Thursday.")["Thursday"] == "2006-02-09"
     assert values("They met last Thursday.")["last Thursday"] == "2006-02-02"
+
+
+def test_a_clock_time_takes_the_day_that_follows_it() -> None:
+    # Not the report's day: the Tuesday, or the date, the time is told of.
+    assert (
+        values("The deadline passed at 10 p.m. Tuesday.")["10 p.m. Tuesday"] == "2006-02-07T22:00"
+    )
+    assert values("The offer runs until 5 p.m. EST, Feb. 20.")["5 p.m. EST, Feb. 20"] == (
+        "2006-02-20T17:00"
+    )
+    assert values("The blast came at 10:35 a.m. (0735 GMT) Monday.")[
+        "10:35 a.m. (0735 GMT) Monday"
+    ] == ("2006-02-06T10:35")
+    # A clock alone is still the report's day.
+    assert values("The blast came at 10 p.m., police said.")["10 p.m."] == "2006-02-09T22:00"
+
+
+def test_a_weekday_ahead_on_the_report_s_own_weekday_is_that_day() -> None:
+    # A Thursday paper's "will meet Thursday" is today; "next Thursday" is a week on.
+    assert values("The ministers will meet on Thursday.")["Thursday"] == "2006-02-09"
+    assert values("The ministers will meet next Thursday.")["next Thursday"] == "2006-02-16"
+
+
+def test_since_marks_the_past() -> None:
+    # No other tense in the sentence: "since" says the date has passed (nearest is ahead).
+    assert values("Police have been searching since the Oct. 23 attack.")["Oct. 23"] == "2005-10-23"
 
 
 def test_dates_told_from_the_story_s_own_time_follow_the_last_date_named() -> None:
@@ -191,6 +235,12 @@ def test_a_year_earlier_follows_the_quarter() -> None:
     assert values(text, NOVEMBER)["a year earlier"] == "2005-Q3"
     text = "Profit rose in the third quarter.\n\nSales in the latest period were $2m."
     assert values(text, NOVEMBER)["the latest period"] == "2006-Q3"
+    # "the quarter" is the one the report names; a stated year's quarter compares with it.
+    text = "Profit fell in the fiscal second quarter. Sales in the quarter rose."
+    assert values(text, NOVEMBER)["the quarter"] == "2006-Q2"
+    text = "Profit fell in the fiscal first quarter. In the 2005 quarter, it rose."
+    assert values(text, NOVEMBER)["the 2005 quarter"] == "2005-Q1"
+    assert values("Sales for last year's quarter fell.", NOVEMBER)["last year's quarter"] == "2005"
     # ... unless the sentence compares another period.
     text = "Profit rose in the third quarter.\n\nFor the nine months, net fell from a year earlier."
     assert values(text, NOVEMBER)["a year earlier"] == "2005"

@@ -54,7 +54,7 @@ _PAST = re.compile(
     r"spoke|gave|saw|left|began|won|lost|fell|rose|sent|broke|sought|thought|brought|bought|"
     r"caught|fought|taught|found|felt|kept|led|paid|stood|struck|threw|wrote|chose|drew|drove|"
     r"flew|grew|knew|shook|spent|sold|built|meant|heard|became|fled|hung|hid|laid|ran|sat|stole|"
-    r"swore|tore|woke|wore|withdrew|arose|blew|dealt|froze|got|shot|stuck|swept|upheld|ago|last|"
+    r"swore|tore|woke|wore|withdrew|arose|blew|dealt|froze|got|shot|stuck|swept|upheld|ago|last|since|"
     r"(?!(?:united|hundred|indeed|need|speed|red|bed|seed|feed|proceed|succeed|exceed|shed|breed|"
     r"greed|ted|fred|ahmed|mohammed|mohamed|sacred|naked|wicked|kindred|rugged|beloved)\b)\w+ed)\b",
     re.IGNORECASE,
@@ -166,7 +166,16 @@ _UNIT_CODE = {
 }  # fmt: skip
 _SEASON_CODE = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 _SEASON_START_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3}
+_ORDINAL = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+}
 _ORDINAL |= {"4th": 4}
 
 
@@ -403,7 +412,15 @@ def _year(m: re.Match[str], ctx: _Context) -> _Result:
     return TimexType.DATE, m["year"]
 
 
-_SHIFT = {"last": -1, "previous": -1, "past": -1, "this": 0, "next": 1, "coming": 1}
+_SHIFT = {
+    "last": -1,
+    "previous": -1,
+    "past": -1,
+    "this": 0,
+    "current": 0,
+    "next": 1,
+    "coming": 1,
+}
 
 
 def _offset(modifier: str | None) -> int:
@@ -478,7 +495,7 @@ def _weekday_date(m: re.Match[str], ctx: _Context) -> tuple[TimexType, str | Non
     if modifier == "last" or (modifier != "next" and not ctx.future(m.start(), m.end())):
         back = (anchor.weekday() - weekday) % 7 or (7 if modifier == "last" else 0)
         return TimexType.DATE, (anchor - dt.timedelta(days=back)).isoformat()
-    ahead = (weekday - anchor.weekday()) % 7 or 7
+    ahead = (weekday - anchor.weekday()) % 7 or (7 if modifier == "next" else 0)
     return TimexType.DATE, (anchor + dt.timedelta(days=ahead)).isoformat()
 
 
@@ -590,6 +607,8 @@ def _quarter(m: re.Match[str], ctx: _Context) -> _Result:
     anchor = ctx.at(Precision.MONTH)
     if anchor is None:
         return TimexType.DATE, None
+    if m["mod"]:
+        return TimexType.DATE, f"{anchor.year + _offset(m['mod']):04d}-Q{number}"
     begun = (number - 1) * 3 + 1 <= anchor.month
     return TimexType.DATE, f"{anchor.year - (0 if begun else 1):04d}-Q{number}"
 
@@ -604,6 +623,19 @@ def _latest_quarter(m: re.Match[str], ctx: _Context) -> _Result:
         return TimexType.DATE, f"{anchor.year:04d}-Q{current}"
     year, quarter = (anchor.year, current - 1) if current > 1 else (anchor.year - 1, 4)
     return TimexType.DATE, f"{year:04d}-Q{quarter}"
+
+
+def _year_quarter(m: re.Match[str], ctx: _Context) -> _Result:
+    """ "the 1988 third quarter"; "the 1988 quarter" is the year until :func:`_follow_quarters`
+    gives it the number of the quarter the report names."""
+    if m["ord"]:
+        return TimexType.DATE, f"{int(m['year']):04d}-Q{_ORDINAL[m['ord'].lower()]}"
+    return TimexType.DATE, m["year"]
+
+
+def _half_year(m: re.Match[str], ctx: _Context) -> _Result:
+    first = (m["half"] or m["quarters"]).lower() == "first"
+    return TimexType.DATE, f"{int(m['year']):04d}-H{1 if first else 2}"
 
 
 def _decade(m: re.Match[str], ctx: _Context) -> _Result:
@@ -713,11 +745,17 @@ def _holiday(m: re.Match[str], ctx: _Context) -> _Result:
 
 _I = re.IGNORECASE
 _YEAR_BACK = _re(
-    r"\b(?:(?:a|one|the) year (?:earlier|ago|before)|(?:the )?year-(?:earlier|ago)"
-    r"(?: (?:quarter|period))?)\b",
+    r"\b(?:(?:a|one|the) year (?:earlier|ago|before)|(?:the )?(?:comparable |corresponding )?"
+    r"year-(?:earlier|ago)(?: (?:quarter|period))?|last year's (?:quarter|period)|"
+    r"the (?:quarter|period) a year (?:earlier|ago)|"
+    r"the (?:corresponding|comparable|same) (?:quarter|period),? (?:of )?"
+    r"(?:last year|a year (?:earlier|ago)))\b",
     _I,
 )
 _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
+_YEAR_QUARTER = _re(
+    rf"\bthe (?P<year>{_YEAR}) (?:(?P<ord>{_ORD})[- ])?(?:fiscal )?(?:quarter|period)\b", _I
+)
 #: "the latest period": the quarter an earnings report is about (the last one it named).
 _LATEST_PERIOD = _re(r"\bthe (?P<mod>latest|most recent) (?:fiscal )?period\b", _I)
 #: Dates told from the story's own time, not the report's: "the following year", "the next
@@ -731,7 +769,7 @@ _ANAPHORIC = _re(
 )
 #: The value an anaphoric expression has until :func:`_follow_references` gives it one.
 _ANAPHORA_VALUE = "ANAPHORA"
-_MOD = r"(?P<mod>last|this|next|past|previous|coming|(?:earlier|later|early|late) this)"
+_MOD = r"(?P<mod>last|this|next|past|previous|coming|current|(?:earlier|later|early|late) this)"
 _DAY_SUFFIX = r"(?:st|nd|rd|th)?"
 
 _RULES: tuple[_Rule, ...] = (
@@ -760,7 +798,10 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(_re(rf"(?<![\d,.$£€-])\b(?P<year>{_YEAR})\b(?![,.]?\d)"), _year),
     _Rule(_re(rf"\b(?:the year )?{_SPOKEN_YEAR}\b", _I), _spoken_year),
-    _Rule(_re(rf"\b(?:(?:earlier|later|early|late) )?{_MOD} year\b", _I), _relative_year),
+    _Rule(
+        _re(rf"\b(?:(?:earlier|later|early|late) )?{_MOD} (?:fiscal |calendar )?year\b", _I),
+        _relative_year,
+    ),
     _Rule(_YEAR_BACK, lambda m, ctx: _relative_year_back(ctx)),
     # Earnings reports: "for the year ended March 31" is a year's length; "for the year," or
     # "a high for the year" is the year of the report.
@@ -845,7 +886,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         _re(
-            rf"\b(?:(?:the|this year's|last year's|fiscal) )?(?:fiscal )?(?P<ord>{_ORD})[- ]quarter"
+            rf"\b(?:(?:the|(?P<mod>this|last|next) year's|fiscal) )?(?:fiscal )?(?P<ord>{_ORD})"
+            r"[- ]quarter"
             rf"\b(?:,? (?:of )?(?P<year>{_YEAR})\b)?",
             _I,
         ),
@@ -854,6 +896,16 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _re(r"\bthe (?P<mod>latest|last|recent|most recent|current)? ?(?:fiscal )?quarter\b", _I),
         _latest_quarter,
+    ),
+    # "the 1988 second quarter", "the 1988 quarter" (the one the report is about, a year back).
+    _Rule(_YEAR_QUARTER, _year_quarter),
+    _Rule(
+        _re(
+            r"\b(?:the )?(?:(?P<half>first|second|last|latter) half|(?P<quarters>first|last) "
+            rf"(?:two|2) quarters) of (?P<year>{_YEAR})\b",
+            _I,
+        ),
+        _half_year,
     ),
     # Earnings reports: "in the latest period" is the quarter reported on.
     _Rule(_LATEST_PERIOD, _latest_quarter),
@@ -947,9 +999,57 @@ def find_timexes(
         if m.end() > m.start() and (result := rule.resolve(m, ctx)) is not None
     ]
     found = [Timex(start, end, kind, value) for start, end, (kind, value) in _longest(candidates)]
-    return _follow_references(text, _follow_quarters(text, found), anchor)
+    return _follow_references(text, _follow_quarters(text, _joined(text, found)), anchor)
 
 
+#: What may stand between a clock time and its day ("10 p.m. EST, Nov. 6", "noon on Friday").
+_TIME_DAY_GAP = re.compile(r"\s*(?:\(?[A-Z]{2,4}\)?|\(\d{4} [A-Z]{2,4}\))?,?\s*(?:on\s+)?")
+#: What may stand between a month and a year told in words ("January, nineteen ninety-seven").
+_MONTH_YEAR_GAP = re.compile(r",?\s+(?:of\s+)?")
+_DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
+_MONTH_VALUE = re.compile(r"\d{4}-\d\d")
+_YEAR_VALUE = re.compile(r"\d{4}")
+
+
+def _joined(text: str, found: list[Timex]) -> list[Timex]:
+    """One expression where two say one time: "10 p.m. Wednesday" is that Wednesday at 22:00,
+    not the report's day; "January nineteen ninety-seven" is 1997-01.
+
+    The rules match each part alone (a clock is read against the report's day, a bare month
+    against its year), so the pair is joined once both are found.
+    """
+    result: list[Timex] = []
+    for timex in found:
+        previous = result[-1] if result else None
+        joined = _join_pair(text, previous, timex) if previous else None
+        if joined is None:
+            result.append(timex)
+        else:
+            result[-1] = joined
+    return result
+
+
+def _join_pair(text: str, first: Timex, second: Timex) -> Timex | None:
+    gap = text[first.end : second.start]
+    day, clock = second.value or "", first.value or ""
+    if (
+        first.type is TimexType.TIME
+        and "T" in clock
+        and _DAY_VALUE.fullmatch(day)
+        and _TIME_DAY_GAP.fullmatch(gap)
+    ):
+        return Timex(first.start, second.end, TimexType.TIME, f"{day}{clock[clock.index('T') :]}")
+    if (
+        _MONTH_VALUE.fullmatch(clock)
+        and _YEAR_VALUE.fullmatch(day)
+        and not text[second.start].isdigit()
+        and _MONTH_YEAR_GAP.fullmatch(gap)
+    ):
+        return Timex(first.start, second.end, TimexType.DATE, f"{day}{clock[4:]}")
+    return None
+
+
+_THE_QUARTER = re.compile(r"the quarter", re.I)
 _QUARTER_VALUE = re.compile(r"(?P<year>\d{4})-Q(?P<quarter>\d)")
 #: A period other than the quarter, named in the sentence before "a year earlier": "for the
 #: nine months, net rose ... from $2 million a year earlier" compares nine months, not quarters.
@@ -966,15 +1066,23 @@ def _follow_quarters(text: str, found: list[Timex]) -> list[Timex]:
     Earnings reports compare a quarter with the same quarter of the year before: once an
     article has named a quarter, its "a year earlier" means that quarter a year back, not the
     whole previous year, until another quarter is named or the sentence names another period;
-    and its "the latest period" is the quarter it last named.
+    and its "the latest period" and "the quarter" are the quarter it last named, and "the 1988
+    quarter" that quarter of 1988. Following "the quarter" scored 0.8067 → 0.8072 on
+    TempEval-3 train; following "the latest quarter" too scored 0.8056 (it is mostly the
+    anchor's latest quarter).
     Reaching back over the whole article rather than 250 characters of one paragraph
     scored value F1 0.7685 → 0.7729 on TempEval-3 train (benchmarks/bench_time.py).
     """
     result: list[Timex] = []
     quarter: re.Match[str] | None = None
     for timex in found:
-        if quarter and _LATEST_PERIOD.fullmatch(text[timex.start : timex.end]):
+        words = text[timex.start : timex.end]
+        if quarter and (_LATEST_PERIOD.fullmatch(words) or _THE_QUARTER.fullmatch(words)):
             timex = Timex(timex.start, timex.end, timex.type, quarter.group())
+        elif (stated := _YEAR_QUARTER.fullmatch(words)) is not None:
+            if quarter and not stated["ord"]:  # a comparison: it names no quarter of its own
+                value = f"{int(stated['year']):04d}-Q{quarter['quarter']}"
+                timex = Timex(timex.start, timex.end, timex.type, value)
         elif (m := _QUARTER_VALUE.fullmatch(timex.value or "")) is not None:
             quarter = m
         elif (
