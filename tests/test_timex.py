@@ -164,6 +164,34 @@ def test_no_date_leaves_relative_expressions_unresolved() -> None:
             "January nineteen ninety-seven",
             "1997-01",
         ),
+        ("Prices rose in recent years.", "recent years", "PXY"),
+        ("Prices will rise in the coming months.", "the coming months", "PXM"),
+        ("They will sell in the weeks ahead.", "the weeks ahead", "PXW"),
+        ("Demand will be weak in the near term.", "the near term", "FUTURE_REF"),
+        ("The shares will be sold at a later date.", "a later date", "FUTURE_REF"),
+        ("The fund was set up in mid-1996.", "mid-1996", "1996"),
+        ("The post-1959 politics split families.", "post-1959", "1959"),
+        ("Hate groups declined through the nineties.", "the nineties", "199"),
+        ("Sales for the full year were $6.6 billion.", "the full year", "2006"),
+        ("Net rose in the first nine months of the year.", "the year", "2006"),
+        ("It had $6 billion in sales in the latest fiscal year.", "the latest fiscal year", "2005"),
+        ("Cuts are expected by year-end.", "by year-end", "2006"),
+        ("Sales slowed earlier in the year.", "earlier in the year", "2006"),
+        ("They stayed for two more weeks.", "two more weeks", "P2W"),
+        ("Shares rose for eight trading days.", "eight trading days", "P8D"),
+        ("By mid afternoon, troops had left.", "mid afternoon", "2006-02-09TAF"),
+        ("Fares rise each July.", "each July", "XXXX-07"),
+        ("Interest is paid every quarter.", "every quarter", "P3M"),
+        ("Crowds gathered in Easter week.", "Easter week", "2006-W15"),
+        ("Talks are set for the week of March 6.", "the week of March 6", "2006-W10"),
+        ("The summit will be held on April 24 and 25.", "25", "2006-04-25"),
+        # "this quarter" of an earnings report is the one it reports on, the last completed.
+        ("This quarter's loss includes charges.", "This quarter", "2005-Q4"),
+        (
+            "They met in the winter of nineteen ninety-four.",
+            "the winter of nineteen ninety-four",
+            "1994-WI",
+        ),
     ],
 )
 def test_rules(text: str, expression: str, value: str) -> None:
@@ -201,6 +229,29 @@ def test_a_weekday_ahead_on_the_report_s_own_weekday_is_that_day() -> None:
     # A Thursday paper's "will meet Thursday" is today; "next Thursday" is a week on.
     assert values("The ministers will meet on Thursday.")["Thursday"] == "2006-02-09"
     assert values("The ministers will meet next Thursday.")["next Thursday"] == "2006-02-16"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The dividend rate is $1.76 a year.",  # a rate, not a length of time
+        "It adds nearly 700 seats a week.",
+        "Revenue is to grow by 20% annually.",
+        "Mr. Reupke, 52 years old, resigned.",  # an age
+        'Baker said on ABC\'s "This Week" that the talks failed.',  # titles
+        "He said so on CBS's 60 Minutes.",
+        "It showed Gary Cooper in High Noon.",
+        "The quarter-to-quarter comparison was better.",
+    ],
+)
+def test_rates_ages_and_titles_are_not_time_expressions(text: str) -> None:
+    assert find_timexes(text, THURSDAY) == [], values(text)
+
+
+def test_a_story_time_coarser_than_its_unit_is_left_open() -> None:
+    # "that same day" after a month: a day of that month, not a made-up one.
+    found = values("The rifle was found in October 1998. Police came that same day.")
+    assert found["that same day"] == "1998-10-XX"
 
 
 def test_since_marks_the_past() -> None:

@@ -116,6 +116,8 @@ _Resolver = Callable[[re.Match[str], _Context], _Result]
 class _Rule:
     pattern: re.Pattern[str]
     resolve: _Resolver
+    #: The rule matches names ("Christmas Day"), whose capitals say nothing.
+    names: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -535,6 +537,11 @@ def _duration_value(amount: int | float | None, unit: str) -> str:
 _HALF = {"PY": "6M", "PM": "15D", "PD": "T12H", "PTH": "30M", "PTM": "30S"}
 
 
+#: A quantity right before "a year" makes it a rate: "$1.76 a year", "four flights a week",
+#: "20% annually". TempEval-3 train leaves 8 of 11 such rates unannotated.
+_RATE_BEFORE = _re(rf"(?:\d%?|\b(?:{_NUMBER})) (?:\w+ )?$", re.IGNORECASE)
+
+
 def _duration(m: re.Match[str], ctx: _Context) -> _Result:
     unit = m["unit"].lower()
     unit = unit[:-1] if unit.endswith("s") else unit
@@ -544,6 +551,10 @@ def _duration(m: re.Match[str], ctx: _Context) -> _Result:
         return None  # "a quarter of the vote", "three quarters of them": fractions
     if unit == "second" and num in ("a", "an"):
         return None  # "a second time": an ordinal
+    if after.startswith(" old"):
+        return None  # "52 years old": an age
+    if num in ("a", "an") and _RATE_BEFORE.search(ctx.before(m.start())):
+        return None  # "$1.76 a year", "700 seats a week": a rate, not a length of time
     return TimexType.DURATION, _duration_value(_number(num), unit)
 
 
@@ -567,6 +578,11 @@ _SET_UNIT = {
 
 def _set(m: re.Match[str], ctx: _Context) -> _Result:
     return TimexType.SET, _SET_UNIT[m["unit"].lower()]
+
+
+def _frequency(m: re.Match[str], ctx: _Context) -> _Result:
+    """ "daily", "annually": a set, unless a quantity before makes it a rate ("20% annually")."""
+    return None if _RATE_BEFORE.search(ctx.before(m.start())) else _set(m, ctx)
 
 
 def _every_weekday(m: re.Match[str], ctx: _Context) -> _Result:
@@ -638,15 +654,40 @@ def _half_year(m: re.Match[str], ctx: _Context) -> _Result:
     return TimexType.DATE, f"{int(m['year']):04d}-H{1 if first else 2}"
 
 
-def _decade(m: re.Match[str], ctx: _Context) -> _Result:
-    if m["century"]:
-        return TimexType.DATE, f"{m['century']}{m['decade']}"
+def _part_of_today(m: re.Match[str], ctx: _Context) -> _Result:
+    anchor = ctx.at(Precision.DAY)
+    part = _PART_OF_DAY[m["part"].lower()]
+    return TimexType.TIME, f"{anchor.isoformat()}T{part}" if anchor else None
+
+
+def _vague_period(m: re.Match[str], ctx: _Context) -> _Result:
+    """ "the coming months", "the weeks ahead": some months, weeks (TimeML ``PXM``)."""
+    return TimexType.DURATION, f"PX{_UNIT_CODE[m['unit'].lower()]}"
+
+
+_DECADE_WORDS = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+    "eighties": 8, "nineties": 9,
+}  # fmt: skip
+
+
+def _decade_word(m: re.Match[str], ctx: _Context) -> _Result:
+    return _recent_decade(_DECADE_WORDS[m["decade"].lower()], ctx)
+
+
+def _recent_decade(decade: int, ctx: _Context) -> _Result:
+    """ "the '90s", "the nineties": the last such decade up to the anchor (the 1990s in 1998)."""
     anchor = ctx.at(Precision.YEAR)
     century = anchor.year // 100 if anchor else 19
-    decade = int(m["decade"])
     if anchor and decade > anchor.year % 100 // 10:
         century -= 1
     return TimexType.DATE, f"{century}{decade}"
+
+
+def _decade(m: re.Match[str], ctx: _Context) -> _Result:
+    if m["century"]:
+        return TimexType.DATE, f"{m['century']}{m['decade']}"
+    return _recent_decade(int(m["decade"]), ctx)
 
 
 def _century(m: re.Match[str], ctx: _Context) -> _Result:
@@ -729,15 +770,17 @@ def _holiday(m: re.Match[str], ctx: _Context) -> _Result:
     """A holiday: that of the year given, else the one a "last"/"next" or the tense points at."""
     day_in = _HOLIDAYS[_APOSTROPHE.sub("", m["name"].lower())]
     if m["year"]:
-        return TimexType.DATE, day_in(int(m["year"])).isoformat()
-    anchor = ctx.at(Precision.DAY)
-    if anchor is None:
+        day = day_in(int(m["year"]))
+    elif (anchor := ctx.at(Precision.DAY)) is None:
         return TimexType.DATE, None
-    modifier = (m["mod"] or "").lower()
-    tense = {"last": False, "next": True, "this": None}.get(modifier, ctx.tense(m.start(), m.end()))
-    slack = 0 if modifier == "last" else _DAY_SLACK
-    year = _pick_year(lambda y: (day_in(y) - anchor).days, anchor.year, tense, slack)
-    return TimexType.DATE, day_in(year).isoformat()
+    else:
+        modifier = (m["mod"] or "").lower()
+        tense = {"last": False, "next": True, "this": None}.get(
+            modifier, ctx.tense(m.start(), m.end())
+        )
+        slack = 0 if modifier == "last" else _DAY_SLACK
+        day = day_in(_pick_year(lambda y: (day_in(y) - anchor).days, anchor.year, tense, slack))
+    return TimexType.DATE, _iso_week(day) if m["week"] else day.isoformat()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -788,6 +831,14 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _full_date,
     ),
+    # "April 24 and 25": the second day is a date of its own, in the same month.
+    _Rule(
+        _re(
+            rf"\b(?P<month>{_ANY_MONTH}) \d{{1,2}}{_DAY_SUFFIX} (?:and|or|to|through) "
+            rf"(?P<x>(?P<day>\d{{1,2}}){_DAY_SUFFIX})(?!\d)(?:,? (?P<year>{_YEAR})\b)?"
+        ),
+        _full_date,
+    ),
     _Rule(_re(rf"\b(?P<month>{_ANY_MONTH}),? (?:of )?(?P<year>{_YEAR})\b"), _month_year),
     _Rule(
         _re(
@@ -810,9 +861,32 @@ _RULES: tuple[_Rule, ...] = (
         lambda m, ctx: (TimexType.DURATION, "P1Y"),
     ),
     _Rule(
-        _re(r"\bfor (?P<x>the (?:full |fiscal )?year)(?P<mod>)(?=[,.;]| as a whole)", _I),
+        _re(r"\bfor (?P<x>the (?:full |fiscal )?year)(?P<mod>)(?=[,.;]| as a whole| of \$)", _I),
         _relative_year,
     ),
+    _Rule(
+        _re(
+            r"\b(?:(?:at|by|around|before|until) )?(?:the )?(?:year-end|year end|year's end|"
+            r"end of (?:the|this) year)(?P<mod>)\b|\b(?:earlier|later) in the year\b",
+            _I,
+        ),
+        _relative_year,
+    ),
+    _Rule(_re(r"\b(?:the |in )?coming (?P<unit>day|week|month|year)s\b", _I), _vague_period),
+    _Rule(_re(rf"\b(?:mid|post|pre)-(?P<year>{_YEAR})\b"), _year),
+    _Rule(_re(r"\bthe full year(?P<mod>)\b", _I), _relative_year),
+    # "sales in the latest fiscal year": the last one completed, the year before the report's.
+    _Rule(
+        _re(r"\bthe (?:latest|most recent) fiscal year\b", _I),
+        lambda m, ctx: _relative_year_back(ctx),
+    ),
+    _Rule(
+        _re(r"\b(?:months|quarters?|half|part|rest) of (?P<x>the year)(?P<mod>)\b", _I),
+        _relative_year,
+    ),
+    _Rule(_re(r"\b(?:the )?(?P<unit>day|week|month|year)s ahead\b", _I), _vague_period),
+    _Rule(_re(r"\b(?:the (?:near|short) term|a later date)\b", _I), _reference("FUTURE_REF")),
+    _Rule(_re(r"\bmid-? ?(?P<part>morning|afternoon)\b", _I), _part_of_today),
     _Rule(_re(rf"\b{_MOD} month\b", _I), _relative_month),
     _Rule(_re(rf"\b{_MOD} (?P<unit>week|weekend)\b", _I), _relative_week),
     _Rule(_re(r"\b(?:the|this) (?P<mod>)(?P<unit>weekend)\b", _I), _relative_week),
@@ -839,7 +913,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _re(
             rf"\b(?:(?:the )?(?:past|last|next|first|previous|coming|following|final) )?"
-            rf"(?P<num>{_NUMBER})[- ](?P<unit>{_UNIT})s?\b(?!-old)",
+            rf"(?P<num>{_NUMBER})(?: (?:more|additional|further|trading|business|working))?[- ]"
+            rf"(?P<unit>{_UNIT})s?\b(?!-old)",
             _I,
         ),
         _duration,
@@ -853,7 +928,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         _re(
-            r"\b(?:every|each|per) (?P<unit>day|night|morning|evening|week|month|year|hour)\b",
+            r"\b(?:every|each|per) (?P<unit>day|night|morning|evening|week|month|quarter|year|"
+            r"hour)\b",
             _I,
         ),
         _set,
@@ -862,16 +938,23 @@ _RULES: tuple[_Rule, ...] = (
         _re(r"\b(?:once|twice|\w+ times) a (?P<unit>day|week|month|year)\b", _I),
         _set,
     ),
-    _Rule(_re(r"\b(?P<unit>daily|nightly|weekly|monthly|annually|yearly|hourly)\b", _I), _set),
+    _Rule(
+        _re(r"\b(?P<unit>daily|nightly|weekly|monthly|annually|yearly|hourly)\b", _I), _frequency
+    ),
     _Rule(_re(rf"\b(?:every|each) (?P<day>{_WEEKDAY})\b"), _every_weekday),
+    _Rule(
+        _re(rf"\b(?:every|each) (?P<month>{_FULL_MONTH})\b"),
+        lambda m, ctx: (TimexType.SET, f"XXXX-{MONTH_NUMBERS[m['month'].lower()]:02d}"),
+    ),
     _Rule(
         _re(r"\b(?:now|currently|current|nowadays|presently|at present|these days)\b", _I),
         _reference("PRESENT_REF"),
     ),
     _Rule(
-        _re(r"\b(?:recently|in the past|the past|recent (?:days|weeks|months|years))\b", _I),
+        _re(r"\b(?:recently|in the past|the past)\b", _I),
         _reference("PAST_REF"),
     ),
+    _Rule(_re(r"\brecent (?P<unit>day|week|month|year)s\b", _I), _vague_period),
     _Rule(
         _re(r"\b(?:the (?:near |distant |immediate )?future|in future)\b", _I),
         _reference("FUTURE_REF"),
@@ -879,7 +962,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _re(
             r"\b(?:(?P<mod>last|this|next|early|late|the) )?(?P<season>spring|summer|autumn|fall|"
-            rf"winter)\b(?:,? (?:of )?(?P<year>{_YEAR})\b)?(?! of\b)",
+            rf"winter)\b(?:,? (?:of )?(?P<year>{_YEAR})\b)?(?! of\b(?! nineteen| two thousand))",
             _I,
         ),
         _season,
@@ -894,7 +977,11 @@ _RULES: tuple[_Rule, ...] = (
         _quarter,
     ),
     _Rule(
-        _re(r"\bthe (?P<mod>latest|last|recent|most recent|current)? ?(?:fiscal )?quarter\b", _I),
+        _re(
+            r"\b(?:the|this) (?P<mod>latest|last|recent|most recent|current)? ?(?:fiscal )?"
+            r"quarter\b(?!-)",
+            _I,
+        ),
         _latest_quarter,
     ),
     # "the 1988 second quarter", "the 1988 quarter" (the one the report is about, a year back).
@@ -914,6 +1001,7 @@ _RULES: tuple[_Rule, ...] = (
         _decade,
     ),
     _Rule(_re(r"\b(?:the )?(?P<number>\d{1,2})(?:st|nd|rd|th) century\b", _I), _century),
+    _Rule(_re(rf"\bthe (?P<decade>{'|'.join(_DECADE_WORDS)})\b", _I), _decade_word),
     _Rule(
         _re(r"\b(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))? ?(?P<half>[ap])\.?m\b\.?", _I),
         _clock,
@@ -922,10 +1010,12 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(_ANAPHORIC, lambda m, ctx: (TimexType.DATE, _ANAPHORA_VALUE)),
     _Rule(
         _re(
-            rf"\b(?:(?P<mod>last|next|this) )?(?P<name>{_HOLIDAY})\b(?:,? (?P<year>{_YEAR})\b)?",
+            rf"\b(?:(?P<mod>last|next|this) )?(?P<name>{_HOLIDAY})\b(?P<week> week\b)?"
+            rf"(?:,? (?P<year>{_YEAR})\b)?",
             _I,
         ),
         _holiday,
+        names=True,
     ),
 )
 
@@ -960,17 +1050,32 @@ def _shifted(reference: str, m: re.Match[str]) -> str | None:
     )
     if unit in _DAY_UNITS or unit == "week":
         if not (day := _ISO_DAY.match(reference)):
-            return None
+            return _underspecified(reference, unit) if not shift else None
         date = dt.date(int(day[1]), int(day[2]), int(day[3]))
         if unit == "week":
             return _iso_week(date + dt.timedelta(weeks=shift))
         return (date + dt.timedelta(days=shift)).isoformat()
     if unit == "month":
         if not (month := _ISO_MONTH.match(reference)):
-            return None
+            return _underspecified(reference, unit) if not shift else None
         return _month_value(_shift_months(dt.date(int(month[1]), int(month[2]), 1), shift))
     year = _ISO_YEAR.match(reference)
     return f"{int(year[1]) + shift:04d}" if year else None
+
+
+def _underspecified(reference: str, unit: str) -> str | None:
+    """ "that same day" after "in October 1998": a day of that month, ``1998-10-XX``.
+
+    A week of a month or year has no TimeML value short of a guess.
+    """
+    if unit == "week":
+        return None
+    if month := _ISO_MONTH.match(reference):
+        return f"{month.group()}-XX" if unit != "month" else None
+    year = _ISO_YEAR.match(reference)
+    if year is None:
+        return None
+    return f"{year.group()}-XX" + ("" if unit == "month" else "-XX")
 
 
 def _relative_year_back(ctx: _Context) -> _Result:
@@ -996,7 +1101,9 @@ def find_timexes(
         (*_span(m), order, result)
         for order, rule in enumerate(_RULES)
         for m in rule.pattern.finditer(text)
-        if m.end() > m.start() and (result := rule.resolve(m, ctx)) is not None
+        if m.end() > m.start()
+        and (rule.names or not _in_a_title(text, *_span(m)))
+        and (result := rule.resolve(m, ctx)) is not None
     ]
     found = [Timex(start, end, kind, value) for start, end, (kind, value) in _longest(candidates)]
     return _follow_references(text, _follow_quarters(text, _joined(text, found)), anchor)
@@ -1007,19 +1114,29 @@ _TIME_DAY_GAP = re.compile(r"\s*(?:\(?[A-Z]{2,4}\)?|\(\d{4} [A-Z]{2,4}\))?,?\s*(
 #: What may stand between a month and a year told in words ("January, nineteen ninety-seven").
 _MONTH_YEAR_GAP = re.compile(r",?\s+(?:of\s+)?")
 _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
+#: "the week of March 6" is that date's week.
+_WEEK_OF = re.compile(r"\bthe week of $", re.IGNORECASE)
 _MONTH_VALUE = re.compile(r"\d{4}-\d\d")
+_SEASON_VALUE = re.compile(r"\d{4}-(?:SP|SU|FA|WI)")
 _YEAR_VALUE = re.compile(r"\d{4}")
 
 
 def _joined(text: str, found: list[Timex]) -> list[Timex]:
     """One expression where two say one time: "10 p.m. Wednesday" is that Wednesday at 22:00,
-    not the report's day; "January nineteen ninety-seven" is 1997-01.
+    not the report's day; "January nineteen ninety-seven" is 1997-01 (and "the winter of
+    nineteen ninety-four" 1994-WI); "the week of March 6"
+    is that date's week.
 
     The rules match each part alone (a clock is read against the report's day, a bare month
     against its year), so the pair is joined once both are found.
     """
     result: list[Timex] = []
     for timex in found:
+        if _DAY_VALUE.fullmatch(timex.value or "") and (
+            week := _WEEK_OF.search(text, max(0, timex.start - 12), timex.start)
+        ):
+            day = dt.date.fromisoformat(timex.value or "")
+            timex = Timex(week.start(), timex.end, TimexType.DATE, _iso_week(day))
         previous = result[-1] if result else None
         joined = _join_pair(text, previous, timex) if previous else None
         if joined is None:
@@ -1040,7 +1157,7 @@ def _join_pair(text: str, first: Timex, second: Timex) -> Timex | None:
     ):
         return Timex(first.start, second.end, TimexType.TIME, f"{day}{clock[clock.index('T') :]}")
     if (
-        _MONTH_VALUE.fullmatch(clock)
+        (_MONTH_VALUE.fullmatch(clock) or _SEASON_VALUE.fullmatch(clock))
         and _YEAR_VALUE.fullmatch(day)
         and not text[second.start].isdigit()
         and _MONTH_YEAR_GAP.fullmatch(gap)
@@ -1049,7 +1166,7 @@ def _join_pair(text: str, first: Timex, second: Timex) -> Timex | None:
     return None
 
 
-_THE_QUARTER = re.compile(r"the quarter", re.I)
+_THE_QUARTER = re.compile(r"(?:the|this) quarter", re.I)
 _QUARTER_VALUE = re.compile(r"(?P<year>\d{4})-Q(?P<quarter>\d)")
 #: A period other than the quarter, named in the sentence before "a year earlier": "for the
 #: nine months, net rose ... from $2 million a year earlier" compares nine months, not quarters.
@@ -1094,6 +1211,30 @@ def _follow_quarters(text: str, found: list[Timex]) -> list[Timex]:
             timex = Timex(timex.start, timex.end, timex.type, value)
         result.append(timex)
     return result
+
+
+#: Capitalised words a date may hold anywhere in a sentence.
+_CAPITALISED_IN_DATES = frozenset(
+    [w.lower() for w in _MONTH_NAMES + _WEEKDAYS] + [a.lower() for a in _MONTH_ABBREVIATIONS]
+)
+_OPENING = "\"'`‘“("
+
+
+def _in_a_title(text: str, start: int, end: int) -> bool:
+    """Whether the expression is (part of) a title: "ABC's This Week", "60 Minutes", "High Noon".
+
+    A word capitalised where no sentence begins, that is no month or weekday, is a name's.
+    """
+    words = text[start:end].split()
+    before = text[:start].rstrip().rstrip(_OPENING).rstrip()
+    begins_sentence = not before or before[-1] in ".!?:;\n" or not before[-1].isalnum()
+    for position, word in enumerate(words):
+        bare = word.strip(".,'’")
+        if not bare[:1].isupper() or bare.isupper() or bare.lower() in _CAPITALISED_IN_DATES:
+            continue
+        if position > 0 or not begins_sentence:
+            return True
+    return False
 
 
 def _sentence_start(text: str, position: int) -> int:
