@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 
 from storycorpus import BagOfWordsEmbedder, one_story_corpus, seed_corpus, simple_document
+from storyline.compare import labels_in_article
 from storyline.present import (
     CAST_TYPES,
     StoryReport,
     build_report,
     is_summary_candidate,
-    labels_in_article,
     thread_summary,
 )
 from storyline.records import (

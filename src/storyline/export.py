@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from storyline.compare import OutletView
 from storyline.errors import ConfigError
 from storyline.present import (
     CastMember,
-    OutletView,
     StoryReport,
     SummarySentence,
     TimelineEntry,

@@ -13,18 +13,28 @@ listed but never count as separate sources.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from storyline.compare import (
+    Conflict,
+    Fact,
+    OutletView,
+    build_comparison,
+    normalise_space,
+)
+from storyline.errors import ConfigError
 from storyline.records import (
     Article,
     Corpus,
     Document,
-    Entity,
+    Precision,
     QuoteGroup,
     Ref,
     Span,
@@ -41,19 +51,18 @@ if TYPE_CHECKING:
 __all__ = [
     "CAST_TYPES",
     "CastMember",
-    "OutletView",
     "SentencePool",
     "Source",
     "StoryReport",
     "SummarySentence",
     "TimelineEntry",
+    "apply_summary_hook",
     "build_cast",
-    "build_outlets",
     "build_report",
     "build_summary",
+    "build_thread_summary",
     "build_timeline",
     "citation_markers",
-    "labels_in_article",
     "outlet_name",
     "render_report_text",
     "story_quote_groups",
@@ -61,6 +70,8 @@ __all__ = [
     "thread_stories",
     "thread_summary",
 ]
+
+_LOG = logging.getLogger("storyline")
 
 #: A source is a span of one article's text.
 Source = Ref
@@ -81,6 +92,8 @@ class TimelineEntry:
     sources: tuple[Ref, ...]
     #: The date rests only on publication dates inferred from the story, none stated.
     inferred: bool = False
+    #: The entry is only an article's coming out ("<outlet> reports: <title>"), no event.
+    publication: bool = False
 
     def shown_date(self) -> str:
         return f"{self.date} (inferred)" if self.inferred else self.date
@@ -94,16 +107,6 @@ class CastMember:
     aliases: tuple[str, ...]
     articles: tuple[str, ...]
     mentions: int
-
-
-@dataclass(frozen=True)
-class OutletView:
-    """One outlet's coverage: its articles, how it designates actors, whom it quotes."""
-
-    outlet: str
-    articles: tuple[str, ...]
-    labels: dict[str, tuple[str, ...]]
-    voices: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,11 @@ class StoryReport:
     quote_groups: list[QuoteGroup]
     outlets: list[OutletView]
     summary: list[SummarySentence]
+    # The actors the story's speakers speak for; every fact with the outlets that report it;
+    # the counts, dates and denials outlets disagree on.
+    sides: tuple[str, ...]
+    coverage: list[Fact]
+    conflicts: list[Conflict]
     # The name of every entity the report refers to (voices and labelled actors may be
     # outside the cast, which keeps actors only).
     names: dict[str, str]
@@ -146,18 +154,32 @@ def build_report(
     pool = SentencePool.build(primary, embedder)
     thread = corpus.thread_of(story.id)
     quote_groups = story_quote_groups(corpus, story)
-    outlets = build_outlets(corpus, documents)
+    timeline = build_timeline(primary, pool, settings, embedder)
+    comparison = build_comparison(
+        corpus,
+        documents,
+        pool,
+        timeline,
+        quote_groups,
+        settings.timeline_similarity,
+        settings.agree_similarity,
+    )
     return StoryReport(
         story=story,
         thread=thread,
         thread_stories=thread_stories(corpus, thread) if thread else [],
         articles=[d.article for d in documents],
-        timeline=build_timeline(primary, pool, settings, embedder),
+        timeline=timeline,
         cast=build_cast(corpus, primary),
         quote_groups=quote_groups,
-        outlets=outlets,
-        summary=build_summary(pool, settings),
-        names=referenced_names(corpus, outlets, quote_groups),
+        outlets=comparison.outlets,
+        summary=apply_summary_hook(
+            settings.hook, story.title, build_summary(pool, settings, primary)
+        ),
+        names=referenced_names(corpus, comparison.outlets, quote_groups),
+        sides=comparison.sides,
+        coverage=comparison.coverage,
+        conflicts=comparison.conflicts,
     )
 
 
@@ -269,10 +291,6 @@ def _line_pieces(text: str, sentences: Iterable[Span]) -> Iterator[Span]:
                 yield Span(start, start + len(stripped))
 
 
-def normalise_space(text: str) -> str:
-    return " ".join(text.split())
-
-
 _PAIRED_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”")
 #: An unpaired quote mark after punctuation closes a quote begun in an earlier sentence.
 _CLOSING_QUOTE = re.compile(r"[,.?!]\s*[\"”]")
@@ -313,6 +331,7 @@ def _outside_quotes(text: str) -> str:
 
 _ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
+_DATE_LENGTH = {Precision.YEAR: 4, Precision.MONTH: 7, Precision.DAY: 10}
 
 
 def build_timeline(
@@ -442,6 +461,7 @@ def publication_event(article: Article) -> TimelineEntry | None:
         text,
         (source,) if source else (),
         article.published.inferred,
+        publication=True,
     )
 
 
@@ -491,273 +511,146 @@ def story_quote_groups(corpus: Corpus, story: Story) -> list[QuoteGroup]:
     return sorted(groups, key=lambda g: (-len({r.article for r in g.quotes}), g.id))
 
 
-# --------------------------------------------------------------------------- outlets
-
-
-def build_outlets(corpus: Corpus, documents: Sequence[Document]) -> list[OutletView]:
-    """Per outlet: its articles, the phrases it designates actors with, the actors it quotes."""
-    by_outlet: dict[str, list[Document]] = {}
-    for document in documents:
-        by_outlet.setdefault(outlet_name(document.article), []).append(document)
-    return [_outlet_view(corpus, name, docs) for name, docs in sorted(by_outlet.items())]
-
-
-def _outlet_view(corpus: Corpus, outlet: str, documents: list[Document]) -> OutletView:
-    labels: dict[str, list[str]] = {}
-    for document in documents:
-        for entity_id, phrases in labels_in_article(corpus, document).items():
-            known = labels.setdefault(entity_id, [])
-            known += [p for p in phrases if p.casefold() not in {k.casefold() for k in known}]
-    return OutletView(
-        outlet=outlet,
-        articles=tuple(d.article.id for d in documents),
-        labels={e: tuple(p) for e, p in sorted(labels.items())},
-        voices=_voices(corpus, documents),
-    )
-
-
-def _voices(corpus: Corpus, documents: Iterable[Document]) -> tuple[str, ...]:
-    """Entities the outlet quotes, most quoted first."""
-    counts: dict[str, int] = {}
-    for document in documents:
-        for quote in document.quotes or []:
-            entity = corpus.entity_at(document.article.id, quote.speaker) if quote.speaker else None
-            if entity is not None:
-                counts[entity.id] = counts.get(entity.id, 0) + 1
-    return tuple(sorted(counts, key=lambda e: (-counts[e], e)))
-
-
-# --------------------------------------------------------------------------- labels
-#
-# How an outlet designates an actor ("the radical Palestinian movement Hamas", "Alexander
-# Kalugin, Russia's special envoy for the Middle East,") is where outlets differ most.
-# Candidates, each validated by `_is_label` (a role word, no verb of speech, not a list item):
-#   - the mention itself when the resolver attached a description ("the Russian president");
-#   - with the spaCy Doc still on the document (same batch as the NLP stage): the `appos`
-#     dependency in both directions, kept only when comma-adjacent, and the pre-modifying
-#     noun phrase ("Hamas political leader Khaled Meshaal") when the parse confirms the word
-#     before the name is a noun and the name is not itself a modifier;
-#   - without it (stored documents: the parse is transient): a text pattern for an apposition
-#     between commas right after the mention, and the same pre-modifier pattern, guarded by a
-#     list of nouns a name can modify ("a senior Hamas official").
-_DETERMINERS = frozenset({"the", "a", "an"})
-_TITLES = frozenset(
-    {
-        "president", "minister", "secretary", "general", "chancellor", "king", "queen",
-        "sheikh", "amir", "emir", "prince", "spokesman", "spokeswoman", "ambassador",
-        "envoy", "leader", "chairman", "director", "senator", "governor", "mayor", "premier",
-    }
-)  # fmt: skip
-#: Words that make a phrase a clause, not a designation: verbs of speech, auxiliaries,
-#: relative words and pronouns.
-_CLAUSE_WORDS = frozenset(
-    {
-        "said", "says", "say", "told", "tells", "asked", "added", "according", "that", "is",
-        "was", "are", "were", "has", "have", "had", "met", "who", "which", "whom", "whose",
-        "where", "it", "he", "she", "they", "we", "i", "you", "not", "would", "will", "also",
-        "urged", "called", "invited", "endorsed", "visiting", "meeting", "includes", "include",
-    }
-)  # fmt: skip
-#: Where a pre-modifier stops, walking left from the name: clause words, prepositions and
-#: conjunctions ("leaders of | the radical Palestinian movement Hamas").
-_BOUNDARY = _CLAUSE_WORDS | {
-    "with", "by", "from", "to", "of", "for", "and", "or", "but", "as", "in", "on", "at",
-    "after", "before", "while", "when", "against", "between", "than", "if", "during", "about",
-    "into",
-}  # fmt: skip
-_FUNCTION_WORDS = _DETERMINERS | {"of", "for", "and", "in", "on", "at", "to", "its", "his", "her"}
-#: Nouns a name can modify ("Hamas official"): then the words before belong to that noun.
-_ROLE_NOUNS = frozenset(
-    {
-        "official", "officials", "group", "movement", "government", "delegation", "member",
-        "members", "militants", "fighters", "forces", "leader", "leaders", "spokesman",
-    }
-)  # fmt: skip
-_WORD = re.compile(r"[\w'’.-]+")
-_APPOSITION_AFTER = re.compile(r",\s+([^,;:()\"“”\n]{3,90}?),")
-_MAX_LABEL_WORDS = 10
-
-
-def labels_in_article(corpus: Corpus, document: Document) -> dict[str, list[str]]:
-    """Entity id → the phrases this article designates it with, in order of appearance."""
-    from storyline.nlp import PRONOUN
-
-    # A pronoun designates nothing: the words around "he" are the sentence, not a label.
-    pronouns = {m.span for m in document.mentions or [] if m.type == PRONOUN}
-    found: dict[str, list[str]] = {}
-    for ref, entity in _mentions_in(corpus, document.article.id):
-        span = Span(ref.start, ref.end)
-        if span in pronouns:
-            continue
-        for phrase in (normalise_space(p) for p in _labels_at(document, span)):
-            if _is_label(phrase, entity) and phrase not in found.get(entity.id, []):
-                found.setdefault(entity.id, []).append(phrase)
-    return found
-
-
-def _mentions_in(corpus: Corpus, article_id: str) -> list[tuple[Ref, Entity]]:
-    pairs = [(r, e) for e in corpus.entities or [] for r in e.mentions if r.article == article_id]
-    return sorted(pairs, key=lambda pair: (pair[0], pair[1].id))
-
-
-def _labels_at(document: Document, span: Span) -> list[str]:
-    """Candidate designations around one mention: from the parse if present, else patterns."""
-    text = document.article.text
-    own = span.of(text).split()
-    labels = [" ".join(own)] if own and own[0].lower() in _DETERMINERS else []
-    mention = _parsed_mention(document, span)
-    if mention is not None:
-        return (
-            labels
-            + _parse_appositions(text, span, mention)
-            + _parse_premodifier(text, span, mention)
-        )
-    after = _APPOSITION_AFTER.match(text, span.end)
-    before = None if _modifies_next_word(text, span) else _premodifier(text, span)
-    return labels + [p for p in (after.group(1) if after else None, before) if p]
-
-
-def _premodifier(text: str, span: Span) -> str | None:
-    """The noun phrase ending right before a name: "the radical Palestinian movement"."""
-    line = text[max(0, span.start - 120) : span.start].split("\n")[-1]
-    tail = re.search(r"((?:[\w'’.-]+ )+)$", line)
-    if not tail:
-        return None
-    words = tail.group(1).split()
-    if not _is_head(words[-1]):
-        return None
-    kept: list[str] = []
-    for word in reversed(words[-_MAX_LABEL_WORDS:]):
-        if word.lower() in _BOUNDARY:
-            break
-        kept.insert(0, word)
-        if word.lower() in _DETERMINERS or _is_possessive(word):
-            break
-    return " ".join(kept) if kept else None
-
-
-def _modifies_next_word(text: str, span: Span) -> bool:
-    """The name is itself a modifier ("a senior Hamas official"): what precedes is not its label."""
-    following = re.match(r"\s?([a-z]+)", text[span.end : span.end + 40])
-    if following is None:
-        return False
-    return following.group(1) in _ROLE_NOUNS or _is_title(following.group(1))
-
-
-def _is_head(word: str) -> bool:
-    """A role noun a designation can end on: a lowercase noun-looking word or a title."""
-    if _is_title(word):
-        return True
-    lower = word.lower()
-    looks_like_noun = not lower.endswith(("ing", "ed", "ly"))
-    return word.isalpha() and word.islower() and lower not in _BOUNDARY and looks_like_noun
-
-
-def _is_title(word: str) -> bool:
-    lower = word.lower()
-    return lower in _TITLES or lower.removesuffix("s") in _TITLES
-
-
-def _is_possessive(word: str) -> bool:
-    return word.endswith(("'s", "’s", "'", "’"))
-
-
-def _is_label(phrase: str, entity: Entity) -> bool:
-    """A designation, not a list item, clause or the name itself.
-
-    It must hold a role word (a lowercase content word or a title): "the United States" in
-    "Russia, the United States, the EU" is another actor, not a label of Russia.
-    """
-    words = _WORD.findall(phrase)
-    if not words or len(words) > _MAX_LABEL_WORDS or phrase.lower() in _names_of(entity):
-        return False
-    if any(w.lower() in _CLAUSE_WORDS for w in words):
-        return False
-    first = words[0]
-    if not (first.lower() in _DETERMINERS or first[0].isupper() or _is_possessive(first)):
-        return False
-    return any(
-        _is_title(w) or (w.isalpha() and w.islower() and w not in _FUNCTION_WORDS) for w in words
-    )
-
-
-def _names_of(entity: Entity) -> set[str]:
-    return {entity.name.lower(), *(a.lower() for a in entity.aliases)}
-
-
-def _parsed_mention(document: Document, span: Span) -> Any:
-    """The spaCy span of a mention, or None when there is no parse or it is not in the body."""
-    doc: Any = document.parse
-    body = document.article.body_view.from_source(span.start, span.end) if doc else None
-    if body is None:
-        return None
-    mention = doc.char_span(body[0], body[1], alignment_mode="expand")
-    return mention if mention is not None and len(mention) else None
-
-
-def _parse_appositions(text: str, span: Span, mention: Any) -> list[str]:
-    """ "Name, <appos>," and "<head>, Name": spaCy's `appos`, kept only when comma-adjacent.
-
-    The adjacency check guards against the parser linking a name to a noun in a heading or
-    another sentence (it parses across paragraph breaks).
-    """
-    doc = mention.doc
-    labels = []
-    for token in mention:
-        for child in token.children:
-            if child.dep_ == "appos" and child.i >= mention.end:
-                phrase = doc[child.left_edge.i : child.right_edge.i + 1].text.strip(" ,")
-                if _comma_between(doc.text, mention.end_char, child.left_edge.idx):
-                    labels.append(phrase)
-    root = mention.root
-    if root.dep_ == "appos" and root.head.i < mention.start:
-        head = root.head
-        if _comma_between(doc.text, head.idx + len(head.text), mention.start_char):
-            labels.append(doc[head.left_edge.i : head.i + 1].text)
-    return labels
-
-
-def _comma_between(text: str, start: int, end: int) -> bool:
-    return re.fullmatch(r"\s*,\s*", text[start:end]) is not None
-
-
-def _parse_premodifier(text: str, span: Span, mention: Any) -> list[str]:
-    """The text pattern, confirmed by the parse: the word before is a noun and the name is
-    not itself modifying a noun ("The quartet includes Russia", "a senior Hamas official")."""
-    doc = mention.doc
-    before = doc[mention.start - 1] if mention.start > 0 else None
-    if before is None or before.pos_ not in {"NOUN", "PROPN"} or mention.root.dep_ == "compound":
-        return []
-    phrase = _premodifier(text, span)
-    return [phrase] if phrase else []
-
-
 # --------------------------------------------------------------------------- summary
 
 
-def build_summary(pool: SentencePool, settings: SummarySettings) -> list[SummarySentence]:
-    """Central, non-redundant sentences (MMR), each citing the outlets that say the same."""
+def build_summary(
+    pool: SentencePool, settings: SummarySettings, documents: Sequence[Document] = ()
+) -> list[SummarySentence]:
+    """Central, non-redundant sentences (MMR), each citing the outlets that say the same,
+    in the order of the dates they tell of (``documents`` give their time expressions)."""
     candidates = [
         i for i, text in enumerate(pool.texts) if is_summary_candidate(text, settings.min_words)
     ]
     if not candidates:
         return []
     chosen = _select_mmr(pool, candidates, settings)
-    chosen.sort(key=lambda i: (pool.order[i], pool.refs[i]))
+    dates = sentence_dates(documents, pool)
+    chosen.sort(key=lambda i: (dates.get(i, ""), pool.order[i], pool.refs[i]))
     return [SummarySentence(pool.texts[i], _citations(pool, i, settings)) for i in chosen]
 
 
-def _select_mmr(pool: SentencePool, candidates: list[int], settings: SummarySettings) -> list[int]:
-    """Maximal marginal relevance: centrality to the story, minus likeness to what is chosen.
+def build_thread_summary(
+    corpus: Corpus,
+    thread: Thread,
+    settings: SummarySettings,
+    embedder: Embedder | None = None,
+) -> list[SummarySentence]:
+    """A thread's summary: each story's most central sentence first, then the most central of
+    the rest (MMR over all the thread's articles), in the order of the dates they tell of."""
+    stories = thread_stories(corpus, thread)
+    documents = [
+        d
+        for story in stories
+        for d in story_documents(corpus, story)
+        if d.article.id not in corpus.duplicate_of
+    ]
+    pool = SentencePool.build(documents, embedder or _default_embedder())
+    candidates = [
+        i for i, text in enumerate(pool.texts) if is_summary_candidate(text, settings.min_words)
+    ]
+    if not candidates:
+        return []
+    story_of = {a: n for n, story in enumerate(stories) for a in story.articles}
+    leads = [
+        _most_central(pool, [i for i in candidates if story_of[pool.refs[i].article] == n])
+        for n in range(len(stories))
+    ]
+    seeded = [i for i in leads if i is not None][: settings.max_sentences]
+    chosen = _select_mmr(pool, candidates, settings, seeded)
+    dates = sentence_dates(documents, pool)
+    chosen.sort(key=lambda i: (dates.get(i, ""), pool.order[i], pool.refs[i]))
+    summary = [SummarySentence(pool.texts[i], _citations(pool, i, settings)) for i in chosen]
+    return apply_summary_hook(settings.hook, thread.title, summary)
+
+
+def _most_central(pool: SentencePool, rows: list[int]) -> int | None:
+    if not rows:
+        return None
+    vectors = pool.vectors[rows]
+    centroid = vectors.mean(axis=0)
+    return rows[int(np.argmax(vectors @ centroid))]
+
+
+def apply_summary_hook(
+    hook: str, title: str, summary: list[SummarySentence]
+) -> list[SummarySentence]:
+    """The user's summariser (``summary.hook``), held to the extractive summary's sources.
+
+    Every sentence it returns must cite at least one source, all of them among the sources of
+    ``summary``: a summary sentence a reader cannot check is never shown. When it breaks that
+    rule (or fails), the extractive summary stands and a warning says why.
+    """
+    if not hook or not summary:
+        return summary
+    allowed = {ref for sentence in summary for ref in sentence.sources}
+    try:
+        rewritten = list(_load_hook(hook)(title, list(summary)))
+    except Exception as error:  # the user's code: any failure falls back, with the reason
+        _LOG.warning("summary hook %s failed (%s); the extractive summary is kept", hook, error)
+        return summary
+    uncited = [s for s in rewritten if not s.sources or not set(s.sources) <= allowed]
+    if not rewritten or uncited:
+        _LOG.warning(
+            "summary hook %s returned %s; the extractive summary is kept",
+            hook,
+            "nothing"
+            if not rewritten
+            else f"a sentence without valid sources: {uncited[0].sentence!r}",
+        )
+        return summary
+    return rewritten
+
+
+def _load_hook(hook: str) -> Callable[[str, list[SummarySentence]], Iterable[SummarySentence]]:
+    module, _, name = hook.partition(":")
+    if not module or not name:
+        raise ConfigError(f"summary.hook must be 'package.module:function', not {hook!r}")
+    function = getattr(importlib.import_module(module), name, None)
+    if not callable(function):
+        raise ConfigError(f"summary.hook {hook!r}: {name} is not a function of {module}")
+    return function
+
+
+def sentence_dates(documents: Sequence[Document], pool: SentencePool) -> dict[int, str]:
+    """Pool sentence → the date it tells of: its earliest calendar date, else its article's."""
+    by_article = {d.article.id: d for d in documents}
+    dates: dict[int, str] = {}
+    for i, ref in enumerate(pool.refs):
+        document = by_article.get(ref.article)
+        if document is None:
+            continue
+        told = [
+            t.value
+            for t in document.timex or []
+            if t.value and _ISO_DATE.match(t.value) and ref.start <= t.span.start < ref.end
+        ]
+        published = document.article.published
+        own = published.date.isoformat()[: _DATE_LENGTH[published.precision]] if published else ""
+        dates[i] = min(told) if told else own
+    return dates
+
+
+def _select_mmr(
+    pool: SentencePool,
+    candidates: list[int],
+    settings: SummarySettings,
+    seeded: Sequence[int] = (),
+) -> list[int]:
+    """Maximal marginal relevance: centrality to the story, plus support from other outlets,
+    minus likeness to what is chosen.
 
     A candidate nearly identical to a chosen sentence (another outlet's rendering) is never
-    chosen again: it becomes a citation of that sentence instead.
+    chosen again: it becomes a citation of that sentence instead. Support is the share of the
+    story's other articles with a sentence that says the same, so that among equally central
+    sentences the summary prefers what several outlets agree on.
     """
     vectors = pool.vectors[candidates]
     centroid = vectors.mean(axis=0)
     centrality = vectors @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12))
-    chosen: list[int] = []
-    open_ = list(range(len(candidates)))
+    support = _support(pool, candidates, settings.agree_similarity)
+    chosen = [candidates.index(i) for i in seeded]
+    open_ = [k for k in range(len(candidates)) if k not in chosen]
     while open_ and len(chosen) < settings.max_sentences:
         overlap = _max_similarity(vectors, open_, chosen)
         open_ = [k for k, o in zip(open_, overlap, strict=True) if o < settings.agree_similarity]
@@ -766,12 +659,28 @@ def _select_mmr(pool: SentencePool, candidates: list[int], settings: SummarySett
         overlap = _max_similarity(vectors, open_, chosen)
         weight = settings.relevance_weight
         scores = [
-            weight * centrality[k] - (1 - weight) * o for k, o in zip(open_, overlap, strict=True)
+            weight * centrality[k] + settings.support_weight * support[k] - (1 - weight) * o
+            for k, o in zip(open_, overlap, strict=True)
         ]
         best = open_[int(np.argmax(scores))]
         chosen.append(best)
         open_.remove(best)
     return [candidates[k] for k in chosen]
+
+
+def _support(pool: SentencePool, candidates: list[int], threshold: float) -> np.ndarray:
+    """Per candidate: the share of the other articles with a sentence at ``threshold``."""
+    articles = sorted({r.article for r in pool.refs})
+    if len(articles) < 2:
+        return np.zeros(len(candidates))
+    column = {a: n for n, a in enumerate(articles)}
+    owner = np.array([column[r.article] for r in pool.refs])
+    agree = (pool.vectors[candidates] @ pool.vectors.T) >= threshold
+    shares = np.zeros(len(candidates))
+    for k, row in enumerate(agree):
+        others = set(owner[row]) - {column[pool.refs[candidates[k]].article]}
+        shares[k] = len(others) / (len(articles) - 1)
+    return shares
 
 
 def _max_similarity(vectors: np.ndarray, rows: list[int], chosen: list[int]) -> list[float]:

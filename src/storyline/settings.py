@@ -99,6 +99,8 @@ class SummarySettings(_Section):
     max_sentences: int
     min_words: int
     relevance_weight: float
+    support_weight: float
+    hook: str
     agree_similarity: float
     timeline_similarity: float
 

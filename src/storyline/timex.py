@@ -23,7 +23,15 @@ from typing import Any, ClassVar
 
 from storyline.records import Article, Document, Precision, PubDate, TimeRef, TimexType
 
-__all__ = ["MONTH_NUMBERS", "Timex", "TimexStage", "find_timexes", "time_refs"]
+__all__ = [
+    "CARDINAL_WORDS",
+    "MONTH_NUMBERS",
+    "Timex",
+    "TimexStage",
+    "find_timexes",
+    "number_value",
+    "time_refs",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +163,8 @@ _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ni
 _NUMBER_VALUE = {w: i for i, w in enumerate(_SMALL_NUMBERS, 1)} | {
     w: 10 * i for i, w in enumerate(_TENS, 2)
 }
+#: Numbers in words, one to ninety ("forty-two" is two of them).
+CARDINAL_WORDS = (*_SMALL_NUMBERS, *_TENS)
 _DIGIT_WORDS = "|".join(_SMALL_NUMBERS[:9])  # one to nine
 _VAGUE = r"a few|few|several|many|some|a couple of|a couple|couple of|dozens of|hundreds of"
 _NUMBER = (
@@ -181,7 +191,7 @@ _ORDINAL = {
 _ORDINAL |= {"4th": 4}
 
 
-def _number(word: str) -> int | float | None:
+def number_value(word: str) -> int | float | None:
     """The number a numeral stands for; None when vague ("several")."""
     word = word.lower().replace("-", " ")
     if word in ("a", "an"):
@@ -503,7 +513,7 @@ def _weekday_date(m: re.Match[str], ctx: _Context) -> tuple[TimexType, str | Non
 
 def _ago(m: re.Match[str], ctx: _Context) -> _Result:
     """ "three years ago": the anchor moved back, at the precision of the unit."""
-    amount, unit = _number(m["num"]), _UNIT_CODE[m["unit"].lower().rstrip("s")]
+    amount, unit = number_value(m["num"]), _UNIT_CODE[m["unit"].lower().rstrip("s")]
     anchor = ctx.at(Precision.YEAR if unit in ("Y", "DE", "CE") else Precision.DAY)
     if anchor is None or not isinstance(amount, int):
         return TimexType.DATE, "PAST_REF" if amount is None else None
@@ -555,7 +565,7 @@ def _duration(m: re.Match[str], ctx: _Context) -> _Result:
         return None  # "52 years old": an age
     if num in ("a", "an") and _RATE_BEFORE.search(ctx.before(m.start())):
         return None  # "$1.76 a year", "700 seats a week": a rate, not a length of time
-    return TimexType.DURATION, _duration_value(_number(num), unit)
+    return TimexType.DURATION, _duration_value(number_value(num), unit)
 
 
 def _vague_duration(m: re.Match[str], ctx: _Context) -> _Result:
