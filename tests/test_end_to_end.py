@@ -42,6 +42,9 @@ STORY_FIELDS = {
     "cast",
     "quote_groups",
     "outlets",
+    "sides",
+    "coverage",
+    "conflicts",
     "summary",
 }
 

@@ -30,7 +30,7 @@ ARTICLE_FIELDS = {
 }  # fmt: skip
 STORY_FIELDS = {
     "id", "thread", "title", "description", "articles", "start", "end", "timeline", "cast",
-    "quote_groups", "outlets", "summary",
+    "quote_groups", "outlets", "sides", "coverage", "conflicts", "summary",
 }  # fmt: skip
 OPT_STR = (str, type(None))
 
@@ -150,7 +150,10 @@ def test_story_rows_contract(stories: dict[str, dict[str, Any]], corpus: Corpus)
         for group in row["quote_groups"]:
             assert set(group) == {"group", "speaker_entity", "speaker_name", "quotes"}
         for outlet in row["outlets"]:
-            assert set(outlet) == {"outlet", "articles", "labels", "voices"}
+            assert set(outlet) == {
+                "outlet", "articles", "labels", "voices", "voice_details", "sides_heard",
+                "sides_missing",
+            }  # fmt: skip
             assert all(isinstance(p, list) for p in outlet["labels"].values())
         for sentence in row["summary"]:
             assert set(sentence) == {"sentence", "sources"}
@@ -178,8 +181,10 @@ def test_story_labels_exported(stories: dict[str, dict[str, Any]]) -> None:
     )
 
 
-def test_thread_rows_give_each_link_its_reason(corpus: Corpus) -> None:
-    (row,) = thread_rows(corpus)
+def test_thread_rows_give_each_link_its_reason(corpus: Corpus, settings: Settings) -> None:
+    (row,) = thread_rows(corpus, settings.summary, BagOfWordsEmbedder())
+    summary = row.pop("summary")
+    assert summary and all(sentence["sources"] for sentence in summary)
     assert row == {
         "id": "t-russia-hamas",
         "title": "Russia and Hamas",

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from storyline.compare import OutletView
+from storyline.compare import Conflict, Fact, OutletView
 from storyline.errors import ConfigError
 from storyline.present import (
     CastMember,
@@ -25,6 +25,7 @@ from storyline.present import (
     SummarySentence,
     TimelineEntry,
     build_report,
+    build_thread_summary,
     citation_markers,
     thread_link_lines,
     thread_stories,
@@ -72,7 +73,7 @@ def export_text(
     if format == "stories":
         return _jsonl_text(story_rows(corpus, settings.summary, embedder))
     if format == "threads":
-        return _jsonl_text(thread_rows(corpus))
+        return _jsonl_text(thread_rows(corpus, settings.summary, embedder))
     if format == "md":
         return markdown_report(corpus, settings.summary, embedder)
     if format == "html":
@@ -215,12 +216,44 @@ def story_row(report: StoryReport) -> dict[str, Any]:
         "cast": [_cast_row(m) for m in report.cast],
         "quote_groups": [_group_row(g) for g in report.quote_groups],
         "outlets": [_outlet_row(o) for o in report.outlets],
-        "summary": [{"sentence": s.sentence, "sources": _refs(s.sources)} for s in report.summary],
+        "sides": list(report.sides),
+        "coverage": [_fact_row(f) for f in report.coverage],
+        "conflicts": [_conflict_row(c) for c in report.conflicts],
+        "summary": _summary_rows(report.summary),
     }
 
 
-def thread_rows(corpus: Corpus) -> Iterator[dict[str, Any]]:
-    """One row per thread: its stories in time order and each link with its reason."""
+def _summary_rows(summary: Iterable[SummarySentence]) -> list[dict[str, Any]]:
+    return [{"sentence": s.sentence, "sources": _refs(s.sources)} for s in summary]
+
+
+def _fact_row(fact: Fact) -> dict[str, Any]:
+    return {
+        "kind": fact.kind,
+        "text": fact.text,
+        "date": fact.date,
+        "outlets": list(fact.outlets),
+        "missing": list(fact.missing),
+        "sources": _refs(fact.sources),
+    }
+
+
+def _conflict_row(conflict: Conflict) -> dict[str, Any]:
+    return {
+        "kind": conflict.kind,
+        "about": conflict.about,
+        "claims": [
+            {"outlet": c.outlet, "value": c.value, "source": _refs([c.source])[0]}
+            for c in conflict.claims
+        ],
+    }
+
+
+def thread_rows(
+    corpus: Corpus, settings: SummarySettings, embedder: Embedder | None = None
+) -> Iterator[dict[str, Any]]:
+    """One row per thread: its stories in time order, each link with its reason, and the
+    thread's cited summary."""
     for thread in sorted(corpus.threads or [], key=lambda t: t.id):
         start, end = stories_span(thread_stories(corpus, thread)) or (None, None)
         yield {
@@ -233,6 +266,7 @@ def thread_rows(corpus: Corpus) -> Iterator[dict[str, Any]]:
             "links": [
                 {"earlier": k.earlier, "later": k.later, "reason": k.reason} for k in thread.links
             ],
+            "summary": _summary_rows(build_thread_summary(corpus, thread, settings, embedder)),
         }
 
 
@@ -274,6 +308,12 @@ def _outlet_row(view: OutletView) -> dict[str, Any]:
         "articles": list(view.articles),
         "labels": {entity: list(phrases) for entity, phrases in view.labels.items()},
         "voices": list(view.voices),
+        "voice_details": [
+            {"entity": v.entity, "quotes": v.quotes, "words": v.words, "side": v.side}
+            for v in view.voice_details
+        ],
+        "sides_heard": list(view.sides_heard),
+        "sides_missing": list(view.sides_missing),
     }
 
 
@@ -351,9 +391,56 @@ def markdown_report(
             lines += [f"## Thread: {md_escape(thread_summary(corpus, thread))}", ""]
             links = thread_link_lines(thread, thread_stories(corpus, thread))
             lines += [*(f"- {md_escape(line)}" for line in links), ""] if links else []
+            lines += _md_thread_summary(corpus, thread, settings, embedder)
         for report in members:
             lines += _md_story(_Context(corpus, report))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _thread_summary(
+    corpus: Corpus, thread: Thread, settings: SummarySettings, embedder: Embedder | None
+) -> tuple[list[SummarySentence], dict[str, str]]:
+    """The thread's summary and the citation marker of each of its articles."""
+    summary = build_thread_summary(corpus, thread, settings, embedder)
+    articles = [
+        corpus.document(a).article
+        for story in thread_stories(corpus, thread)
+        for a in story.articles
+    ]
+    return summary, citation_markers(articles)
+
+
+def _md_thread_summary(
+    corpus: Corpus, thread: Thread, settings: SummarySettings, embedder: Embedder | None
+) -> list[str]:
+    summary, markers = _thread_summary(corpus, thread, settings, embedder)
+    if len(thread.stories) < 2 or not summary:
+        return []
+    lines = ["### What happened, across the thread", ""]
+    for sentence in summary:
+        cites = " ".join(
+            f"\\[{md_escape(markers.get(r.article, r.article))}\\]" for r in sentence.sources
+        )
+        lines.append(f"1. {md_escape(sentence.sentence)} {cites}")
+    return [*lines, ""]
+
+
+def _html_thread_summary(
+    corpus: Corpus, thread: Thread, settings: SummarySettings, embedder: Embedder | None
+) -> str:
+    summary, markers = _thread_summary(corpus, thread, settings, embedder)
+    if len(thread.stories) < 2 or not summary:
+        return ""
+    items = "".join(
+        f"<li>{esc(s.sentence)} "
+        + " ".join(
+            f'<span class="cite">[{esc(markers.get(r.article, r.article))}]</span>'
+            for r in s.sources
+        )
+        + "</li>"
+        for s in summary
+    )
+    return f'<h3>What happened, across the thread</h3><ol class="summary">{items}</ol>'
 
 
 def _md_story(ctx: _Context) -> list[str]:
@@ -433,16 +520,69 @@ def _md_outlets(ctx: _Context) -> list[str]:
     lines = [
         "#### Outlets",
         "",
-        "| Outlet | Articles | Quotes | Calls them |",
-        "| --- | --- | --- | --- |",
+        "| Outlet | Articles | Voices (quotes, words) | Sides heard | Sides not heard "
+        "| Calls them |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for view in ctx.report.outlets:
-        voices = ", ".join(ctx.name(v) for v in view.voices)
         labels = "; ".join(f"{ctx.name(e)}: {', '.join(p)}" for e, p in view.labels.items())
+        cells = [
+            view.outlet,
+            str(len(view.articles)),
+            _voice_text(ctx, view),
+            ", ".join(view.sides_heard) or "none",
+            ", ".join(view.sides_missing) or "none",
+            labels,
+        ]
+        lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
+    return [*lines, "", *_md_coverage(ctx), *_md_conflicts(ctx)]
+
+
+def _voice_text(ctx: _Context, view: OutletView) -> str:
+    return ", ".join(f"{ctx.name(v.entity)} ({v.quotes}, {v.words})" for v in view.voice_details)
+
+
+#: How many facts not every outlet reports a report lists (the export has them all).
+COVERAGE_ROWS = 15
+_KIND_ORDER = {"event": 0, "figure": 1, "quote": 2}
+
+
+def uneven_facts(report: StoryReport) -> list[Fact]:
+    """The facts some of the story's outlets report and others leave out, events first."""
+    uneven = [f for f in report.coverage if f.missing and f.outlets]
+    uneven.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.date or "", f.text))
+    return uneven[:COVERAGE_ROWS]
+
+
+def _md_coverage(ctx: _Context) -> list[str]:
+    facts = uneven_facts(ctx.report)
+    if not facts:
+        return []
+    lines = [
+        "#### Who reports what",
+        "",
+        "| Fact | Date | Reported by | Not by |",
+        "| --- | --- | --- | --- |",
+    ]
+    for fact in facts:
+        cells = [fact.text, fact.date or "", ", ".join(fact.outlets), ", ".join(fact.missing)]
         lines.append(
-            f"| {md_escape(view.outlet)} | {len(view.articles)} | {md_escape(voices)} | "
-            f"{md_escape(labels)} |"
+            "| " + " | ".join(md_escape(c) for c in cells[:-1]) + f" {_md_cite(ctx, fact.sources)}"
+            f" | {md_escape(cells[-1])} |"
         )
+    return [*lines, ""]
+
+
+def _md_conflicts(ctx: _Context) -> list[str]:
+    if not ctx.report.conflicts:
+        return []
+    lines = ["#### Where outlets disagree", ""]
+    for conflict in ctx.report.conflicts:
+        claims = "; ".join(
+            f"{md_escape(c.outlet)}: {md_escape(c.value)} {_md_cite(ctx, [c.source])}"
+            for c in conflict.claims
+        )
+        lines.append(f"- {conflict.kind}, {md_escape(conflict.about)}: {claims}")
     return [*lines, ""]
 
 
@@ -478,6 +618,7 @@ def html_report(corpus: Corpus, settings: SummarySettings, embedder: Embedder | 
             if links:
                 items = "".join(f"<li>{esc(line)}</li>" for line in links)
                 body.append(f'<ul class="links">{items}</ul>')
+            body.append(_html_thread_summary(corpus, thread, settings, embedder))
         body += [_html_story(_Context(corpus, report)) for report in members]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -587,11 +728,60 @@ def _html_quotes(ctx: _Context) -> str:
 def _html_outlets(ctx: _Context) -> str:
     rows = []
     for view in ctx.report.outlets:
-        voices = esc(", ".join(ctx.name(v) for v in view.voices))
         labels = "<br>".join(
             f"<strong>{esc(ctx.name(e))}</strong>: {esc('; '.join(p))}"
             for e, p in view.labels.items()
         )
-        rows.append([esc(view.outlet), str(len(view.articles)), voices, labels])
-    headers = ["Outlet", "Articles", "Quotes", "Calls them"]
-    return "<h4>Outlets</h4>" + _html_table(headers, rows)
+        rows.append(
+            [
+                esc(view.outlet),
+                str(len(view.articles)),
+                esc(_voice_text(ctx, view)),
+                esc(", ".join(view.sides_heard) or "none"),
+                esc(", ".join(view.sides_missing) or "none"),
+                labels,
+            ]
+        )
+    headers = [
+        "Outlet",
+        "Articles",
+        "Voices (quotes, words)",
+        "Sides heard",
+        "Sides not heard",
+        "Calls them",
+    ]
+    return (
+        "<h4>Outlets</h4>" + _html_table(headers, rows) + _html_coverage(ctx) + _html_conflicts(ctx)
+    )
+
+
+def _html_coverage(ctx: _Context) -> str:
+    facts = uneven_facts(ctx.report)
+    if not facts:
+        return ""
+    rows = [
+        [
+            f"{esc(f.text)} {_html_cite(ctx, f.sources)}",
+            esc(f.date or ""),
+            esc(", ".join(f.outlets)),
+            esc(", ".join(f.missing)),
+        ]
+        for f in facts
+    ]
+    return "<h4>Who reports what</h4>" + _html_table(
+        ["Fact", "Date", "Reported by", "Not by"], rows
+    )
+
+
+def _html_conflicts(ctx: _Context) -> str:
+    if not ctx.report.conflicts:
+        return ""
+    items = "".join(
+        f"<li>{esc(c.kind)}, {esc(c.about)}: "
+        + "; ".join(
+            f"{esc(x.outlet)}: {esc(x.value)} {_html_cite(ctx, [x.source])}" for x in c.claims
+        )
+        + "</li>"
+        for c in ctx.report.conflicts
+    )
+    return f"<h4>Where outlets disagree</h4><ul>{items}</ul>"

@@ -758,7 +758,29 @@ def render_report_text(report: StoryReport) -> str:
         lines += [f"    [{markers.get(r.article, r.article)}] {quoted(r)}" for r in group.quotes]
     lines += ["", "Outlets:"]
     for view in report.outlets:
-        voices = ", ".join(names.get(v, v) for v in view.voices) or "none"
-        lines.append(f"  {view.outlet}: {len(view.articles)} article(s); quotes {voices}")
+        voices = ", ".join(
+            f"{names.get(v.entity, v.entity)} ({v.quotes}, {v.words} words)"
+            for v in view.voice_details
+        )
+        lines.append(
+            f"  {view.outlet}: {len(view.articles)} article(s); quotes {voices or 'no one'}"
+        )
+        if report.sides:
+            heard = ", ".join(view.sides_heard) or "none"
+            lines.append(
+                f"    sides heard: {heard}; not heard: {', '.join(view.sides_missing) or 'none'}"
+            )
         lines += [f"    calls {names.get(e, e)}: {'; '.join(p)}" for e, p in view.labels.items()]
+    uneven = [f for f in report.coverage if f.missing and f.outlets and f.kind != "quote"]
+    if uneven:
+        lines += ["", "Reported by some outlets only:"]
+        lines += [
+            f"  {f.date or '':10}  {f.text} {cite(f.sources)} (not in: {', '.join(f.missing)})"
+            for f in uneven
+        ]
+    if report.conflicts:
+        lines += ["", "Where outlets disagree:"]
+        for conflict in report.conflicts:
+            claims = "; ".join(f"{c.outlet}: {c.value} {cite([c.source])}" for c in conflict.claims)
+            lines.append(f"  {conflict.kind}, {conflict.about}: {claims}")
     return "\n".join(lines) + "\n"
