@@ -452,44 +452,52 @@ _NUMERAL = (
     rf"(?:{'|'.join(CARDINAL_WORDS)})(?:-(?:{'|'.join(CARDINAL_WORDS[:9])}))?"
 )
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-#: A numeral, an optional scale, up to two modifiers, and the noun counted.
+#: A numeral, an optional scale, and the words after it (the noun counted is among them).
 _FIGURE = re.compile(
     rf"(?<![\w$£€.,])(?P<num>{_NUMERAL})(?: (?P<scale>hundred|thousand|million|billion))?"
-    r"(?P<mods>(?: [a-z][\w-]*){0,2}?) (?P<noun>[A-Za-z][a-z]+)\b(?![-'’]\w)",
+    r"(?P<words>(?: [A-Za-z][\w'’-]*){1,3})",
     re.IGNORECASE,
 )
-#: Words a figure may end on that count nothing: "two of them", "one day" is time's own.
-_NOT_COUNTED = frozenset(
+#: Words a counted noun phrase stops before: "three armed Palestinians | near the border".
+_AFTER_NOUN = frozenset(
     {
-        "of", "and", "or", "to", "in", "on", "at", "for", "the", "a", "an", "was", "were", "is",
-        "are", "had", "has", "have", "who", "that", "which", "said", "more", "than", "percent",
+        "of", "and", "or", "to", "in", "on", "at", "for", "near", "the", "a", "an", "was",
+        "were", "is", "are", "had", "has", "have", "who", "that", "which", "said", "more",
+        "than", "from", "by", "with", "into", "over", "during", "after", "before", "when",
     }
 )  # fmt: skip
+_NOT_COUNTED = frozenset({"percent", "per", "times", "o'clock"})
 _YEARS = re.compile(r"(?:1[89]|20)\d\d")
+_MAX_FIGURE_WORDS = 3
 
 
 def figures_in(sentence: str) -> list[Figure]:
-    """The counts a sentence states; years and percentages left out (dates and shares are
-    compared as dates and as the sentences that hold them)."""
+    """The counts a sentence states; years and percentages left out (dates are compared as
+    dates, and a share needs its whole sentence to mean anything)."""
     found = []
     for m in _FIGURE.finditer(sentence):
-        numeral, noun = m["num"], m["noun"].lower()
-        if (
-            _YEARS.fullmatch(numeral)
-            or noun in _NOT_COUNTED
-            or m["mods"].lower().strip()
-            in (
-                "percent",
-                "per cent",
-            )
-        ):
+        numeral = m["num"]
+        phrase = _counted_phrase(m["words"].split())
+        if _YEARS.fullmatch(numeral) or not phrase:
             continue
+        noun = next((w for w in phrase if w.lower().endswith("s")), phrase[-1]).lower()
         value = number_value(numeral.replace(",", "").replace("-", " "))
-        if value is None:
+        if value is None or noun in _NOT_COUNTED:
             continue
         scale = _SCALE.get((m["scale"] or "").lower(), 1)
-        found.append(Figure(float(value) * scale, noun.removesuffix("s"), m.group()))
+        text = sentence[m.start() : m.start("words")] + " " + " ".join(phrase)
+        found.append(Figure(float(value) * scale, noun.removesuffix("s"), normalise_space(text)))
     return found
+
+
+def _counted_phrase(words: list[str]) -> list[str]:
+    """The words after a numeral up to the end of its noun phrase, at most three."""
+    phrase = []
+    for word in words[:_MAX_FIGURE_WORDS]:
+        if word.lower() in _AFTER_NOUN:
+            break
+        phrase.append(word)
+    return phrase
 
 
 # --------------------------------------------------------------------------- conflicts
