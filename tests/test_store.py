@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -188,3 +189,28 @@ def test_store_from_newer_version_is_refused(tmp_path: Path) -> None:
 def test_unopenable_store_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot open"):
         Store(tmp_path / "missing-dir" / "s.db")
+
+
+def test_cached_vectors_round_trip_and_are_read_not_recomputed(tmp_path: Path) -> None:
+    from storyline.embed import CachedEmbedder
+
+    class Counting:
+        dimensions = 3
+
+        def __init__(self) -> None:
+            self.calls: list[list[str]] = []
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            self.calls.append(list(texts))
+            return np.array([[len(t), 1.0, 0.0] for t in texts], dtype=np.float32)
+
+    model = Counting()
+    with Store(tmp_path / "v.db") as store:
+        embedder = CachedEmbedder(lambda: model, store, "test-model", dimensions=3)
+        first = embedder.encode(["Hamas won.", "Putin spoke.", "Hamas won."])
+        again = CachedEmbedder(lambda: model, store, "test-model", dimensions=3)
+        assert np.array_equal(again.encode(["Putin spoke.", "Hamas won."]), first[[1, 0]])
+        assert model.calls == [["Hamas won.", "Putin spoke."]]  # each text encoded once
+        other = CachedEmbedder(lambda: model, store, "another-model", dimensions=3)
+        other.encode(["Hamas won."])  # another model's vectors are its own
+        assert model.calls[-1] == ["Hamas won."]

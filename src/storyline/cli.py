@@ -252,11 +252,14 @@ def _show_story(db: Path, story: str, config: Path | None) -> None:
     from storyline.settings import load_settings
 
     with _errors_as_messages():
-        from storyline.pipeline import load
+        from storyline.embed import remembering_embedder
+        from storyline.store import Store
 
-        corpus = load(_existing(db))
-        chosen = _find_story(corpus.stories or [], story)
-        report = build_report(corpus, chosen, load_settings(config).summary)
+        with Store(_existing(db)) as store:
+            corpus = store.load_corpus()
+            chosen = _find_story(corpus.stories or [], story)
+            embedder = remembering_embedder(store)
+            report = build_report(corpus, chosen, load_settings(config).summary, embedder)
         out.print(render_report_text(report), highlight=False, markup=False)
 
 
@@ -318,10 +321,14 @@ def export(
     from storyline.settings import load_settings
 
     with _errors_as_messages():
-        from storyline.pipeline import load
+        from storyline.embed import remembering_embedder
+        from storyline.store import Store
 
-        corpus = load(_existing(db))
-        text = export_text(corpus, format.value, load_settings(config))
+        with Store(_existing(db)) as store:
+            corpus = store.load_corpus()
+            text = export_text(
+                corpus, format.value, load_settings(config), remembering_embedder(store)
+            )
     if out_path is None:
         sys.stdout.write(text)
     else:

@@ -312,16 +312,17 @@ def _side_candidates(phrase: str) -> Iterator[str]:
             yield word
 
 
-def _side_name(candidate: str, actors: dict[str, Entity]) -> str | None:
+def _side_name(candidate: str, actors: dict[str, Entity], bodies: bool = True) -> str | None:
+    """The side a word run names; ``bodies``: a state's body ("Russian Foreign Ministry")
+    stands for the state its first word names."""
     lower = candidate.lower()
     if lower in _IRREGULAR_SIDES:
         return _IRREGULAR_SIDES[lower]
     entity = actors.get(lower)
     if entity is None:
         return None
-    if entity.type == "ORG" and " " in entity.name:
-        # "Russian Foreign Ministry", "Israeli army": a state's body speaks for the state
-        first = _side_name(entity.name.split()[0], actors)
+    if bodies and entity.type == "ORG" and " " in entity.name:
+        first = _side_name(entity.name.split()[0], actors, bodies=False)
         if first and first != entity.name and actors.get(first.lower(), entity).type == "GPE":
             return first
     if entity.type != "NORP":

@@ -7,7 +7,8 @@ It is the one place that knows about onnxruntime and the tokenizer; stages only 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import ClassVar, Protocol
 
@@ -76,6 +77,57 @@ class MiniLMEmbedder:
         return normalise(pooled)
 
 
+class VectorStore(Protocol):
+    """Where vectors of texts are kept between runs (the store: :class:`storyline.store.Store`)."""
+
+    def text_vectors(self, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def save_text_vectors(self, vectors: dict[str, np.ndarray]) -> None: ...
+
+
+class CachedEmbedder:
+    """An embedder that remembers: each text is encoded once per model, then read back.
+
+    Reports embed every sentence of a story; reading a story again (``show``, the exports, the
+    web UI) then costs a lookup instead of the model. Keys are hashes of the model's name and
+    the text, so a changed text or model never reads a stale vector; vectors are kept as the
+    float32 the model gave, so a report reads the same whether its vectors were cached or not.
+    """
+
+    def __init__(
+        self,
+        embedder: Callable[[], Embedder],
+        store: VectorStore,
+        model: str,
+        dimensions: int = DIMENSIONS,
+    ) -> None:
+        self.dimensions = dimensions
+        self._embedder = embedder  # called on the first text not cached: the model loads then
+        self._store = store
+        self._model = model
+
+    def key(self, text: str) -> str:
+        return hashlib.sha256(f"{self._model}\0{text}".encode()).hexdigest()[:32]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [self.key(t) for t in texts]
+        known = self._store.text_vectors(list(dict.fromkeys(keys)))
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in known))
+        if missing:
+            fresh = self._embedder().encode(missing)
+            new = {self.key(t): v for t, v in zip(missing, fresh, strict=True)}
+            self._store.save_text_vectors(new)
+            known.update(new)
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, key in enumerate(keys):
+            out[row] = known[key]
+        return out
+
+
+#: The name vectors of the packaged model are cached under (see :class:`CachedEmbedder`).
+MINILM_MODEL = "all-MiniLM-L6-v2-int8"
+
+
 def normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
@@ -87,6 +139,11 @@ def default_embedder(
 ) -> MiniLMEmbedder:
     """The packaged embedder, loaded once per process."""
     return MiniLMEmbedder(max_tokens=max_tokens, batch_size=batch_size, threads=threads)
+
+
+def remembering_embedder(store: VectorStore) -> CachedEmbedder:
+    """The packaged embedder, with its vectors kept in ``store`` (reports read them back)."""
+    return CachedEmbedder(default_embedder, store, MINILM_MODEL)
 
 
 def article_text_for_embedding(document: Document, max_chars: int = 2000) -> str:

@@ -158,11 +158,19 @@ CREATE TABLE inferred_timex (
 );
 """
 
+#: Vectors of texts (report sentences, clauses, headlines) by model and text hash: a story is
+#: embedded once, then read back (embed.CachedEmbedder). Not a corpus table: a vector stays
+#: right whatever the grouping does, so regrouping keeps them.
+_SCHEMA_V3 = """
+CREATE TABLE text_vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
+"""
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "initial schema", _SCHEMA_V1),
     (2, "dates inferred from stories", _SCHEMA_V2),
+    (3, "cached vectors of report sentences", _SCHEMA_V3),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.
@@ -250,6 +258,29 @@ class Store:
                 action()
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot write {what} ({exc})") from exc
+
+    # -- cached vectors ----------------------------------------------------------------------
+
+    def text_vectors(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of those ``keys`` that have one."""
+        found: dict[str, np.ndarray] = {}
+        for begin in range(0, len(keys), 500):
+            chunk = list(keys[begin : begin + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key, vector FROM text_vectors WHERE key IN ({marks})", chunk
+            )
+            found.update({key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows})
+        return found
+
+    def save_text_vectors(self, vectors: dict[str, np.ndarray]) -> None:
+        rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()]
+        self._write(
+            lambda: self._db.executemany(
+                "INSERT OR IGNORE INTO text_vectors (key, vector) VALUES (?, ?)", rows
+            ),
+            "cached vectors",
+        )
 
     # -- articles ----------------------------------------------------------------------------
 
