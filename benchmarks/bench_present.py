@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -84,12 +85,19 @@ def check_all(name: str, corpus: Corpus) -> int:
     settings = default_settings().summary
     embedder = default_embedder()
     problems, sentences, facts, conflicts = [], 0, 0, 0
+    kinds: Counter[str] = Counter()
+    examples: list[str] = []
     for story in corpus.stories or []:
         report = build_report(corpus, story, settings, embedder)
         problems += check(report)
         sentences += len(report.summary)
         facts += len(report.coverage)
         conflicts += len(report.conflicts)
+        kinds.update(c.kind for c in report.conflicts)
+        examples += [
+            f"{c.kind}, {c.about[:50]!r}: " + "; ".join(f"{x.value[:40]!r}" for x in c.claims)
+            for c in report.conflicts[:2]
+        ]
     stories = len(corpus.stories or [])
     print(
         f"{name}: {stories} stories, {sentences} summary sentences, {facts} facts, "
@@ -98,6 +106,9 @@ def check_all(name: str, corpus: Corpus) -> int:
     )
     for problem in problems[:10]:
         print(f"  {problem}")
+    print(f"  conflicts by kind: {dict(kinds)}")
+    for example in examples[:: max(1, len(examples) // 8)][:8]:
+        print(f"  e.g. {example}")
     return len(problems)
 
 

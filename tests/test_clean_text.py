@@ -71,6 +71,18 @@ def test_photo_credit_is_a_caption_and_does_not_end_the_article(settings: CleanS
     assert dropped_reasons(article)[footer_copyright] == "copyright"
 
 
+def test_a_lede_run_into_a_photo_caption_is_kept_and_the_caption_dropped(
+    settings: CleanSettings,
+) -> None:
+    # Seed 001's shape: the dump lost the line break between the caption and the lede.
+    caption = "Council members (left) and engineers inspect the bridge in the harbour today (epa)"
+    text = MENU + caption + " " + PROSE[0] + " " + PROSE[1] + "\n" + PROSE[2] + "\n" + FOOTER
+    article = cleaned(text, settings)
+    assert PROSE[0] in article.body_text and PROSE[2] in article.body_text
+    assert "inspect the bridge" not in article.body_text
+    assert dropped_reasons(article)[caption] == "caption"
+
+
 def test_comment_section_is_cut(settings: CleanSettings) -> None:
     comments = (
         "34 responses to “Bridge to close for repairs”\n"

@@ -50,7 +50,12 @@ def hamas_labels(report: StoryReport, corpus: Corpus, number: str) -> tuple[str,
 def test_each_outlet_s_labels_for_hamas(corpus: Corpus, invitation: StoryReport) -> None:
     assert "the resistance group" in hamas_labels(invitation, corpus, "000")  # Al Jazeera
     assert "the radical Palestinian Islamic group" in hamas_labels(invitation, corpus, "002")
-    assert "the radical Islamic movement" in hamas_labels(story_of(corpus, "001"), corpus, "001")
+    rfe = hamas_labels(story_of(corpus, "001"), corpus, "001")
+    assert {
+        "the radical Palestinian movement",  # in the lede the dump ran into a photo caption
+        "the militant group",  # "the militant group's highest-level foreign visit"
+        "the radical Islamic movement",
+    } <= set(rfe)
     reuters = hamas_labels(story_of(corpus, "004"), corpus, "004")
     assert {"the Hamas Islamist group", "the militant group"} <= set(reuters)
 

@@ -37,6 +37,7 @@ __all__ = [
     "build_outlets",
     "figures_in",
     "find_conflicts",
+    "is_statement",
     "labels_in_article",
     "normalise_space",
     "side_of",
@@ -48,6 +49,14 @@ UNKNOWN_OUTLET = "unknown"
 
 def normalise_space(text: str) -> str:
     return " ".join(text.split())
+
+
+_TERMINAL = re.compile(r"[.!?][\"'”’)]*$")
+
+
+def is_statement(text: str, min_words: int) -> bool:
+    """A full sentence, not a headline, caption or dateline: long enough and punctuated."""
+    return len(text.split()) >= min_words and bool(_TERMINAL.search(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,6 +557,8 @@ def _pair_conflicts(
     close: bool,
 ) -> Iterator[Conflict]:
     a, b = pool.texts[i], pool.texts[j]
+    if not (is_statement(a, STATEMENT_WORDS) and is_statement(b, STATEMENT_WORDS)):
+        return  # date lines, headlines and captions state nothing to disagree on
     ref_a, ref_b = pool.refs[i], pool.refs[j]
     source_a, source_b = keys[ref_a.article], keys[ref_b.article]
     counts_b = {f.noun: f for f in figures_in(b)}
@@ -574,6 +585,8 @@ def _pair_conflicts(
         yield Conflict("negation", about, claims)
 
 
+#: Words a sentence needs to be compared for conflicts (the summary's ``min_words``).
+STATEMENT_WORDS = 8
 _QUOTE_MARK = re.compile(r"[\"“”]")
 
 
@@ -699,10 +712,12 @@ def _names_someone_else(phrase: str, entity: Entity, people: dict[str, set[str]]
 #: Head nouns of an organisation's designations: "the militant group", "the radical Islamic
 #: movement", "the Hamas Islamist group".
 _GROUP_HEADS = r"(?:group|movement|organi[sz]ation|faction|militia)"
-#: A description with one to three modifiers before its head; a name inside it is that
-#: name's, so spans holding a mention are left out.
-_GROUP_DESCRIPTION = re.compile(rf"\b[Tt]he (?:[A-Za-z][\w-]* ){{1,3}}{_GROUP_HEADS}\b(?![-'’]\w)")
-_GROUP_AFTER_NAME = re.compile(rf"(?: [A-Za-z][\w-]*){{0,2}} {_GROUP_HEADS}\b(?![-'’]\w)")
+#: A description with one to three modifiers before its head ("the militant group's" too);
+#: a name inside it is that name's, so spans holding a mention are left out.
+_GROUP_DESCRIPTION = re.compile(
+    rf"\b[Tt]he (?:[A-Za-z][\w-]* ){{1,3}}{_GROUP_HEADS}\b(?!-\w|['’](?!s\b))"
+)
+_GROUP_AFTER_NAME = re.compile(rf"(?: [A-Za-z][\w-]*){{0,2}} {_GROUP_HEADS}\b(?!-\w|['’](?!s\b))")
 _DETERMINER_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?) $")
 
 

@@ -27,6 +27,7 @@ from storyline.compare import (
     Fact,
     OutletView,
     build_comparison,
+    is_statement,
     normalise_space,
 )
 from storyline.errors import ConfigError
@@ -294,12 +295,6 @@ def _line_pieces(text: str, sentences: Iterable[Span]) -> Iterator[Span]:
 _PAIRED_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”")
 #: An unpaired quote mark after punctuation closes a quote begun in an earlier sentence.
 _CLOSING_QUOTE = re.compile(r"[,.?!]\s*[\"”]")
-_TERMINAL = re.compile(r"[.!?][\"'”’)]*$")
-
-
-def is_statement(text: str, min_words: int) -> bool:
-    """A full sentence, not a headline, caption or dateline: long enough and punctuated."""
-    return len(text.split()) >= min_words and bool(_TERMINAL.search(text))
 
 
 def is_summary_candidate(text: str, min_words: int) -> bool:

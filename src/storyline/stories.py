@@ -130,7 +130,20 @@ def entity_key(mention: Mention) -> str | None:
     words = _WORD.findall(re.sub(r"'s\b", "", text))
     if not words:
         return None
-    return words[-1] if mention.type == "PERSON" else " ".join(words)
+    if mention.type == "PERSON":
+        return words[-1]
+    key = " ".join(words)
+    return _SHORT_NAMES.get(key, key)
+
+
+#: Short forms news writes for the same actor ("US", "U.S.", "the UN"): one key each, or two
+#: articles naming one actor differently would look less alike than they are.
+_SHORT_NAMES = {
+    "us": "united states", "u s": "united states", "usa": "united states",
+    "america": "united states", "un": "united nations", "u n": "united nations",
+    "eu": "european union", "uk": "united kingdom", "britain": "united kingdom",
+    "great britain": "united kingdom",
+}  # fmt: skip
 
 
 def terms_of(text: str) -> Counter[str]:

@@ -172,9 +172,15 @@ def _to_date(match: re.Match[str]) -> dt.date | None:
         return None
 
 
-def text_metadata(lines: Sequence[str], lead: str | None) -> TextMetadata:
-    """Metadata from the stripped non-blank ``lines`` of a dump and its first body paragraph."""
-    dateline = DATELINE.match(lead) if lead else None
+#: How many of the first body paragraphs may hold the dateline: a lede run into a photo
+#: caption comes before it in some dumps (seed 001).
+DATELINE_PARAGRAPHS = 2
+
+
+def text_metadata(lines: Sequence[str], leads: Sequence[str]) -> TextMetadata:
+    """Metadata from the stripped non-blank ``lines`` of a dump and its first body paragraphs."""
+    candidates = (DATELINE.match(lead) for lead in leads[:DATELINE_PARAGRAPHS])
+    dateline = next((m for m in candidates if m), None)
     credit = _credit(dateline)
     sign_offs = [c for line in lines[-8:] if (c := _sign_off_credits(line))]
     copyright_holder = next((h for line in lines if (h := _copyright_holder(line))), None)

@@ -129,7 +129,7 @@ TITLE_MIN_OVERLAP = 1 / 3
 
 def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     text = raw.text or ""
-    lines = split_lines(text)
+    lines = _split_glued_captions(split_lines(text))
     stopwords = page_stoplist(line.text for line in lines)
     labels = [line_label(line.text, settings, stopwords) for line in lines]  # step 2
     scores = [
@@ -154,6 +154,33 @@ def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     highlights = _highlights(lines)
     dropped = _dropped(lines, labels, highlights) + trimmed
     return _text_article(raw, text, lines, labels, body, highlights, dropped)
+
+
+_TERMINAL = re.compile(r"[.!?][\"'”’)]*(?:\s|$)")
+#: How much prose must follow a caption's credit on the same line for it to be the article's
+#: text run into the caption (a dump that lost the line break), not more caption.
+GLUED_PROSE_CHARS = 150
+
+
+def _split_glued_captions(lines: list[Line]) -> list[Line]:
+    """ "... attend a news conference in Moscow today (epa) Russian officials and leaders of
+    Hamas held talks ...": the caption ends at its credit and the lede goes on after it.
+
+    A line is cut after its last caption mark when a long stretch of prose, opening with a
+    capital, follows it; the caption part is then labelled as captions are.
+    """
+    result = []
+    for line in lines:
+        marks = list(CAPTION_MARK.finditer(line.text))
+        rest = line.text[marks[-1].end() :].lstrip() if marks else ""
+        if len(rest) < GLUED_PROSE_CHARS or not rest[0].isupper() or not _TERMINAL.search(rest):
+            result.append(line)
+            continue
+        cut = line.span.start + len(line.text) - len(rest)
+        caption = line.text[: marks[-1].end()]
+        result.append(Line(Span(line.span.start, line.span.start + len(caption)), caption))
+        result.append(Line(Span(cut, line.span.end), rest))
+    return result
 
 
 def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = frozenset()) -> str:
@@ -425,7 +452,7 @@ def _text_article(
 ) -> Article:
     # The appended tail belongs to other stories: its sign-offs and dates are not this one's.
     own_lines = [line.text for line, label in zip(lines, labels, strict=True) if label != APPENDED]
-    found: TextMetadata = text_metadata(own_lines, body[0].of(text))
+    found: TextMetadata = text_metadata(own_lines, [span.of(text) for span in body[:2]])
     title = find_title(lines, labels)
     relabelled = _mark_title(text, dropped, title, before=body[0].start)
     return Article(
