@@ -208,9 +208,27 @@ def test_a_denial_of_what_another_outlet_states_is_a_conflict() -> None:
     }
 
 
-def test_agreeing_outlets_are_no_conflict() -> None:
-    same = "Russia invited the leaders of Hamas to Moscow for talks on Thursday."
-    assert report_of(two_outlets(same, same)).conflicts == []
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Russia invited the leaders of Hamas to Moscow for talks on Thursday.",) * 2,
+        # Different things counted, lengths of time, and a "not" about something else.
+        (
+            "Firefighters sent 31 fire trucks to the burning warehouse by the river on Monday.",
+            "Firefighters sent three ladder trucks to the burning warehouse by the river Monday.",
+        ),
+        (
+            "The boxer retired three years ago from the ring after a long and famous career.",
+            "The boxer retired from the ring after a long and famous career of 30 years.",
+        ),
+        (
+            "The boxer won the fight in Berlin on Saturday and kept his heavyweight title.",
+            "The boxer won the fight in Berlin on Saturday, not by knockout, and kept his title.",
+        ),
+    ],
+)
+def test_what_is_no_conflict(a: str, b: str) -> None:
+    assert report_of(two_outlets(a, b)).conflicts == []
 
 
 # --------------------------------------------------------------------------- summaries

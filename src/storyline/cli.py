@@ -226,7 +226,8 @@ def show(
     db: DbOption = Path("storyline.db"),
     config: ConfigOption = None,
 ) -> None:
-    """Show one story: its articles, summary with sources, timeline, cast, quotes and outlets.
+    """Show one story: its articles, summary with sources, timeline, cast, quotes, and how each
+    outlet told it (labels, voices and sides, what only some report, where they disagree).
 
     With --article ID: one article as cleaning left it; --dropped adds what went, and why.
     """
@@ -307,7 +308,7 @@ def export(
             "--format",
             "-f",
             help="jsonl: one article a line; stories: one story a line (JSONL); "
-            "threads: one thread a line with each link's reason (JSONL); "
+            "threads: one thread a line with each link's reason and its cited summary (JSONL); "
             "md: a Markdown report; html: a self-contained HTML report.",
         ),
     ] = ExportFormat.jsonl,

@@ -455,6 +455,15 @@ class Figure:
     value: float
     noun: str
     text: str
+    modifiers: frozenset[str] = frozenset()
+
+    def counts_what(self, other: Figure) -> bool:
+        """Whether two figures count one thing: one noun, and the modifiers of one among the
+        other's ("three armed Palestinians", "two Palestinians"; not "31 fire trucks", "three
+        ladder trucks")."""
+        return self.noun == other.noun and (
+            self.modifiers <= other.modifiers or other.modifiers <= self.modifiers
+        )
 
 
 _NUMERAL = (
@@ -476,7 +485,15 @@ _AFTER_NOUN = frozenset(
         "than", "from", "by", "with", "into", "over", "during", "after", "before", "when",
     }
 )  # fmt: skip
-_NOT_COUNTED = frozenset({"percent", "per", "times", "o'clock"})
+#: Nouns a number does not count events by: shares, and lengths of time ("three years ago",
+#: "30 years" of a career), which the time expressions compare.
+_NOT_COUNTED = frozenset(
+    {
+        "percent", "per", "times", "o'clock", "second", "seconds", "minute", "minutes", "hour",
+        "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "decade",
+        "decades", "century", "centuries",
+    }
+)  # fmt: skip
 _YEARS = re.compile(r"(?:1[89]|20)\d\d")
 _MAX_FIGURE_WORDS = 3
 
@@ -490,13 +507,18 @@ def figures_in(sentence: str) -> list[Figure]:
         phrase = _counted_phrase(m["words"].split())
         if _YEARS.fullmatch(numeral) or not phrase:
             continue
-        noun = next((w for w in phrase if w.lower().endswith("s")), phrase[-1]).lower()
+        last = len(phrase) - 1
+        position = next((n for n, w in enumerate(phrase) if w.lower().endswith("s")), last)
+        noun = phrase[position].lower()
         value = number_value(numeral.replace(",", "").replace("-", " "))
-        if value is None or noun in _NOT_COUNTED:
-            continue
+        if value is None or noun in _NOT_COUNTED or len(noun) < 3:
+            continue  # "3 p.m." is a time, "10 percent" a share
         scale = _SCALE.get((m["scale"] or "").lower(), 1)
         text = sentence[m.start() : m.start("words")] + " " + " ".join(phrase)
-        found.append(Figure(float(value) * scale, noun.removesuffix("s"), normalise_space(text)))
+        modifiers = frozenset(w.lower() for w in phrase[:position])
+        found.append(
+            Figure(float(value) * scale, noun.removesuffix("s"), normalise_space(text), modifiers)
+        )
     return found
 
 
@@ -561,9 +583,9 @@ def _pair_conflicts(
         return  # date lines, headlines and captions state nothing to disagree on
     ref_a, ref_b = pool.refs[i], pool.refs[j]
     source_a, source_b = keys[ref_a.article], keys[ref_b.article]
-    counts_b = {f.noun: f for f in figures_in(b)}
+    counts_b = figures_in(b)
     for figure in figures_in(a):
-        other = counts_b.get(figure.noun)
+        other = next((f for f in counts_b if f.counts_what(figure)), None)
         if other is not None and other.value != figure.value:
             claims = (Claim(source_a, figure.text, ref_a), Claim(source_b, other.text, ref_b))
             yield Conflict("number", figure.noun, claims)
@@ -576,13 +598,29 @@ def _pair_conflicts(
             Claim(source_b, ", ".join(sorted(days[j])), ref_b),
         )
         yield Conflict("date", about, claims)
-    denied_a, denied_b = bool(_NEGATION.search(a)), bool(_NEGATION.search(b))
-    if denied_a != denied_b:
+    denied_a, denied_b = _denies(a, b), _denies(b, a)
+    if denied_a != denied_b and not (_NEGATION.search(a) and _NEGATION.search(b)):
         claims = (
             Claim(source_a, "denies" if denied_a else "affirms", ref_a),
             Claim(source_b, "denies" if denied_b else "affirms", ref_b),
         )
         yield Conflict("negation", about, claims)
+
+
+#: How many words after "not" name what is denied ("did not | arrive in Moscow").
+_DENIED_WORDS = 3
+_STEM = 5  # "arrive" and "arrived", "recognise" and "recognised" share their first letters
+
+
+def _denies(sentence: str, other: str) -> bool:
+    """Whether ``sentence`` denies something ``other`` states: a negation whose next words
+    (by their first letters) stand in ``other``. A "not" about something else is no conflict."""
+    stems = {w[:_STEM] for w in _WORD.findall(other.lower()) if len(w) > 3}
+    for m in _NEGATION.finditer(sentence):
+        after = _WORD.findall(sentence[m.end() :].lower())[:_DENIED_WORDS]
+        if any(len(w) > 3 and w[:_STEM] in stems for w in after):
+            return True
+    return False
 
 
 #: Words a sentence needs to be compared for conflicts (the summary's ``min_words``).
