@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -223,16 +223,7 @@ def _outlet_view(
 
 
 def _with_missing_sides(view: OutletView, sides: tuple[str, ...]) -> OutletView:
-    missing = tuple(s for s in sides if s not in view.sides_heard)
-    return OutletView(
-        view.outlet,
-        view.articles,
-        view.labels,
-        view.voices,
-        view.voice_details,
-        view.sides_heard,
-        missing,
-    )
+    return replace(view, sides_missing=tuple(s for s in sides if s not in view.sides_heard))
 
 
 def _voices(
@@ -264,12 +255,20 @@ def _voices(
     ]
 
 
+#: How many of an entity's mentions across the corpus are read for its side: enough to meet
+#: its designations ("the Russian president"), few enough to cost nothing in a big store.
+SIDE_MENTIONS = 200
+
+
 def _designations(corpus: Corpus, entity: Entity, labels: list[str]) -> list[str]:
     """The story's labels of an entity, then how the whole corpus writes its mentions ("the
     Russian president", "Russian President Vladimir Putin"): a side stated anywhere counts."""
-    texts = {d.article.id: d.article.text for d in corpus.documents}
-    written = [texts[r.article][r.start : r.end] for r in entity.mentions if r.article in texts]
-    return [*labels, *(w for w in written if " " in w)]
+    written = []
+    for ref in entity.mentions[:SIDE_MENTIONS]:
+        text = corpus.document(ref.article).article.text[ref.start : ref.end]
+        if " " in text:
+            written.append(text)
+    return [*labels, *written]
 
 
 # --------------------------------------------------------------------------- sides
