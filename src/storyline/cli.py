@@ -337,5 +337,27 @@ def export(
         err.print(f"wrote {out_path}", highlight=False)
 
 
+@app.command()
+def serve(
+    db: DbOption = Path("storyline.db"),
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on. The default answers this machine only."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the store over HTTP: the JSON API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from storyline.api import create_app
+    from storyline.settings import load_settings
+
+    with _errors_as_messages():
+        app_ = create_app(_existing(db), load_settings(config))
+    err.print(f"serving {db} on http://{host}:{port} (API docs at /docs)", highlight=False)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     app()

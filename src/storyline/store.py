@@ -165,12 +165,21 @@ _SCHEMA_V3 = """
 CREATE TABLE text_vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
 """
 
+#: Full-text search over titles and clean bodies (SQLite FTS5). Rows are added with their
+#: articles; a store migrated from an older schema is filled in on opening.
+_SCHEMA_V4 = """
+CREATE VIRTUAL TABLE article_search USING fts5(
+    article UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "initial schema", _SCHEMA_V1),
     (2, "dates inferred from stories", _SCHEMA_V2),
     (3, "cached vectors of report sentences", _SCHEMA_V3),
+    (4, "full-text search", _SCHEMA_V4),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.
@@ -202,6 +211,7 @@ class Store:
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA busy_timeout=30000")
             self._migrate()
+            self._fill_search_index()
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
 
@@ -307,6 +317,45 @@ class Store:
             ).rowcount
             if inserted:
                 self._insert_annotations(document)
+                self._index_text(document.article)
+
+    def _index_text(self, article: Article) -> None:
+        self._db.execute(
+            "INSERT INTO article_search (article, title, body) VALUES (?, ?, ?)",
+            (article.id, article.title or "", article.body_text),
+        )
+
+    def _fill_search_index(self) -> None:
+        """Index the articles a store written before full-text search holds (once)."""
+        indexed = self._db.execute("SELECT count(*) FROM article_search").fetchone()[0]
+        if indexed >= self.article_count():
+            return
+        done = {row[0] for row in self._db.execute("SELECT article FROM article_search")}
+        rows = self._db.execute("SELECT * FROM articles").fetchall()
+        missing = [_article_from_row(r) for r in rows if r[0] not in done]
+
+        def index() -> None:
+            for article in missing:
+                self._index_text(article)
+
+        self._write(index, "the search index")
+
+    def search(self, query: str, limit: int = 1000) -> list[str]:
+        """Ids of the articles whose title or body hold every word of ``query``, best first.
+
+        The words are quoted for FTS5, so the query is text, never FTS syntax ("AND", "*",
+        column filters and unbalanced quotes are words like any other).
+        """
+        words = [w.replace('"', '""') for w in query.split()]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words)
+        rows = self._db.execute(
+            "SELECT article FROM article_search WHERE article_search MATCH ?"
+            " ORDER BY bm25(article_search) LIMIT ?",
+            (match, limit),
+        )
+        return [row[0] for row in rows]
 
     def _insert_annotations(self, document: Document) -> None:
         aid = document.article.id

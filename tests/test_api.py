@@ -1,0 +1,139 @@
+"""The HTTP API over a store of the seeds: listing, search, one story, article, entity,
+outlets, adding articles, and one error shape for every refusal."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import EXAMPLE_DIR
+from storyline.api import API_LIMITS, create_app
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import storyline
+
+    db = tmp_path_factory.mktemp("api") / "storyline.db"
+    storyline.analyze([EXAMPLE_DIR], db=db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def client(seeds_db: Path) -> TestClient:
+    return TestClient(create_app(seeds_db))
+
+
+def error_of(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"status", "code", "message"}
+    assert body["error"]["status"] == status
+    return dict(body["error"])
+
+
+def invitation_id(client: TestClient) -> str:
+    items = client.get("/api/stories", params={"q": "Kalugin"}).json()["items"]
+    return next(i["id"] for i in items if i["title"] == "Putin to invite Hamas to Moscow")
+
+
+def test_stories_newest_first_with_outlets_and_counts(client: TestClient) -> None:
+    page = client.get("/api/stories").json()
+    assert page["total"] == 3 and page["offset"] == 0
+    titles = [i["title"] for i in page["items"]]
+    assert titles[0] == "Russia downgrades ties with Hamas"  # 2007, the newest
+    invitation = next(i for i in page["items"] if i["title"] == "Putin to invite Hamas to Moscow")
+    assert invitation["articles"] == 3 and "Al Jazeera" in invitation["outlets"]
+
+
+def test_search_paging_and_filters(client: TestClient) -> None:
+    found = client.get("/api/stories", params={"q": "Kalugin"}).json()
+    assert "Putin to invite Hamas to Moscow" in [i["title"] for i in found["items"]]
+    assert client.get("/api/stories", params={"q": "zzzunheardof"}).json()["total"] == 0
+    # Words are words: FTS5 syntax in a query is no error.
+    assert client.get("/api/stories", params={"q": 'AND "* NEAR('}).status_code == 200
+    page = client.get("/api/stories", params={"limit": 1, "offset": 1}).json()
+    assert len(page["items"]) == 1 and page["total"] == 3
+    dated = client.get("/api/stories", params={"since": "2007-01-01"}).json()
+    assert [i["title"] for i in dated["items"]] == ["Russia downgrades ties with Hamas"]
+    by_outlet = client.get("/api/stories", params={"outlet": "RFE/RL"}).json()
+    assert [i["title"] for i in by_outlet["items"]] == [
+        "Russia: Hamas Retains Hard Line During Moscow Visit"
+    ]
+
+
+def test_one_story_holds_the_whole_report(client: TestClient) -> None:
+    story = client.get(f"/api/stories/{invitation_id(client)}").json()
+    for field in ("timeline", "cast", "quote_groups", "outlets", "coverage", "summary"):
+        assert story[field], field
+    assert len(story["article_items"]) == 3
+    assert all(s["sources"] for s in story["summary"])
+
+
+def test_article_entity_and_outlets(client: TestClient) -> None:
+    story = client.get(f"/api/stories/{invitation_id(client)}").json()
+    article_id = story["articles"][0]
+    article = client.get(f"/api/articles/{article_id}", params={"dropped": True}).json()
+    assert article["id"] == article_id and article["entities"] and "dropped" in article
+    putin = next(m for m in story["cast"] if m["name"] == "Vladimir Putin")
+    entity = client.get(f"/api/entities/{putin['entity']}").json()
+    assert entity["name"] == "Vladimir Putin" and story["id"] in entity["stories"]
+    assert entity["quote_groups"]
+    outlets = {o["outlet"]: o for o in client.get("/api/outlets").json()}
+    assert outlets["Al Jazeera"] == {"outlet": "Al Jazeera", "articles": 1, "stories": 1}
+
+
+def test_unknown_ids_are_404_in_the_error_shape(client: TestClient) -> None:
+    for path in ("/api/stories/nope", "/api/articles/nope", "/api/entities/nope"):
+        assert "nope" in error_of(client.get(path), 404)["message"]
+    error_of(client.get("/no/such/route"), 404)
+
+
+def test_bad_requests_are_refused_in_the_error_shape(client: TestClient) -> None:
+    error_of(client.get("/api/stories", params={"limit": API_LIMITS.page + 1}), 422)
+    assert (
+        "text"
+        in error_of(client.post("/api/articles", json=[{"title": "No text"}]), 422)["message"]
+    )
+    too_many = [{"text": "x"}] * (API_LIMITS.articles + 1)
+    error_of(client.post("/api/articles", json=too_many), 422)
+    big = b"[" + b" " * API_LIMITS.body_bytes + b"]"
+    error_of(
+        client.post("/api/articles", content=big, headers={"content-type": "application/json"}),
+        413,
+    )
+
+
+def test_added_articles_join_stories_and_adding_again_is_a_no_op(
+    seeds_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "copy.db"
+    shutil.copy(seeds_db, db)
+    client = TestClient(create_app(db))
+    article = {
+        "id": "posted-1",
+        "outlet": "Test Wire",
+        "published": "2006-02-10",
+        "title": "Hamas accepts Putin's invitation to Moscow",
+        "text": (
+            "Hamas leader Khaled Meshaal said on Friday his movement would accept an invitation "
+            "from Russian President Vladimir Putin for talks in Moscow. Putin had said on "
+            "Thursday that he would invite the leaders of Hamas, which won the Palestinian "
+            "elections on Jan. 25, to Moscow. Israel said the invitation was a mistake."
+        ),
+    }
+    first = client.post("/api/articles", json=[article]).json()
+    assert first["added"] == ["posted-1"] and len(first["stories"]) == 1
+    assert client.get("/api/articles/posted-1").json()["outlet"] == "Test Wire"
+    again = client.post("/api/articles", json=[article]).json()
+    assert again["added"] == [] and again["already_stored"] == ["posted-1"]
+    assert client.get("/api/stories").json()["total"] >= 3
+
+
+def test_openapi_docs_are_served(client: TestClient) -> None:
+    assert client.get("/openapi.json").json()["info"]["title"] == "storyline"
+    assert client.get("/docs").status_code == 200

@@ -1,0 +1,178 @@
+"""The web UI in a real browser (Debian's chromium, driven by Playwright) against a server on
+127.0.0.1 loaded with the seeds, and hostile article text that must never run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from conftest import EXAMPLE_DIR, ROOT
+from storyline.records import Span
+from storyline.web import segments
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: Where the run leaves its screenshots of the story and article pages.
+SCREENSHOTS = Path(os.environ.get("STORYLINE_SCREENSHOTS", ROOT / ".screenshots"))
+INVITATION = "Putin to invite Hamas to Moscow"
+
+
+def test_segments_tile_the_paragraph_and_carry_their_marks() -> None:
+    text = "Putin met Mashaal in Moscow on Friday."
+    marks = [(Span(0, 5), "entity", "Vladimir Putin"), (Span(31, 37), "date", "2006-03-03")]
+    pieces = segments(text, marks, Span(0, len(text)))
+    assert "".join(p.text for p in pieces) == text
+    assert [(p.text, p.kinds) for p in pieces if p.kinds] == [
+        ("Putin", ("entity",)),
+        ("Friday", ("date",)),
+    ]
+    assert all(a.end == b.start for a, b in pairwise(pieces))
+
+
+# --------------------------------------------------------------------------- a live server
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """uvicorn on 127.0.0.1 over a store of the seeds and one hostile article."""
+    import uvicorn
+
+    import storyline
+    from storyline.api import create_app
+
+    folder = tmp_path_factory.mktemp("web")
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text(HOSTILE + "\n", encoding="utf-8")
+    db = folder / "storyline.db"
+    storyline.analyze([EXAMPLE_DIR, hostile], db=db)
+    port = _free_port()
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if running.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+HOSTILE = (
+    '{"id": "hostile", "outlet": "<b onmouseover=\\"window.__xss=3\\">Evil Wire</b>", '
+    '"published": "2019-05-02", "title": "<script>window.__xss=1</script>River floods Dorset", '
+    '"text": "The river Stour burst its banks in Dorset on Wednesday, the council said. '
+    '<img src=x onerror=\\"window.__xss=2\\"> Firefighters said the water <script>'
+    "window.__xss=4</script> had reached the old bridge. Residents of the nearby town said "
+    'they moved their cars to higher ground and that the roads stayed closed on Thursday."}'
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (.ci/run installs it: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    opened = context.new_page()
+    opened.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    yield opened
+    context.close()
+
+
+def test_the_story_list_opens_the_invitation_story_with_its_three_outlets(
+    server: str, page: Page
+) -> None:
+
+    page.goto(server + "/")
+    page.click(f"text={INVITATION}")
+    page.wait_for_selector("h1")
+    assert page.inner_text("h1") == INVITATION
+    outlets = page.locator("table.outlets tbody tr td:first-child strong").all_inner_texts()
+    assert len(outlets) == 3 and "Al Jazeera" in outlets
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "story.png"), full_page=False)
+
+
+def test_clicking_a_summary_sentence_highlights_its_source(server: str, page: Page) -> None:
+
+    page.goto(server + "/")
+    page.click(f"text={INVITATION}")
+    assert page.locator(".seg.hl").count() == 0
+    first = page.locator("ol.summary li").first
+    sentence = first.inner_text().split("\n")[0]
+    first.click()
+    lit = page.locator(".seg.hl")
+    assert lit.count() >= 1
+    assert lit.first.is_visible()
+    # What lights up is the sentence itself, in its article.
+    words = sentence.split()[:4]
+    assert " ".join(words) in " ".join(" ".join(lit.all_inner_texts()).split())
+
+
+def test_searching_kalugin_finds_him(server: str, page: Page) -> None:
+
+    page.goto(server + "/")
+    page.fill("input[name=q]", "Kalugin")
+    page.click("header button")
+    page.wait_for_url("**/?q=Kalugin")
+    assert INVITATION in page.inner_text("table.stories")
+    page.click(f"text={INVITATION}")
+    page.click("a.pill:has-text(\"Aleksandr Kalugin\")")
+    assert page.inner_text("h1") == "Aleksandr Kalugin"
+
+
+def test_the_article_page_marks_entities_quotes_and_dates(server: str, page: Page) -> None:
+
+    page.goto(server + "/")
+    page.click(f"text={INVITATION}")
+    page.click("section.sources h3 a >> nth=0")
+    for kind in ("entity", "quote", "date"):
+        assert page.locator(f"div.body mark.{kind}").count() >= 1, kind
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "article.png"), full_page=False)
+
+
+def test_hostile_text_in_titles_bodies_and_outlets_never_runs(server: str, page: Page) -> None:
+
+    page.goto(server + "/?q=Dorset")
+    assert "<script>" in page.inner_text("table.stories")  # shown, as text
+    page.goto(server + "/articles/hostile")
+    assert "Evil Wire" in page.inner_text("p.meta")
+    for link in ("/", "/?q=Dorset", "/articles/hostile"):
+        page.goto(server + link)
+        page.mouse.move(10, 10)
+        assert page.evaluate("window.__xss") is None, link
+        assert page.locator("main script, main img").count() == 0
+    page.goto(server + "/?q=Dorset")
+    story_links = page.locator("table.stories a")
+    for n in range(story_links.count()):
+        page.goto(server + "/?q=Dorset")
+        page.locator("table.stories a").nth(n).click()
+        for row in page.locator("table.outlets tr").all():
+            row.hover()
+        assert page.evaluate("window.__xss") is None
