@@ -214,3 +214,24 @@ def test_cached_vectors_round_trip_and_are_read_not_recomputed(tmp_path: Path) -
         other = CachedEmbedder(lambda: model, store, "another-model", dimensions=3)
         other.encode(["Hamas won."])  # another model's vectors are its own
         assert model.calls[-1] == ["Hamas won."]
+
+
+def test_search_finds_words_of_titles_and_bodies_and_fills_in_older_stores(
+    tmp_path: Path,
+) -> None:
+    from storyline.records import Article
+
+    text = "Kalugin said Moscow hoped to bring Hamas up to international requirements."
+    article = Article(
+        id="a1", source="x", text=text, title="Envoy speaks", body=(Span(0, len(text)),)
+    )
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        store.save_documents([Document(article)])
+        assert store.search("kalugin hamas") == ["a1"]
+        assert store.search("envoy") == ["a1"]
+        assert store.search("Putin") == []
+        assert store.search('" OR * NEAR(') == []  # words, never FTS syntax
+        store._db.execute("DELETE FROM article_search")  # as a store from before search
+    with Store(path) as store:
+        assert store.search("requirements") == ["a1"]

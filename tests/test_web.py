@@ -142,7 +142,7 @@ def test_searching_kalugin_finds_him(server: str, page: Page) -> None:
     page.wait_for_url("**/?q=Kalugin")
     assert INVITATION in page.inner_text("table.stories")
     page.click(f"text={INVITATION}")
-    page.click("a.pill:has-text(\"Aleksandr Kalugin\")")
+    page.click('a.pill:has-text("Aleksandr Kalugin")')
     assert page.inner_text("h1") == "Aleksandr Kalugin"
 
 

@@ -13,6 +13,7 @@ errors (``NotFound`` → 404, input errors → 422), validation and size limits 
 from __future__ import annotations
 
 import json
+import sqlite3
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -89,12 +90,12 @@ class StoreReader:
         self.settings = settings
         self._cache = _Cache()
         self._lock = threading.Lock()
+        # SQLite's data_version changes when another connection commits: the one cheap,
+        # exact sign that the store changed (file times move with every open and checkpoint).
+        self._watch = sqlite3.connect(str(db), check_same_thread=False)
 
     def _stamp(self) -> tuple[int, ...]:
-        files = [self.db, self.db.with_name(self.db.name + "-wal")]
-        return tuple(
-            n for f in files if f.exists() for n in (f.stat().st_mtime_ns, f.stat().st_size)
-        )
+        return (int(self._watch.execute("PRAGMA data_version").fetchone()[0]),)
 
     def corpus(self) -> Corpus:
         from storyline.store import Store
