@@ -104,7 +104,7 @@ class StoreReader:
             stamp = self._stamp()
             if self._cache.corpus is None or stamp != self._cache.stamp:
                 with Store(self.db) as store:
-                    self._cache = _Cache(self._stamp(), store.load_corpus())
+                    self._cache = _Cache(stamp, store.load_corpus())
             assert self._cache.corpus is not None
             return self._cache.corpus
 

@@ -31,6 +31,7 @@ __all__ = [
     "Comparison",
     "Conflict",
     "Fact",
+    "Figure",
     "OutletView",
     "Voice",
     "build_comparison",
@@ -191,8 +192,7 @@ def _outlet_labels(corpus: Corpus, documents: list[Document]) -> dict[str, tuple
     labels: dict[str, list[str]] = {}
     for document in documents:
         for entity_id, phrases in labels_in_article(corpus, document).items():
-            known = labels.setdefault(entity_id, [])
-            known += [p for p in phrases if p.casefold() not in {k.casefold() for k in known}]
+            labels[entity_id] = _distinct([*labels.get(entity_id, []), *phrases])
     return {e: tuple(p) for e, p in sorted(labels.items())}
 
 
@@ -412,8 +412,9 @@ def _figure_facts(
 ) -> list[Fact]:
     """Sentences with a figure ("three armed Palestinians were killed"), each joined by the
     closest sentence of every other outlet that counts the same thing in a similar sentence."""
-    counted = {i: figures_in(text) for i, text in enumerate(pool.texts)}
-    counted = {i: f for i, f in counted.items() if f and pool.refs[i] not in told}
+    counted = {
+        i: found for i, found in enumerate(pool.figures) if found and pool.refs[i] not in told
+    }
     used: set[int] = set()
     facts = []
     for i in sorted(counted):
@@ -582,8 +583,8 @@ def _pair_conflicts(
         return  # date lines, headlines and captions state nothing to disagree on
     ref_a, ref_b = pool.refs[i], pool.refs[j]
     source_a, source_b = keys[ref_a.article], keys[ref_b.article]
-    counts_b = figures_in(b)
-    for figure in figures_in(a):
+    counts_b = pool.figures[j]
+    for figure in pool.figures[i]:
         other = next((f for f in counts_b if f.counts_what(figure)), None)
         if other is not None and other.value != figure.value:
             claims = (Claim(source_a, figure.text, ref_a), Claim(source_b, other.text, ref_b))
@@ -629,20 +630,11 @@ _QUOTE_MARK = re.compile(r"[\"“”]")
 
 def _day_values(primary: Sequence[Document], pool: SentencePool) -> dict[int, frozenset[str]]:
     """Sentence index → the days its time expressions resolve to."""
-    refs = {
-        d.article.id: [t for t in d.timex or [] if t.value and _DAY.fullmatch(t.value)]
-        for d in primary
+    found = {
+        i: frozenset(v for v in values if _DAY.fullmatch(v))
+        for i, values in pool.time_values(primary).items()
     }
-    found: dict[int, frozenset[str]] = {}
-    for i, ref in enumerate(pool.refs):
-        values = {
-            t.value
-            for t in refs.get(ref.article, [])
-            if t.value and ref.start <= t.span.start < ref.end
-        }
-        if values:
-            found[i] = frozenset(values)
-    return found
+    return {i: days for i, days in found.items() if days}
 
 
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
@@ -709,7 +701,7 @@ def labels_in_article(corpus: Corpus, document: Document) -> dict[str, list[str]
 
     # A pronoun designates nothing: the words around "he" are the sentence, not a label.
     pronouns = {m.span for m in document.mentions or [] if m.type == PRONOUN}
-    mentions = [(r, e) for r, e in _mentions_in(corpus, document.article.id)]
+    mentions = corpus.mentions_in(document.article.id)
     people = {e.id: _names_of(e) for _, e in mentions if e.type == "PERSON"}
     found: dict[str, list[tuple[int, str]]] = {}
     for ref, entity in mentions:
@@ -823,11 +815,6 @@ def _most_named_before(named: Sequence[tuple[Ref, Entity]], position: int) -> En
         return None
     best = max(counts, key=lambda e: (counts[e], latest[e]))
     return entities[best]
-
-
-def _mentions_in(corpus: Corpus, article_id: str) -> list[tuple[Ref, Entity]]:
-    pairs = [(r, e) for e in corpus.entities or [] for r in e.mentions if r.article == article_id]
-    return sorted(pairs, key=lambda pair: (pair[0], pair[1].id))
 
 
 def _labels_at(document: Document, span: Span) -> list[str]:

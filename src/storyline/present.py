@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,8 +26,10 @@ import numpy as np
 from storyline.compare import (
     Conflict,
     Fact,
+    Figure,
     OutletView,
     build_comparison,
+    figures_in,
     is_statement,
     normalise_space,
 )
@@ -35,7 +38,6 @@ from storyline.records import (
     Article,
     Corpus,
     Document,
-    Precision,
     QuoteGroup,
     Ref,
     Span,
@@ -269,6 +271,25 @@ class SentencePool:
         vectors = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         return cls(tuple(refs), tuple(texts), tuple(order), np.asarray(vectors, dtype=np.float32))
 
+    @cached_property
+    def figures(self) -> list[list[Figure]]:
+        """The counts each sentence states (computed once: coverage and conflicts read them)."""
+        return [figures_in(text) for text in self.texts]
+
+    def time_values(self, documents: Sequence[Document]) -> dict[int, list[str]]:
+        """Sentence → the resolved values of the time expressions that begin in it."""
+        timex = {d.article.id: [t for t in d.timex or [] if t.value] for d in documents}
+        found: dict[int, list[str]] = {}
+        for i, ref in enumerate(self.refs):
+            values = [
+                t.value
+                for t in timex.get(ref.article, [])
+                if t.value and ref.start <= t.span.start < ref.end
+            ]
+            if values:
+                found[i] = values
+        return found
+
     def index_of(self, article: str, span: Span) -> int | None:
         """The sentence of ``article`` that contains the start of ``span``."""
         for i, ref in enumerate(self.refs):
@@ -326,7 +347,6 @@ def _outside_quotes(text: str) -> str:
 
 _ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
-_DATE_LENGTH = {Precision.YEAR: 4, Precision.MONTH: 7, Precision.DAY: 10}
 
 
 def build_timeline(
@@ -609,20 +629,15 @@ def _load_hook(hook: str) -> Callable[[str, list[SummarySentence]], Iterable[Sum
 
 def sentence_dates(documents: Sequence[Document], pool: SentencePool) -> dict[int, str]:
     """Pool sentence → the date it tells of: its earliest calendar date, else its article's."""
-    by_article = {d.article.id: d for d in documents}
+    published = {d.article.id: d.article.published for d in documents}
+    told = pool.time_values(documents)
     dates: dict[int, str] = {}
     for i, ref in enumerate(pool.refs):
-        document = by_article.get(ref.article)
-        if document is None:
+        if ref.article not in published:
             continue
-        told = [
-            t.value
-            for t in document.timex or []
-            if t.value and _ISO_DATE.match(t.value) and ref.start <= t.span.start < ref.end
-        ]
-        published = document.article.published
-        own = published.date.isoformat()[: _DATE_LENGTH[published.precision]] if published else ""
-        dates[i] = min(told) if told else own
+        calendar = [v for v in told.get(i, []) if _ISO_DATE.match(v)]
+        own = published[ref.article]
+        dates[i] = min(calendar) if calendar else own.iso() if own else ""
     return dates
 
 

@@ -394,6 +394,11 @@ class Corpus:
             self._index = {doc.article.id: doc for doc in self.documents}
         return self._index[article_id]
 
+    def mentions_in(self, article_id: str) -> list[tuple[Ref, Entity]]:
+        """Every entity mention of one article with its entity, in text order."""
+        index = self._cached("mentions", self.entities or [], _mention_index)
+        return sorted(index.get(article_id, []), key=lambda pair: (pair[0], pair[1].id))
+
     def entity_at(self, article_id: str, span: Span) -> Entity | None:
         """The entity one of whose mentions overlaps ``span`` of the article, if any.
 

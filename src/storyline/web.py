@@ -174,14 +174,10 @@ def _source_panes(corpus: Corpus, report: Any, markers: dict[str, str]) -> list[
 
 def _marks(corpus: Corpus, document: Document) -> list[tuple[Span, str, str]]:
     """Entities (by name), quotes (by speaker) and dates (by value) of one article."""
-    article = document.article.id
-    marks: list[tuple[Span, str, str]] = []
-    for entity in corpus.entities or []:
-        marks += [
-            (Span(r.start, r.end), "entity", entity.name)
-            for r in entity.mentions
-            if r.article == article
-        ]
+    marks = [
+        (Span(r.start, r.end), "entity", entity.name)
+        for r, entity in corpus.mentions_in(document.article.id)
+    ]
     for quote in document.quotes or []:
         marks.append((quote.content, "quote", f"quote: {quote.speaker_name or 'speaker unknown'}"))
     for timex in document.timex or []:
