@@ -1,18 +1,24 @@
-"""Latency of the HTTP API and the story page on loopback, over a store of the seeds.
+"""Latency of the HTTP API and the web pages on loopback, over a store of the seeds or a
+bigger one (``build_store.py``).
 
 usage: python benchmarks/bench_api.py [--db PATH] [--requests 200] [--concurrency 4]
+                                      [--stories 20] [--seed 7]
 
 Without ``--db`` the bundled seeds are analysed into a temporary store. The server is
-``storyline serve`` in its own process, on 127.0.0.1; a fixed number of requests (``--requests``
-per endpoint, ``--concurrency`` at a time) go to the story list, the JSON story, the story
-page and an article page, after one warm-up request each (the first report of a story embeds
-its sentences; the store keeps the vectors, the server keeps the report). Prints the median,
-p95 and max per endpoint.
+``storyline serve`` in its own process on 127.0.0.1 (a client in the server's process would
+share its interpreter lock); it reads the store before it accepts requests, and the time until
+it answers is printed. Then ``--stories`` stories are drawn (the largest always among them)
+and each is opened once: the first view of a story builds its report (its sentences embedded
+unless the store already keeps their vectors), timed apart. Then a fixed number of requests
+(``--requests`` per endpoint, ``--concurrency`` at a time) go to each endpoint, spread over
+the drawn stories, their articles and the entities in their casts, and the median, p95 and
+max per endpoint are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import socket
 import statistics
 import subprocess
@@ -21,45 +27,105 @@ import tempfile
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from itertools import cycle, islice
 from pathlib import Path
+from typing import Any
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "russia-hamas"
 
 
-def serve(db: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    """``storyline serve`` in its own process (a client in the server's process would share
-    its interpreter lock and time itself)."""
+def serve(db: Path) -> tuple[str, subprocess.Popen[bytes], float]:
+    """``storyline serve`` in its own process, and the seconds until it answered."""
     import httpx
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port)]
+    started = time.perf_counter()
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
+    for _ in range(3000):
         try:
             httpx.get(base + "/api/outlets", timeout=1)
-            return base, process
+            return base, process, time.perf_counter() - started
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()
     raise SystemExit("the server did not start")
 
 
-def timed(base: str, path: str, requests: int, concurrency: int) -> list[float]:
+def timed(base: str, paths: list[str], requests: int, concurrency: int) -> list[float]:
+    """Seconds per request: ``requests`` of them, taking ``paths`` in turn."""
     import httpx
 
-    def one(_: int) -> float:
+    def one(path: str) -> float:
         started = time.perf_counter()
         response = client.get(base + path)
         response.raise_for_status()
         return time.perf_counter() - started
 
-    with httpx.Client(timeout=60) as client:
-        one(0)  # warm-up: the first report of a story is built and kept
-        with ThreadPoolExecutor(concurrency) as pool:
-            return list(pool.map(one, range(requests)))
+    with httpx.Client(timeout=120) as client, ThreadPoolExecutor(concurrency) as pool:
+        return list(pool.map(one, islice(cycle(paths), requests)))
+
+
+def drawn_stories(base: str, count: int, seed: int) -> list[dict[str, Any]]:
+    import httpx
+
+    stories, offset = [], 0
+    while True:
+        page = httpx.get(base + "/api/stories", params={"limit": 100, "offset": offset}).json()
+        stories += page["items"]
+        offset += 100
+        if offset >= page["total"]:
+            break
+    largest = max(stories, key=lambda s: s["articles"])
+    others = [s for s in stories if s["id"] != largest["id"]]
+    return [largest, *random.Random(seed).sample(others, min(count - 1, len(others)))]
+
+
+def first_views(base: str, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Open each story once (its report is built then), returning the JSON stories."""
+    import httpx
+
+    seconds, rows = [], []
+    for story in stories:
+        started = time.perf_counter()
+        response = httpx.get(f"{base}/api/stories/{story['id']}", timeout=600)
+        seconds.append(time.perf_counter() - started)
+        rows.append(response.json())
+    print(
+        f"first view of {len(stories)} stories (report built): median "
+        f"{statistics.median(seconds):.2f} s, max {max(seconds):.2f} s "
+        f"(the largest, {stories[0]['articles']} articles: {seconds[0]:.2f} s)"
+    )
+    return rows
+
+
+def report(name: str, times: list[float], concurrency: int) -> None:
+    times = sorted(times)
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(
+        f"{name:20} {len(times)} requests, {concurrency} at a time: median "
+        f"{statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
+        f"max {times[-1] * 1000:.1f} ms"
+    )
+
+
+def endpoints(stories: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    ids = [s["id"] for s in stories]
+    articles = [a for row in rows for a in row["articles"][:3]]
+    entities = [m["entity"] for row in rows for m in row["cast"][:2]]
+    words = [w for s in stories for w in s["title"].split() if len(w) > 5][:20] or ["Hamas"]
+    return {
+        "story list (JSON)": ["/api/stories"],
+        "story list page": ["/"],
+        "search (JSON)": [f"/api/stories?q={w}" for w in words],
+        "story (JSON)": [f"/api/stories/{i}" for i in ids],
+        "story page": [f"/stories/{i}" for i in ids],
+        "article page": [f"/articles/{a}" for a in articles],
+        "entity (JSON)": [f"/api/entities/{e}" for e in entities],
+    }
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -67,6 +133,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--stories", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(list(argv) if argv is not None else None)
     with tempfile.TemporaryDirectory() as folder:
         db = args.db
@@ -75,30 +143,20 @@ def main(argv: Iterable[str] | None = None) -> int:
 
             db = Path(folder) / "seeds.db"
             storyline.analyze([EXAMPLE], db=db)
-        base, server = serve(db)
-        import httpx
+        base, server, ready = serve(db)
+        try:
+            import httpx
 
-        stories = httpx.get(base + "/api/stories", params={"limit": 100}).json()["items"]
-        biggest = max(stories, key=lambda s: s["articles"])
-        article = httpx.get(f"{base}/api/stories/{biggest['id']}").json()["articles"][0]
-        articles = httpx.get(base + "/api/outlets").json()
-        total = sum(o["articles"] for o in articles)
-        print(f"store: {len(stories)} stories, {total} articles; story of {biggest['articles']}")
-        for name, path in (
-            ("story list (JSON)", "/api/stories"),
-            ("story (JSON)", f"/api/stories/{biggest['id']}"),
-            ("story page", f"/stories/{biggest['id']}"),
-            ("article page", f"/articles/{article}"),
-        ):
-            times = sorted(timed(base, path, args.requests, args.concurrency))
-            p95 = times[int(0.95 * (len(times) - 1))]
-            print(
-                f"{name:18} {len(times)} requests, {args.concurrency} at a time: median "
-                f"{statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
-                f"max {times[-1] * 1000:.1f} ms"
-            )
-        server.terminate()
-        server.wait(timeout=10)
+            outlets = httpx.get(base + "/api/outlets").json()
+            total = sum(o["articles"] for o in outlets)
+            stories = drawn_stories(base, args.stories, args.seed)
+            print(f"store: {total} articles; server answering after {ready:.1f} s")
+            rows = first_views(base, stories)
+            for name, paths in endpoints(stories, rows).items():
+                report(name, timed(base, paths, args.requests, args.concurrency), args.concurrency)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
     return 0
 
 

@@ -4,9 +4,11 @@ outlets, adding articles, and one error shape for every refusal."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -137,3 +139,33 @@ def test_added_articles_join_stories_and_adding_again_is_a_no_op(
 def test_openapi_docs_are_served(client: TestClient) -> None:
     assert client.get("/openapi.json").json()["info"]["title"] == "storyline"
     assert client.get("/docs").status_code == 200
+
+
+def test_a_change_made_elsewhere_is_read_behind_while_the_last_read_answers(
+    seeds_db: Path, tmp_path: Path
+) -> None:
+    import storyline
+    from storyline.api import StoreReader
+    from storyline.settings import default_settings
+    from storyline.store import Store
+
+    db = tmp_path / "copy.db"
+    shutil.copy(seeds_db, db)
+    reader = StoreReader(db, default_settings())
+    first = reader.browse()
+    with Store(db) as store:  # vectors a report caches are no change a reader must see
+        store.save_text_vectors({"some sentence": np.ones(384, dtype=np.float32)})
+    assert reader.browse() is first
+    posted = tmp_path / "more.jsonl"
+    posted.write_text(
+        '{"id": "later-1", "outlet": "Wire", "published": "2007-03-01", "text": '
+        '"Russia said on Thursday it would keep its contacts with Hamas in Gaza."}\n',
+        encoding="utf-8",
+    )
+    storyline.analyze([posted], db=db)
+    assert reader.browse() is first  # answered from the last read; the new one runs behind
+    for _ in range(600):
+        if reader.browse() is not first:
+            break
+        time.sleep(0.05)
+    assert "later-1" in {d.article.id for d in reader.browse().corpus.documents}

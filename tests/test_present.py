@@ -125,7 +125,7 @@ def test_timeline_holds_dated_events_and_publications(invitation: StoryReport) -
 def test_an_event_dated_only_through_an_inferred_date_says_so(settings: Settings) -> None:
     inferred = PubDate(dt.date(2006, 2, 9), Precision.DAY, "story", inferred=True)
     text = "Hamas responded favorably to the offer from Moscow on Thursday."
-    document = simple_document("a", text, "One", None)
+    document = simple_document("a", text, "One", "Hamas answers Moscow")
     document.article = dataclasses.replace(document.article, published=inferred)
     at = text.index("Thursday")
     document.timex = [TimeRef(Span(at, at + 8), "Thursday", TimexType.DATE, "2006-02-09")]
@@ -135,6 +135,15 @@ def test_an_event_dated_only_through_an_inferred_date_says_so(settings: Settings
     assert event.inferred and event.shown_date() == "2006-02-09 (inferred)"
     [published] = [e for e in report.timeline if "reports" in e.text]
     assert published.inferred and "(date inferred)" in published.text
+
+
+def test_an_untitled_article_coming_out_is_no_timeline_entry(settings: Settings) -> None:
+    """Nothing to show and no span to cite: "One reports: (untitled)" is no event."""
+    document = simple_document("a", "Hamas responded favorably to the offer.", "One", None)
+    corpus = one_story_corpus([document])
+    report = build_report(corpus, corpus.stories[0], settings.summary, BagOfWordsEmbedder())  # type: ignore[index]
+    assert document.article.published is not None
+    assert not [e for e in report.timeline if e.publication]
 
 
 def test_timeline_merges_one_event_told_by_two_outlets(settings: Settings) -> None:

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from conftest import annotate, make_article
 from storyline.ids import content_id
-from storyline.records import Corpus, Document, Entity, Quote, Span
+from storyline.records import Corpus, Document, Entity, Quote, Ref, Span
 from storyline.resolve import (
     ResolveStage,
+    distinct_ids,
     name_key,
     person_names_match,
     speaker_entity,
@@ -221,3 +222,15 @@ def _said_by_he(text: str) -> Span:
 def _quote(text: str, content_start: str, speaker: Span, name: str) -> Quote:
     content = span_of(text, content_start)
     return Quote(Span(content.start, content.end + 20), None, speaker, name, True)
+
+
+def test_entities_of_one_name_get_distinct_stable_ids() -> None:
+    """Two people called Smith that nothing merged are two entities: the store keys them by
+    id, so they need two ids, the same ones on every run whatever the input order."""
+    name_id = content_id("e", "PERSON", "smith")
+    first = Entity(name_id, "Smith", "PERSON", (), (Ref("a1", 0, 5),))
+    second = Entity(name_id, "Smith", "PERSON", (), (Ref("a2", 10, 15),))
+    kept = distinct_ids([second, first])
+    assert len({e.id for e in kept}) == 2
+    assert next(e for e in kept if e.mentions == first.mentions).id == name_id
+    assert {e.id for e in distinct_ids([first, second])} == {e.id for e in kept}

@@ -235,3 +235,24 @@ def test_search_finds_words_of_titles_and_bodies_and_fills_in_older_stores(
         store._db.execute("DELETE FROM article_search")  # as a store from before search
     with Store(path) as store:
         assert store.search("requirements") == ["a1"]
+
+
+def test_the_generation_moves_with_what_readers_see_only(tmp_path: Path) -> None:
+    from storyline.store import StoreWatch
+
+    path = tmp_path / "s.db"
+    docs = [
+        Document(Article(id="g1", source="g1.txt", text="One.", body=(Span(0, 4),))),
+        Document(Article(id="g2", source="g2.txt", text="Two.", body=(Span(0, 4),))),
+    ]
+    with Store(path) as store:
+        watch = StoreWatch(path)
+        start = watch.generation()
+        store.save_documents(docs)
+        assert watch.generation() == start + 1
+        store.save_documents(docs)  # nothing new: no change a reader would see
+        store.save_text_vectors({"k": np.ones(3, dtype=np.float32)})
+        assert watch.generation() == start + 1
+        store.save_corpus(Corpus(docs))
+        assert watch.generation() == store.generation() == start + 2
+        watch.close()

@@ -122,6 +122,7 @@ def test_clicking_a_summary_sentence_highlights_its_source(server: str, page: Pa
 
     page.goto(server + "/")
     page.click(f"text={INVITATION}")
+    page.mouse.move(0, 0)  # off the summary: pointing at a sentence lights it too
     assert page.locator(".seg.hl").count() == 0
     first = page.locator("ol.summary li").first
     sentence = first.inner_text().split("\n")[0]
@@ -132,6 +133,15 @@ def test_clicking_a_summary_sentence_highlights_its_source(server: str, page: Pa
     # What lights up is the sentence itself, in its article.
     words = sentence.split()[:4]
     assert " ".join(words) in " ".join(" ".join(lit.all_inner_texts()).split())
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "story-cited.png"), full_page=False)
+    # Pointing at another sentence lights its sources; leaving it brings back the clicked one.
+    second = page.locator("ol.summary li").nth(1)
+    second.hover()
+    pointed = " ".join(" ".join(page.locator(".seg.hl").all_inner_texts()).split())
+    assert " ".join(second.inner_text().split()[:4]) in pointed
+    page.hover("h1")
+    assert " ".join(words) in " ".join(" ".join(page.locator(".seg.hl").all_inner_texts()).split())
 
 
 def test_searching_kalugin_finds_him(server: str, page: Page) -> None:

@@ -13,10 +13,13 @@ errors (``NotFound`` → 404, input errors → 422), validation and size limits 
 from __future__ import annotations
 
 import json
-import sqlite3
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,15 +27,18 @@ from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from storyline.errors import InputError, NotFound, StorylineError
-from storyline.records import Corpus, Story
+from storyline.records import Corpus, QuoteGroup, Story, Thread
 from storyline.settings import Settings, default_settings
+from storyline.store import StoreWatch
 
 __all__ = [
     "API_LIMITS",
     "ArticleIn",
+    "Browse",
     "StoreReader",
     "create_app",
     "entity_row",
@@ -73,53 +79,131 @@ class ArticleIn(BaseModel):
         return self
 
 
-@dataclass
-class _Cache:
-    """The store as last read, and the reports built from it."""
+class Browse:
+    """What the routes look up on every request, over one read of the store, each built once
+    on first use: per-request work then grows with the answer, not with the store."""
 
-    stamp: tuple[int, ...] = ()
-    corpus: Corpus | None = None
-    reports: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.reports: dict[str, Any] = {}  # story id → its report over this corpus
+
+    @cached_property
+    def newest_first(self) -> list[Story]:
+        """Stories by their last day, newest first; undated ones last."""
+        return sorted(
+            self.corpus.stories or [],
+            key=lambda s: (s.end is None, -(s.end.toordinal() if s.end else 0), s.id),
+        )
+
+    @cached_property
+    def outlet_of(self) -> dict[str, str]:
+        """Article id → its outlet's name ("unknown" when the article names none)."""
+        return {d.article.id: d.article.outlet or "unknown" for d in self.corpus.documents}
+
+    @cached_property
+    def outlets(self) -> list[dict[str, Any]]:
+        articles: Counter[str] = Counter(self.outlet_of.values())
+        stories = Counter(
+            outlet
+            for story in self.corpus.stories or []
+            for outlet in {self.outlet_of[a] for a in story.articles}
+        )
+        return [
+            {"outlet": name, "articles": articles[name], "stories": stories[name]}
+            for name in sorted(articles)
+        ]
+
+    @cached_property
+    def groups_by_speaker(self) -> dict[str, list[QuoteGroup]]:
+        found: dict[str, list[QuoteGroup]] = {}
+        for group in self.corpus.quote_groups or []:
+            if group.speaker_entity:
+                found.setdefault(group.speaker_entity, []).append(group)
+        return found
+
+    def stories_with(self, articles: Iterable[str]) -> set[str]:
+        """Ids of the stories holding any of ``articles``."""
+        return {s.id for a in articles if (s := self.corpus.story_of(a)) is not None}
+
+
+@dataclass(frozen=True)
+class _Cache:
+    """The store as last read, with the stamp it had then."""
+
+    stamp: int = -1
+    browse: Browse | None = None
 
 
 class StoreReader:
-    """Reads the store once per change of its files; builds and keeps story reports."""
+    """Reads the store, and reads it again when it changes; builds and keeps story reports.
+
+    Reading a store of 10,000 articles takes seconds (``benchmarks/RESULTS.md``), so after a
+    change made elsewhere (an ``analyze`` run) requests go on being answered from the last
+    read while the new one is made in a background thread; a write made through the API
+    waits for it (``refresh``), so its writer reads what it wrote.
+    """
 
     def __init__(self, db: Path, settings: Settings) -> None:
         self.db = db
         self.settings = settings
         self._cache = _Cache()
-        self._lock = threading.Lock()
-        # SQLite's data_version changes when another connection commits: the one cheap,
-        # exact sign that the store changed (file times move with every open and checkpoint).
-        self._watch = sqlite3.connect(str(db), check_same_thread=False)
+        self._lock = threading.Lock()  # one read of the store at a time
+        self._reloading: threading.Thread | None = None
+        self._reloading_lock = threading.Lock()
+        # The store's generation moves with the writes readers see, and not with the vectors
+        # a report caches as it is built (SQLite's data_version moves with both).
+        self._watch = StoreWatch(db)
 
-    def _stamp(self) -> tuple[int, ...]:
-        return (int(self._watch.execute("PRAGMA data_version").fetchone()[0]),)
+    def _stamp(self) -> int:
+        return self._watch.generation()
 
-    def corpus(self) -> Corpus:
+    def close(self) -> None:
+        self._watch.close()
+
+    def browse(self) -> Browse:
+        """The store as last read; when it has changed since, a new read starts behind."""
+        cache = self._cache
+        if cache.browse is None:
+            return self.refresh()
+        if self._stamp() != cache.stamp:
+            self._reload_behind()
+        return cache.browse
+
+    def refresh(self) -> Browse:
+        """Read the store now, unless it has not changed since the last read."""
         from storyline.store import Store
 
         with self._lock:
             stamp = self._stamp()
-            if self._cache.corpus is None or stamp != self._cache.stamp:
+            if self._cache.browse is None or stamp != self._cache.stamp:
                 with Store(self.db) as store:
-                    self._cache = _Cache(stamp, store.load_corpus())
-            assert self._cache.corpus is not None
-            return self._cache.corpus
+                    # The stamp read before the read: a commit during it brings another.
+                    self._cache = _Cache(stamp, Browse(store.load_corpus()))
+            assert self._cache.browse is not None
+            return self._cache.browse
 
-    def report(self, story: Story) -> Any:
+    def _reload_behind(self) -> None:
+        with self._reloading_lock:
+            if self._reloading is not None and self._reloading.is_alive():
+                return
+            self._reloading = threading.Thread(target=self.refresh, daemon=True)
+            self._reloading.start()
+
+    def corpus(self) -> Corpus:
+        return self.browse().corpus
+
+    def report(self, browse: Browse, story: Story) -> Any:
+        """The story's report over that read of the store, built on first asking."""
         from storyline.embed import remembering_embedder
         from storyline.present import build_report
         from storyline.store import Store
 
-        corpus = self.corpus()
-        cached = self._cache.reports.get(story.id)
+        cached = browse.reports.get(story.id)
         if cached is None:
             with Store(self.db) as store:
                 embedder = remembering_embedder(store)
-                cached = build_report(corpus, story, self.settings.summary, embedder)
-            self._cache.reports[story.id] = cached
+                cached = build_report(browse.corpus, story, self.settings.summary, embedder)
+            browse.reports[story.id] = cached
         return cached
 
     def search(self, query: str) -> list[str]:
@@ -135,7 +219,15 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     from storyline.web import add_pages
 
     reader = StoreReader(Path(db), settings or default_settings())
-    app = FastAPI(title="storyline", version=__version__, description=__doc__)
+
+    @asynccontextmanager
+    async def read_first(app: FastAPI) -> AsyncIterator[None]:
+        # A server accepts requests once it has read the store, not during the first one.
+        await run_in_threadpool(reader.refresh)
+        yield
+        reader.close()
+
+    app = FastAPI(title="storyline", version=__version__, description=__doc__, lifespan=read_first)
     _add_error_handlers(app)
     _add_size_limit(app)
     _add_reading_routes(app, reader)
@@ -164,8 +256,9 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
         offset: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=API_LIMITS.page)] = 20,
     ) -> dict[str, Any]:
-        corpus = reader.corpus()
-        found = filtered_stories(corpus, reader, q, since, until, outlet, entity)
+        browse = reader.browse()
+        corpus = browse.corpus
+        found = filtered_stories(browse, reader, q, since, until, outlet, entity)
         page = found[offset : offset + limit]
         return {
             "items": [story_item(corpus, s) for s in page],
@@ -178,10 +271,13 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
     def story(story_id: str) -> dict[str, Any]:
         from storyline.export import story_row
 
-        corpus = reader.corpus()
+        browse = reader.browse()
+        corpus = browse.corpus
         chosen = find_story(corpus, story_id)
-        row = story_row(reader.report(chosen))
+        report = reader.report(browse, chosen)
+        row = story_row(report)
         row["article_items"] = [_article_item(corpus, a) for a in chosen.articles]
+        row["thread_items"] = thread_items(corpus, report.thread)
         return row
 
     @app.get("/api/articles/{article_id}", summary="One article with its annotations")
@@ -200,47 +296,35 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/api/entities/{entity_id}", summary="One entity: its names, stories and quotes")
     def entity(entity_id: str) -> dict[str, Any]:
-        return entity_row(reader.corpus(), entity_id)
+        return entity_row(reader.browse(), entity_id)
 
     @app.get("/api/outlets", summary="Outlets with their numbers of articles and stories")
     def outlets() -> list[dict[str, Any]]:
-        corpus = reader.corpus()
-        counts: dict[str, tuple[set[str], set[str]]] = {}
-        story_of = {a: s.id for s in corpus.stories or [] for a in s.articles}
-        for document in corpus.documents:
-            name = document.article.outlet or "unknown"
-            articles, stories = counts.setdefault(name, (set(), set()))
-            articles.add(document.article.id)
-            if document.article.id in story_of:
-                stories.add(story_of[document.article.id])
-        return [
-            {"outlet": name, "articles": len(a), "stories": len(s)}
-            for name, (a, s) in sorted(counts.items())
-        ]
+        return reader.browse().outlets
 
 
-def entity_row(corpus: Corpus, entity_id: str) -> dict[str, Any]:
-    """One entity: its name, type and aliases, the stories it is in, the quotes it speaks."""
-    found = next((e for e in corpus.entities or [] if e.id == entity_id), None)
+def entity_row(browse: Browse, entity_id: str) -> dict[str, Any]:
+    """One entity: its name, type and aliases, the stories it is in (newest first), the
+    quotes it speaks."""
+    found = browse.corpus.entity(entity_id)
     if found is None:
         raise NotFound(f"{entity_id!r} is not an entity id")
-    articles = {r.article for r in found.mentions}
+    stories = browse.stories_with(r.article for r in found.mentions)
     return {
         "id": found.id,
         "name": found.name,
         "type": found.type,
         "aliases": list(found.aliases),
-        "stories": [s.id for s in corpus.stories or [] if articles & set(s.articles)],
+        "stories": [s.id for s in browse.newest_first if s.id in stories],
         "quote_groups": [
             {"group": g.id, "quotes": [_ref(r) for r in g.quotes]}
-            for g in corpus.quote_groups or []
-            if g.speaker_entity == found.id
+            for g in browse.groups_by_speaker.get(found.id, [])
         ],
     }
 
 
 def filtered_stories(
-    corpus: Corpus,
+    browse: Browse,
     reader: StoreReader,
     q: str | None,
     since: str | None,
@@ -248,23 +332,21 @@ def filtered_stories(
     outlet: str | None,
     entity: str | None,
 ) -> list[Story]:
-    stories = list(corpus.stories or [])
+    """The stories that pass every filter given, newest first."""
+    stories = browse.newest_first
     if q:
-        hits = set(reader.search(q))
-        stories = [s for s in stories if hits & set(s.articles)]
+        hits = browse.stories_with(reader.search(q))
+        stories = [s for s in stories if s.id in hits]
     if since or until:
         stories = [s for s in stories if _within(s, since, until)]
     if outlet:
-        outlets = {d.article.id: d.article.outlet for d in corpus.documents}
-        stories = [s for s in stories if any(outlets.get(a) == outlet for a in s.articles)]
+        outlet_of = browse.outlet_of
+        stories = [s for s in stories if any(outlet_of[a] == outlet for a in s.articles)]
     if entity:
-        found = next((e for e in corpus.entities or [] if e.id == entity), None)
-        articles = {r.article for r in found.mentions} if found else set()
-        stories = [s for s in stories if articles & set(s.articles)]
-    # Newest first; undated stories last.
-    return sorted(
-        stories, key=lambda s: (s.end is None, -(s.end.toordinal() if s.end else 0), s.id)
-    )
+        found = browse.corpus.entity(entity)
+        having = browse.stories_with(r.article for r in found.mentions) if found else set()
+        stories = [s for s in stories if s.id in having]
+    return stories
 
 
 def _within(story: Story, since: str | None, until: str | None) -> bool:
@@ -289,6 +371,24 @@ def story_item(corpus: Corpus, story: Story) -> dict[str, Any]:
     }
 
 
+def thread_items(corpus: Corpus, thread: Thread | None) -> list[dict[str, Any]]:
+    """The stories of a thread in time order, each with why it continues the one before."""
+    from storyline.present import thread_stories
+
+    if thread is None:
+        return []
+    why = {link.later: link.reason for link in thread.links}
+    return [
+        {
+            "id": story.id,
+            "title": story.title,
+            "dates": story.date_label(),
+            "continues_because": why.get(story.id),
+        }
+        for story in thread_stories(corpus, thread)
+    ]
+
+
 def _article_item(corpus: Corpus, article_id: str) -> dict[str, Any]:
     article = corpus.document(article_id).article
     return {
@@ -305,7 +405,7 @@ def _ref(ref: Any) -> dict[str, Any]:
 
 
 def find_story(corpus: Corpus, story_id: str) -> Story:
-    found = next((s for s in corpus.stories or [] if s.id == story_id), None)
+    found = corpus.story(story_id)
     if found is None:
         raise NotFound(f"{story_id!r} is not a story id")
     return found
@@ -335,6 +435,7 @@ def _add_writing_routes(app: FastAPI, reader: StoreReader) -> None:
             )
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             result = analyze([path], db=reader.db, settings=reader.settings)
+        reader.refresh()  # the writer reads what it wrote
         story_of = {a: s.id for s in result.stories for a in s.articles}
         return {
             "added": result.added,

@@ -239,9 +239,9 @@ def _voices(
             if entity is not None:
                 quotes[entity.id] = quotes.get(entity.id, 0) + 1
                 words[entity.id] = words.get(entity.id, 0) + len(quote.content.of(text).split())
-    entities = {e.id: e for e in corpus.entities or []}
+    entities = {e: found for e in quotes if (found := corpus.entity(e)) is not None}
     actors = _actors(corpus)
-    order = sorted(quotes, key=lambda e: (-quotes[e], -words[e], e))
+    order = sorted(entities, key=lambda e: (-quotes[e], -words[e], e))
     return [
         Voice(
             e,
@@ -371,7 +371,6 @@ def _coverage(
     """Every event, quote and figure of the story, with the outlets that report it."""
     everyone = tuple(sorted({keys[d.article.id] for d in primary}))
     texts = {d.article.id: d.article.text for d in primary}
-    names = {e.id: e.name for e in corpus.entities or []}
     facts = [
         _fact("event", entry.text, entry.date, entry.sources, keys, everyone)
         for entry in timeline
@@ -380,7 +379,8 @@ def _coverage(
     for group in quote_groups:
         refs = tuple(r for r in group.quotes if r.article in texts)
         if refs:
-            speaker = group.speaker_name or names.get(group.speaker_entity or "", "someone")
+            named = corpus.entity(group.speaker_entity or "")
+            speaker = group.speaker_name or (named.name if named else "someone")
             shortest = min(
                 (normalise_space(texts[r.article][r.start : r.end]) for r in refs), key=len
             )

@@ -328,7 +328,6 @@ class _Context:
         self.report = report
         self.markers = citation_markers(report.articles)
         self.names = {m.entity: m.name for m in report.cast}
-        self.names.update({e.id: e.name for e in corpus.entities or [] if e.id not in self.names})
 
     def marker(self, ref: Ref) -> str:
         return self.markers.get(ref.article, ref.article)
@@ -338,7 +337,10 @@ class _Context:
         return " ".join(text.split())
 
     def name(self, entity_id: str | None) -> str:
-        return self.names.get(entity_id or "", entity_id or "unknown")
+        if entity_id in self.names:
+            return self.names[entity_id]
+        found = self.corpus.entity(entity_id or "")
+        return found.name if found else entity_id or "unknown"
 
 
 def _published(article: Article) -> str:

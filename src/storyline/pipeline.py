@@ -24,6 +24,8 @@ from storyline.store import DEFAULT_PATH, Store
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from storyline.embed import Embedder
+
 #: Called once per article handled (stored, already known, or failed), for progress bars.
 ProgressCallback = Callable[[str], None]
 
@@ -53,9 +55,10 @@ def article_stages(settings: Settings) -> list[ArticleStage]:
     ]
 
 
-def corpus_stages(settings: Settings) -> list[CorpusStage]:
+def corpus_stages(settings: Settings, embedder: Embedder | None = None) -> list[CorpusStage]:
     """Cross-article work, in order: copies, entities, quote groups, stories, threads, and
     the dates stories give undated articles (last: no grouping rests on an inferred date).
+    ``embedder`` embeds the quotes (default: the packaged model, nothing kept).
 
     Quote groups come before stories: two articles rendering one utterance is evidence that
     they report one event.
@@ -70,7 +73,7 @@ def corpus_stages(settings: Settings) -> list[CorpusStage]:
     return [
         DedupStage(settings.dedup),
         ResolveStage(settings.resolve),
-        QuoteGroupStage(settings.quote_groups),
+        QuoteGroupStage(settings.quote_groups, embedder),
         StoryStage(settings.stories),
         ThreadStage(settings.threads),
         DatingStage(),
@@ -89,10 +92,14 @@ def analyze(
     Inputs that cannot be used are reported in the result (and kept in the store's failure log);
     the rest of the batch goes on.
     """
+    from storyline.embed import remembering_embedder
+
     settings = settings or load_settings()
-    per_article, across = article_stages(settings), corpus_stages(settings)
-    check_chain([*per_article, *across])
+    per_article = article_stages(settings)
     with _opened(db) as store:
+        # Quote vectors are kept in the store: a later run embeds only the new quotes.
+        across = corpus_stages(settings, remembering_embedder(store))
+        check_chain([*per_article, *across])
         result = AnalyzeResult()
         batches = _batches(_new_articles(inputs, store, settings, result, progress), settings)
         for documents in annotated_batches(batches, settings, result.failures, progress):

@@ -201,13 +201,12 @@ def referenced_names(
     """The names of the entities a report refers to: its voices, labelled actors, speakers."""
     wanted = {e for view in outlets for e in (*view.voices, *view.labels)}
     wanted |= {g.speaker_entity for g in quote_groups if g.speaker_entity}
-    return {e.id: e.name for e in corpus.entities or [] if e.id in wanted}
+    return {e: found.name for e in sorted(wanted) if (found := corpus.entity(e)) is not None}
 
 
 def thread_stories(corpus: Corpus, thread: Thread) -> list[Story]:
     """The thread's stories, in the thread's (time) order."""
-    by_id = {s.id: s for s in corpus.stories or []}
-    return [by_id[s] for s in thread.stories if s in by_id]
+    return [found for s in thread.stories if (found := corpus.story(s)) is not None]
 
 
 def thread_link_lines(thread: Thread, stories: Sequence[Story]) -> list[str]:
@@ -463,10 +462,11 @@ def _with_report(entry: TimelineEntry, publication: TimelineEntry) -> TimelineEn
 
 
 def publication_event(article: Article) -> TimelineEntry | None:
-    """'<outlet> reports: <title>' on the day the article came out, if that day is known."""
-    if article.published is None:
+    """'<outlet> reports: <title>' on the day the article came out, if that day and its title
+    are known (an untitled article's coming out has nothing to show and no span to cite)."""
+    title = normalise_space(article.title or "")
+    if article.published is None or not title:
         return None
-    title = normalise_space(article.title or "") or "(untitled)"
     inferred = " (date inferred)" if article.published.inferred else ""
     text = f"{outlet_name(article)} reports: {title}{inferred}"
     source = _title_ref(article)

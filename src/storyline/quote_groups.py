@@ -16,12 +16,14 @@ our contacts" in seed 002, two quotes in 000). So each such quote is grouped by 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
 
 from storyline.ids import content_id
 from storyline.records import Corpus, Quote, QuoteGroup, Ref, Span
@@ -29,8 +31,6 @@ from storyline.resolve import EntityLookup, speaker_entity
 from storyline.settings import QuoteGroupSettings
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from storyline.embed import Embedder
 
 _QUOTE_MARKS = "\"'“”‘’«»„ \n\t"
@@ -101,38 +101,88 @@ def collect_quotes(corpus: Corpus) -> list[QuoteItem]:
 
 
 class _Similarity:
-    """Whether two quotes (by index) render one utterance."""
+    """Which quotes (by index) render one utterance, computed for many pairs at once.
+
+    Pairs are scored in rapidfuzz's C++ loops (``cdist``) and numpy products, never pair by
+    pair in Python: a store of 10,000 articles holds some 50,000 quote fragments.
+    """
 
     def __init__(self, items: list[QuoteItem], vectors: np.ndarray, settings: QuoteGroupSettings):
+        from rapidfuzz import utils
+
         self._items = items
         self._vectors = vectors
         self._settings = settings
+        self._processed = [utils.default_process(item.text) for item in items]
+        self._near = near_identical_pairs(self._processed, settings.near_identical)
 
-    def near_identical(self, i: int, j: int) -> bool:
-        from rapidfuzz import fuzz, utils
+    def near_identical(self, i: int) -> set[int]:
+        """The quotes whose words are a copy of quote ``i``'s (wire copies, typo fixes)."""
+        return self._near.get(i, set())
 
-        a, b = self._items[i].text, self._items[j].text
-        score = fuzz.ratio(a, b, processor=utils.default_process)
-        return score >= self._settings.near_identical
+    def copies_within(self, members: list[int]) -> list[tuple[int, int]]:
+        chosen = set(members)
+        return [(i, j) for i in members for j in self.near_identical(i) if j in chosen and i < j]
 
-    def same_utterance(self, i: int, j: int) -> bool:
-        if self.near_identical(i, j):
-            return True
-        cosine = float(self._vectors[i] @ self._vectors[j])
-        if cosine < self._settings.similarity:
-            return False
-        return not self._is_short(i, j) or self._words_overlap(i, j)
+    def same_utterance_within(self, members: list[int]) -> list[tuple[int, int]]:
+        """Pairs of ``members`` (one speaker's quotes) that render one utterance: copies, or
+        close in meaning (and, for short quotes, sharing words)."""
+        pairs = set(self.copies_within(members))
+        for start in range(0, len(members), _BLOCK):
+            rows = members[start : start + _BLOCK]
+            cosines = self._vectors[rows] @ self._vectors[members].T
+            for r, c in zip(*np.nonzero(cosines >= self._settings.similarity), strict=True):
+                i, j = rows[r], members[c]
+                if i < j and (not self._is_short(i, j) or self._words_overlap(i, j)):
+                    pairs.add((i, j))
+        return sorted(pairs)
 
     def _is_short(self, i: int, j: int) -> bool:
         words = min(len(self._items[i].text.split()), len(self._items[j].text.split()))
         return words < self._settings.short_quote_words
 
     def _words_overlap(self, i: int, j: int) -> bool:
-        from rapidfuzz import fuzz, utils
+        from rapidfuzz import fuzz
 
-        a, b = self._items[i].text, self._items[j].text
-        score = fuzz.token_set_ratio(a, b, processor=utils.default_process)
+        score = fuzz.token_set_ratio(self._processed[i], self._processed[j])
         return score >= self._settings.lexical_similarity
+
+
+#: Quotes scored against the others at a time: bounds the score matrices (rows × quotes).
+_BLOCK = 256
+
+
+def near_identical_pairs(texts: list[str], cutoff: float) -> dict[int, set[int]]:
+    """For each text (by index), the other texts whose rapidfuzz ``ratio`` reaches ``cutoff``.
+
+    The ratio is 2·LCS / (la + lb): it can reach c only if the longer text is at most
+    (2 − c) / c times as long as the shorter (1.17 at 92). Texts sorted by length are scored
+    only against the window of lengths that can match, in blocks, by ``cdist``.
+    """
+    from rapidfuzz import fuzz, process
+
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    lengths = [len(texts[i]) for i in order]
+    stretch = (200 - cutoff) / cutoff if cutoff > 0 else float("inf")
+    near: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(order), _BLOCK):
+        stop = min(start + _BLOCK, len(order))
+        reach = bisect.bisect_right(lengths, lengths[stop - 1] * stretch)
+        rows, columns = order[start:stop], order[start:reach]
+        scores = process.cdist(
+            [texts[i] for i in rows],
+            [texts[j] for j in columns],
+            scorer=fuzz.ratio,
+            score_cutoff=cutoff,
+            workers=-1,
+        )
+        # Scores under the cutoff come back as 0 (all pairs match at a cutoff of 0).
+        matched = scores > 0 if cutoff > 0 else np.ones_like(scores, dtype=bool)
+        for r, c in zip(*np.nonzero(matched), strict=True):
+            if c > r:  # each pair once: columns start at this block's first row
+                near[rows[r]].add(columns[c])
+                near[columns[c]].add(rows[r])
+    return dict(near)
 
 
 def effective_speakers(items: list[QuoteItem], similarity: _Similarity) -> list[str | None]:
@@ -143,9 +193,7 @@ def effective_speakers(items: list[QuoteItem], similarity: _Similarity) -> list[
             speakers.append(item.speaker)
             continue
         copied = {
-            other.speaker
-            for j, other in enumerate(items)
-            if other.speaker is not None and similarity.near_identical(i, j)
+            items[j].speaker for j in similarity.near_identical(i) if items[j].speaker is not None
         }
         speakers.append(copied.pop() if len(copied) == 1 else None)
     return speakers
@@ -155,34 +203,21 @@ def group_indices(
     speakers: list[str | None], similarity: _Similarity
 ) -> list[tuple[str | None, list[int]]]:
     """Connected components of "same utterance" within each speaker's quotes."""
+    import networkx as nx
+
     by_speaker: dict[str | None, list[int]] = defaultdict(list)
     for index, speaker in enumerate(speakers):
         by_speaker[speaker].append(index)
     groups: list[tuple[str | None, list[int]]] = []
     for speaker, members in by_speaker.items():
-        linked = similarity.same_utterance if speaker is not None else similarity.near_identical
-        groups.extend((speaker, component) for component in _components(members, linked))
+        graph = nx.Graph()
+        graph.add_nodes_from(members)
+        if speaker is None:
+            graph.add_edges_from(similarity.copies_within(members))
+        else:
+            graph.add_edges_from(similarity.same_utterance_within(members))
+        groups.extend((speaker, sorted(c)) for c in nx.connected_components(graph))
     return groups
-
-
-def _components(members: list[int], linked: Callable[[int, int], bool]) -> list[list[int]]:
-    # Hand-written union-find: a dozen lines, where networkx would need a graph of every pair.
-    parent = {m: m for m in members}
-
-    def find(m: int) -> int:
-        while parent[m] != m:
-            parent[m] = parent[parent[m]]
-            m = parent[m]
-        return m
-
-    for position, i in enumerate(members):
-        for j in members[position + 1 :]:
-            if find(i) != find(j) and linked(i, j):
-                parent[max(find(i), find(j))] = min(find(i), find(j))
-    components: dict[int, list[int]] = defaultdict(list)
-    for m in members:
-        components[find(m)].append(m)
-    return list(components.values())
 
 
 def build_group(speaker: str | None, members: list[QuoteItem], names: dict[str, str]) -> QuoteGroup:

@@ -396,8 +396,8 @@ class Corpus:
 
     def mentions_in(self, article_id: str) -> list[tuple[Ref, Entity]]:
         """Every entity mention of one article with its entity, in text order."""
-        index = self._cached("mentions", self.entities or [], _mention_index)
-        return sorted(index.get(article_id, []), key=lambda pair: (pair[0], pair[1].id))
+        index = self._cached("mentions in order", self.entities or [], _mentions_in_order)
+        return list(index.get(article_id, []))
 
     def entity_at(self, article_id: str, span: Span) -> Entity | None:
         """The entity one of whose mentions overlaps ``span`` of the article, if any.
@@ -428,11 +428,41 @@ class Corpus:
         )
         return next(inside, None)
 
+    def story(self, story_id: str) -> Story | None:
+        index = self._cached("stories", self.stories or [], _by_id)
+        return index.get(story_id)
+
+    def entity(self, entity_id: str) -> Entity | None:
+        index = self._cached("entities", self.entities or [], _by_id)
+        return index.get(entity_id)
+
     def story_of(self, article_id: str) -> Story | None:
-        return next((s for s in self.stories or [] if article_id in s.articles), None)
+        index = self._cached("story of", self.stories or [], _story_of_article)
+        return index.get(article_id)
 
     def thread_of(self, story_id: str) -> Thread | None:
-        return next((t for t in self.threads or [] if story_id in t.stories), None)
+        index = self._cached("thread of", self.threads or [], _thread_of_story)
+        return index.get(story_id)
+
+
+def _by_id(records: list[Any]) -> dict[str, Any]:
+    return {record.id: record for record in records}
+
+
+def _story_of_article(stories: list[Story]) -> dict[str, Story]:
+    found: dict[str, Story] = {}
+    for story in stories:
+        for member in story.articles:
+            found.setdefault(member, story)  # the first, as a scan in list order finds
+    return found
+
+
+def _thread_of_story(threads: list[Thread]) -> dict[str, Thread]:
+    found: dict[str, Thread] = {}
+    for thread in threads:
+        for story_id in thread.stories:
+            found.setdefault(story_id, thread)
+    return found
 
 
 def _mention_index(entities: list[Entity]) -> dict[str, list[tuple[Ref, Entity]]]:
@@ -440,6 +470,14 @@ def _mention_index(entities: list[Entity]) -> dict[str, list[tuple[Ref, Entity]]
     for entity in entities:
         for ref in entity.mentions:
             index.setdefault(ref.article, []).append((ref, entity))
+    return index
+
+
+def _mentions_in_order(entities: list[Entity]) -> dict[str, list[tuple[Ref, Entity]]]:
+    """Each article's mentions with their entities, in text order."""
+    index = _mention_index(entities)
+    for pairs in index.values():
+        pairs.sort(key=lambda pair: (pair[0].start, pair[0].end, pair[1].id))
     return index
 
 

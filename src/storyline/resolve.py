@@ -595,6 +595,26 @@ def build_entity(items: list[MentionItem]) -> Entity:
     )
 
 
+def distinct_ids(entities: Iterable[Entity]) -> list[Entity]:
+    """Entities whose names give one id (two people called "Smith" that nothing merged)
+    told apart: the one mentioned first keeps the name's id, the others' ids also hash
+    their first mention, so the same corpus always gives the same ids."""
+    from dataclasses import replace
+
+    by_id: dict[str, list[Entity]] = defaultdict(list)
+    for entity in entities:
+        by_id[entity.id].append(entity)
+    distinct = []
+    for same in by_id.values():
+        first, *others = sorted(same, key=lambda e: e.mentions[:1])
+        distinct.append(first)
+        for entity in others:
+            ref = entity.mentions[0] if entity.mentions else Ref("", 0, 0)
+            suffix = (ref.article, str(ref.start), str(ref.end), *entity.aliases)
+            distinct.append(replace(entity, id=content_id("e", entity.type, entity.name, *suffix)))
+    return distinct
+
+
 class EntityLookup:
     """Finds the entity a name stands for in one article (speaker names of quotes)."""
 
@@ -721,6 +741,6 @@ class ResolveStage:
     def __call__(self, corpus: Corpus) -> Corpus:
         similarity = self._settings.name_similarity
         clusters = cluster_mentions(collect_mentions(corpus.documents), similarity)
-        entities = sorted((build_entity(c) for c in clusters), key=lambda e: e.id)
+        entities = sorted(distinct_ids(build_entity(c) for c in clusters), key=lambda e: e.id)
         corpus.entities = add_speaker_mentions(corpus, entities, similarity)
         return corpus

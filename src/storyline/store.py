@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,6 +175,18 @@ CREATE VIRTUAL TABLE article_search USING fts5(
 );
 """
 
+#: A counter of the writes readers see (articles added, cross-article results replaced), so a
+#: reader knows when to read again: SQLite's data_version also moves with every other commit,
+#: such as the vectors a report caches while it is built. And the digest of the stored
+#: cross-article results, so that results equal to them are not written again.
+_SCHEMA_V5 = """
+CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER, text TEXT);
+INSERT INTO store_state (key, value) VALUES ('generation', 0);
+"""
+
+_BUMP_GENERATION = "UPDATE store_state SET value = value + 1 WHERE key = 'generation'"
+_READ_GENERATION = "SELECT value FROM store_state WHERE key = 'generation'"
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -180,6 +194,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (2, "dates inferred from stories", _SCHEMA_V2),
     (3, "cached vectors of report sentences", _SCHEMA_V3),
     (4, "full-text search", _SCHEMA_V4),
+    (5, "a generation counter for readers", _SCHEMA_V5),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.
@@ -252,6 +267,10 @@ class Store:
     def schema_version(self) -> int:
         return int(self._db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0])
 
+    def generation(self) -> int:
+        """How many times what readers see has changed (articles added, results replaced)."""
+        return int(self._db.execute(_READ_GENERATION).fetchone()[0])
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         self._db.execute("BEGIN IMMEDIATE")
@@ -310,6 +329,7 @@ class Store:
         self._write(lambda: self._insert_documents(documents), f"{len(documents)} articles")
 
     def _insert_documents(self, documents: Sequence[Document]) -> None:
+        added = 0
         for document in documents:
             inserted = self._db.execute(
                 "INSERT OR IGNORE INTO articles VALUES (" + ",".join("?" * 18) + ")",
@@ -318,6 +338,9 @@ class Store:
             if inserted:
                 self._insert_annotations(document)
                 self._index_text(document.article)
+                added += 1
+        if added:
+            self._db.execute(_BUMP_GENERATION)
 
     def _index_text(self, article: Article) -> None:
         self._db.execute(
@@ -343,8 +366,9 @@ class Store:
 
         self._write(index, "the search index")
 
-    def search(self, query: str, limit: int = 1000) -> list[str]:
-        """Ids of the articles whose title or body hold every word of ``query``, best first.
+    def search(self, query: str, limit: int | None = None) -> list[str]:
+        """Ids of the articles whose title or body hold every word of ``query``, best first
+        (all of them, or the best ``limit``).
 
         The words are quoted for FTS5, so the query is text, never FTS syntax ("AND", "*",
         column filters and unbalanced quotes are words like any other).
@@ -356,7 +380,7 @@ class Store:
         rows = self._db.execute(
             "SELECT article FROM article_search WHERE article_search MATCH ?"
             " ORDER BY bm25(article_search) LIMIT ?",
-            (match, limit),
+            (match, -1 if limit is None else limit),  # SQLite: a negative LIMIT is none
         )
         return [row[0] for row in rows]
 
@@ -455,85 +479,36 @@ class Store:
     # -- cross-article results ---------------------------------------------------------------
 
     def save_corpus(self, corpus: Corpus) -> None:
-        """Replace every cross-article result with ``corpus``'s, in one transaction."""
-        self._write(lambda: self._replace_corpus(corpus), "cross-article results")
+        """Replace every cross-article result with ``corpus``'s, in one transaction.
 
-    def _replace_corpus(self, corpus: Corpus) -> None:
+        Results equal to the stored ones are not written again (a second run over the same
+        articles is a no-op, and readers have nothing to read again).
+        """
+        rows = _corpus_rows(corpus)
+        digest = _digest(rows)
+        if digest == self._state("corpus_digest"):
+            return
+        self._write(lambda: self._replace_corpus(rows, digest), "cross-article results")
+
+    def _replace_corpus(self, rows: dict[str, list[tuple[Any, ...]]], digest: str) -> None:
         for table in _CORPUS_TABLES:
             self._db.execute(f"DELETE FROM {table}")
-        self._db.executemany(
-            "INSERT INTO duplicates VALUES (?,?)", sorted(corpus.duplicate_of.items())
+        for table in reversed(_CORPUS_TABLES):  # referenced tables first
+            if rows[table]:
+                marks = ",".join("?" * len(rows[table][0]))
+                or_ignore = " OR IGNORE" if table == "entity_mentions" else ""
+                self._db.executemany(
+                    f"INSERT{or_ignore} INTO {table} VALUES ({marks})", rows[table]
+                )
+        self._db.execute(
+            "INSERT OR REPLACE INTO store_state (key, text) VALUES ('corpus_digest', ?)",
+            (digest,),
         )
-        self._insert_entities(corpus.entities or [])
-        self._insert_stories(corpus.stories or [])
-        self._insert_threads(corpus.threads or [])
-        self._insert_quote_groups(corpus.quote_groups or [])
-        self._insert_inferred_dates(corpus)
+        self._db.execute(_BUMP_GENERATION)
 
-    def _insert_inferred_dates(self, corpus: Corpus) -> None:
-        for article_id, published in sorted((corpus.inferred_dates or {}).items()):
-            self._db.execute(
-                "INSERT INTO inferred_dates VALUES (?,?,?,?)",
-                (
-                    article_id,
-                    published.date.isoformat(),
-                    published.precision.value,
-                    published.origin,
-                ),
-            )
-            self._db.executemany(
-                "INSERT INTO inferred_timex VALUES (?,?,?,?,?,?,?,?)",
-                [_timex_row(article_id, t) for t in corpus.document(article_id).timex or []],
-            )
-
-    def _insert_entities(self, entities: Sequence[Entity]) -> None:
-        self._db.executemany(
-            "INSERT INTO entities VALUES (?,?,?)", [(e.id, e.name, e.type) for e in entities]
-        )
-        self._db.executemany(
-            "INSERT INTO entity_aliases VALUES (?,?,?)",
-            [(e.id, alias, i) for e in entities for i, alias in enumerate(e.aliases)],
-        )
-        self._db.executemany(
-            "INSERT OR IGNORE INTO entity_mentions VALUES (?,?,?,?)",
-            [(e.id, r.article, r.start, r.end) for e in entities for r in e.mentions],
-        )
-
-    def _insert_stories(self, stories: Sequence[Story]) -> None:
-        self._db.executemany(
-            "INSERT INTO stories VALUES (?,?,?,?,?,?)",
-            [
-                (s.id, s.title, s.description, _iso(s.start), _iso(s.end), s.precision.value)
-                for s in stories
-            ],
-        )
-        self._db.executemany(
-            "INSERT INTO story_articles VALUES (?,?,?)",
-            [(s.id, a, i) for s in stories for i, a in enumerate(s.articles)],
-        )
-
-    def _insert_threads(self, threads: Sequence[Thread]) -> None:
-        self._db.executemany(
-            "INSERT INTO threads VALUES (?,?,?)", [(t.id, t.title, t.description) for t in threads]
-        )
-        self._db.executemany(
-            "INSERT INTO thread_stories VALUES (?,?,?)",
-            [(t.id, s, i) for t in threads for i, s in enumerate(t.stories)],
-        )
-        self._db.executemany(
-            "INSERT INTO thread_links VALUES (?,?,?,?)",
-            [(t.id, link.earlier, link.later, link.reason) for t in threads for link in t.links],
-        )
-
-    def _insert_quote_groups(self, groups: Sequence[QuoteGroup]) -> None:
-        self._db.executemany(
-            "INSERT INTO quote_groups VALUES (?,?,?)",
-            [(g.id, g.speaker_entity, g.speaker_name) for g in groups],
-        )
-        self._db.executemany(
-            "INSERT INTO quote_group_members VALUES (?,?,?,?)",
-            [(g.id, r.article, r.start, r.end) for g in groups for r in g.quotes],
-        )
+    def _state(self, key: str) -> str | None:
+        row = self._db.execute("SELECT text FROM store_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
 
     def load_corpus(self, inferred: bool = True) -> Corpus:
         """Every stored document and every cross-article result.
@@ -663,6 +638,46 @@ class Store:
 
 
 # -- rows <-> records (the storage edge) -------------------------------------------------------
+def _corpus_rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of every cross-article table for ``corpus``, in a stable order."""
+    entities = corpus.entities or []
+    stories = corpus.stories or []
+    threads = corpus.threads or []
+    groups = corpus.quote_groups or []
+    inferred = sorted((corpus.inferred_dates or {}).items())
+    return {
+        "duplicates": sorted(corpus.duplicate_of.items()),
+        "entities": [(e.id, e.name, e.type) for e in entities],
+        "entity_aliases": [(e.id, a, i) for e in entities for i, a in enumerate(e.aliases)],
+        "entity_mentions": [
+            (e.id, r.article, r.start, r.end) for e in entities for r in e.mentions
+        ],
+        "stories": [
+            (s.id, s.title, s.description, _iso(s.start), _iso(s.end), s.precision.value)
+            for s in stories
+        ],
+        "story_articles": [(s.id, a, i) for s in stories for i, a in enumerate(s.articles)],
+        "threads": [(t.id, t.title, t.description) for t in threads],
+        "thread_stories": [(t.id, s, i) for t in threads for i, s in enumerate(t.stories)],
+        "thread_links": [(t.id, k.earlier, k.later, k.reason) for t in threads for k in t.links],
+        "quote_groups": [(g.id, g.speaker_entity, g.speaker_name) for g in groups],
+        "quote_group_members": [
+            (g.id, r.article, r.start, r.end) for g in groups for r in g.quotes
+        ],
+        "inferred_dates": [
+            (a, p.date.isoformat(), p.precision.value, p.origin) for a, p in inferred
+        ],
+        "inferred_timex": [
+            _timex_row(a, t) for a, _ in inferred for t in corpus.document(a).timex or []
+        ],
+    }
+
+
+def _digest(rows: dict[str, list[tuple[Any, ...]]]) -> str:
+    digest = hashlib.sha256()
+    for table in _CORPUS_TABLES:
+        digest.update(f"{table}\0{rows[table]!r}\0".encode())
+    return digest.hexdigest()
 
 
 def _spans_json(spans: Iterable[Span]) -> str:
@@ -768,3 +783,21 @@ def _iso(value: dt.date | None) -> str | None:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+class StoreWatch:
+    """A light connection that tells whether a store changed (:meth:`Store.generation`), for
+    readers that keep what they read: one query, usable from any thread (one at a time)."""
+
+    def __init__(self, path: str | Path) -> None:
+        with Store(path):  # brings an older store's schema up to date first
+            pass
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._lock = threading.Lock()
+
+    def generation(self) -> int:
+        with self._lock:
+            return int(self._db.execute(_READ_GENERATION).fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()

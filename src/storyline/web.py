@@ -45,13 +45,14 @@ def segments(text: str, marks: Sequence[tuple[Span, str, str]], within: Span) ->
     ``marks`` are (span, kind, title). The pieces tile ``within`` exactly, so offsets stay
     the article's own and a page can light up any source span by them.
     """
+    inside = [m for m in marks if m[0].start < within.end and m[0].end > within.start]
     cuts = {within.start, within.end}
-    for span, _, _ in marks:
+    for span, _, _ in inside:
         cuts.update(c for c in (span.start, span.end) if within.start < c < within.end)
     edges = sorted(cuts)
     pieces = []
     for start, end in pairwise(edges):
-        covering = [(k, t) for s, k, t in marks if s.start <= start and end <= s.end]
+        covering = [(k, t) for s, k, t in inside if s.start <= start and end <= s.end]
         kinds = tuple(sorted({k for k, _ in covering}))
         title = "; ".join(dict.fromkeys(t for _, t in covering if t))
         pieces.append(Segment(start, end, text[start:end], kinds, title))
@@ -69,6 +70,10 @@ def _environment() -> Any:
     )
 
 
+#: Stories on one page of the list.
+STORIES_PER_PAGE = 50
+
+
 def add_pages(app: FastAPI, reader: StoreReader) -> None:
     """The UI's pages, on the API's app (one process serves both)."""
     templates = _environment()
@@ -77,28 +82,42 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         return HTMLResponse(templates.get_template(name).render(**context))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def story_list(q: str | None = Query(default=None, max_length=500)) -> HTMLResponse:
+    def story_list(
+        q: str | None = Query(default=None, max_length=500),
+        page_number: int = Query(default=1, ge=1, alias="page"),
+    ) -> HTMLResponse:
         from storyline.api import filtered_stories, story_item
 
-        corpus = reader.corpus()
-        stories = filtered_stories(corpus, reader, q, None, None, None, None)
-        items = [story_item(corpus, s) for s in stories]
-        return page("stories.html", items=items, q=q or "")
+        browse = reader.browse()
+        stories = filtered_stories(browse, reader, q, None, None, None, None)
+        first = (page_number - 1) * STORIES_PER_PAGE
+        shown = stories[first : first + STORIES_PER_PAGE]
+        return page(
+            "stories.html",
+            items=[story_item(browse.corpus, s) for s in shown],
+            q=q or "",
+            total=len(stories),
+            first=first,
+            page_number=page_number,
+            more=first + STORIES_PER_PAGE < len(stories),
+        )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
-        from storyline.api import find_story
+        from storyline.api import find_story, thread_items
         from storyline.present import citation_markers
 
-        corpus = reader.corpus()
-        report = reader.report(find_story(corpus, story_id))
+        browse = reader.browse()
+        corpus = browse.corpus
+        report = reader.report(browse, find_story(corpus, story_id))
         markers = citation_markers(report.articles)
         return page(
             "story.html",
             report=report,
             markers=markers,
-            names=_names(corpus),
+            names=EntityNames(corpus),
             chart=timeline_chart(report.timeline),
+            thread=thread_items(corpus, report.thread),
             sources=_source_panes(corpus, report, markers),
             refs=_ref_attr,
             span_text=lambda r: _span_text(corpus, r),
@@ -110,40 +129,47 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
         corpus = reader.corpus()
         document = find_document(corpus, article_id)
+        marks = _marks(corpus, document)
         return page(
             "article.html",
             article=document.article,
-            body=[
-                segments(document.article.text, _marks(corpus, document), p)
-                for p in document.article.body
-            ],
-            story=next((s for s in corpus.stories or [] if article_id in s.articles), None),
+            body=[segments(document.article.text, marks, p) for p in document.article.body],
+            story=corpus.story_of(article_id),
+            panel=article_panel(corpus, document),
         )
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, entity_id: str) -> HTMLResponse:
         from storyline.api import entity_row
 
-        corpus = reader.corpus()
-        row = entity_row(corpus, entity_id)
-        stories = {s.id: s for s in corpus.stories or []}
+        browse = reader.browse()
+        corpus = browse.corpus
+        row = entity_row(browse, entity_id)
         quotes = [
             (r, _span_text(corpus, r)) for g in row["quote_groups"] for r in _refs(g["quotes"])
         ]
         return page(
             "entity.html",
             entity=row,
-            stories=[stories[s] for s in row["stories"] if s in stories],
+            stories=[story for s in row["stories"] if (story := corpus.story(s)) is not None],
             quotes=quotes,
-            markers={d.article.id: d.article.outlet or "unknown" for d in corpus.documents},
+            markers=browse.outlet_of,
         )
 
 
 # --------------------------------------------------------------------------- pieces
 
 
-def _names(corpus: Corpus) -> dict[str, str]:
-    return {e.id: e.name for e in corpus.entities or []}
+class EntityNames:
+    """Entity names by id for a template (``names.get(id, default)``), looked up one by one:
+    a page names a few dozen of the store's entities."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    def get(self, entity_id: str, default: str = "") -> str:
+        found = self._corpus.entity(entity_id)
+        return found.name if found else default
 
 
 def _ref_attr(refs: Iterable[Ref]) -> str:
@@ -183,6 +209,33 @@ def _marks(corpus: Corpus, document: Document) -> list[tuple[Span, str, str]]:
     for timex in document.timex or []:
         marks.append((timex.span, "date", f"date: {timex.value or 'unresolved'}"))
     return marks
+
+
+def article_panel(corpus: Corpus, document: Document) -> dict[str, list[Any]]:
+    """The side panel of an article: who is in it (most mentioned first), who says what, and
+    the dates it gives with their values."""
+    text = document.article.text
+    counts: dict[str, int] = {}
+    entities = {}
+    for _, entity in corpus.mentions_in(document.article.id):
+        counts[entity.id] = counts.get(entity.id, 0) + 1
+        entities[entity.id] = entity
+    cast = sorted(entities.values(), key=lambda e: (-counts[e.id], e.name))
+    quotes = [
+        (q.speaker_name or "speaker unknown", _snippet(q.content.of(text)))
+        for q in document.quotes or []
+    ]
+    dates = [(t.text, t.value or "unresolved") for t in document.timex or []]
+    return {
+        "cast": [(e, counts[e.id]) for e in cast],
+        "quotes": quotes,
+        "dates": list(dict.fromkeys(dates)),
+    }
+
+
+def _snippet(text: str, words: int = 14) -> str:
+    split = text.split()
+    return " ".join(split[:words]) + (" …" if len(split) > words else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,113 @@
+"""A store of N articles for the speed benchmarks, from real texts: ECB+ dev replicated.
+
+usage: python benchmarks/build_store.py --db PATH [--articles 10000] [--eval-dir DIR]
+                                       [--annotations FILE]
+
+The 772 ECB+ dev texts are annotated once by the pipeline's article stages, then copied with
+new ids and publication dates (``bench_grouping_scale.replicated``: blocks of 1,000 articles,
+each block later in time), stored, and grouped by all of the pipeline's corpus stages in
+order. As in that benchmark, dedup's links between copies of one text in different replicas
+are set aside before the later stages (they exist only because of the replication).
+
+ECB+ texts have neither title nor outlet: an article's first line is its title and it gets
+one of OUTLETS outlet names by a hash of its text (replicas of a text keep its outlet), so
+that stories have the few outlets a real store has for the comparison to work on.
+``--annotations FILE`` keeps the annotated texts in FILE (a pickle) for the next build. The
+figures printed are the build's own (annotation, grouping, store size); the API benchmark
+(``bench_api.py --db PATH``) is what reads the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import pickle
+import sys
+import time
+from pathlib import Path
+
+from bench_clustering import GOLD
+from bench_grouping_scale import Source, annotated_sources, replicated, within_replicas
+from evalkit import DEFAULT_EVAL_DIR, read_jsonl
+
+from storyline.embed import remembering_embedder
+from storyline.pipeline import corpus_stages
+from storyline.records import Corpus, Document
+from storyline.settings import default_settings
+from storyline.stage import check_provided
+from storyline.store import Store
+
+#: Outlets the articles are spread over.
+OUTLETS = 8
+BLOCK = 1000
+
+
+def with_title_and_outlet(document: Document) -> Document:
+    article = document.article
+    first = article.body[0] if article.body else None
+    title = article.text[first.start : first.end] if first else None
+    digest = hashlib.sha256(article.text.encode()).digest()
+    outlet = f"Outlet {digest[0] % OUTLETS + 1}"
+    return dataclasses.replace(
+        document, article=dataclasses.replace(article, title=title, outlet=outlet)
+    )
+
+
+def annotated_texts(eval_dir: Path, kept: Path | None) -> list[Source]:
+    if kept is not None and kept.exists():
+        with kept.open("rb") as file:
+            return list(pickle.load(file))
+    records = list(read_jsonl(eval_dir / GOLD))
+    started = time.perf_counter()
+    sources = annotated_sources(records, default_settings())
+    sources = [dataclasses.replace(s, document=with_title_and_outlet(s.document)) for s in sources]
+    print(f"annotated {len(sources)} texts in {time.perf_counter() - started:.0f} s")
+    if kept is not None:
+        with kept.open("wb") as file:
+            pickle.dump(sources, file)
+    return sources
+
+
+def group(store: Store, replica_of: dict[str, int]) -> Corpus:
+    """All corpus stages, as ``analyze`` runs them, with copies kept within replicas."""
+    corpus = Corpus(store.load_corpus(inferred=False).documents)
+    for stage in corpus_stages(default_settings(), remembering_embedder(store)):
+        started = time.perf_counter()
+        corpus = stage(corpus)
+        check_provided(stage, [corpus])
+        if stage.name == "dedup":
+            corpus.duplicate_of, crossing = within_replicas(corpus, replica_of)
+            print(f"  copies across replicas set aside: {crossing}")
+        print(f"  {stage.name}: {time.perf_counter() - started:.1f} s")
+    return corpus
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--annotations", type=Path, default=None)
+    args = parser.parse_args()
+    if args.db.exists():
+        raise SystemExit(f"{args.db} exists: give a new path")
+    sources = annotated_texts(args.eval_dir, args.annotations)
+    corpus = replicated(sources, args.articles, min(BLOCK, args.articles))
+    started = time.perf_counter()
+    with Store(args.db) as store:
+        store.save_documents(corpus.documents)
+        print(f"stored {len(corpus.documents)} articles in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        grouped = group(store, corpus.replica_of)
+        store.save_corpus(grouped)
+    print(
+        f"grouped in {time.perf_counter() - started:.0f} s: {len(grouped.stories or [])} "
+        f"stories, {len(grouped.entities or [])} entities, {len(grouped.threads or [])} threads;"
+        f" store {args.db.stat().st_size / 1e6:.0f} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
