@@ -226,3 +226,24 @@ def test_a_quote_is_grouped_by_the_utterances_it_renders(
     assert [span.of(text) for span in quote_fragments(text, quote)] == fragments
     reported = Quote(Span(start, start + len(content)), None, None, None, False)
     assert quote_fragments(text, reported) == [reported.content]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abc de", max_size=30), max_size=40),
+    st.sampled_from([0.0, 50.0, 80.0, 92.0, 100.0]),
+)
+def test_near_identical_pairs_are_every_pair_at_the_cutoff(texts: list[str], cutoff: float) -> None:
+    """Scoring only within length windows finds exactly the pairs that scoring all would."""
+    from rapidfuzz import fuzz
+
+    from storyline.quote_groups import near_identical_pairs
+
+    found = near_identical_pairs(texts, cutoff)
+    every = {
+        (i, j)
+        for i in range(len(texts))
+        for j in range(len(texts))
+        if i != j and fuzz.ratio(texts[i], texts[j]) >= cutoff
+    }
+    assert {(i, j) for i, near in found.items() for j in near} == every

@@ -37,6 +37,26 @@ def test_segments_tile_the_paragraph_and_carry_their_marks() -> None:
     assert all(a.end == b.start for a, b in pairwise(pieces))
 
 
+def test_the_story_list_is_paged_newest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    import storyline
+    from storyline import web
+    from storyline.api import create_app
+
+    db = tmp_path / "storyline.db"
+    storyline.analyze([EXAMPLE_DIR], db=db)
+    monkeypatch.setattr(web, "STORIES_PER_PAGE", 2)
+    client = TestClient(create_app(db))
+    first, second = client.get("/").text, client.get("/", params={"page": 2}).text
+    assert "3 stories, newest first; 1–2 shown" in first and "Older →" in first
+    assert "Russia downgrades ties with Hamas" in first  # 2007, the newest
+    assert "3–3 shown" in second and "← Newer" in second and "Older" not in second
+    assert client.get("/", params={"page": 0}).status_code == 422
+
+
 # --------------------------------------------------------------------------- a live server
 
 
