@@ -55,6 +55,15 @@ def test_the_story_list_is_paged_newest_first(
     assert "Russia downgrades ties with Hamas" in first  # 2007, the newest
     assert "3–3 shown" in second and "← Newer" in second and "Older" not in second
     assert client.get("/", params={"page": 0}).status_code == 422
+    # The invitation story's page leads on through its thread: the visit, the downgrade.
+    invitation = next(
+        i["id"] for i in client.get("/api/stories").json()["items"] if i["title"] == INVITATION
+    )
+    page = client.get(f"/stories/{invitation}").text
+    thread = page.split('<nav class="thread"', 1)[1].split("</nav>", 1)[0]
+    assert "Thread (3 stories)" in thread and f"<strong>2006-02-09 {INVITATION}</strong>" in thread
+    assert "Hamas Retains Hard Line During Moscow Visit" in thread
+    assert "Russia downgrades ties with Hamas" in thread
 
 
 # --------------------------------------------------------------------------- a live server

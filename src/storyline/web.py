@@ -72,6 +72,8 @@ def _environment() -> Any:
 
 #: Stories on one page of the list.
 STORIES_PER_PAGE = 50
+#: Stories and quotes an entity page lists (the API gives them all).
+ENTITY_ITEMS_SHOWN = 100
 
 
 def add_pages(app: FastAPI, reader: StoreReader) -> None:
@@ -154,6 +156,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             stories=[story for s in row["stories"] if (story := corpus.story(s)) is not None],
             quotes=quotes,
             markers=browse.outlet_of,
+            shown=ENTITY_ITEMS_SHOWN,
         )
 
 
