@@ -133,11 +133,17 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
-@cache
 def default_embedder(
     max_tokens: int = 256, batch_size: int = 32, threads: int = 0
 ) -> MiniLMEmbedder:
-    """The packaged embedder, loaded once per process."""
+    """The packaged embedder, loaded once per process and configuration."""
+    # Called as default_embedder() and as default_embedder(256, 32, 0), which a cache keys
+    # apart: two ONNX sessions of one model, a few hundred MB, in one process.
+    return _loaded_embedder(max_tokens, batch_size, threads)
+
+
+@cache
+def _loaded_embedder(max_tokens: int, batch_size: int, threads: int) -> MiniLMEmbedder:
     return MiniLMEmbedder(max_tokens=max_tokens, batch_size=batch_size, threads=threads)
 
 
