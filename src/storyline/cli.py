@@ -112,7 +112,8 @@ def analyze(
     inputs: Annotated[
         list[Path],
         typer.Argument(
-            help="Files or folders to read: .txt, .html/.htm, .jsonl (one article a line)."
+            help="Files or folders to read: .txt, .html/.htm, .jsonl (one article a line), "
+            ".warc/.warc.gz (the HTML pages of a web archive); - reads JSONL from standard input."
         ),
     ],
     db: NewDbOption = Path("storyline.db"),
@@ -144,9 +145,11 @@ def analyze(
             result = run_analysis(inputs, db, settings, progress=lambda _s: bar.advance(task))
     for failure in result.failures:
         err.print(f"skipped {failure.source}: {failure.reason}", highlight=False, markup=False)
+    # Only web archives pass records over (images, error pages, other languages): a count.
+    passed = f", {len(result.passed_over)} passed over" if result.passed_over else ""
     out.print(
-        f"{len(result.added)} new articles, {len(result.already_stored)} already stored, "
-        f"{len(result.failures)} skipped; {len(result.stories)} stories in {db}",
+        f"{len(result.added)} new articles, {len(result.already_stored)} already stored"
+        f"{passed}, {len(result.failures)} skipped; {len(result.stories)} stories in {db}",
         highlight=False,
     )
     if not quiet:
@@ -357,6 +360,66 @@ def serve(
         app_ = create_app(_existing(db), load_settings(config))
     err.print(f"serving {db} on http://{host}:{port} (API docs at /docs)", highlight=False)
     uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def watch(
+    feeds: Annotated[
+        list[str],
+        typer.Argument(help="URLs of RSS or Atom feeds.", metavar="FEED", show_default=False),
+    ],
+    db: NewDbOption = Path("storyline.db"),
+    every: Annotated[
+        float | None,
+        typer.Option(
+            "--every",
+            metavar="SECONDS",
+            min=0,
+            help="Seconds from the start of one round to the start of the next "
+            "(default: feeds.every in the settings, 900).",
+            show_default=False,
+        ),
+    ] = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Do one round and exit (exit code 3 if a page failed).")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Keep a store up to date with news feeds, until Ctrl-C.
+
+    Each round fetches the feeds, then the pages they link to that are not stored yet, and
+    analyses them into the store; it prints one line (new articles, skipped, failed) and each
+    failure on stderr. Requests are polite: one at a time per host (feeds.host_interval
+    seconds apart), robots.txt honoured, a User-Agent naming storyline, feeds asked for only
+    if they changed.
+    """
+    from storyline.feeds import RoundResult
+    from storyline.feeds import watch as run_watch
+    from storyline.settings import load_settings
+
+    failed: list[int] = []
+
+    def report(result: RoundResult) -> None:
+        for failure in result.analysis.failures:
+            err.print(f"failed {failure.source}: {failure.reason}", highlight=False, markup=False)
+        failed.append(len(result.analysis.failures))
+        out.print(
+            f"round {result.number}: {len(result.analysis.added)} new articles, "
+            f"{result.skipped} skipped, {len(result.analysis.failures)} failed; "
+            f"{len(result.unchanged_feeds)} of {len(feeds)} feeds unchanged; "
+            f"{len(result.analysis.stories)} stories in {db}",
+            highlight=False,
+        )
+
+    with _errors_as_messages():
+        settings = load_settings(config)
+        try:
+            run_watch(feeds, db, settings, every, rounds=1 if once else None, on_round=report)
+        except KeyboardInterrupt:
+            err.print("stopped", highlight=False)
+            return
+    if once and failed and failed[-1]:
+        raise typer.Exit(EXIT_SOME_SKIPPED)
 
 
 def main() -> None:

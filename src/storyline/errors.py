@@ -6,7 +6,8 @@
     ├── ConfigError          bad settings file or value
     ├── InputError           an input that cannot be read or understood (per file, skippable)
     │   ├── UnreadableInput  binary, undecodable, empty, too large
-    │   └── MalformedInput   bad JSON line, missing required field, broken HTML
+    │   ├── MalformedInput   bad JSON line, missing required field, broken HTML or WARC
+    │   └── FetchFailed      a URL that timed out, answered an error, is refused by robots.txt
     ├── ModelError           a packaged model is missing or fails its checksum
     ├── PipelineError        stages whose needs are not provided, in order
     ├── StoreError           the store cannot be opened, migrated or written
@@ -43,6 +44,18 @@ class UnreadableInput(InputError):
 
 class MalformedInput(InputError):
     """The input is text but not in the expected shape (bad JSON, missing field, ...)."""
+
+
+class FetchFailed(InputError):
+    """A URL could not be fetched: a timeout, an HTTP error, robots.txt refuses it, or what
+    came back is not what was asked for (a feed, an HTML page).
+
+    ``transient`` is true when asking again later may work (a timeout, a 5xx, a 429).
+    """
+
+    def __init__(self, source: str, reason: str, transient: bool = False) -> None:
+        super().__init__(source, reason)
+        self.transient = transient
 
 
 class ModelError(StorylineError):

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storyline.errors import InputError, StorylineError
-from storyline.records import Article, Corpus, Document, RawDocument, ReadFailure, Story
+from storyline.records import (
+    Article,
+    Corpus,
+    Document,
+    PassedOver,
+    RawDocument,
+    ReadFailure,
+    Story,
+)
 from storyline.settings import Settings, load_settings
 from storyline.stage import ArticleStage, CorpusStage, check_chain, check_provided
 from storyline.store import DEFAULT_PATH, Store
@@ -25,6 +33,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from storyline.embed import Embedder
+    from storyline.read import Input
 
 #: Called once per article handled (stored, already known, or failed), for progress bars.
 ProgressCallback = Callable[[str], None]
@@ -32,11 +41,13 @@ ProgressCallback = Callable[[str], None]
 
 @dataclass
 class AnalyzeResult:
-    """What one ``analyze`` run did."""
+    """What one ``analyze`` run did. ``passed_over`` are inputs read as they should be that
+    hold no article to analyse (a WARC's images and error pages): no failure."""
 
     added: list[str] = field(default_factory=list)
     already_stored: list[str] = field(default_factory=list)
     failures: list[ReadFailure] = field(default_factory=list)
+    passed_over: list[PassedOver] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
 
 
@@ -81,16 +92,19 @@ def corpus_stages(settings: Settings, embedder: Embedder | None = None) -> list[
 
 
 def analyze(
-    inputs: Iterable[str | Path],
+    inputs: Iterable[Input],
     db: str | Path | Store = DEFAULT_PATH,
     settings: Settings | None = None,
     progress: ProgressCallback | None = None,
 ) -> AnalyzeResult:
     """Read, clean and annotate new articles, store them, then regroup and resolve everything.
 
-    Articles already in the store are skipped, so running twice on the same input is a no-op.
-    Inputs that cannot be used are reported in the result (and kept in the store's failure log);
-    the rest of the batch goes on.
+    ``inputs`` are paths (``-`` for JSONL on standard input) or documents already read (a
+    crawl's pages, :mod:`storyline.feeds`); they are read as they are consumed, a batch at a
+    time, so a long stream is never held in memory. Articles already in the store are
+    skipped, so running twice on the same input is a no-op. Inputs that cannot be used are
+    reported in the result (and kept in the store's failure log); the rest of the batch goes
+    on.
     """
     from storyline.embed import remembering_embedder
 
@@ -123,7 +137,7 @@ def _opened(db: str | Path | Store) -> Iterator[Store]:
 
 
 def _new_articles(
-    inputs: Iterable[str | Path],
+    inputs: Iterable[Input],
     store: Store,
     settings: Settings,
     result: AnalyzeResult,
@@ -136,6 +150,8 @@ def _new_articles(
     for item in read_inputs(inputs, settings.read):
         if isinstance(item, ReadFailure):
             result.failures.append(item)
+        elif isinstance(item, PassedOver):
+            result.passed_over.append(item)
         elif (known := _known_id(item, store)) is not None:
             result.already_stored.append(known)
         else:

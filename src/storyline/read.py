@@ -1,24 +1,34 @@
 """READ: turn paths (files and folders) into raw documents, streaming.
 
-One reader per input kind (``.txt``, ``.html``/``.htm``, ``.jsonl``). Nothing here judges
-content: an input that cannot be read as text, or a JSONL line that is not in the agreed
-shape, becomes a :class:`ReadFailure` with a reason a person can act on, and the rest goes on.
+One reader per input kind (``.txt``, ``.html``/``.htm``, ``.jsonl``, and web archives,
+``.warc``/``.warc.gz``, in :mod:`storyline.warc`); ``-`` is JSONL on standard input. Nothing
+here judges content: an input that cannot be read as text, or a JSONL line that is not in the
+agreed shape, becomes a :class:`ReadFailure` with a reason a person can act on, and the rest
+goes on. A document read elsewhere (a fetched feed page) may be given in place of a path: it
+passes through as it is.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from storyline.clean.metadata import parse_iso_date
-from storyline.records import RawDocument, ReadFailure
+from storyline.records import PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings
 
-ReadResult = RawDocument | ReadFailure
+ReadResult = RawDocument | ReadFailure | PassedOver
+#: What ``read_inputs`` takes: a path (``-`` for standard input), or something already read.
+Input = str | Path | RawDocument | ReadFailure | PassedOver
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
+WARC_SUFFIXES = (".warc", ".warc.gz")
+#: The input name that stands for JSONL on standard input, and the source its lines carry.
+STDIN = "-"
+STDIN_SOURCE = "<stdin>"
 #: Optional JSONL string fields carried into the raw document; others are ignored.
 OPTIONAL_FIELDS = ("id", "title", "published", "outlet", "url")
 
@@ -27,21 +37,34 @@ class _Unreadable(Exception):
     """Internal: why some bytes cannot be used as text (becomes a ReadFailure)."""
 
 
-def read_inputs(paths: Iterable[str | Path], settings: ReadSettings) -> Iterator[ReadResult]:
-    """Yield a raw document or a failure for every input under ``paths``, in a stable order."""
+def read_inputs(inputs: Iterable[Input], settings: ReadSettings) -> Iterator[ReadResult]:
+    """Yield a raw document, a passed-over record or a failure for every input under
+    ``inputs``, in a stable order."""
     extensions = {ext.lower() for ext in settings.extensions}
-    for given in paths:
+    for given in inputs:
+        if isinstance(given, RawDocument | ReadFailure | PassedOver):
+            yield given
+            continue
         path = Path(given)
-        if path.is_dir():
+        if str(given) == STDIN:
+            yield from _jsonl_lines(STDIN_SOURCE, sys.stdin.buffer, settings)
+        elif path.is_dir():
             for file in _files_under(path, extensions):
                 yield from _read_file(file, settings)
         elif not path.exists():
             yield ReadFailure(str(path), "no such file or folder")
-        elif path.suffix.lower() not in extensions:
+        elif _kind(path, extensions) is None:
             known = ", ".join(sorted(extensions))
             yield ReadFailure(str(path), f"unknown input kind '{path.suffix}' (known: {known})")
         else:
             yield from _read_file(path, settings)
+
+
+def _kind(path: Path, extensions: set[str]) -> str | None:
+    """The known extension ``path`` ends with, the longest (``.warc.gz`` before ``.gz``)."""
+    name = path.name.lower()
+    endings = [ext for ext in extensions if name.endswith(ext) and len(name) > len(ext)]
+    return max(endings, key=len, default=None)
 
 
 def _files_under(folder: Path, extensions: set[str]) -> list[Path]:
@@ -50,21 +73,27 @@ def _files_under(folder: Path, extensions: set[str]) -> list[Path]:
     for path in folder.rglob("*"):
         relative = path.relative_to(folder)
         hidden = any(part.startswith(".") for part in relative.parts)
-        if not hidden and path.is_file() and path.suffix.lower() in extensions:
+        if not hidden and path.is_file() and _kind(path, extensions) is not None:
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
 
 def _read_file(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
-    if path.suffix.lower() == ".jsonl":
+    name = path.name.lower()
+    if name.endswith(".jsonl"):
         yield from _read_jsonl(path, settings)
+        return
+    if name.endswith(WARC_SUFFIXES):
+        from storyline.warc import read_warc
+
+        yield from read_warc(path, settings)
         return
     try:
         text = _decode(_read_bytes(path, settings.max_file_bytes))
     except _Unreadable as exc:
         yield ReadFailure(str(path), str(exc))
         return
-    if path.suffix.lower() in HTML_SUFFIXES:
+    if name.endswith(tuple(HTML_SUFFIXES)):
         yield RawDocument(source=str(path), html=text)
     else:
         yield RawDocument(source=str(path), text=text)
@@ -73,13 +102,13 @@ def _read_file(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
 def _read_bytes(path: Path, limit: int) -> bytes:
     try:
         if path.stat().st_size > limit:
-            raise _Unreadable(f"larger than {_size(limit)} limit (read.max_file_bytes)")
+            raise _Unreadable(f"larger than {size_label(limit)} limit (read.max_file_bytes)")
         return path.read_bytes()
     except OSError as exc:
         raise _Unreadable(f"cannot read file ({exc.strerror or exc})") from exc
 
 
-def _size(limit: int) -> str:
+def size_label(limit: int) -> str:
     if limit >= 1_000_000:
         return f"{limit / 1_000_000:g} MB"
     return f"{limit} bytes"
@@ -108,19 +137,24 @@ def _read_jsonl(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
         yield ReadFailure(str(path), f"cannot read file ({exc.strerror or exc})")
         return
     with handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            source = f"{path}:{lineno}"
-            try:
-                yield _jsonl_record(source, line, settings.max_file_bytes)
-            except _Unreadable as exc:
-                yield ReadFailure(source, str(exc))
+        yield from _jsonl_lines(str(path), handle, settings)
+
+
+def _jsonl_lines(name: str, lines: Iterable[bytes], settings: ReadSettings) -> Iterator[ReadResult]:
+    """A raw document or a failure per non-blank line, each named ``name:LINE``, as they come."""
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        source = f"{name}:{lineno}"
+        try:
+            yield _jsonl_record(source, line, settings.max_file_bytes)
+        except _Unreadable as exc:
+            yield ReadFailure(source, str(exc))
 
 
 def _jsonl_record(source: str, line: bytes, limit: int) -> RawDocument:
     if len(line) > limit:
-        raise _Unreadable(f"line larger than {_size(limit)} limit (read.max_file_bytes)")
+        raise _Unreadable(f"line larger than {size_label(limit)} limit (read.max_file_bytes)")
     try:
         value = json.loads(_decode(line))
     except json.JSONDecodeError as exc:
@@ -140,7 +174,16 @@ def _raw_from_object(source: str, value: dict[str, Any]) -> RawDocument:
     published = fields["published"]
     if published is not None and parse_iso_date(published) is None:
         raise _Unreadable(f'"published" is not an ISO date (YYYY[-MM[-DD]]): {published!r}')
-    return RawDocument(source=source, **fields)
+    return RawDocument(
+        source,
+        fields["text"],
+        fields["html"],
+        fields["id"],
+        fields["title"],
+        published,
+        fields["outlet"],
+        fields["url"],
+    )
 
 
 def _optional_string(value: dict[str, Any], name: str) -> str | None:

@@ -86,11 +86,26 @@ class PubDate:
 
 
 @dataclass(frozen=True, slots=True)
+class Hints:
+    """What is known of a page from outside it (a feed entry, a web archive's headers).
+
+    Unlike a :class:`RawDocument`'s own ``title``, ``published`` and ``outlet``, which win over
+    what cleaning finds in the page, hints fill in only what the page itself does not state.
+    ``published_origin`` is kept as the date's origin, so a reader sees where it came from.
+    """
+
+    title: str | None = None
+    published: str | None = None  # an ISO date, YYYY[-MM[-DD]]
+    published_origin: str = "hint"
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RawDocument:
     """One input document as read, before any cleaning.
 
     Exactly one of ``text`` and ``html`` is set. ``source`` says where it came from (a path,
-    ``path:line`` for JSONL, or a URL).
+    ``path:line`` for JSONL, ``path#record-N`` for a WARC record, or a URL).
     """
 
     source: str
@@ -101,6 +116,7 @@ class RawDocument:
     published: str | None = None
     outlet: str | None = None
     url: str | None = None
+    hints: Hints | None = None
 
     @property
     def article_id(self) -> str:
@@ -115,6 +131,24 @@ class ReadFailure:
 
     source: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PassedOver:
+    """An input read as it should be but holding no article to analyse (a WARC record of an
+    image or of a 404, a page in a language not asked for): counted, not a failure."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class HttpValidators:
+    """What a server said identifies the version of a URL it sent (``ETag``,
+    ``Last-Modified``): sent back on the next request, so an unchanged feed costs a 304."""
+
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,14 @@ class _Section(BaseModel):
 class ReadSettings(_Section):
     max_file_bytes: int
     extensions: list[str]
+    languages: list[str]
+
+
+class FeedSettings(_Section):
+    host_interval: float = Field(ge=0)
+    timeout: float = Field(gt=0)
+    user_agent: str
+    every: float = Field(gt=0)
 
 
 class CleanSettings(_Section):
@@ -107,6 +115,7 @@ class SummarySettings(_Section):
 
 class Settings(_Section):
     read: ReadSettings
+    feeds: FeedSettings
     clean: CleanSettings
     pipeline: PipelineSettings
     embed: EmbedSettings

@@ -33,6 +33,7 @@ from storyline.records import (
     Document,
     Dropped,
     Entity,
+    HttpValidators,
     Mention,
     Precision,
     PubDate,
@@ -184,6 +185,14 @@ CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER, text TEXT);
 INSERT INTO store_state (key, value) VALUES ('generation', 0);
 """
 
+#: What servers said identifies the version of a URL they sent (ETag, Last-Modified), sent back
+#: on the next request so an unchanged feed costs a 304 (storyline.feeds). And articles by
+#: source, so a crawl can tell the pages it stored before without fetching them again.
+_SCHEMA_V6 = """
+CREATE TABLE http_validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT);
+CREATE INDEX articles_by_source ON articles(source);
+"""
+
 _BUMP_GENERATION = "UPDATE store_state SET value = value + 1 WHERE key = 'generation'"
 _READ_GENERATION = "SELECT value FROM store_state WHERE key = 'generation'"
 
@@ -195,6 +204,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (3, "cached vectors of report sentences", _SCHEMA_V3),
     (4, "full-text search", _SCHEMA_V4),
     (5, "a generation counter for readers", _SCHEMA_V5),
+    (6, "HTTP validators of fetched URLs", _SCHEMA_V6),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.
@@ -321,6 +331,17 @@ class Store:
             chunk = wanted[begin : begin + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def known_sources(self, sources: Iterable[str]) -> set[str]:
+        """The subset of ``sources`` (paths, URLs) some stored article was read from."""
+        wanted = list(dict.fromkeys(sources))
+        found: set[str] = set()
+        for begin in range(0, len(wanted), 500):
+            chunk = wanted[begin : begin + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT source FROM articles WHERE source IN ({marks})", chunk)
             found.update(row[0] for row in rows)
         return found
 
@@ -609,6 +630,24 @@ class Store:
             )
             for gid, entity, name in self._db.execute("SELECT * FROM quote_groups ORDER BY id")
         ]
+
+    # -- fetched URLs ------------------------------------------------------------------------
+
+    def http_validators(self, url: str) -> HttpValidators | None:
+        """What the server said identifies the version of ``url`` it last sent, if anything."""
+        row = self._db.execute(
+            "SELECT etag, last_modified FROM http_validators WHERE url = ?", (url,)
+        ).fetchone()
+        return None if row is None else HttpValidators(row[0], row[1])
+
+    def save_http_validators(self, validators: dict[str, HttpValidators]) -> None:
+        rows = [(url, v.etag, v.last_modified) for url, v in validators.items()]
+        self._write(
+            lambda: self._db.executemany(
+                "INSERT OR REPLACE INTO http_validators VALUES (?, ?, ?)", rows
+            ),
+            "HTTP validators",
+        )
 
     # -- input problems ----------------------------------------------------------------------
 

@@ -10,16 +10,18 @@ Two cleaners share one contract (a :class:`~storyline.records.RawDocument` in, a
 
 Both end with the same post-cleaning of the body's lines (:mod:`storyline.clean.postclean`:
 teaser links, related-story blocks, sign-up notices, closing credits), and what the input
-itself states (title, date, outlet, url) wins over what was found in the text.
+itself states (title, date, outlet, url) wins over what was found in the text, and what is
+known from outside the page (:class:`~storyline.records.Hints`) fills in what it lacks.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from storyline.clean.metadata import parse_iso_date
 from storyline.errors import MalformedInput
-from storyline.records import Article, PubDate, RawDocument
+from storyline.records import Article, Hints, PubDate, RawDocument
 from storyline.settings import CleanSettings
 
 
@@ -39,20 +41,36 @@ def clean(raw: RawDocument, settings: CleanSettings) -> Article:
 
 
 def _with_input_metadata(article: Article, raw: RawDocument) -> Article:
-    """What the input states (title, date, outlet, url) wins over what was found in the text."""
-    published = _input_date(raw.published) or article.published
+    """What the input states (title, date, outlet, url) wins over what was found in the text;
+    its hints (a feed entry's, a web archive's) fill in only what the text does not state."""
+    hints = raw.hints or Hints()
+    published = (
+        _input_date(raw.published, "input")
+        or article.published
+        or _input_date(hints.published, hints.published_origin)
+    )
     return replace(
         article,
-        title=raw.title or article.title,
-        outlet=raw.outlet or article.outlet,
+        title=raw.title or article.title or hints.title,
+        outlet=raw.outlet or _page_outlet(article, raw.url) or hints.outlet or article.outlet,
         url=raw.url or article.url,
         published=published,
     )
 
 
-def _input_date(value: str | None) -> PubDate | None:
+def _page_outlet(article: Article, url: str | None) -> str | None:
+    """The outlet the page names; not its URL's host, which trafilatura falls back on for a
+    page that names none: a hint (the feed's title) says more than a host name, which is
+    kept only when there is no hint."""
+    host = urlsplit(article.url or url or "").netloc.lower().removeprefix("www.")
+    if article.outlet and host and article.outlet.lower() == host:
+        return None
+    return article.outlet
+
+
+def _input_date(value: str | None, origin: str) -> PubDate | None:
     parsed = parse_iso_date(value) if value else None
-    return PubDate(parsed[0], parsed[1], "input") if parsed else None
+    return PubDate(parsed[0], parsed[1], origin) if parsed else None
 
 
 __all__ = ["clean"]
