@@ -54,7 +54,7 @@ from storyline.pipeline import annotated_batches
 from storyline.quotes import QuoteStage
 from storyline.records import Article, Corpus, Document, ReadFailure
 from storyline.resolve import ResolveStage
-from storyline.settings import PipelineSettings, Settings, default_settings
+from storyline.settings import Settings, default_settings
 
 GOLD = Path("quotes") / "polnear-dev.jsonl"
 T = TypeVar("T")
@@ -246,7 +246,7 @@ def pooled_spacy_seconds(
 
 
 def annotation_seconds(articles: list[Article], settings: Settings, workers: int) -> float:
-    pipeline = PipelineSettings(batch_size=settings.pipeline.batch_size, workers=workers)
+    pipeline = settings.pipeline.model_copy(update={"workers": workers})
     chosen = settings.model_copy(update={"pipeline": pipeline})
     batches = in_batches(articles, pipeline.batch_size)
     failures: list[ReadFailure] = []

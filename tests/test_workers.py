@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ from storyline.store import Store
 
 
 def with_pipeline(batch_size: int, workers: int) -> Settings:
-    pipeline = PipelineSettings(batch_size=batch_size, workers=workers)
-    return default_settings().model_copy(update={"pipeline": pipeline})
+    defaults = default_settings()
+    pipeline = defaults.pipeline.model_copy(update={"batch_size": batch_size, "workers": workers})
+    return defaults.model_copy(update={"pipeline": pipeline})
 
 
 def stored(tmp_path: Path, name: str, settings: Settings) -> dict[str, list[tuple[object, ...]]]:
@@ -50,4 +52,24 @@ def test_a_batch_that_fails_in_a_worker_loses_only_its_bad_article() -> None:
 @pytest.mark.parametrize("workers", [-1])
 def test_workers_cannot_be_negative(workers: int) -> None:
     with pytest.raises(ValueError, match="workers"):
-        PipelineSettings(batch_size=2, workers=workers)
+        PipelineSettings(batch_size=2, workers=workers, dask="", dask_timeout=10)
+
+
+def test_batches_of_a_worker_process_that_dies_are_annotated_here() -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    def batches() -> Iterator[list[Article]]:
+        others = set(multiprocessing.active_children())
+        texts = [f"The council of town {n} approved its budget on Monday." for n in range(4)]
+        for n, text in enumerate(texts):
+            if n == 2:  # the first two batches are with the pool: its processes die
+                for child in set(multiprocessing.active_children()) - others:
+                    os.kill(child.pid or 0, signal.SIGKILL)
+            yield [Article(id=f"t{n}", source=f"t{n}", text=text, body=(Span(0, len(text)),))]
+
+    failures: list[ReadFailure] = []
+    documents = list(annotated_batches(batches(), with_pipeline(1, 2), failures))
+    ids = [[d.article.id for d in batch] for batch in documents]
+    assert ids == [["t0"], ["t1"], ["t2"], ["t3"]] and not failures

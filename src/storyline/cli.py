@@ -121,6 +121,15 @@ def analyze(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no story table.")
     ] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Annotate on the Dask cluster of this scheduler (tcp://host:8786) instead of "
+            "worker processes here (the setting pipeline.dask).",
+        ),
+    ] = None,
 ) -> None:
     """Read, clean and analyse articles, store them, and print the stories found.
 
@@ -133,7 +142,7 @@ def analyze(
     from storyline.settings import load_settings
 
     with _errors_as_messages():
-        settings = load_settings(config)
+        settings = load_settings(config, **({"pipeline": {"dask": dask}} if dask else {}))
         columns = (
             SpinnerColumn(),
             TextColumn("{task.description}"),

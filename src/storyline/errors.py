@@ -10,6 +10,7 @@
     │   └── FetchFailed      a URL that timed out, answered an error, is refused by robots.txt
     ├── ModelError           a packaged model is missing or fails its checksum
     ├── PipelineError        stages whose needs are not provided, in order
+    ├── ClusterError         the Dask scheduler cannot be reached, or its workers cannot run
     ├── StoreError           the store cannot be opened, migrated or written
     └── NotFound             a story, article or entity id that does not exist
 
@@ -64,6 +65,11 @@ class ModelError(StorylineError):
 
 class PipelineError(StorylineError):
     """The stages cannot run in this order: a stage needs what no earlier stage provides."""
+
+
+class ClusterError(StorylineError):
+    """The Dask scheduler of ``pipeline.dask`` cannot be reached, or its workers cannot run
+    storyline's tasks."""
 
 
 class StoreError(StorylineError):

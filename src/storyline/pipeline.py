@@ -1,13 +1,12 @@
 """The orchestrator: read → clean → annotate → store → group → resolve → date → store.
 
 Each step is one stage module; this file only puts them in order, checks the chain before
-anything runs, batches the per-article work, and keeps one bad article from stopping the rest.
+anything runs, batches the per-article work (handing it to :mod:`storyline.parallel` for
+workers), and keeps one bad article from stopping the rest.
 """
 
 from __future__ import annotations
 
-import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,8 +29,6 @@ from storyline.stage import ArticleStage, CorpusStage, check_chain, check_provid
 from storyline.store import DEFAULT_PATH, Store
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from storyline.embed import Embedder
     from storyline.read import Input
 
@@ -174,99 +171,30 @@ def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[A
         yield batch
 
 
-#: Most worker processes "one per core" starts: each holds its own models (about 0.7 GB).
-MAX_AUTO_WORKERS = 4
-
-
 def annotated_batches(
     batches: Iterator[list[Article]],
     settings: Settings,
     failures: list[ReadFailure],
     progress: ProgressCallback | None = None,
 ) -> Iterator[list[Document]]:
-    """Each batch annotated, in input order: in this process, or by worker processes.
+    """Each batch annotated, in input order: in this process, by worker processes, or by the
+    Dask cluster of ``pipeline.dask`` (:mod:`storyline.parallel`).
 
-    Workers start only when a second batch arrives: a worker loads its own models, which for
-    one batch costs as much as annotating it here. Work is handed out a few batches ahead of
-    what has been stored, so memory stays bounded however long the input.
+    Workers are used only when a second batch arrives: a worker loads its own models, which
+    for one batch costs as much as annotating it here.
     """
-    workers = settings.pipeline.workers or min(os.cpu_count() or 1, MAX_AUTO_WORKERS)
+    from storyline.parallel import annotated_elsewhere, pool_size
+
     first, second = next(batches, None), next(batches, None)
     if first is None:
         return
-    if workers == 1 or second is None:
+    batches = chain([first], [second] if second else [], batches)
+    if second is None or not (settings.pipeline.dask or pool_size(settings) > 1):
         stages = article_stages(settings)
-        for batch in chain([first], [second] if second else [], batches):
+        for batch in batches:
             yield annotate(batch, stages, failures, progress)
         return
-    yield from _pooled(chain([first, second], batches), settings, workers, failures, progress)
-
-
-def _pooled(
-    batches: Iterator[list[Article]],
-    settings: Settings,
-    workers: int,
-    failures: list[ReadFailure],
-    progress: ProgressCallback | None,
-) -> Iterator[list[Document]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # "spawn", not "fork": a forked child inherits the parent's imported native libraries, and
-    # onnxruntime imported after usearch crashes (see story_index.usearch_index).
-    context = multiprocessing.get_context("spawn")
-    pending: deque[tuple[list[Article], Future[tuple[list[Document], list[ReadFailure]]]]]
-    pending = deque()
-    local: list[ArticleStage] = []  # stages for batches annotated here if the pool breaks
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
-    ) as pool:
-        for batch in batches:
-            pending.append((batch, pool.submit(_annotate_in_worker, batch)))
-            if len(pending) > 2 * workers:
-                yield _collected(*pending.popleft(), settings, local, failures, progress)
-        while pending:
-            yield _collected(*pending.popleft(), settings, local, failures, progress)
-
-
-def _collected(
-    batch: list[Article],
-    future: Future[tuple[list[Document], list[ReadFailure]]],
-    settings: Settings,
-    local: list[ArticleStage],
-    failures: list[ReadFailure],
-    progress: ProgressCallback | None,
-) -> list[Document]:
-    """A worker's batch; annotated here instead when the pool has broken (a worker died)."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        documents, lost = future.result()
-    except BrokenProcessPool:
-        local[:] = local or article_stages(settings)
-        return annotate(batch, local, failures, progress)
-    failures.extend(lost)
-    for document in documents:
-        if progress:
-            progress(document.article.source)
-    return documents
-
-
-_WORKER_STAGES: list[ArticleStage] = []
-
-
-def _start_worker(settings: Settings) -> None:
-    """In a worker process: build the stages once (their models load on first use).
-
-    The workers share the cores, so each runs its models on one thread.
-    """
-    embed = settings.embed.model_copy(update={"threads": 1})
-    _WORKER_STAGES[:] = article_stages(settings.model_copy(update={"embed": embed}))
-
-
-def _annotate_in_worker(batch: list[Article]) -> tuple[list[Document], list[ReadFailure]]:
-    failures: list[ReadFailure] = []
-    return annotate(batch, _WORKER_STAGES, failures), failures
+    yield from annotated_elsewhere(batches, settings, failures, progress)
 
 
 def annotate(

@@ -48,6 +48,8 @@ class CleanSettings(_Section):
 class PipelineSettings(_Section):
     batch_size: int
     workers: int = Field(ge=0)
+    dask: str
+    dask_timeout: float = Field(gt=0)
 
 
 class EmbedSettings(_Section):

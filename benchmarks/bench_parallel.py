@@ -1,0 +1,127 @@
+"""Per-article annotation in one process, in a 2-process pool, and on 2 Dask workers.
+
+usage: python benchmarks/bench_parallel.py [--eval-dir DIR] [--limit N] [--batch-size B]
+
+The articles are ECB+ dev's distinct texts (the first ``--limit`` of them; no text is used
+twice, so no cache or copy inflates the rate), built as bench_clustering.py builds them. Each
+set-up runs the article stages (NLP, quotes, time expressions, embedding) as ``analyze`` runs
+them (``pipeline.annotated_batches``, batches of ``--batch-size``) from cold: one process
+loads its models in this process, the pool's processes and the Dask workers each load their
+own, inside the time. The Dask ``LocalCluster`` (2 worker processes, 1 thread each) is
+started before the clock, as a cluster is running before ``analyze --dask`` is called; a
+second run on it shows what workers that kept their models give. Every set-up must produce
+the same annotations as the one process, or the script says which article differs and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench_clustering import GOLD, article_of
+from evalkit import DEFAULT_EVAL_DIR, read_jsonl
+
+from storyline.pipeline import annotated_batches
+from storyline.records import Article, Document, ReadFailure
+from storyline.settings import Settings, default_settings
+
+WORKERS = 2
+
+
+def distinct_articles(eval_dir: Path, limit: int | None) -> list[Article]:
+    seen: set[str] = set()
+    articles = []
+    for record in read_jsonl(eval_dir / GOLD):
+        if record["text"] not in seen and (limit is None or len(articles) < limit):
+            seen.add(record["text"])
+            articles.append(article_of(record))
+    return articles
+
+
+def with_pipeline(batch_size: int, **changes: Any) -> Settings:
+    defaults = default_settings()
+    update = {"batch_size": batch_size, **changes}
+    return defaults.model_copy(update={"pipeline": defaults.pipeline.model_copy(update=update)})
+
+
+def in_batches(articles: list[Article], size: int) -> Iterator[list[Article]]:
+    return (articles[begin : begin + size] for begin in range(0, len(articles), size))
+
+
+def timed(articles: list[Article], settings: Settings) -> tuple[float, list[Document]]:
+    failures: list[ReadFailure] = []
+    started = time.perf_counter()
+    batches = in_batches(articles, settings.pipeline.batch_size)
+    documents = [d for batch in annotated_batches(batches, settings, failures) for d in batch]
+    seconds = time.perf_counter() - started
+    if failures:
+        print(f"  {len(failures)} articles failed: {failures[0].reason}", file=sys.stderr)
+    return seconds, documents
+
+
+def signature(document: Document) -> tuple[Any, ...]:
+    """Everything the article stages provide, comparable (the embedding bit for bit)."""
+    embedding = document.embedding.tobytes() if document.embedding is not None else None
+    d = document
+    return (d.article.id, d.sentences, d.mentions, d.quotes, d.timex, embedding)
+
+
+def differs(documents: list[Document], reference: list[Document]) -> str | None:
+    """The first article annotated differently from ``reference``, or None."""
+    if len(documents) != len(reference):
+        return f"{len(documents)} documents, not {len(reference)}"
+    for ours, theirs in zip(documents, reference, strict=True):
+        if signature(ours) != signature(theirs):
+            return ours.article.id
+    return None
+
+
+def report(name: str, seconds: float, count: int) -> None:
+    print(f"{name:<28} {seconds:7.1f} s  {count / seconds:6.1f} articles/s", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--limit", type=int, default=None, help="the first N distinct texts")
+    parser.add_argument("--batch-size", type=int, default=default_settings().pipeline.batch_size)
+    args = parser.parse_args()
+    articles = distinct_articles(args.eval_dir, args.limit)
+    size = args.batch_size
+    print(f"{len(articles)} distinct ECB+ dev articles, batches of {size}", flush=True)
+
+    seconds, reference = timed(articles, with_pipeline(size, workers=1))
+    report("one process", seconds, len(articles))
+    pool = f"{WORKERS}-process pool"
+    runs = {pool: timed(articles, with_pipeline(size, workers=WORKERS))}
+    report(pool, runs[pool][0], len(articles))
+    runs |= _dask_runs(articles, size)
+
+    different = {name: d for name, (_, docs) in runs.items() if (d := differs(docs, reference))}
+    for name, where in different.items():
+        print(f"{name}: annotations differ from one process at {where}", file=sys.stderr)
+    if different:
+        sys.exit(1)
+    print(f"all {len(runs) + 1} runs produce the same annotations", flush=True)
+
+
+def _dask_runs(articles: list[Article], size: int) -> dict[str, tuple[float, list[Document]]]:
+    from distributed import LocalCluster
+
+    runs: dict[str, tuple[float, list[Document]]] = {}
+    with LocalCluster(
+        n_workers=WORKERS, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
+    ) as cluster:
+        settings = with_pipeline(size, dask=cluster.scheduler_address)
+        for name in (f"{WORKERS} Dask workers", f"{WORKERS} Dask workers, warm"):
+            runs[name] = timed(articles, settings)
+            report(name, runs[name][0], len(articles))
+    return runs
+
+
+if __name__ == "__main__":
+    main()
