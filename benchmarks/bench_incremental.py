@@ -14,20 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from evalkit import DEFAULT_EVAL_DIR, read_jsonl
+from evalkit import DEFAULT_EVAL_DIR, read_jsonl, timed_analyze
 
 from storyline.store import Store
 
 SOURCES = ("quotes/polnear-train.jsonl", "time/tempeval3-train.jsonl", "entities/meantime.jsonl")
-MIB = 1024 * 1024
 
 
 def write_input(eval_dir: Path, count: int, path: Path) -> int:
@@ -44,20 +40,6 @@ def write_input(eval_dir: Path, count: int, path: Path) -> int:
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
                 written += 1
     return written
-
-
-def timed_analyze(source: Path, db: Path) -> tuple[float, float]:
-    """Seconds of ``storyline analyze`` in its own process, and its largest process (MiB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    command = [sys.executable, "-m", "storyline", "analyze", str(source), "--db", str(db), "-q"]
-    started = time.perf_counter()
-    done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    if done.returncode not in (0, 3):  # 3: some input was skipped, and said why
-        raise SystemExit(f"analyze failed with exit code {done.returncode}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any: it only says something when it grew.
-    return seconds, max(before, after) * 1024 / MIB
 
 
 def main() -> int:

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from evalkit import DEFAULT_EVAL_DIR, read_jsonl
+from evalkit import DEFAULT_EVAL_DIR, read_jsonl, timed_analyze
 
 from storyline.clean import clean
 from storyline.embed import article_text_for_embedding
@@ -54,7 +52,6 @@ SETS = (
     ("quotes/polnear-train.jsonl", "text"),
     ("time/tempeval3-train.jsonl", "text"),
 )
-MIB = 1024 * 1024
 
 
 def input_lines(eval_dir: Path, limit: int | None) -> Iterator[dict[str, Any]]:
@@ -76,15 +73,9 @@ def end_to_end(source: Path, folder: Path) -> float:
     """Run 1: ``storyline analyze`` in its own process (its memory is its own), models and
     process start included, as a user runs it."""
     db = folder / "end-to-end.db"
-    command = [sys.executable, "-m", "storyline", "analyze", str(source), "--db", str(db), "-q"]
-    started = time.perf_counter()
-    done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    if done.returncode not in (0, 3):  # 3: some input was skipped, and said why
-        raise SystemExit(f"analyze failed with exit code {done.returncode}")
+    seconds, largest = timed_analyze(source, db)
     with Store(db) as store:
         stored = store.article_count()
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / MIB
     print(
         f"analyze end to end (its own process, models loading included): {stored} articles "
         f"in {seconds:.1f} s = {stored / seconds:.1f} articles/s; its largest process "

@@ -10,9 +10,11 @@ which works because a script's own folder is on ``sys.path`` when it is run.
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -53,3 +55,20 @@ def score(eval_dir: Path, scorer: str, gold: Path, predictions: Iterable[dict[st
 def final_metric(output: str) -> float:
     """The value of the scorer's last line, ``NAME=value`` (its headline figure)."""
     return float(output.strip().splitlines()[-1].split("=", 1)[1])
+
+
+def timed_analyze(source: Path, db: Path) -> tuple[float, float]:
+    """Seconds of ``storyline analyze SOURCE --db DB`` in its own process (models loading and
+    process start included, as a user runs it), and the largest resident set in MiB of any
+    process this one has waited for so far (that run, its workers, and any earlier run).
+
+    Exit code 3 (some input was skipped, and said why) is a finished run.
+    """
+    command = [sys.executable, "-m", "storyline", "analyze", str(source), "--db", str(db), "-q"]
+    started = time.perf_counter()
+    done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"analyze failed with exit code {done.returncode}")
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
+    return seconds, largest / (1024 * 1024)

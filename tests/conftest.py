@@ -82,3 +82,20 @@ def annotate(documents: list[Document]) -> list[Document]:
 
     s = default_settings()
     return EmbedStage(s.embed)(NlpStage()(documents))
+
+
+def assert_a_bad_article_is_lost_alone(settings: Settings) -> None:
+    """Two batches annotated where ``settings`` send them (worker processes, a Dask cluster):
+    the second holds an article the NLP stage refuses, and only that article is lost."""
+    from storyline.pipeline import annotated_batches
+    from storyline.records import ReadFailure
+
+    good = Article(id="good", source="good.txt", text="The council met on Monday.",
+                   body=(Span(0, 26),))  # fmt: skip
+    huge = "word " * 250_000  # past spaCy's max_length: the NLP stage refuses it
+    bad = Article(id="bad", source="bad.txt", text=huge, body=(Span(0, len(huge) - 1),))
+    failures: list[ReadFailure] = []
+    batches = iter([[good], [bad, good]])
+    documents = list(annotated_batches(batches, settings, failures))
+    assert [[d.article.id for d in batch] for batch in documents] == [["good"], ["good"]]
+    assert [f.source for f in failures] == ["bad.txt"]

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 import storyline
-from conftest import DATA_DIR, EXAMPLE_DIR, make_article
+from conftest import DATA_DIR, EXAMPLE_DIR, assert_a_bad_article_is_lost_alone, make_article
 from storyline.cli import app
 from storyline.errors import ClusterError
 from storyline.pipeline import annotated_batches
-from storyline.records import Article, Document, ReadFailure, Span
+from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings
 from storyline.store import Store
 
@@ -75,15 +75,7 @@ def test_a_dask_cluster_stores_what_one_process_stores(tmp_path: Path, scheduler
 
 
 def test_a_batch_that_fails_on_a_dask_worker_loses_only_its_bad_article(scheduler: str) -> None:
-    good = Article(id="good", source="good.txt", text="The council met on Monday.",
-                   body=(Span(0, 26),))  # fmt: skip
-    huge = "word " * 250_000  # past spaCy's max_length: the NLP stage refuses it
-    bad = Article(id="bad", source="bad.txt", text=huge, body=(Span(0, len(huge) - 1),))
-    failures: list[ReadFailure] = []
-    batches = iter([[good], [bad, good]])
-    documents = list(annotated_batches(batches, with_pipeline(dask=scheduler), failures))
-    assert [[d.article.id for d in batch] for batch in documents] == [["good"], ["good"]]
-    assert [f.source for f in failures] == ["bad.txt"]
+    assert_a_bad_article_is_lost_alone(with_pipeline(dask=scheduler))
 
 
 def small_articles(count: int) -> list[list[Article]]:

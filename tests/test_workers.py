@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import storyline
-from conftest import EXAMPLE_DIR
+from conftest import EXAMPLE_DIR, assert_a_bad_article_is_lost_alone
 from storyline.pipeline import annotated_batches
 from storyline.records import Article, ReadFailure, Span
 from storyline.settings import PipelineSettings, Settings, default_settings
@@ -38,15 +38,7 @@ def test_two_workers_store_what_one_process_stores(tmp_path: Path) -> None:
 
 
 def test_a_batch_that_fails_in_a_worker_loses_only_its_bad_article() -> None:
-    good = Article(id="good", source="good.txt", text="The council met on Monday.",
-                   body=(Span(0, 26),))  # fmt: skip
-    huge = "word " * 250_000  # past spaCy's max_length: the NLP stage refuses it
-    bad = Article(id="bad", source="bad.txt", text=huge, body=(Span(0, len(huge) - 1),))
-    failures: list[ReadFailure] = []
-    batches = iter([[good], [bad, good]])
-    documents = list(annotated_batches(batches, with_pipeline(1, 2), failures))
-    assert [[d.article.id for d in batch] for batch in documents] == [["good"], ["good"]]
-    assert [f.source for f in failures] == ["bad.txt"]
+    assert_a_bad_article_is_lost_alone(with_pipeline(1, 2))
 
 
 @pytest.mark.parametrize("workers", [-1])

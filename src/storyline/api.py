@@ -257,11 +257,10 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
         limit: Annotated[int, Query(ge=1, le=API_LIMITS.page)] = 20,
     ) -> dict[str, Any]:
         browse = reader.browse()
-        corpus = browse.corpus
         found = filtered_stories(browse, reader, q, since, until, outlet, entity)
         page = found[offset : offset + limit]
         return {
-            "items": [story_item(corpus, s) for s in page],
+            "items": [story_item(browse, s) for s in page],
             "total": len(found),
             "offset": offset,
             "limit": limit,
@@ -356,8 +355,8 @@ def _within(story: Story, since: str | None, until: str | None) -> bool:
     return not (until and (start is None or start[: len(until)] > until[: len(start)]))
 
 
-def story_item(corpus: Corpus, story: Story) -> dict[str, Any]:
-    outlets = sorted({corpus.document(a).article.outlet or "unknown" for a in story.articles})
+def story_item(browse: Browse, story: Story) -> dict[str, Any]:
+    outlets = sorted({browse.outlet_of[a] for a in story.articles})
     start, end = story.iso_range()
     return {
         "id": story.id,
@@ -367,7 +366,7 @@ def story_item(corpus: Corpus, story: Story) -> dict[str, Any]:
         "end": end,
         "articles": len(story.articles),
         "outlets": outlets,
-        "thread": thread.id if (thread := corpus.thread_of(story.id)) else None,
+        "thread": thread.id if (thread := browse.corpus.thread_of(story.id)) else None,
     }
 
 

@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from storyline.clean.metadata import parse_iso_date
 from storyline.records import PassedOver, RawDocument, ReadFailure
@@ -131,13 +131,20 @@ def _decode(data: bytes) -> str:
 def _read_jsonl(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
     """One raw document per line; a bad line fails alone. The size limit applies per line,
     since the file is streamed and may legitimately be large."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield ReadFailure(str(path), f"cannot read file ({exc.strerror or exc})")
+    handle = open_or_failure(path)
+    if isinstance(handle, ReadFailure):
+        yield handle
         return
     with handle:
         yield from _jsonl_lines(str(path), handle, settings)
+
+
+def open_or_failure(path: Path) -> IO[bytes] | ReadFailure:
+    """``path`` open for streaming its bytes, or the failure that says why it cannot be."""
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        return ReadFailure(str(path), f"cannot read file ({exc.strerror or exc})")
 
 
 def _jsonl_lines(name: str, lines: Iterable[bytes], settings: ReadSettings) -> Iterator[ReadResult]:

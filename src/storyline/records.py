@@ -471,11 +471,11 @@ class Corpus:
         return index.get(entity_id)
 
     def story_of(self, article_id: str) -> Story | None:
-        index = self._cached("story of", self.stories or [], _story_of_article)
+        index = self._cached("story of", self.stories or [], _first_holding("articles"))
         return index.get(article_id)
 
     def thread_of(self, story_id: str) -> Thread | None:
-        index = self._cached("thread of", self.threads or [], _thread_of_story)
+        index = self._cached("thread of", self.threads or [], _first_holding("stories"))
         return index.get(story_id)
 
 
@@ -483,20 +483,18 @@ def _by_id(records: list[Any]) -> dict[str, Any]:
     return {record.id: record for record in records}
 
 
-def _story_of_article(stories: list[Story]) -> dict[str, Story]:
-    found: dict[str, Story] = {}
-    for story in stories:
-        for member in story.articles:
-            found.setdefault(member, story)  # the first, as a scan in list order finds
-    return found
+def _first_holding(members: str) -> Any:
+    """An index builder: each member id (of the ``members`` field) → the first record holding
+    it, as a scan of the list in order finds it (a story's articles, a thread's stories)."""
 
+    def build(records: list[Any]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for record in records:
+            for member in getattr(record, members):
+                found.setdefault(member, record)
+        return found
 
-def _thread_of_story(threads: list[Thread]) -> dict[str, Thread]:
-    found: dict[str, Thread] = {}
-    for thread in threads:
-        for story_id in thread.stories:
-            found.setdefault(story_id, thread)
-    return found
+    return build
 
 
 def _mention_index(entities: list[Entity]) -> dict[str, list[tuple[Ref, Entity]]]:

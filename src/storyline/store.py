@@ -302,15 +302,16 @@ class Store:
 
     def text_vectors(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """The cached vectors of those ``keys`` that have one."""
-        found: dict[str, np.ndarray] = {}
-        for begin in range(0, len(keys), 500):
-            chunk = list(keys[begin : begin + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT key, vector FROM text_vectors WHERE key IN ({marks})", chunk
-            )
-            found.update({key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows})
-        return found
+        rows = self._rows_in("SELECT key, vector FROM text_vectors WHERE key IN ({})", keys)
+        return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows}
+
+    def _rows_in(self, sql: str, values: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``sql`` (whose ``{}`` takes a list of marks) for each of ``values``,
+        asked 500 at a time (SQLite caps the parameters of one statement)."""
+        wanted = list(dict.fromkeys(values))
+        for begin in range(0, len(wanted), 500):
+            chunk = wanted[begin : begin + 500]
+            yield from self._db.execute(sql.format(",".join("?" * len(chunk))), chunk)
 
     def save_text_vectors(self, vectors: dict[str, np.ndarray]) -> None:
         rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()]
@@ -325,25 +326,12 @@ class Store:
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """The subset of ``ids`` already stored."""
-        wanted = list(dict.fromkeys(ids))
-        found: set[str] = set()
-        for begin in range(0, len(wanted), 500):
-            chunk = wanted[begin : begin + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
-            found.update(row[0] for row in rows)
-        return found
+        return {row[0] for row in self._rows_in("SELECT id FROM articles WHERE id IN ({})", ids)}
 
     def known_sources(self, sources: Iterable[str]) -> set[str]:
         """The subset of ``sources`` (paths, URLs) some stored article was read from."""
-        wanted = list(dict.fromkeys(sources))
-        found: set[str] = set()
-        for begin in range(0, len(wanted), 500):
-            chunk = wanted[begin : begin + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT source FROM articles WHERE source IN ({marks})", chunk)
-            found.update(row[0] for row in rows)
-        return found
+        sql = "SELECT source FROM articles WHERE source IN ({})"
+        return {row[0] for row in self._rows_in(sql, sources)}
 
     def save_documents(self, documents: Sequence[Document]) -> None:
         """Store annotated documents in one transaction; an id already stored is left as it is."""

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING
 
 from storyline.html_pages import decode_html, http_date, is_html, iso_day, language_refusal
 from storyline.html_pages import media_type as media_type_of
-from storyline.read import ReadResult, size_label
+from storyline.read import ReadResult, open_or_failure, size_label
 from storyline.records import Hints, PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings
 
@@ -67,10 +67,9 @@ class _Stream:
 
 def read_warc(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
     """One raw document or passed-over record per response record of the WARC at ``path``."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield ReadFailure(str(path), f"cannot read file ({exc.strerror or exc})")
+    handle = open_or_failure(path)
+    if isinstance(handle, ReadFailure):
+        yield handle
         return
     with handle:
         yield from _records(path, _Stream(handle, path.name.lower().endswith(".gz")), settings)

@@ -96,7 +96,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         shown = stories[first : first + STORIES_PER_PAGE]
         return page(
             "stories.html",
-            items=[story_item(browse.corpus, s) for s in shown],
+            items=[story_item(browse, s) for s in shown],
             q=q or "",
             total=len(stories),
             first=first,
