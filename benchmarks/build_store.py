@@ -1,7 +1,7 @@
 """A store of N articles for the speed benchmarks, from real texts: ECB+ dev replicated.
 
 usage: python benchmarks/build_store.py --db PATH [--articles 10000] [--eval-dir DIR]
-                                       [--annotations FILE]
+                                       [--annotations FILE] [--by-block]
 
 The 772 ECB+ dev texts are annotated once by the pipeline's article stages, then copied with
 new ids and publication dates (``bench_grouping_scale.replicated``: blocks of 1,000 articles,
@@ -12,6 +12,10 @@ are set aside before the later stages (they exist only because of the replicatio
 ECB+ texts have neither title nor outlet: an article's first line is its title and it gets
 one of OUTLETS outlet names by a hash of its text (replicas of a text keep its outlet), so
 that stories have the few outlets a real store has for the comparison to work on.
+With ``--by-block`` the store is built as ``analyze`` builds it day after day: each block of
+1,000 articles is stored, then grouped around (``storyline.window``; the first block whole),
+so that a store of 100,000 articles is built in bounded memory. Copies across replicas are
+never met that way (replicas are 90 days apart), so none need setting aside.
 ``--annotations FILE`` keeps the annotated texts in FILE (a pickle) for the next build. The
 figures printed are the build's own (annotation, grouping, store size); the API benchmark
 (``bench_api.py --db PATH``) is what reads the store.
@@ -23,6 +27,7 @@ import argparse
 import dataclasses
 import hashlib
 import pickle
+import resource
 import sys
 import time
 from pathlib import Path
@@ -32,11 +37,12 @@ from bench_grouping_scale import Source, annotated_sources, replicated, within_r
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl
 
 from storyline.embed import remembering_embedder
-from storyline.pipeline import corpus_stages
+from storyline.pipeline import corpus_stages, regroup_around, regroup_store
 from storyline.records import Corpus, Document
 from storyline.settings import default_settings
 from storyline.stage import check_provided
 from storyline.store import Store
+from storyline.window import NewArticle
 
 #: Outlets the articles are spread over.
 OUTLETS = 8
@@ -83,17 +89,48 @@ def group(store: Store, replica_of: dict[str, int]) -> Corpus:
     return corpus
 
 
+def build_by_block(path: Path, documents: list[Document]) -> int:
+    settings = default_settings()
+    started = time.perf_counter()
+    with Store(path) as store:
+        for first in range(0, len(documents), BLOCK):
+            block = documents[first : first + BLOCK]
+            store.save_documents(block)
+            clock = time.perf_counter()
+            if store.profiled():
+                new = {d.article.id: NewArticle(d.article.published, d.embedding) for d in block}
+                regroup_around(store, new, settings)
+            else:
+                regroup_store(store, settings)
+            print(
+                f"  {first + len(block)} articles: grouped in {time.perf_counter() - clock:.1f} s,"
+                f" {store.story_count()} stories, peak {peak_mib():.0f} MiB",
+                flush=True,
+            )
+    print(
+        f"built in {time.perf_counter() - started:.0f} s; store {path.stat().st_size / 1e6:.0f} MB"
+    )
+    return 0
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--annotations", type=Path, default=None)
+    parser.add_argument("--by-block", action="store_true")
     args = parser.parse_args()
     if args.db.exists():
         raise SystemExit(f"{args.db} exists: give a new path")
     sources = annotated_texts(args.eval_dir, args.annotations)
     corpus = replicated(sources, args.articles, min(BLOCK, args.articles))
+    if args.by_block:
+        return build_by_block(args.db, corpus.documents)
     started = time.perf_counter()
     with Store(args.db) as store:
         store.save_documents(corpus.documents)

@@ -30,7 +30,7 @@ def test_quick_start_is_exactly_two_commands_and_ci_runs_the_second() -> None:
 
 def test_every_command_is_documented() -> None:
     names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
-    assert set(names) == {"analyze", "stories", "show", "export", "serve", "watch"}
+    assert set(names) == {"analyze", "regroup", "stories", "show", "export", "serve", "watch"}
     for name in names:
         assert f"storyline {name}" in README, name
 

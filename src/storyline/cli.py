@@ -158,13 +158,36 @@ def analyze(
     passed = f", {len(result.passed_over)} passed over" if result.passed_over else ""
     out.print(
         f"{len(result.added)} new articles, {len(result.already_stored)} already stored"
-        f"{passed}, {len(result.failures)} skipped; {len(result.stories)} stories in {db}",
+        f"{passed}, {len(result.failures)} skipped; {result.story_count} stories in {db}",
         highlight=False,
     )
-    if not quiet:
+    if not quiet and result.windowed:
+        # A large store: the stories this run changed, not every story it holds.
+        added = set(result.added)
+        _print_story_table(db, {s.id for s in result.stories if added.intersection(s.articles)})
+    elif not quiet:
         _print_story_table(db)
     if result.failures:
         raise typer.Exit(EXIT_SOME_SKIPPED)
+
+
+@app.command()
+def regroup(db: DbOption = Path("storyline.db"), config: ConfigOption = None) -> None:
+    """Group every stored article again: copies, entities, quote groups, stories, threads.
+
+    `analyze` regroups a large store only around the articles it adds (the setting
+    pipeline.full_regroup_below); this recomputes everything, as if all the articles had
+    arrived in one run, and is a no-op when nothing would change.
+    """
+    from storyline.pipeline import regroup_store
+    from storyline.settings import load_settings
+    from storyline.store import Store
+
+    with _errors_as_messages():
+        settings = load_settings(config)
+        with Store(_existing(db)) as store:
+            found = regroup_store(store, settings)
+    out.print(f"{len(found)} stories in {db}", highlight=False)
 
 
 @app.command()
@@ -173,10 +196,11 @@ def stories(db: DbOption = Path("storyline.db")) -> None:
     _print_story_table(db)
 
 
-def _print_story_table(db: Path) -> None:
-    from storyline.pipeline import load
+def _print_story_table(db: Path, only: set[str] | None = None) -> None:
+    """Every stored story, or those of ``only`` (read without the rest of the store)."""
+    from storyline.pipeline import load, load_stories
 
-    corpus = _run(lambda: load(_existing(db)))
+    corpus = _run(lambda: load(_existing(db)) if only is None else load_stories(db, only))
     table = Table(
         Column("story", no_wrap=True),
         Column("dates", no_wrap=True),
@@ -416,7 +440,7 @@ def watch(
             f"round {result.number}: {len(result.analysis.added)} new articles, "
             f"{result.skipped} skipped, {len(result.analysis.failures)} failed; "
             f"{len(result.unchanged_feeds)} of {len(feeds)} feeds unchanged; "
-            f"{len(result.analysis.stories)} stories in {db}",
+            f"{result.analysis.story_count} stories in {db}",
             highlight=False,
         )
 

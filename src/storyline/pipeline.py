@@ -7,7 +7,7 @@ workers), and keeps one bad article from stopping the rest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -31,6 +31,7 @@ from storyline.store import DEFAULT_PATH, Store
 if TYPE_CHECKING:
     from storyline.embed import Embedder
     from storyline.read import Input
+    from storyline.window import NewArticle
 
 #: Called once per article handled (stored, already known, or failed), for progress bars.
 ProgressCallback = Callable[[str], None]
@@ -45,7 +46,13 @@ class AnalyzeResult:
     already_stored: list[str] = field(default_factory=list)
     failures: list[ReadFailure] = field(default_factory=list)
     passed_over: list[PassedOver] = field(default_factory=list)
+    #: The stories regrouped by this run: all of them, or (``windowed``) those that hold a new
+    #: article.
     stories: list[Story] = field(default_factory=list)
+    #: How many stories the store holds after the run.
+    story_count: int = 0
+    #: Whether only the new articles' neighbourhood was regrouped (a large store).
+    windowed: bool = False
 
 
 def article_stages(settings: Settings) -> list[ArticleStage]:
@@ -63,10 +70,14 @@ def article_stages(settings: Settings) -> list[ArticleStage]:
     ]
 
 
-def corpus_stages(settings: Settings, embedder: Embedder | None = None) -> list[CorpusStage]:
+def corpus_stages(
+    settings: Settings, embedder: Embedder | None = None, around: Store | None = None
+) -> list[CorpusStage]:
     """Cross-article work, in order: copies, entities, quote groups, stories, threads, and
     the dates stories give undated articles (last: no grouping rests on an inferred date).
-    ``embedder`` embeds the quotes (default: the packaged model, nothing kept).
+    ``embedder`` embeds the quotes (default: the packaged model, nothing kept). With
+    ``around``, the corpus is a neighbourhood of that store (:mod:`storyline.window`):
+    entities take the ids of the stored ones they are, and threads span every stored story.
 
     Quote groups come before stories: two articles rendering one utterance is evidence that
     they report one event.
@@ -80,10 +91,10 @@ def corpus_stages(settings: Settings, embedder: Embedder | None = None) -> list[
 
     return [
         DedupStage(settings.dedup),
-        ResolveStage(settings.resolve),
+        ResolveStage(settings.resolve, around.entities_with_keys if around else None),
         QuoteGroupStage(settings.quote_groups, embedder),
         StoryStage(settings.stories),
-        ThreadStage(settings.threads),
+        ThreadStage(settings.threads, around),
         DatingStage(),
     ]
 
@@ -93,8 +104,9 @@ def analyze(
     db: str | Path | Store = DEFAULT_PATH,
     settings: Settings | None = None,
     progress: ProgressCallback | None = None,
+    full: bool = False,
 ) -> AnalyzeResult:
-    """Read, clean and annotate new articles, store them, then regroup and resolve everything.
+    """Read, clean and annotate new articles, store them, then regroup what they change.
 
     ``inputs`` are paths (``-`` for JSONL on standard input) or documents already read (a
     crawl's pages, :mod:`storyline.feeds`); they are read as they are consumed, a batch at a
@@ -102,25 +114,87 @@ def analyze(
     skipped, so running twice on the same input is a no-op. Inputs that cannot be used are
     reported in the result (and kept in the store's failure log); the rest of the batch goes
     on.
+
+    New articles are regrouped every ``pipeline.regroup_every`` articles and at the end: a
+    store that held fewer than ``pipeline.full_regroup_below`` articles before is regrouped
+    whole, a larger one only around the new articles (:mod:`storyline.window`), so that what
+    a new article costs, in time and memory, does not grow with the store or the input.
+    ``full=True`` regroups the whole store each time.
     """
-    from storyline.embed import remembering_embedder
+    from storyline.window import NewArticle
 
     settings = settings or load_settings()
     per_article = article_stages(settings)
     with _opened(db) as store:
-        # Quote vectors are kept in the store: a later run embeds only the new quotes.
-        across = corpus_stages(settings, remembering_embedder(store))
-        check_chain([*per_article, *across])
+        check_chain([*per_article, *corpus_stages(settings)])
         result = AnalyzeResult()
+        pending: dict[str, NewArticle] = {}
+        rounds = 0
         batches = _batches(_new_articles(inputs, store, settings, result, progress), settings)
         for documents in annotated_batches(batches, settings, result.failures, progress):
             store.save_documents(documents)
             result.added.extend(d.article.id for d in documents)
-        corpus = regroup(store.load_corpus(inferred=False), across)
-        store.save_corpus(corpus)
+            pending.update(
+                (d.article.id, NewArticle(d.article.published, d.embedding)) for d in documents
+            )
+            # A long input is regrouped as it goes: what one regrouping holds stays bounded.
+            if len(pending) >= settings.pipeline.regroup_every:
+                _regroup_round(store, pending, settings, full, result)
+                pending, rounds = {}, rounds + 1
+        if pending or not rounds:
+            _regroup_round(store, pending, settings, full, result)
+        if result.windowed:
+            result.stories = store.stories_holding(result.added)
         store.record_failures(result.failures)
-        result.stories = corpus.stories or []
+        result.story_count = store.story_count()
     return result
+
+
+def _regroup_round(
+    store: Store,
+    new: Mapping[str, NewArticle],
+    settings: Settings,
+    full: bool,
+    result: AnalyzeResult,
+) -> None:
+    """Regroup after ``new`` were stored: the whole store while it is small (or ``full``),
+    else around them. With nothing new, a large store has nothing to regroup."""
+    stored_before = store.article_count() - len(new)
+    small = stored_before < settings.pipeline.full_regroup_below
+    if full or small or not store.profiled():
+        result.stories = regroup_store(store, settings)
+        result.windowed = False
+    elif new:
+        regroup_around(store, new, settings)
+        result.windowed = True
+
+
+def regroup_store(store: Store, settings: Settings) -> list[Story]:
+    """Run the cross-article stages over everything stored and keep their results; returns
+    every story."""
+    from storyline.embed import remembering_embedder
+
+    # Quote vectors are kept in the store: a later run embeds only the new quotes.
+    corpus = regroup(
+        store.load_corpus(inferred=False), corpus_stages(settings, remembering_embedder(store))
+    )
+    store.save_corpus(corpus)
+    return corpus.stories or []
+
+
+def regroup_around(store: Store, new: Mapping[str, NewArticle], settings: Settings) -> list[Story]:
+    """Run the cross-article stages over the new articles' neighbourhood and keep their
+    results (:mod:`storyline.window`); returns the neighbourhood's stories."""
+    from storyline.embed import remembering_embedder
+    from storyline.window import joined_groups, neighbourhood
+
+    window = neighbourhood(store, new, settings)
+    stages = corpus_stages(settings, remembering_embedder(store), around=store)
+    corpus = regroup(store.load_window(window), stages)
+    stored = store.quote_groups_touching(window)
+    corpus.quote_groups = joined_groups(corpus.quote_groups or [], stored, window)
+    store.save_window(corpus, window)
+    return corpus.stories or []
 
 
 @contextmanager
@@ -249,3 +323,9 @@ def load(db: str | Path = DEFAULT_PATH) -> Corpus:
     """Everything a store holds, as records."""
     with Store(db) as store:
         return store.load_corpus()
+
+
+def load_stories(db: str | Path, story_ids: Iterable[str]) -> Corpus:
+    """The stories ``story_ids`` with their articles and every thread, without the rest."""
+    with Store(db) as store:
+        return store.load_window(store.articles_of(story_ids))

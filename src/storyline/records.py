@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -383,6 +384,9 @@ class ThreadLink:
     earlier: str
     later: str
     reason: str
+    #: The cosine of the two stories' centroids: how strong the link is (threads keep their
+    #: strongest links, and a regrouping that adds to a thread weighs them again).
+    cosine: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +398,33 @@ class Thread:
     title: str
     description: str
     links: tuple[ThreadLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedDate:
+    """A date a story's articles name: as written in TimeML, the days it covers, how often."""
+
+    label: str  # "2006-02-09", "2006-02", "2006" or "2006-W06"
+    first: dt.date
+    last: dt.date
+    count: int
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+@dataclass(frozen=True, slots=True)
+class StoryProfile:
+    """What linking stories into threads knows about one story: its centroid, its cast and
+    the dates it names. Kept in the store, so that threads can be found across every story
+    without reading every story's articles again."""
+
+    story: Story
+    centroid: np.ndarray
+    cast: Counter[str]  # entity key → number of mentions across the story's articles
+    names: dict[str, str]  # entity key → its most frequent spelling
+    dates: tuple[NamedDate, ...] = ()
 
 
 @dataclass
@@ -411,6 +442,8 @@ class Corpus:
     quote_groups: list[QuoteGroup] | None = None
     #: Article id → the date its story gives an article that states none (``PubDate.inferred``).
     inferred_dates: dict[str, PubDate] | None = None
+    #: Story id → what the thread stage knew of it (set by that stage, kept by the store).
+    story_profiles: dict[str, StoryProfile] | None = None
     _index: dict[str, Document] = field(default_factory=dict, init=False, repr=False)
     _lookups: dict[str, tuple[object, Any]] = field(default_factory=dict, init=False, repr=False)
 

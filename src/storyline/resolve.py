@@ -728,19 +728,84 @@ def _with_mentions(entity: Entity, refs: set[Ref], claimed: set[Ref]) -> Entity:
     return replace(entity, mentions=tuple(sorted(kept | refs)))
 
 
+#: Stored entities by name key: key → (entity id, type) of every stored entity with a name or
+#: alias of that key (``Store.entities_with_keys``).
+KnownEntities = Callable[[set[str]], dict[str, list[tuple[str, str]]]]
+
+
+def entity_keys(entity: Entity) -> set[str]:
+    """The name keys an entity is known under: its name's and its aliases'."""
+    keys = {name_key(entity.name), *(name_key(alias) for alias in entity.aliases)}
+    return {key for key in keys if key}
+
+
+def link_to_known(entities: list[Entity], known: KnownEntities) -> list[Entity]:
+    """Entities found in part of the corpus, given the ids of the stored entities they are.
+
+    When only the neighbourhood of new articles is resolved again (:mod:`storyline.window`),
+    an actor also named outside it must keep its stored id, or the store would hold it twice.
+    An entity is the stored one whose names share a key with its own and whose type agrees;
+    with several, the one that shares its name's key, then the most keys, then the smallest
+    id. Two entities that turn out to be one stored entity are merged. Exact keys only: the
+    fuzzy merges of the full resolution ran inside the neighbourhood, and a stored entity is
+    itself the result of them.
+    """
+    from dataclasses import replace
+
+    keys_of = {entity.id: entity_keys(entity) for entity in entities}
+    stored = known(set().union(*keys_of.values())) if entities else {}
+    merged: dict[str, Entity] = {}
+    for entity in entities:
+        target = _known_id(entity, keys_of[entity.id], stored) or entity.id
+        if target in merged:
+            merged[target] = _merged(merged[target], entity)
+        else:
+            merged[target] = replace(entity, id=target)
+    return sorted(merged.values(), key=lambda e: e.id)
+
+
+def _known_id(
+    entity: Entity, keys: set[str], stored: dict[str, list[tuple[str, str]]]
+) -> str | None:
+    shared: Counter[str] = Counter()
+    for key in keys:
+        for entity_id, label in stored.get(key, []):
+            if _types_agree(label, entity.type):
+                shared[entity_id] += 1
+    if not shared:
+        return None
+    own = {entity_id for entity_id, _ in stored.get(name_key(entity.name), [])}
+    return min(shared, key=lambda i: (i not in own, -shared[i], i))
+
+
+def _merged(first: Entity, second: Entity) -> Entity:
+    from dataclasses import replace
+
+    aliases = (set(first.aliases) | set(second.aliases) | {second.name}) - {first.name}
+    mentions = tuple(sorted(set(first.mentions) | set(second.mentions)))
+    return replace(first, aliases=tuple(sorted(aliases)), mentions=mentions)
+
+
 class ResolveStage:
-    """Provides ``entities``: one per real actor across all articles."""
+    """Provides ``entities``: one per real actor across all articles.
+
+    With ``known`` (stored entities by name key), the corpus is part of the store and each
+    entity it finds takes the id of the stored entity it is (:func:`link_to_known`).
+    """
 
     name: ClassVar[str] = "resolve"
     needs: ClassVar[frozenset[str]] = frozenset({"mentions", "quotes"})
     provides: ClassVar[frozenset[str]] = frozenset({"entities"})
 
-    def __init__(self, settings: ResolveSettings) -> None:
+    def __init__(self, settings: ResolveSettings, known: KnownEntities | None = None) -> None:
         self._settings = settings
+        self._known = known
 
     def __call__(self, corpus: Corpus) -> Corpus:
         similarity = self._settings.name_similarity
         clusters = cluster_mentions(collect_mentions(corpus.documents), similarity)
         entities = sorted(distinct_ids(build_entity(c) for c in clusters), key=lambda e: e.id)
+        if self._known is not None:
+            entities = link_to_known(entities, self._known)
         corpus.entities = add_speaker_mentions(corpus, entities, similarity)
         return corpus

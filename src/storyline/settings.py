@@ -50,6 +50,8 @@ class PipelineSettings(_Section):
     workers: int = Field(ge=0)
     dask: str
     dask_timeout: float = Field(gt=0)
+    full_regroup_below: int = Field(ge=0)
+    regroup_every: int = Field(ge=1)
 
 
 class EmbedSettings(_Section):

@@ -18,6 +18,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ from storyline.records import (
     Entity,
     HttpValidators,
     Mention,
+    NamedDate,
     Precision,
     PubDate,
     Quote,
@@ -43,6 +45,7 @@ from storyline.records import (
     Ref,
     Span,
     Story,
+    StoryProfile,
     Thread,
     ThreadLink,
     TimeRef,
@@ -193,6 +196,27 @@ CREATE TABLE http_validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEX
 CREATE INDEX articles_by_source ON articles(source);
 """
 
+#: What regrouping only the neighbourhood of new articles needs (storyline.window): stored
+#: entities by the keys of their names, to give an actor found again its stored id; each
+#: story's profile, to thread new stories with every stored one without reading its articles;
+#: and indexes from an article to its date, story, quote groups and copies.
+_SCHEMA_V7 = """
+CREATE TABLE entity_keys (
+    key TEXT NOT NULL, entity TEXT NOT NULL REFERENCES entities(id), type TEXT NOT NULL,
+    PRIMARY KEY (key, entity)
+);
+CREATE TABLE story_profiles (
+    story TEXT PRIMARY KEY REFERENCES stories(id),
+    centroid BLOB NOT NULL, cast_counts TEXT NOT NULL, names TEXT NOT NULL, dates TEXT NOT NULL
+);
+CREATE INDEX story_articles_by_article ON story_articles(article);
+CREATE INDEX quote_group_members_by_article ON quote_group_members(article);
+CREATE INDEX duplicates_by_original ON duplicates(duplicate_of);
+CREATE INDEX articles_by_published ON articles(published);
+CREATE INDEX thread_stories_by_story ON thread_stories(story);
+ALTER TABLE thread_links ADD COLUMN cosine REAL NOT NULL DEFAULT 0
+"""
+
 _BUMP_GENERATION = "UPDATE store_state SET value = value + 1 WHERE key = 'generation'"
 _READ_GENERATION = "SELECT value FROM store_state WHERE key = 'generation'"
 
@@ -205,10 +229,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (4, "full-text search", _SCHEMA_V4),
     (5, "a generation counter for readers", _SCHEMA_V5),
     (6, "HTTP validators of fetched URLs", _SCHEMA_V6),
+    (7, "regrouping the neighbourhood of new articles", _SCHEMA_V7),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.
 _CORPUS_TABLES = (
+    "story_profiles",
+    "entity_keys",
     "inferred_timex",
     "inferred_dates",
     "quote_group_members",
@@ -408,6 +435,9 @@ class Store:
             [_timex_row(aid, t) for t in document.timex or []],
         )
 
+    def story_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM stories").fetchone()[0])
+
     def article_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
@@ -509,11 +539,14 @@ class Store:
                 self._db.executemany(
                     f"INSERT{or_ignore} INTO {table} VALUES ({marks})", rows[table]
                 )
-        self._db.execute(
-            "INSERT OR REPLACE INTO store_state (key, text) VALUES ('corpus_digest', ?)",
-            (digest,),
-        )
+        self._set_state("corpus_digest", digest)
+        self._set_state("profiled", "yes")
         self._db.execute(_BUMP_GENERATION)
+
+    def _set_state(self, key: str, text: str | None) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO store_state (key, text) VALUES (?, ?)", (key, text)
+        )
 
     def _state(self, key: str) -> str | None:
         row = self._db.execute("SELECT text FROM store_state WHERE key = ?", (key,)).fetchone()
@@ -557,10 +590,14 @@ class Store:
             found[article_id] = published
         return found
 
-    def _load_stories(self) -> list[Story]:
+    def _load_stories(self, chosen: str = "") -> list[Story]:
+        """Every story, or those ``chosen`` keeps: a condition on a story's id, written
+        ``IN (query)`` or ``NOT IN (query)``."""
         members = self._grouped(
-            "SELECT story, article FROM story_articles ORDER BY story, position"
+            f"SELECT story, article FROM story_articles {'WHERE story ' + chosen if chosen else ''}"
+            " ORDER BY story, position"
         )
+        where = f"WHERE id {chosen}" if chosen else ""
         return [
             Story(
                 sid,
@@ -572,24 +609,27 @@ class Store:
                 Precision(precision),
             )
             for sid, title, desc, start, end, precision in self._db.execute(
-                "SELECT * FROM stories ORDER BY start, id"
+                f"SELECT * FROM stories {where} ORDER BY start, id"
             )
         ]
 
-    def _load_threads(self) -> list[Thread]:
+    def _load_threads(self, chosen: str = "") -> list[Thread]:
+        """Every thread, or those ``chosen`` keeps (as in :meth:`_load_stories`)."""
+        where = f"WHERE thread {chosen}" if chosen else ""
         members = self._grouped(
-            "SELECT thread, story FROM thread_stories ORDER BY thread, position"
+            f"SELECT thread, story FROM thread_stories {where} ORDER BY thread, position"
         )
-        links = self._grouped("SELECT * FROM thread_links ORDER BY thread, earlier, later")
+        links = self._grouped(f"SELECT * FROM thread_links {where} ORDER BY thread, earlier, later")
+        where = f"WHERE id {chosen}" if chosen else ""
         return [
             Thread(
                 tid,
                 tuple(r[1] for r in members.get(tid, [])),
                 title,
                 desc,
-                tuple(ThreadLink(r[1], r[2], r[3]) for r in links.get(tid, [])),
+                tuple(ThreadLink(r[1], r[2], r[3], r[4]) for r in links.get(tid, [])),
             )
-            for tid, title, desc in self._db.execute("SELECT * FROM threads ORDER BY id")
+            for tid, title, desc in self._db.execute(f"SELECT * FROM threads {where} ORDER BY id")
         ]
 
     def _load_entities(self) -> list[Entity]:
@@ -610,14 +650,282 @@ class Store:
             for eid, name, etype in self._db.execute("SELECT * FROM entities ORDER BY id")
         ]
 
-    def _load_quote_groups(self) -> list[QuoteGroup]:
-        members = self._grouped("SELECT * FROM quote_group_members ORDER BY grp, article, start")
+    def _load_quote_groups(self, chosen: str = "") -> list[QuoteGroup]:
+        """Every quote group, or those ``chosen`` keeps (as in :meth:`_load_stories`)."""
+        members = self._grouped(
+            f"SELECT * FROM quote_group_members {'WHERE grp ' + chosen if chosen else ''}"
+            " ORDER BY grp, article, start"
+        )
+        where = f"WHERE id {chosen}" if chosen else ""
         return [
             QuoteGroup(
                 gid, entity, name, tuple(Ref(r[1], r[2], r[3]) for r in members.get(gid, []))
             )
-            for gid, entity, name in self._db.execute("SELECT * FROM quote_groups ORDER BY id")
+            for gid, entity, name in self._db.execute(
+                f"SELECT * FROM quote_groups {where} ORDER BY id"
+            )
         ]
+
+    # -- regrouping the neighbourhood of new articles (storyline.window) -------------------
+
+    def profiled(self) -> bool:
+        """Whether the store holds what regrouping a neighbourhood needs (story profiles and
+        entity keys): written by every full regrouping since schema 7."""
+        return self._state("profiled") == "yes"
+
+    def dated_between(self, first: dt.date, last: dt.date) -> list[tuple[str, PubDate]]:
+        """Articles whose stated publication date (day, month or year precise) is stored as
+        a day from ``first`` to ``last``, with that date."""
+        rows = self._db.execute(
+            "SELECT id, published, published_precision, published_origin FROM articles"
+            " WHERE published BETWEEN ? AND ? ORDER BY id",
+            (first.isoformat(), last.isoformat()),
+        )
+        return [(r[0], PubDate(dt.date.fromisoformat(r[1]), Precision(r[2]), r[3])) for r in rows]
+
+    def latest_date(self) -> dt.date | None:
+        """The latest stated publication date of a stored article."""
+        row = self._db.execute("SELECT max(published) FROM articles").fetchone()
+        return None if row[0] is None else dt.date.fromisoformat(row[0])
+
+    def publication_dates(self, ids: Iterable[str]) -> dict[str, PubDate | None]:
+        """The stated publication date of each of ``ids`` (None for undated articles)."""
+        sql = "SELECT id, published, published_precision, published_origin FROM articles"
+        rows = self._rows_in(sql + " WHERE id IN ({})", ids)
+        return {
+            r[0]: None
+            if r[1] is None
+            else PubDate(dt.date.fromisoformat(r[1]), Precision(r[2]), r[3])
+            for r in rows
+        }
+
+    def embeddings(self, loose_only: bool = False) -> tuple[list[str], np.ndarray]:
+        """Every article's id and embedding (rows of a matrix), or only those of the articles
+        dated no more precisely than a year, or not at all (``loose_only``)."""
+        where = " AND (published IS NULL OR published_precision = 'year')" if loose_only else ""
+        rows = self._db.execute(
+            f"SELECT id, embedding FROM articles WHERE embedding IS NOT NULL{where} ORDER BY id"
+        ).fetchall()
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [r[0] for r in rows], np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+
+    def grouped_with(self, ids: Iterable[str]) -> set[str]:
+        """The articles that share a story or a text with one of ``ids``."""
+        with self._marked(ids):
+            found = self._db.execute(
+                """
+                SELECT article FROM story_articles WHERE story IN
+                    (SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked))
+                UNION SELECT article FROM duplicates WHERE duplicate_of IN (SELECT id FROM marked)
+                UNION SELECT duplicate_of FROM duplicates WHERE article IN (SELECT id FROM marked)
+                """
+            ).fetchall()
+        return {row[0] for row in found}
+
+    @contextmanager
+    def _marked(self, ids: Iterable[str]) -> Iterator[None]:
+        """``ids`` in the temporary table ``marked`` (one column, ``id``), for queries
+        that join on a set too large for the parameters of one statement."""
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS marked (id TEXT PRIMARY KEY)")
+        self._db.execute("DELETE FROM marked")
+        self._db.executemany("INSERT OR IGNORE INTO marked VALUES (?)", ((i,) for i in ids))
+        try:
+            yield
+        finally:
+            self._db.execute("DELETE FROM marked")
+
+    def load_window(self, ids: Iterable[str]) -> Corpus:
+        """The documents of ``ids`` (as they state themselves) and the stored results a
+        regrouping of them builds on: their stories, copies and threads.
+        ``ids`` must be closed under :meth:`grouped_with`."""
+        documents = self.load_documents(ids)
+        inside = {d.article.id for d in documents}
+        with self._marked(inside):
+            duplicates = dict(
+                self._db.execute(
+                    "SELECT article, duplicate_of FROM duplicates"
+                    " WHERE article IN (SELECT id FROM marked)"
+                )
+            )
+            stories = self._load_stories(
+                "IN (SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked))"
+            )
+        return Corpus(
+            documents=documents,
+            duplicate_of=duplicates,
+            stories=stories,
+            threads=self.threads_touching(inside, ()),
+        )
+
+    def stories_holding(self, article_ids: Iterable[str]) -> list[Story]:
+        """The stories that hold one of ``article_ids``."""
+        with self._marked(article_ids):
+            return self._load_stories(
+                "IN (SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked))"
+            )
+
+    def articles_of(self, story_ids: Iterable[str]) -> set[str]:
+        """The articles of the stories ``story_ids``."""
+        sql = "SELECT article FROM story_articles WHERE story IN ({})"
+        return {row[0] for row in self._rows_in(sql, story_ids)}
+
+    def quote_groups_touching(self, ids: Iterable[str]) -> list[QuoteGroup]:
+        """Every stored quote group with a quote in one of the articles ``ids``, whole."""
+        with self._marked(ids):
+            return self._load_quote_groups(
+                "IN (SELECT grp FROM quote_group_members WHERE article IN (SELECT id FROM marked))"
+            )
+
+    def entities_with_keys(self, keys: set[str]) -> dict[str, list[tuple[str, str]]]:
+        """Stored entities by name key: key → (entity id, type), for each of ``keys``."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        sql = "SELECT key, entity, type FROM entity_keys WHERE key IN ({}) ORDER BY key, entity"
+        for key, entity_id, label in self._rows_in(sql, keys):
+            found.setdefault(key, []).append((entity_id, label))
+        return found
+
+    def nearest_stories(
+        self, centroids: np.ndarray, count: int, outside: Iterable[str]
+    ) -> list[list[StoryProfile]]:
+        """For each of ``centroids``, the profiles of the ``count`` stored stories nearest to
+        it by cosine, among those holding none of the articles ``outside``."""
+        with self._marked(outside):
+            rows = self._db.execute(
+                "SELECT story, centroid FROM story_profiles WHERE story NOT IN (SELECT story"
+                " FROM story_articles WHERE article IN (SELECT id FROM marked)) ORDER BY story"
+            ).fetchall()
+        if not rows or not len(centroids):
+            return [[] for _ in centroids]
+        matrix = np.stack([np.frombuffer(r[1], dtype=np.float64) for r in rows])
+        cosines = np.asarray(centroids, dtype=np.float64) @ matrix.T
+        take = min(count, len(rows))
+        best = np.argsort(-cosines, axis=1, kind="stable")[:, :take]
+        wanted = sorted({rows[int(i)][0] for i in best.ravel()})
+        stories = self.stories_by_id(wanted, ())
+        sql = "SELECT * FROM story_profiles WHERE story IN ({})"
+        profiles = {r[0]: _profile_from_row(stories[r[0]], r) for r in self._rows_in(sql, wanted)}
+        return [[profiles[rows[int(i)][0]] for i in row] for row in best]
+
+    def threads_touching(self, articles: Iterable[str], stories: Iterable[str]) -> list[Thread]:
+        """The stored threads holding a story with one of ``articles``, or one of ``stories``."""
+        chosen = set(stories)
+        with self._marked(articles):
+            chosen |= {
+                r[0]
+                for r in self._db.execute(
+                    "SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked)"
+                )
+            }
+        with self._marked(chosen):
+            return self._load_threads(
+                "IN (SELECT thread FROM thread_stories WHERE story IN (SELECT id FROM marked))"
+            )
+
+    def stories_by_id(self, ids: Iterable[str], outside: Iterable[str]) -> dict[str, Story]:
+        """The stored stories of ``ids`` holding none of the articles ``outside``."""
+        with self._marked(outside):
+            gone = {
+                r[0]
+                for r in self._db.execute(
+                    "SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked)"
+                )
+            }
+        with self._marked(set(ids) - gone):
+            return {s.id: s for s in self._load_stories("IN (SELECT id FROM marked)")}
+
+    def save_window(self, corpus: Corpus, window: Iterable[str]) -> None:
+        """Replace the stored cross-article results of the articles of ``window`` with
+        ``corpus``'s (regrouped from them), and every thread with ``corpus.threads``; in one
+        transaction. Entities keep the mentions they have outside the window; one left with
+        none is deleted."""
+        rows = _corpus_rows(corpus)
+        ids = set(window)
+        self._write(lambda: self._replace_window(rows, ids), "cross-article results")
+
+    def _replace_window(self, rows: dict[str, list[tuple[Any, ...]]], window: set[str]) -> None:
+        db = self._db
+        # The threads rebuilt are those holding a story of the window or a story the rebuilt
+        # threads hold: those go, the others stay as they are.
+        rebuilt = {row[1] for row in rows["thread_stories"]}
+        old_threads = [t.id for t in self.threads_touching(window, rebuilt)]
+        with self._marked(old_threads):
+            for table, column in (
+                ("thread_links", "thread"),
+                ("thread_stories", "thread"),
+                ("threads", "id"),
+            ):
+                db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM marked)")
+        with self._marked(window):
+            in_window = "IN (SELECT id FROM marked)"
+            touched = [
+                r[0]
+                for r in db.execute(
+                    f"SELECT DISTINCT entity FROM entity_mentions WHERE article {in_window}"
+                )
+            ]
+            for statement in (
+                "CREATE TEMP TABLE old_stories AS SELECT DISTINCT story FROM story_articles"
+                f" WHERE article {in_window}",
+                "CREATE TEMP TABLE old_groups AS SELECT DISTINCT grp FROM quote_group_members"
+                f" WHERE article {in_window}",
+                f"DELETE FROM entity_mentions WHERE article {in_window}",
+                "DELETE FROM story_profiles WHERE story IN (SELECT story FROM old_stories)",
+                "DELETE FROM story_articles WHERE story IN (SELECT story FROM old_stories)",
+                "DELETE FROM stories WHERE id IN (SELECT story FROM old_stories)",
+                "DELETE FROM quote_group_members WHERE grp IN (SELECT grp FROM old_groups)",
+                "DELETE FROM quote_groups WHERE id IN (SELECT grp FROM old_groups)",
+                f"DELETE FROM duplicates WHERE article {in_window}",
+                f"DELETE FROM inferred_timex WHERE article {in_window}",
+                f"DELETE FROM inferred_dates WHERE article {in_window}",
+                "DROP TABLE old_stories",
+                "DROP TABLE old_groups",
+            ):
+                db.execute(statement)
+        self._renew_entities(rows["entities"])
+        for table in reversed(_CORPUS_TABLES):  # referenced tables first
+            if rows[table]:
+                marks = ",".join("?" * len(rows[table][0]))
+                # An entity also named outside the window keeps its name and type (what the
+                # window holds of it is part of what named it) and gains new spellings.
+                verb = "INSERT OR IGNORE" if table.startswith("entit") else "INSERT"
+                db.executemany(f"{verb} INTO {table} VALUES ({marks})", rows[table])
+        self._delete_unmentioned(touched)
+        self._set_state("corpus_digest", None)
+        db.execute(_BUMP_GENERATION)
+
+    def _renew_entities(self, entity_rows: Sequence[tuple[Any, ...]]) -> None:
+        """Stored entities no longer named outside the window were found whole again: they
+        take the new name, type and spellings."""
+        with self._marked(row[0] for row in entity_rows):
+            whole = [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT id FROM marked WHERE NOT EXISTS"
+                    " (SELECT 1 FROM entity_mentions WHERE entity = marked.id)"
+                )
+            ]
+        found = {row[0]: row for row in entity_rows}
+        for entity_id in whole:
+            self._db.execute("DELETE FROM entity_keys WHERE entity = ?", (entity_id,))
+            self._db.execute("DELETE FROM entity_aliases WHERE entity = ?", (entity_id,))
+            _, name, label = found[entity_id]
+            self._db.execute(
+                "UPDATE entities SET name = ?, type = ? WHERE id = ?", (name, label, entity_id)
+            )
+
+    def _delete_unmentioned(self, entity_ids: Sequence[str]) -> None:
+        with self._marked(entity_ids):
+            orphans = (
+                "(SELECT id FROM marked WHERE NOT EXISTS"
+                " (SELECT 1 FROM entity_mentions WHERE entity = marked.id))"
+            )
+            for table, column in (
+                ("entity_keys", "entity"),
+                ("entity_aliases", "entity"),
+                ("entities", "id"),
+            ):
+                self._db.execute(f"DELETE FROM {table} WHERE {column} IN {orphans}")
 
     # -- fetched URLs ------------------------------------------------------------------------
 
@@ -686,7 +994,9 @@ def _corpus_rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
         "story_articles": [(s.id, a, i) for s in stories for i, a in enumerate(s.articles)],
         "threads": [(t.id, t.title, t.description) for t in threads],
         "thread_stories": [(t.id, s, i) for t in threads for i, s in enumerate(t.stories)],
-        "thread_links": [(t.id, k.earlier, k.later, k.reason) for t in threads for k in t.links],
+        "thread_links": [
+            (t.id, k.earlier, k.later, k.reason, k.cosine) for t in threads for k in t.links
+        ],
         "quote_groups": [(g.id, g.speaker_entity, g.speaker_name) for g in groups],
         "quote_group_members": [
             (g.id, r.article, r.start, r.end) for g in groups for r in g.quotes
@@ -697,7 +1007,42 @@ def _corpus_rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
         "inferred_timex": [
             _timex_row(a, t) for a, _ in inferred for t in corpus.document(a).timex or []
         ],
+        "entity_keys": _entity_key_rows(entities),
+        "story_profiles": [
+            _profile_row(p) for _, p in sorted((corpus.story_profiles or {}).items())
+        ],
     }
+
+
+def _entity_key_rows(entities: Iterable[Entity]) -> list[tuple[Any, ...]]:
+    from storyline.resolve import entity_keys
+
+    return [(key, e.id, e.type) for e in entities for key in sorted(entity_keys(e))]
+
+
+def _profile_row(profile: StoryProfile) -> tuple[Any, ...]:
+    return (
+        profile.story.id,
+        np.asarray(profile.centroid, dtype=np.float64).tobytes(),
+        json.dumps(sorted(profile.cast.items())),
+        json.dumps(sorted(profile.names.items())),
+        json.dumps(
+            [[d.label, d.first.isoformat(), d.last.isoformat(), d.count] for d in profile.dates]
+        ),
+    )
+
+
+def _profile_from_row(story: Story, row: Sequence[Any]) -> StoryProfile:
+    return StoryProfile(
+        story=story,
+        centroid=np.frombuffer(row[1], dtype=np.float64).copy(),
+        cast=Counter(dict(json.loads(row[2]))),
+        names=dict(json.loads(row[3])),
+        dates=tuple(
+            NamedDate(label, dt.date.fromisoformat(first), dt.date.fromisoformat(last), count)
+            for label, first, last, count in json.loads(row[4])
+        ),
+    )
 
 
 def _digest(rows: dict[str, list[tuple[Any, ...]]]) -> str:

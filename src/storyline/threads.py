@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
 import numpy as np
 
@@ -28,8 +28,10 @@ from storyline.ids import content_id
 from storyline.lineage import inherit_ids
 from storyline.records import (
     Corpus,
+    NamedDate,
     PubDate,
     Story,
+    StoryProfile,
     Thread,
     ThreadLink,
     TimeRef,
@@ -67,31 +69,6 @@ RECALL_MAX_DAYS = 31
 #: TimeML date values: a year, a month, or a day (optionally with a time), or an ISO week.
 _TIMEML_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T[\w:.+-]*)?)?)?")
 _TIMEML_WEEK = re.compile(r"(\d{4})-W(\d{2})")
-
-
-@dataclass(frozen=True, slots=True)
-class NamedDate:
-    """A date a story's articles name: as written in TimeML, the days it covers, how often."""
-
-    label: str  # "2006-02-09", "2006-02", "2006" or "2006-W06"
-    first: dt.date
-    last: dt.date
-    count: int
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-
-@dataclass(frozen=True, slots=True)
-class StoryProfile:
-    """What linking knows about one story: its centroid, its cast and the dates it names."""
-
-    story: Story
-    centroid: np.ndarray
-    cast: Counter[str]  # entity key → number of mentions across the story's articles
-    names: dict[str, str]  # entity key → its most frequent spelling
-    dates: tuple[NamedDate, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,32 +214,95 @@ def candidate_pairs(
     return sorted(pairs)
 
 
+class StoredThreads(Protocol):
+    """What threading the stories of a neighbourhood needs from the store."""
+
+    def nearest_stories(
+        self, centroids: np.ndarray, count: int, outside: Collection[str]
+    ) -> list[list[StoryProfile]]:
+        """For each centroid, the ``count`` stored stories nearest to it that hold none of
+        the articles ``outside`` names (those are being regrouped)."""
+        ...
+
+    def threads_touching(self, articles: Collection[str], stories: Collection[str]) -> list[Thread]:
+        """Stored threads holding a story with one of ``articles``, or one of ``stories``."""
+        ...
+
+    def stories_by_id(self, ids: Collection[str], outside: Collection[str]) -> dict[str, Story]:
+        """The stored stories of ``ids`` that hold none of the articles ``outside`` names."""
+        ...
+
+
 class ThreadStage:
     """Provides ``threads``: every story in exactly one thread.
 
     Threads already in ``corpus.threads`` (an earlier run's, loaded from the store) lend their
     ids to the new threads that continue them.
+
+    With ``around`` (the store), ``corpus`` is only the neighbourhood of new articles
+    (:mod:`storyline.window`): its stories are compared with their nearest stored stories,
+    and only the threads they join or leave are rebuilt, from their stored links and the new
+    ones; ``corpus.threads`` then holds those threads alone. A thread's maximum spanning tree
+    over its old tree and the new links is the tree over all its links, so nothing is lost
+    by keeping only the tree.
     """
 
     name: ClassVar[str] = "threads"
     needs: ClassVar[frozenset[str]] = frozenset({"stories", "embedding", "mentions", "timex"})
-    provides: ClassVar[frozenset[str]] = frozenset({"threads"})
+    provides: ClassVar[frozenset[str]] = frozenset({"threads", "story_profiles"})
 
-    def __init__(self, settings: ThreadSettings) -> None:
+    def __init__(self, settings: ThreadSettings, around: StoredThreads | None = None) -> None:
         self._settings = settings
+        self._around = around
 
     def __call__(self, corpus: Corpus) -> Corpus:
-        stories = sorted(corpus.stories or [], key=story_order)
-        profiles = [profile_story(story, corpus) for story in stories]
-        groups = _threads(profiles, self.links(profiles))
+        here = {story.id: profile_story(story, corpus) for story in corpus.stories or []}
+        corpus.story_profiles = here
+        if self._around is not None:
+            corpus.threads = self._rethread(list(here.values()), corpus, self._around)
+            return corpus
+        profiles = sorted(here.values(), key=lambda p: story_order(p.story))
+        links = [as_record(link) for link in self.links(profiles)]
         old = {t.id: frozenset(t.stories) for t in corpus.threads or []}
-        members = [[p.story.id for p in group] for group, _ in groups]
+        corpus.threads = self._built([p.story for p in profiles], links, old)
+        return corpus
+
+    def _built(
+        self, stories: list[Story], links: list[ThreadLink], old: dict[str, frozenset[str]]
+    ) -> list[Thread]:
+        groups = _threads(stories, links)
+        members = [[s.id for s in group] for group, _ in groups]
         ids = inherit_ids(members, old, lambda parts: content_id("t", *parts))
-        corpus.threads = [
+        return [
             build_thread(thread_id, group, tree)
             for thread_id, (group, tree) in zip(ids, groups, strict=True)
         ]
-        return corpus
+
+    def _rethread(
+        self, here: list[StoryProfile], corpus: Corpus, stored: StoredThreads
+    ) -> list[Thread]:
+        """The threads the neighbourhood's stories join or leave, rebuilt."""
+        window = {d.article.id for d in corpus.documents}
+        here = sorted(here, key=lambda p: story_order(p.story))
+        links = [as_record(link) for link in self.links(here)]
+        if here:
+            centroids = np.array([p.centroid for p in here])
+            nearest = stored.nearest_stories(centroids, NEIGHBOURS, window)
+            for profile, near in zip(here, nearest, strict=True):
+                for other in near:
+                    pair = sorted((profile, other), key=lambda p: story_order(p.story))
+                    link = self.link(*pair)
+                    if link is not None:
+                        links.append(as_record(link))
+        here_ids = {p.story.id for p in here}
+        linked = {i for k in links for i in (k.earlier, k.later)} - here_ids
+        old_threads = stored.threads_touching(window, linked)
+        kept = {s for t in old_threads for s in t.stories} | linked
+        stories = stored.stories_by_id(kept, window)  # the window's old stories are gone
+        links += [k for t in old_threads for k in t.links if {k.earlier, k.later} <= stories.keys()]
+        everything = [*(p.story for p in here), *stories.values()]
+        old = {t.id: frozenset(t.stories) for t in old_threads}
+        return self._built(sorted(everything, key=story_order), links, old)
 
     def links(self, profiles: Sequence[StoryProfile]) -> list[Link]:
         """The qualifying (earlier, later) pairs among near stories; ``profiles`` in story
@@ -294,36 +334,40 @@ class ThreadStage:
         return Link(earlier, later, cosine, tuple(shared), tuple(d.label for d in recalled))
 
 
+def as_record(link: Link) -> ThreadLink:
+    return ThreadLink(link.earlier.story.id, link.later.story.id, reason(link), link.cosine)
+
+
 def _threads(
-    profiles: list[StoryProfile], links: list[Link]
-) -> list[tuple[list[StoryProfile], list[Link]]]:
-    """Connected components, each with the links of its maximum spanning tree."""
+    stories: list[Story], links: list[ThreadLink]
+) -> list[tuple[list[Story], list[ThreadLink]]]:
+    """Connected components, each with the links of its maximum spanning tree; ``stories``
+    in story order."""
     import networkx as nx
 
-    rank = {p.story.id: n for n, p in enumerate(profiles)}
+    rank = {s.id: n for n, s in enumerate(stories)}
     graph = nx.Graph()
     graph.add_nodes_from(rank)
     for link in links:
-        graph.add_edge(link.earlier.story.id, link.later.story.id, weight=link.cosine, link=link)
+        graph.add_edge(link.earlier, link.later, weight=link.cosine, link=link)
     found = []
     for component in nx.connected_components(graph):
-        group = sorted((profiles[rank[i]] for i in component), key=lambda p: rank[p.story.id])
+        group = sorted((stories[rank[i]] for i in component), key=lambda s: rank[s.id])
         tree = nx.maximum_spanning_tree(graph.subgraph(component))
         tree_links = [data["link"] for _, _, data in tree.edges(data=True)]
-        tree_links.sort(key=lambda k: (rank[k.later.story.id], rank[k.earlier.story.id]))
+        tree_links.sort(key=lambda k: (rank[k.later], rank[k.earlier]))
         found.append((group, tree_links))
-    return sorted(found, key=lambda item: rank[item[0][0].story.id])
+    return sorted(found, key=lambda item: rank[item[0][0].id])
 
 
-def build_thread(thread_id: str, group: list[StoryProfile], links: list[Link]) -> Thread:
+def build_thread(thread_id: str, stories: list[Story], links: list[ThreadLink]) -> Thread:
     """A thread record; its title is its first story's (how the thread began)."""
-    stories = [p.story for p in group]
     return Thread(
         id=thread_id,
         stories=tuple(s.id for s in stories),
         title=stories[0].title,
         description=describe_thread(stories),
-        links=tuple(ThreadLink(k.earlier.story.id, k.later.story.id, reason(k)) for k in links),
+        links=tuple(links),
     )
 
 

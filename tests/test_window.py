@@ -1,0 +1,172 @@
+"""Regrouping around new articles (storyline.window) against regrouping the whole store."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_DIR
+from storyline.dedup import chronological_key
+from storyline.pipeline import regroup_around, regroup_store
+from storyline.records import Corpus, Document, Precision, PubDate
+from storyline.settings import Settings
+from storyline.store import Store
+from storyline.window import NewArticle, merged, neighbourhood, widened
+
+
+@pytest.fixture(scope="module")
+def seed_documents(tmp_path_factory: pytest.TempPathFactory) -> list[Document]:
+    """The five seeds annotated, as they state themselves, in order of publication."""
+    import storyline
+
+    db = tmp_path_factory.mktemp("window") / "seeds.db"
+    storyline.analyze([EXAMPLE_DIR], db=db)
+    with Store(db) as store:
+        documents = store.load_documents()
+    return sorted(documents, key=lambda d: chronological_key(d.article))
+
+
+def new_articles(documents: list[Document]) -> dict[str, NewArticle]:
+    return {d.article.id: NewArticle(d.article.published, d.embedding) for d in documents}
+
+
+def one_at_a_time(
+    path: Path, documents: list[Document], settings: Settings, window: bool
+) -> Corpus:
+    """Add ``documents`` one per run; each run regroups around it, or regroups everything."""
+    with Store(path) as store:
+        for document in documents:
+            store.save_documents([document])
+            if window and store.profiled():
+                regroup_around(store, new_articles([document]), settings)
+            else:
+                regroup_store(store, settings)
+        return store.load_corpus()
+
+
+def grouping(corpus: Corpus) -> dict[str, object]:
+    """What the two ways must agree on, without ids that depend on arrival."""
+    story_of = {a: frozenset(s.articles) for s in corpus.stories or [] for a in s.articles}
+    return {
+        "stories": {frozenset(s.articles) for s in corpus.stories or []},
+        "threads": {
+            frozenset(story_of[a] for a in {x for s in t.stories for x in _articles(corpus, s)})
+            for t in corpus.threads or []
+        },
+        "entities": {(e.name, e.type, e.mentions) for e in corpus.entities or []},
+        "quote groups": {(g.speaker_name, g.quotes) for g in corpus.quote_groups or []},
+        "copies": corpus.duplicate_of,
+        "inferred": corpus.inferred_dates,
+    }
+
+
+def _articles(corpus: Corpus, story_id: str) -> tuple[str, ...]:
+    return next(s.articles for s in corpus.stories or [] if s.id == story_id)
+
+
+def test_the_seeds_added_one_by_one_group_as_a_whole_regrouping_does(
+    seed_documents: list[Document], settings: Settings, tmp_path: Path
+) -> None:
+    whole = one_at_a_time(tmp_path / "whole.db", seed_documents, settings, window=False)
+    around = one_at_a_time(tmp_path / "around.db", seed_documents, settings, window=True)
+    assert grouping(around) == grouping(whole)
+    # The ids too: stories and threads keep theirs as articles arrive, in both ways.
+    assert {s.id for s in around.stories or []} == {s.id for s in whole.stories or []}
+    assert {t.id for t in around.threads or []} == {t.id for t in whole.threads or []}
+    # Entity ids need not agree: regrouping everything names an entity's id by its current
+    # name ("Aleksandr Kalugin" once a later article spells him so), while an entity found
+    # again in a neighbourhood keeps the id it was stored under, so its page stays put.
+
+
+def shifted(document: Document, days: int, suffix: str) -> Document:
+    """A copy of ``document`` published ``days`` later (to the day), under another id."""
+    article = document.article
+    day = article.published.date if article.published else dt.date(2006, 6, 1)
+    moved = PubDate(day + dt.timedelta(days=days), Precision.DAY, "test")
+    new_id = f"{article.id}-{suffix}"
+    return dataclasses.replace(
+        document,
+        article=dataclasses.replace(article, id=new_id, source=f"test:{new_id}", published=moved),
+    )
+
+
+def test_the_neighbourhood_holds_what_a_new_article_can_join_and_nothing_far_away(
+    seed_documents: list[Document], settings: Settings, tmp_path: Path
+) -> None:
+    dated = [d for d in seed_documents if d.article.published is not None]
+    early = [shifted(d, 0, "early") for d in dated[:2]]
+    late = [shifted(d, 3650, "late") for d in dated[2:]]  # ten years on: no story reaches
+    with Store(tmp_path / "store.db") as store:
+        store.save_documents(early + late)
+        regroup_store(store, settings)
+        newcomer = shifted(dated[2], 3651, "new")  # a copy of a late text, a day after it
+        store.save_documents([newcomer])
+        found = neighbourhood(store, new_articles([newcomer]), settings)
+        late_story = store.grouped_with({dated[2].article.id + "-late"})
+    assert newcomer.article.id in found
+    assert not found & {d.article.id for d in early}
+    assert late_story <= found
+
+
+def test_an_actor_named_again_keeps_its_stored_id_and_its_old_mentions(
+    seed_documents: list[Document], settings: Settings, tmp_path: Path
+) -> None:
+    dated = [d for d in seed_documents if d.article.published is not None]
+    with Store(tmp_path / "store.db") as store:
+        store.save_documents(dated)
+        regroup_store(store, settings)
+        before = {e.name: e for e in store.load_corpus().entities or []}
+        newcomer = shifted(dated[0], 3650, "new")
+        store.save_documents([newcomer])
+        regroup_around(store, new_articles([newcomer]), settings)
+        after = {e.name: e for e in store.load_corpus().entities or []}
+    putin = next(name for name in before if "Putin" in name)
+    assert after[putin].id == before[putin].id
+    old = set(before[putin].mentions)
+    assert old < set(after[putin].mentions)  # the old mentions kept, the new one's added
+    assert any(r.article == newcomer.article.id for r in after[putin].mentions)
+
+
+def test_regrouping_around_nothing_new_changes_nothing(
+    seed_documents: list[Document], settings: Settings, tmp_path: Path
+) -> None:
+    with Store(tmp_path / "store.db") as store:
+        store.save_documents(seed_documents)
+        regroup_store(store, settings)
+        before = store.dump()
+        last = seed_documents[-1]
+        regroup_around(store, new_articles([last]), settings)
+        after = store.dump()
+    changed = {t for t in before if before[t] != after[t]}
+    assert changed <= {"store_state"}, changed  # the generation moves; no result does
+
+
+def test_a_story_whose_articles_all_left_it_is_gone_and_orphan_entities_with_it(
+    seed_documents: list[Document], settings: Settings, tmp_path: Path
+) -> None:
+    with Store(tmp_path / "store.db") as store:
+        store.save_documents(seed_documents)
+        regroup_store(store, settings)
+        corpus = store.load_corpus()
+        mentioned = {r.article for e in corpus.entities or [] for r in e.mentions}
+        assert mentioned <= {d.article.id for d in seed_documents}
+        stories = store.story_count()
+        regroup_around(store, new_articles(seed_documents), settings)
+        assert store.story_count() == stories
+        again = store.load_corpus()
+    assert {e.id for e in again.entities or []} == {e.id for e in corpus.entities or []}
+
+
+def test_date_windows_join_when_they_touch() -> None:
+    day = PubDate(dt.date(2020, 1, 10), Precision.DAY, "test")
+    later = PubDate(dt.date(2020, 1, 24), Precision.DAY, "test")
+    far = PubDate(dt.date(2020, 3, 1), Precision.DAY, "test")
+    year = PubDate(dt.date(2020, 1, 1), Precision.YEAR, "test")
+    ranges = merged(widened([day, later, far, year, None], 7))
+    assert [(r.first.isoformat(), r.last.isoformat()) for r in ranges] == [
+        ("2020-01-03", "2020-01-31"),
+        ("2020-02-23", "2020-03-08"),
+    ]
