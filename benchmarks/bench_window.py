@@ -63,8 +63,10 @@ def story_records(corpus: Corpus) -> list[dict[str, object]]:
     return [{"id": a, "story": s.id} for s in corpus.stories or [] for a in s.articles]
 
 
-def mention_agreement(a: Corpus, b: Corpus) -> float:
-    """The share of mentions that have the same set of co-mentions (by span) in both."""
+def mention_agreement(a: Corpus, b: Corpus) -> tuple[float, float]:
+    """How alike two corpora resolve entities: the share of mentions put with exactly the
+    same other mentions in both, and the B-cubed F1 of ``a``'s entities taking ``b``'s as
+    gold (over the mentions both resolve)."""
 
     def clusters(corpus: Corpus) -> dict[object, frozenset[object]]:
         found = {}
@@ -75,7 +77,15 @@ def mention_agreement(a: Corpus, b: Corpus) -> float:
 
     left, right = clusters(a), clusters(b)
     shared = left.keys() & right.keys()
-    return sum(left[m] == right[m] for m in shared) / max(1, len(left.keys() | right.keys()))
+    same = sum(left[m] == right[m] for m in shared) / max(1, len(left.keys() | right.keys()))
+    precision = recall = 0.0
+    for mention in shared:
+        overlap = len(left[mention] & right[mention] & shared)
+        precision += overlap / len(left[mention] & shared)
+        recall += overlap / len(right[mention] & shared)
+    precision, recall = precision / max(1, len(shared)), recall / max(1, len(shared))
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return same, f1
 
 
 def main() -> int:
@@ -112,8 +122,9 @@ def main() -> int:
             score(args.eval_dir, SCORER, as_gold, story_records(results["around"]))
         )
         print(f"stories, around against whole as gold: B-cubed F1 {agreement:.4f}")
-        same = mention_agreement(results["whole"], results["around"])
+        same, f1 = mention_agreement(results["around"], results["whole"])
         print(f"entity mentions with the same co-mentions in both: {same:.4f}")
+        print(f"entities, around against whole as gold: mention B-cubed F1 {f1:.4f}")
     return 0
 
 

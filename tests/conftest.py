@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -99,3 +105,50 @@ def assert_a_bad_article_is_lost_alone(settings: Settings) -> None:
     documents = list(annotated_batches(batches, settings, failures))
     assert [[d.article.id for d in batch] for batch in documents] == [["good"], ["good"]]
     assert [f.source for f in failures] == ["bad.txt"]
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server's URL: STORYLINE_TEST_POSTGRES (CI starts one), else a throwaway
+    server started here for the session (tests/pg_server.py)."""
+    given = os.environ.get("STORYLINE_TEST_POSTGRES")
+    if given:
+        yield given
+        return
+    import pg_server
+
+    try:
+        pg_server.binaries()
+    except pg_server.NoPostgres as exc:
+        pytest.skip(str(exc))
+    # Not under pytest's own temporary folder: as root the server runs as nobody, who must be
+    # able to reach its folder (/tmp is open to all).
+    directory = Path(tempfile.mkdtemp(prefix="storyline-pg-"))
+    try:
+        yield pg_server.start(directory)
+    finally:
+        pg_server.stop(directory)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """The URL of a new, empty database on the test server, dropped after the test."""
+    with fresh_database(postgres_server) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    import psycopg
+
+    name = f"storyline_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")

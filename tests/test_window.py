@@ -170,3 +170,12 @@ def test_date_windows_join_when_they_touch() -> None:
         ("2020-01-03", "2020-01-31"),
         ("2020-02-23", "2020-03-08"),
     ]
+
+
+def test_regrouping_around_new_articles_in_postgresql_groups_as_in_sqlite(
+    seed_documents: list[Document], settings: Settings, tmp_path: Path, postgres_url: str
+) -> None:
+    in_sqlite = one_at_a_time(tmp_path / "around.db", seed_documents, settings, window=True)
+    in_postgres = one_at_a_time(postgres_url, seed_documents, settings, window=True)
+    assert grouping(in_postgres) == grouping(in_sqlite)
+    assert {t.id for t in in_postgres.threads or []} == {t.id for t in in_sqlite.threads or []}

@@ -143,7 +143,7 @@ class StoreReader:
     waits for it (``refresh``), so its writer reads what it wrote.
     """
 
-    def __init__(self, db: Path, settings: Settings) -> None:
+    def __init__(self, db: str | Path, settings: Settings) -> None:
         self.db = db
         self.settings = settings
         self._cache = _Cache()
@@ -218,7 +218,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     from storyline import __version__
     from storyline.web import add_pages
 
-    reader = StoreReader(Path(db), settings or default_settings())
+    reader = StoreReader(db, settings or default_settings())
 
     @asynccontextmanager
     async def read_first(app: FastAPI) -> AsyncIterator[None]:

@@ -45,11 +45,22 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+# A store is a path (SQLite) or a postgresql:// URL, so a str: a Path would fold the URL's "//".
 NewDbOption = Annotated[
-    Path, typer.Option("--db", help="The SQLite store (created if missing).", show_default=True)
+    str,
+    typer.Option(
+        "--db",
+        help="The store: a SQLite file (created if missing) or a postgresql:// URL.",
+        show_default=True,
+    ),
 ]
 DbOption = Annotated[
-    Path, typer.Option("--db", help="The SQLite store that `analyze` wrote.", show_default=True)
+    str,
+    typer.Option(
+        "--db",
+        help="The store that `analyze` wrote: a SQLite file or a postgresql:// URL.",
+        show_default=True,
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
@@ -116,7 +127,7 @@ def analyze(
             ".warc/.warc.gz (the HTML pages of a web archive); - reads JSONL from standard input."
         ),
     ],
-    db: NewDbOption = Path("storyline.db"),
+    db: NewDbOption = "storyline.db",
     config: ConfigOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no story table.")
@@ -158,7 +169,8 @@ def analyze(
     passed = f", {len(result.passed_over)} passed over" if result.passed_over else ""
     out.print(
         f"{len(result.added)} new articles, {len(result.already_stored)} already stored"
-        f"{passed}, {len(result.failures)} skipped; {result.story_count} stories in {db}",
+        f"{passed}, {len(result.failures)} skipped; {result.story_count} stories in "
+        f"{_shown(db)}",
         highlight=False,
     )
     if not quiet and result.windowed:
@@ -172,7 +184,7 @@ def analyze(
 
 
 @app.command()
-def regroup(db: DbOption = Path("storyline.db"), config: ConfigOption = None) -> None:
+def regroup(db: DbOption = "storyline.db", config: ConfigOption = None) -> None:
     """Group every stored article again: copies, entities, quote groups, stories, threads.
 
     `analyze` regroups a large store only around the articles it adds (the setting
@@ -187,16 +199,16 @@ def regroup(db: DbOption = Path("storyline.db"), config: ConfigOption = None) ->
         settings = load_settings(config)
         with Store(_existing(db)) as store:
             found = regroup_store(store, settings)
-    out.print(f"{len(found)} stories in {db}", highlight=False)
+    out.print(f"{len(found)} stories in {_shown(db)}", highlight=False)
 
 
 @app.command()
-def stories(db: DbOption = Path("storyline.db")) -> None:
+def stories(db: DbOption = "storyline.db") -> None:
     """List the stories in the store: dates, title, number of articles (n), outlets, thread."""
     _print_story_table(db)
 
 
-def _print_story_table(db: Path, only: set[str] | None = None) -> None:
+def _print_story_table(db: str, only: set[str] | None = None) -> None:
     """Every stored story, or those of ``only`` (read without the rest of the store)."""
     from storyline.pipeline import load, load_stories
 
@@ -224,10 +236,20 @@ def _print_story_table(db: Path, only: set[str] | None = None) -> None:
     out.print(table)
 
 
-def _existing(db: Path) -> Path:
-    if not db.exists():
+def _existing(db: str) -> str:
+    """``db``, if a store is there (a URL's server tells when its database is not)."""
+    from storyline.store import is_url
+
+    if not is_url(db) and not Path(db).exists():
         raise NotFound(f"no store at {db}: run `storyline analyze INPUT --db {db}` first")
     return db
+
+
+def _shown(db: str) -> str:
+    """``db`` as messages show it (a URL's password masked)."""
+    from storyline.store import display_name
+
+    return display_name(db)
 
 
 @app.command()
@@ -259,7 +281,7 @@ def show(
             "its reason and character span, and the characters kept and dropped.",
         ),
     ] = False,
-    db: DbOption = Path("storyline.db"),
+    db: DbOption = "storyline.db",
     config: ConfigOption = None,
 ) -> None:
     """Show one story: its articles, summary with sources, timeline, cast, quotes, and how each
@@ -284,7 +306,7 @@ def _usage_error(message: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-def _show_story(db: Path, story: str, config: Path | None) -> None:
+def _show_story(db: str, story: str, config: Path | None) -> None:
     from storyline.present import build_report, render_report_text
     from storyline.settings import load_settings
 
@@ -300,7 +322,7 @@ def _show_story(db: Path, story: str, config: Path | None) -> None:
         out.print(render_report_text(report), highlight=False, markup=False)
 
 
-def _show_article(db: Path, prefix: str, with_dropped: bool) -> None:
+def _show_article(db: str, prefix: str, with_dropped: bool) -> None:
     from storyline.inspect import inspect_article, render_article_text
     from storyline.store import Store
 
@@ -337,7 +359,7 @@ class ExportFormat(StrEnum):
 
 @app.command()
 def export(
-    db: DbOption = Path("storyline.db"),
+    db: DbOption = "storyline.db",
     format: Annotated[
         ExportFormat,
         typer.Option(
@@ -375,7 +397,7 @@ def export(
 
 @app.command()
 def serve(
-    db: DbOption = Path("storyline.db"),
+    db: DbOption = "storyline.db",
     host: Annotated[
         str,
         typer.Option(help="Address to listen on. The default answers this machine only."),
@@ -391,7 +413,7 @@ def serve(
 
     with _errors_as_messages():
         app_ = create_app(_existing(db), load_settings(config))
-    err.print(f"serving {db} on http://{host}:{port} (API docs at /docs)", highlight=False)
+    err.print(f"serving {_shown(db)} on http://{host}:{port} (API docs at /docs)", highlight=False)
     uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
@@ -401,7 +423,7 @@ def watch(
         list[str],
         typer.Argument(help="URLs of RSS or Atom feeds.", metavar="FEED", show_default=False),
     ],
-    db: NewDbOption = Path("storyline.db"),
+    db: NewDbOption = "storyline.db",
     every: Annotated[
         float | None,
         typer.Option(
@@ -440,7 +462,7 @@ def watch(
             f"round {result.number}: {len(result.analysis.added)} new articles, "
             f"{result.skipped} skipped, {len(result.analysis.failures)} failed; "
             f"{len(result.unchanged_feeds)} of {len(feeds)} feeds unchanged; "
-            f"{result.analysis.story_count} stories in {db}",
+            f"{result.analysis.story_count} stories in {_shown(db)}",
             highlight=False,
         )
 

@@ -1,5 +1,9 @@
 """The SQLite store: one file, WAL, schema migrations in code, content-hash ids.
 
+``Store(db)`` opens a SQLite file for a path and a PostgreSQL store
+(:mod:`storyline.store_postgres`) for a ``postgresql://`` URL: one interface, one SQL,
+spelled as SQLite spells it and translated there.
+
 Per-article results (the article, its body spans, sentences, mentions, quotes, time
 expressions, embedding) are written once per article id and never rewritten: re-ingesting
 the same input is a no-op. Cross-article results (duplicates, entities, stories, threads,
@@ -7,7 +11,8 @@ quote groups) are derived from all articles and replaced as a whole, in one tran
 each time they are recomputed; because every stage is deterministic, recomputing them over
 the same articles writes the same rows.
 
-This module is the only one that knows SQL; records go in and come out.
+This module and :mod:`storyline.store_postgres` are the only ones that know SQL; records go
+in and come out.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import numpy as np
 
@@ -53,6 +59,59 @@ from storyline.records import (
 )
 
 DEFAULT_PATH = "storyline.db"
+
+#: What ``--db`` takes besides a path: a PostgreSQL connection URL.
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_url(db: str | Path) -> bool:
+    """Whether ``db`` names a PostgreSQL store (a URL) rather than a SQLite file (a path)."""
+    return isinstance(db, str) and db.startswith(POSTGRES_SCHEMES)
+
+
+def display_name(db: str | Path) -> str:
+    """``db`` as messages show it: a URL with its password masked, or the path."""
+    return _masked(db) if is_url(db) else str(db)
+
+
+def _masked(url: str | Path) -> str:
+    """``url`` with any password in it (``user:PASSWORD@``, ``?password=``) shown as ***."""
+    parts = urlsplit(str(url))
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        if ":" in user:
+            user = user.split(":", 1)[0] + ":***"
+        netloc = f"{user}@{host}"
+    query = "&".join(
+        f"{key}=***" if key == "password" else f"{key}={value}"
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def _postgres_store_class(url: str) -> type[Store]:
+    try:
+        from storyline.store_postgres import PostgresStore
+    except ModuleNotFoundError as exc:
+        if exc.name != "psycopg":
+            raise
+        raise StoreError(
+            f"{_masked(url)}: a PostgreSQL store needs the psycopg driver: "
+            "pip install 'storyline[postgres]'"
+        ) from exc
+    return PostgresStore
+
+
+def one_line(exc: BaseException) -> str:
+    """An error's message on one line (PostgreSQL's come with DETAIL and HINT lines)."""
+    return " ".join(str(exc).split())
+
+
+class Float32Blob(bytes):
+    """An article's embedding as float32 bytes: a BLOB in SQLite; PostgreSQL with pgvector
+    stores it as a ``vector`` (the type tells its driver to)."""
+
 
 _SCHEMA_V1 = """
 CREATE TABLE articles (
@@ -214,7 +273,7 @@ CREATE INDEX quote_group_members_by_article ON quote_group_members(article);
 CREATE INDEX duplicates_by_original ON duplicates(duplicate_of);
 CREATE INDEX articles_by_published ON articles(published);
 CREATE INDEX thread_stories_by_story ON thread_stories(story);
-ALTER TABLE thread_links ADD COLUMN cosine REAL NOT NULL DEFAULT 0
+ALTER TABLE thread_links ADD COLUMN cosine DOUBLE PRECISION NOT NULL DEFAULT 0
 """
 
 _BUMP_GENERATION = "UPDATE store_state SET value = value + 1 WHERE key = 'generation'"
@@ -252,13 +311,42 @@ _CORPUS_TABLES = (
 )
 
 
+class _Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class _Database(Protocol):
+    """What the store asks of its connection: sqlite3's, or store_postgres's, which takes the
+    same SQL."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> _Cursor: ...
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> _Cursor: ...
+    def close(self) -> None: ...
+
+
 class Store:
-    """A storyline store in one SQLite file. Use as a context manager, or call :meth:`close`."""
+    """A storyline store in one SQLite file. Use as a context manager, or call :meth:`close`.
+
+    ``Store(url)`` with a ``postgresql://`` URL gives a :class:`~storyline.store_postgres.
+    PostgresStore` instead (as ``Path()`` gives a ``PosixPath``), so every caller takes either.
+    """
+
+    #: What a write can fail with, turned into :class:`StoreError` (a backend's own errors).
+    _errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def __new__(cls, path: str | Path = DEFAULT_PATH, *args: Any, **kwargs: Any) -> Store:
+        if cls is Store and is_url(path):
+            return super().__new__(_postgres_store_class(str(path)))
+        return super().__new__(cls)
 
     def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
         self.path = str(path)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db: _Database = sqlite3.connect(self.path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA busy_timeout=30000")
@@ -295,11 +383,23 @@ class Store:
         for version, description, sql in MIGRATIONS:
             if version not in applied:
                 with self._transaction():
+                    if self._db.execute(  # applied meanwhile by a store opened at once
+                        "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+                    ).fetchone():
+                        continue
                     for statement in filter(str.strip, sql.split(";")):
                         self._db.execute(statement)
                     self._db.execute(
                         "INSERT INTO schema_migrations VALUES (?, ?)", (version, description)
                     )
+
+    def embedding_type(self) -> str:
+        """How article embeddings are stored: the column's type as the database spells it."""
+        return "BLOB"
+
+    def _watch_connection(self) -> Any:
+        """A second connection that reads the generation, usable from any thread."""
+        return sqlite3.connect(self.path, check_same_thread=False)
 
     def schema_version(self) -> int:
         return int(self._db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0])
@@ -318,12 +418,21 @@ class Store:
             raise
         self._db.execute("COMMIT")
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Several reads from one snapshot (SQLite in WAL mode: one deferred transaction)."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
+
     def _write(self, action: Callable[[], object], what: str) -> None:
         try:
             with self._transaction():
                 action()
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot write {what} ({exc})") from exc
+        except self._errors as exc:
+            raise StoreError(f"{self.path}: cannot write {what} ({one_line(exc)})") from exc
 
     # -- cached vectors ----------------------------------------------------------------------
 
@@ -527,9 +636,19 @@ class Store:
         digest = _digest(rows)
         if digest == self._state("corpus_digest"):
             return
-        self._write(lambda: self._replace_corpus(rows, digest), "cross-article results")
+        covered = len({d.article.id for d in corpus.documents})
+        self._write(lambda: self._replace_corpus(rows, digest, covered), "cross-article results")
 
-    def _replace_corpus(self, rows: dict[str, list[tuple[Any, ...]]], digest: str) -> None:
+    def _replace_corpus(
+        self, rows: dict[str, list[tuple[Any, ...]]], digest: str, covered: int
+    ) -> None:
+        # Writers run side by side (several `analyze` at once): results derived from fewer
+        # articles than are stored now are stale, and the writer that stored the rest will
+        # write results over all of them (it read the articles after storing its own), so
+        # stale ones must not overwrite those; equal ones are not written twice.
+        self._lock_corpus()
+        if self.article_count() > covered or self._state("corpus_digest") == digest:
+            return
         for table in _CORPUS_TABLES:
             self._db.execute(f"DELETE FROM {table}")
         for table in reversed(_CORPUS_TABLES):  # referenced tables first
@@ -548,6 +667,10 @@ class Store:
             "INSERT OR REPLACE INTO store_state (key, text) VALUES (?, ?)", (key, text)
         )
 
+    def _lock_corpus(self) -> None:
+        """Keep other writers of cross-article results out until this transaction ends
+        (SQLite: BEGIN IMMEDIATE already holds the one write lock)."""
+
     def _state(self, key: str) -> str | None:
         row = self._db.execute("SELECT text FROM store_state WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
@@ -557,8 +680,13 @@ class Store:
 
         With ``inferred``, articles their story dated carry that date (marked inferred) and
         their time expressions resolved against it, as readers see them; without, each article
-        is as it states itself, as grouping must see it.
+        is as it states itself, as grouping must see it. Read in one snapshot, so a writer
+        running meanwhile is never half seen.
         """
+        with self._reading():
+            return self._load_corpus(inferred)
+
+    def _load_corpus(self, inferred: bool) -> Corpus:
         duplicates = dict(self._db.execute("SELECT article, duplicate_of FROM duplicates"))
         corpus = Corpus(
             documents=self.load_documents(),
@@ -1060,7 +1188,9 @@ def _article_row(document: Document) -> tuple[Any, ...]:
     a = document.article
     published = a.published
     embedding = (
-        None if document.embedding is None else np.asarray(document.embedding, np.float32).tobytes()
+        None
+        if document.embedding is None
+        else Float32Blob(np.asarray(document.embedding, np.float32).tobytes())
     )
     return (
         a.id,
@@ -1162,9 +1292,8 @@ class StoreWatch:
     readers that keep what they read: one query, usable from any thread (one at a time)."""
 
     def __init__(self, path: str | Path) -> None:
-        with Store(path):  # brings an older store's schema up to date first
-            pass
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        with Store(path) as store:  # brings an older store's schema up to date first
+            self._db = store._watch_connection()
         self._lock = threading.Lock()
 
     def generation(self) -> int:
