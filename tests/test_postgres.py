@@ -410,3 +410,38 @@ def test_writers_running_at_once_lose_and_duplicate_nothing(
     assert "0 new articles, 5 already stored" in again.output, again.output
     with Store(db) as store:
         assert comparable(store.dump()) == comparable(got)  # nothing left to regroup
+
+
+def test_writers_regrouping_around_their_articles_at_once_leave_one_story_each(
+    db: str, tmp_path: Path
+) -> None:
+    """As above, in a store regrouped around new articles (full_regroup_below = 0): a writer
+    whose window another writer changed meanwhile regroups again, so no article is left
+    without a story, or in two."""
+    config = tmp_path / "window.toml"
+    config.write_text("[pipeline]\nfull_regroup_below = 0\n", "utf-8")
+    files = sorted(EXAMPLE_DIR.glob("*.txt"))
+    first = runner.invoke(app, ["analyze", *map(str, files[:2]), "--db", db, "-q"])
+    assert first.exit_code == 0, first.output
+    shares = [files[2:4], files[3:5][::-1], [files[4], files[2]]]
+    command = [sys.executable, "-m", "storyline", "analyze", "--config", str(config), "-q"]
+    writers = [
+        subprocess.Popen(
+            [*command, *map(str, share), "--db", db],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for share in shares
+    ]
+    outputs = [w.communicate(timeout=300)[0] for w in writers]
+    assert [w.returncode for w in writers] == [0, 0, 0], outputs
+    with Store(db) as store:
+        corpus = store.load_corpus()
+    assert len(corpus.documents) == 5
+    in_stories = sorted(a for s in corpus.stories or [] for a in s.articles)
+    assert in_stories == sorted(d.article.id for d in corpus.documents)
+    in_threads = sorted(s for t in corpus.threads or [] for s in t.stories)
+    assert in_threads == sorted(s.id for s in corpus.stories or [])
+    known = {d.article.id for d in corpus.documents}
+    assert {r.article for e in corpus.entities or [] for r in e.mentions} <= known

@@ -130,34 +130,39 @@ def test_an_actor_named_again_keeps_its_stored_id_and_its_old_mentions(
     assert any(r.article == newcomer.article.id for r in after[putin].mentions)
 
 
+def grouped_store(path: Path, documents: list[Document], settings: Settings) -> Store:
+    """A store holding ``documents``, regrouped whole (close it after use)."""
+    store = Store(path)
+    store.save_documents(documents)
+    regroup_store(store, settings)
+    return store
+
+
 def test_regrouping_around_nothing_new_changes_nothing(
     seed_documents: list[Document], settings: Settings, tmp_path: Path
 ) -> None:
-    with Store(tmp_path / "store.db") as store:
-        store.save_documents(seed_documents)
-        regroup_store(store, settings)
+    with grouped_store(tmp_path / "store.db", seed_documents, settings) as store:
         before = store.dump()
-        last = seed_documents[-1]
-        regroup_around(store, new_articles([last]), settings)
+        regroup_around(store, new_articles(seed_documents[-1:]), settings)
         after = store.dump()
     changed = {t for t in before if before[t] != after[t]}
     assert changed <= {"store_state"}, changed  # the generation moves; no result does
 
 
-def test_a_story_whose_articles_all_left_it_is_gone_and_orphan_entities_with_it(
+def test_an_entity_a_regrouping_no_longer_finds_is_deleted_with_its_names(
     seed_documents: list[Document], settings: Settings, tmp_path: Path
 ) -> None:
-    with Store(tmp_path / "store.db") as store:
-        store.save_documents(seed_documents)
-        regroup_store(store, settings)
-        corpus = store.load_corpus()
-        mentioned = {r.article for e in corpus.entities or [] for r in e.mentions}
-        assert mentioned <= {d.article.id for d in seed_documents}
-        stories = store.story_count()
-        regroup_around(store, new_articles(seed_documents), settings)
-        assert store.story_count() == stories
-        again = store.load_corpus()
-    assert {e.id for e in again.entities or []} == {e.id for e in corpus.entities or []}
+    with grouped_store(tmp_path / "store.db", seed_documents, settings) as store:
+        window = {d.article.id for d in seed_documents}
+        corpus = store.load_corpus(inferred=False)
+        gone, *kept = corpus.entities or []
+        corpus.entities = kept
+        store.save_window(corpus, window)
+        stored = store.dump()
+    assert {row[0] for row in stored["entities"]} == {e.id for e in kept}
+    assert gone.id not in {row[0] for row in stored["entity_aliases"]}
+    assert gone.id not in {row[1] for row in stored["entity_keys"]}
+    assert len(stored["stories"]) == len(corpus.stories or [])
 
 
 def test_date_windows_join_when_they_touch() -> None:
@@ -179,3 +184,17 @@ def test_regrouping_around_new_articles_in_postgresql_groups_as_in_sqlite(
     in_postgres = one_at_a_time(postgres_url, seed_documents, settings, window=True)
     assert grouping(in_postgres) == grouping(in_sqlite)
     assert {t.id for t in in_postgres.threads or []} == {t.id for t in in_sqlite.threads or []}
+
+
+def test_a_window_read_before_another_writer_wrote_is_not_saved(
+    seed_documents: list[Document], settings: Settings, tmp_path: Path
+) -> None:
+    with grouped_store(tmp_path / "store.db", seed_documents[:-1], settings) as store:
+        window = {d.article.id for d in seed_documents[:-1]}
+        read_at = store.generation()
+        corpus = store.load_corpus(inferred=False)
+        store.save_documents(seed_documents[-1:])  # another writer adds an article meanwhile
+        before = store.dump()
+        assert not store.save_window(corpus, window, read_at)
+        assert store.dump() == before
+        assert store.save_window(corpus, window, store.generation())

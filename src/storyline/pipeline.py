@@ -188,13 +188,15 @@ def regroup_around(store: Store, new: Mapping[str, NewArticle], settings: Settin
     from storyline.embed import remembering_embedder
     from storyline.window import joined_groups, neighbourhood
 
-    window = neighbourhood(store, new, settings)
     stages = corpus_stages(settings, remembering_embedder(store), around=store)
-    corpus = regroup(store.load_window(window), stages)
-    stored = store.quote_groups_touching(window)
-    corpus.quote_groups = joined_groups(corpus.quote_groups or [], stored, window)
-    store.save_window(corpus, window)
-    return corpus.stories or []
+    while True:  # again if another writer changed the store meanwhile (two `analyze` at once)
+        generation = store.generation()
+        window = neighbourhood(store, new, settings)
+        corpus = regroup(store.load_window(window), stages)
+        stored = store.quote_groups_touching(window)
+        corpus.quote_groups = joined_groups(corpus.quote_groups or [], stored, window)
+        if store.save_window(corpus, window, generation):
+            return corpus.stories or []
 
 
 @contextmanager

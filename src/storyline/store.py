@@ -328,6 +328,10 @@ class _Database(Protocol):
     def close(self) -> None: ...
 
 
+class _StaleWindow(Exception):
+    """Another writer changed the store after a window was read (rolls the write back)."""
+
+
 class Store:
     """A storyline store in one SQLite file. Use as a context manager, or call :meth:`close`.
 
@@ -718,18 +722,23 @@ class Store:
             found[article_id] = published
         return found
 
-    def _load_stories(self, chosen: str = "") -> list[Story]:
+    def _load_stories(self, chosen: str = "", members: bool = True) -> list[Story]:
         """Every story, or those ``chosen`` keeps: a condition on a story's id, written
-        ``IN (query)`` or ``NOT IN (query)``."""
-        members = self._grouped(
-            f"SELECT story, article FROM story_articles {'WHERE story ' + chosen if chosen else ''}"
-            " ORDER BY story, position"
+        ``IN (query)`` or ``NOT IN (query)``. Without ``members``, stories come without their
+        articles (what threading needs: a thread spanning years holds many)."""
+        articles = (
+            self._grouped(
+                "SELECT story, article FROM story_articles"
+                f" {'WHERE story ' + chosen if chosen else ''} ORDER BY story, position"
+            )
+            if members
+            else {}
         )
         where = f"WHERE id {chosen}" if chosen else ""
         return [
             Story(
                 sid,
-                tuple(r[1] for r in members.get(sid, [])),
+                tuple(r[1] for r in articles.get(sid, [])),
                 title,
                 desc,
                 _date(start),
@@ -951,7 +960,8 @@ class Store:
             )
 
     def stories_by_id(self, ids: Iterable[str], outside: Iterable[str]) -> dict[str, Story]:
-        """The stored stories of ``ids`` holding none of the articles ``outside``."""
+        """The stored stories of ``ids`` holding none of the articles ``outside``, without
+        their articles (``Story.articles`` is empty: threading needs only dates and titles)."""
         with self._marked(outside):
             gone = {
                 r[0]
@@ -960,18 +970,37 @@ class Store:
                 )
             }
         with self._marked(set(ids) - gone):
-            return {s.id: s for s in self._load_stories("IN (SELECT id FROM marked)")}
+            chosen = self._load_stories("IN (SELECT id FROM marked)", members=False)
+            return {s.id: s for s in chosen}
 
-    def save_window(self, corpus: Corpus, window: Iterable[str]) -> None:
+    def save_window(
+        self, corpus: Corpus, window: Iterable[str], generation: int | None = None
+    ) -> bool:
         """Replace the stored cross-article results of the articles of ``window`` with
-        ``corpus``'s (regrouped from them), and every thread with ``corpus.threads``; in one
-        transaction. Entities keep the mentions they have outside the window; one left with
-        none is deleted."""
+        ``corpus``'s (regrouped from them), and the threads they join or leave with
+        ``corpus.threads``; in one transaction. Entities keep the mentions they have outside
+        the window; one left with none is deleted.
+
+        With ``generation`` (:meth:`generation` when the window was read), nothing is written
+        if another writer changed the store since (returns False): the regrouping was of a
+        store that is no longer there, and must be done again.
+        """
         rows = _corpus_rows(corpus)
         ids = set(window)
-        self._write(lambda: self._replace_window(rows, ids), "cross-article results")
+        try:
+            self._write(
+                lambda: self._replace_window(rows, ids, generation), "cross-article results"
+            )
+        except _StaleWindow:
+            return False
+        return True
 
-    def _replace_window(self, rows: dict[str, list[tuple[Any, ...]]], window: set[str]) -> None:
+    def _replace_window(
+        self, rows: dict[str, list[tuple[Any, ...]]], window: set[str], generation: int | None
+    ) -> None:
+        self._lock_corpus()
+        if generation is not None and self.generation() != generation:
+            raise _StaleWindow
         db = self._db
         # The threads rebuilt are those holding a story of the window or a story the rebuilt
         # threads hold: those go, the others stay as they are.

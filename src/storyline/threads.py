@@ -229,7 +229,8 @@ class StoredThreads(Protocol):
         ...
 
     def stories_by_id(self, ids: Collection[str], outside: Collection[str]) -> dict[str, Story]:
-        """The stored stories of ``ids`` that hold none of the articles ``outside`` names."""
+        """The stored stories of ``ids`` that hold none of the articles ``outside`` names
+        (their ``articles`` may be left empty: threading reads dates and titles)."""
         ...
 
 
