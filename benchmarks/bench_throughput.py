@@ -2,6 +2,7 @@
 stage, and the floor under it: spaCy's small model and the embedding model alone.
 
 usage: python benchmarks/bench_throughput.py [--eval-dir DIR] [--limit N] [--skip-end-to-end]
+                                            [--end-to-end-only]
 
 The texts of every eval set (ECB+ dev, MEANTIME, the extraction set's HTML pages, PolNeAR dev
 and train, TempEval-3 train: 2,192 articles) are written to one JSONL input, as a user's news
@@ -169,6 +170,7 @@ def main() -> int:
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--limit", type=int, default=None, help="at most this many texts")
     parser.add_argument("--skip-end-to-end", action="store_true")
+    parser.add_argument("--end-to-end-only", action="store_true", help="only run 1")
     args = parser.parse_args()
     settings = default_settings()
     with tempfile.TemporaryDirectory() as name:
@@ -179,6 +181,8 @@ def main() -> int:
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
         if not args.skip_end_to_end:
             end_to_end(source, folder)
+        if args.end_to_end_only:
+            return 0
         seconds, articles = by_stage(source, folder, settings)
         print_table(seconds, articles)
         models = floor(source, settings)
