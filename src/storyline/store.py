@@ -8,8 +8,11 @@ Per-article results (the article, its body spans, sentences, mentions, quotes, t
 expressions, embedding) are written once per article id and never rewritten: re-ingesting
 the same input is a no-op. Cross-article results (duplicates, entities, stories, threads,
 quote groups) are derived from all articles and replaced as a whole, in one transaction,
-each time they are recomputed; because every stage is deterministic, recomputing them over
-the same articles writes the same rows.
+each time they are recomputed (:meth:`Store.save_corpus`); because every stage is
+deterministic, recomputing them over the same articles writes the same rows. A large store
+is regrouped around new articles instead (:mod:`storyline.window`): the results of that
+neighbourhood are replaced, in one transaction, and the rest stay as they are
+(:meth:`Store.save_window`).
 
 This module and :mod:`storyline.store_postgres` are the only ones that know SQL; records go
 in and come out.
