@@ -1,6 +1,7 @@
 """Per-article annotation in one process, in a 2-process pool, and on 2 Dask workers.
 
 usage: python benchmarks/bench_parallel.py [--eval-dir DIR] [--limit N] [--batch-size B]
+                                          [--every-set] [--setups one,pool,dask,warm]
 
 The articles are ECB+ dev's distinct texts (the first ``--limit`` of them; no text is used
 twice, so no cache or copy inflates the rate), built as bench_clustering.py builds them. Each
@@ -11,6 +12,10 @@ own, inside the time. The Dask ``LocalCluster`` (2 worker processes, 1 thread ea
 started before the clock, as a cluster is running before ``analyze --dask`` is called; a
 second run on it shows what workers that kept their models give. Every set-up must produce
 the same annotations as the one process, or the script says which article differs and exits 1.
+
+``--every-set`` takes the texts of every eval set instead (bench_throughput's input, about
+2,190 articles, read and cleaned as ``analyze`` reads them); ``--setups`` runs only some of
+the set-ups (the one process always runs: it is the reference).
 """
 
 from __future__ import annotations
@@ -39,6 +44,34 @@ def distinct_articles(eval_dir: Path, limit: int | None) -> list[Article]:
         if record["text"] not in seen and (limit is None or len(articles) < limit):
             seen.add(record["text"])
             articles.append(article_of(record))
+    return articles
+
+
+def every_set_articles(eval_dir: Path, limit: int | None) -> list[Article]:
+    """The texts of every eval set, read and cleaned as ``analyze`` reads a JSONL input."""
+    import json
+    import tempfile
+
+    from bench_throughput import input_lines
+
+    from storyline.clean import clean
+    from storyline.errors import InputError
+    from storyline.read import read_inputs
+    from storyline.records import RawDocument
+
+    settings = default_settings()
+    articles = []
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "articles.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for line in input_lines(eval_dir, limit):
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        for item in read_inputs([source], settings.read):
+            if isinstance(item, RawDocument):
+                try:
+                    articles.append(clean(item, settings.clean))
+                except InputError:
+                    continue  # reported by analyze; here it only leaves the set
     return articles
 
 
@@ -89,17 +122,28 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--limit", type=int, default=None, help="the first N distinct texts")
     parser.add_argument("--batch-size", type=int, default=default_settings().pipeline.batch_size)
+    parser.add_argument("--every-set", action="store_true")
+    parser.add_argument("--setups", default="one,pool,dask,warm")
     args = parser.parse_args()
-    articles = distinct_articles(args.eval_dir, args.limit)
+    setups = set(args.setups.split(","))
+    if args.every_set:
+        articles = every_set_articles(args.eval_dir, args.limit)
+        what = "articles of every eval set"
+    else:
+        articles = distinct_articles(args.eval_dir, args.limit)
+        what = "distinct ECB+ dev articles"
     size = args.batch_size
-    print(f"{len(articles)} distinct ECB+ dev articles, batches of {size}", flush=True)
+    print(f"{len(articles)} {what}, batches of {size}", flush=True)
 
     seconds, reference = timed(articles, with_pipeline(size, workers=1))
     report("one process", seconds, len(articles))
-    pool = f"{WORKERS}-process pool"
-    runs = {pool: timed(articles, with_pipeline(size, workers=WORKERS))}
-    report(pool, runs[pool][0], len(articles))
-    runs |= _dask_runs(articles, size)
+    runs: dict[str, tuple[float, list[Document]]] = {}
+    if "pool" in setups:
+        pool = f"{WORKERS}-process pool"
+        runs[pool] = timed(articles, with_pipeline(size, workers=WORKERS))
+        report(pool, runs[pool][0], len(articles))
+    if setups & {"dask", "warm"}:
+        runs |= _dask_runs(articles, size, warm="warm" in setups)
 
     different = {name: d for name, (_, docs) in runs.items() if (d := differs(docs, reference))}
     for name, where in different.items():
@@ -109,7 +153,9 @@ def main() -> None:
     print(f"all {len(runs) + 1} runs produce the same annotations", flush=True)
 
 
-def _dask_runs(articles: list[Article], size: int) -> dict[str, tuple[float, list[Document]]]:
+def _dask_runs(
+    articles: list[Article], size: int, warm: bool = True
+) -> dict[str, tuple[float, list[Document]]]:
     from distributed import LocalCluster
 
     runs: dict[str, tuple[float, list[Document]]] = {}
@@ -117,7 +163,8 @@ def _dask_runs(articles: list[Article], size: int) -> dict[str, tuple[float, lis
         n_workers=WORKERS, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
     ) as cluster:
         settings = with_pipeline(size, dask=cluster.scheduler_address)
-        for name in (f"{WORKERS} Dask workers", f"{WORKERS} Dask workers, warm"):
+        names = [f"{WORKERS} Dask workers", f"{WORKERS} Dask workers, warm"][: 2 if warm else 1]
+        for name in names:
             runs[name] = timed(articles, settings)
             report(name, runs[name][0], len(articles))
     return runs
