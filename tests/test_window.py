@@ -198,3 +198,26 @@ def test_a_window_read_before_another_writer_wrote_is_not_saved(
         assert not store.save_window(corpus, window, read_at)
         assert store.dump() == before
         assert store.save_window(corpus, window, store.generation())
+
+
+def test_a_long_input_is_regrouped_as_it_goes_and_groups_as_one_regrouping_does(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import storyline
+
+    rounds = settings.model_copy(
+        update={
+            "pipeline": settings.pipeline.model_copy(
+                update={"regroup_every": 2, "full_regroup_below": 3, "batch_size": 1, "workers": 1}
+            )
+        }
+    )
+    once = storyline.analyze([EXAMPLE_DIR], db=tmp_path / "once.db", settings=settings)
+    as_it_goes = storyline.analyze([EXAMPLE_DIR], db=tmp_path / "rounds.db", settings=rounds)
+    assert as_it_goes.windowed  # whole at 2 and 4 articles, around the fifth
+    assert as_it_goes.story_count == once.story_count
+    assert {frozenset(s.articles) for s in as_it_goes.stories} <= {
+        frozenset(s.articles) for s in once.stories
+    }
+    with Store(tmp_path / "once.db") as a, Store(tmp_path / "rounds.db") as b:
+        assert grouping(b.load_corpus())["stories"] == grouping(a.load_corpus())["stories"]
