@@ -384,17 +384,7 @@ def test_writers_running_at_once_lose_and_duplicate_nothing(
     results are over all of them (a later run finds nothing to change)."""
     files = sorted(EXAMPLE_DIR.glob("*.txt"))
     shares = [files[0:3], files[2:5][::-1], [files[4], files[0], files[3]]]
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "storyline", "analyze", *map(str, share), "--db", db, "-q"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for share in shares
-    ]
-    outputs = [w.communicate(timeout=300)[0] for w in writers]
-    assert [w.returncode for w in writers] == [0, 0, 0], outputs
+    analyze_at_once(shares, db)
 
     with Store(both_analyzed[0]) as alone, Store(db) as store:
         expected, got = alone.dump(), store.dump()
@@ -424,18 +414,7 @@ def test_writers_regrouping_around_their_articles_at_once_leave_one_story_each(
     first = runner.invoke(app, ["analyze", *map(str, files[:2]), "--db", db, "-q"])
     assert first.exit_code == 0, first.output
     shares = [files[2:4], files[3:5][::-1], [files[4], files[2]]]
-    command = [sys.executable, "-m", "storyline", "analyze", "--config", str(config), "-q"]
-    writers = [
-        subprocess.Popen(
-            [*command, *map(str, share), "--db", db],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for share in shares
-    ]
-    outputs = [w.communicate(timeout=300)[0] for w in writers]
-    assert [w.returncode for w in writers] == [0, 0, 0], outputs
+    analyze_at_once(shares, db, "--config", str(config))
     with Store(db) as store:
         corpus = store.load_corpus()
     assert len(corpus.documents) == 5
@@ -445,3 +424,20 @@ def test_writers_regrouping_around_their_articles_at_once_leave_one_story_each(
     assert in_threads == sorted(s.id for s in corpus.stories or [])
     known = {d.article.id for d in corpus.documents}
     assert {r.article for e in corpus.entities or [] for r in e.mentions} <= known
+
+
+def analyze_at_once(shares: list[list[Path]], db: str, *options: str) -> None:
+    """One `storyline analyze` process per share of the inputs, all at once; each must end
+    well."""
+    command = [sys.executable, "-m", "storyline", "analyze", *options, "-q", "--db", db]
+    writers = [
+        subprocess.Popen(
+            [*command, *map(str, share)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for share in shares
+    ]
+    outputs = [w.communicate(timeout=300)[0] for w in writers]
+    assert [w.returncode for w in writers] == [0] * len(writers), outputs
