@@ -107,9 +107,12 @@ def differs(documents: list[Document], reference: list[Document]) -> str | None:
     """The first article annotated differently from ``reference``, or None."""
     if len(documents) != len(reference):
         return f"{len(documents)} documents, not {len(reference)}"
+    fields = ("id", "sentences", "mentions", "quotes", "timex", "embedding")
     for ours, theirs in zip(documents, reference, strict=True):
         if signature(ours) != signature(theirs):
-            return ours.article.id
+            pairs = zip(fields, signature(ours), signature(theirs), strict=True)
+            named = [field for field, a, b in pairs if a != b]
+            return f"{ours.article.id} ({', '.join(named)})"
     return None
 
 
