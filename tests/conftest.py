@@ -107,6 +107,15 @@ def assert_a_bad_article_is_lost_alone(settings: Settings) -> None:
     assert [f.source for f in failures] == ["bad.txt"]
 
 
+def assert_same_results(loaded: Corpus, saved: Corpus) -> None:
+    """A corpus read back from a store holds the cross-article results that were saved."""
+    assert loaded.duplicate_of == saved.duplicate_of
+    assert loaded.entities == saved.entities
+    assert loaded.stories == saved.stories
+    assert loaded.threads == saved.threads
+    assert loaded.quote_groups == saved.quote_groups
+
+
 # -- PostgreSQL ---------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE_DIR, fresh_database
+from conftest import EXAMPLE_DIR, assert_same_results, fresh_database
 from storyline.cli import app
 from storyline.errors import StoreError
 from storyline.records import (
@@ -112,11 +112,7 @@ def test_corpus_round_trip_replace_and_stale_results(db: str) -> None:
         store.save_corpus(corpus)  # the same results: nothing written, nothing duplicated
         assert store.dump() == once
         loaded = store.load_corpus()
-        assert loaded.duplicate_of == corpus.duplicate_of
-        assert loaded.entities == corpus.entities
-        assert loaded.stories == corpus.stories
-        assert loaded.threads == corpus.threads
-        assert loaded.quote_groups == corpus.quote_groups
+        assert_same_results(loaded, corpus)
         # Results over fewer articles than are stored (a writer that read before another
         # stored more) do not replace results over all of them.
         store.save_documents([text_document("c", "Hamas answered.")])

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import assert_same_results
 from storyline.errors import StoreError
 from storyline.records import (
     Article,
@@ -154,11 +155,7 @@ def test_corpus_round_trip_and_replace() -> None:
         store.save_corpus(corpus)
         store.save_corpus(corpus)  # replacing with the same results duplicates nothing
         loaded = store.load_corpus()
-    assert loaded.duplicate_of == corpus.duplicate_of
-    assert loaded.entities == corpus.entities
-    assert loaded.stories == corpus.stories
-    assert loaded.threads == corpus.threads
-    assert loaded.quote_groups == corpus.quote_groups
+    assert_same_results(loaded, corpus)
 
 
 def test_failures_are_logged_once_per_source() -> None:

@@ -77,7 +77,8 @@ def corpus_stages(
     the dates stories give undated articles (last: no grouping rests on an inferred date).
     ``embedder`` embeds the quotes (default: the packaged model, nothing kept). With
     ``around``, the corpus is a neighbourhood of that store (:mod:`storyline.window`):
-    entities take the ids of the stored ones they are, and threads span every stored story.
+    entities take the ids of the stored ones they are, and threads are rebuilt where its
+    stories join or leave them.
 
     Quote groups come before stories: two articles rendering one utterance is evidence that
     they report one event.
@@ -328,6 +329,6 @@ def load(db: str | Path = DEFAULT_PATH) -> Corpus:
 
 
 def load_stories(db: str | Path, story_ids: Iterable[str]) -> Corpus:
-    """The stories ``story_ids`` with their articles and every thread, without the rest."""
+    """The stories ``story_ids`` with their articles and their threads, without the rest."""
     with Store(db) as store:
         return store.load_window(store.articles_of(story_ids))

@@ -279,6 +279,9 @@ CREATE INDEX thread_stories_by_story ON thread_stories(story);
 ALTER TABLE thread_links ADD COLUMN cosine DOUBLE PRECISION NOT NULL DEFAULT 0
 """
 
+#: The stories holding an article of the temporary table ``marked`` (``Store._marked``).
+_STORIES_OF_MARKED = "(SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked))"
+
 _BUMP_GENERATION = "UPDATE store_state SET value = value + 1 WHERE key = 'generation'"
 _READ_GENERATION = "SELECT value FROM store_state WHERE key = 'generation'"
 
@@ -425,10 +428,13 @@ class Store:
             raise
         self._db.execute("COMMIT")
 
+    #: How a read-only snapshot begins (SQLite in WAL mode: one deferred transaction).
+    _BEGIN_READ = "BEGIN"
+
     @contextmanager
     def _reading(self) -> Iterator[None]:
-        """Several reads from one snapshot (SQLite in WAL mode: one deferred transaction)."""
-        self._db.execute("BEGIN")
+        """Several reads from one snapshot."""
+        self._db.execute(self._BEGIN_READ)
         try:
             yield
         finally:
@@ -828,17 +834,6 @@ class Store:
         row = self._db.execute("SELECT max(published) FROM articles").fetchone()
         return None if row[0] is None else dt.date.fromisoformat(row[0])
 
-    def publication_dates(self, ids: Iterable[str]) -> dict[str, PubDate | None]:
-        """The stated publication date of each of ``ids`` (None for undated articles)."""
-        sql = "SELECT id, published, published_precision, published_origin FROM articles"
-        rows = self._rows_in(sql + " WHERE id IN ({})", ids)
-        return {
-            r[0]: None
-            if r[1] is None
-            else PubDate(dt.date.fromisoformat(r[1]), Precision(r[2]), r[3])
-            for r in rows
-        }
-
     def embeddings(self, loose_only: bool = False) -> tuple[list[str], np.ndarray]:
         """Every article's id and embedding (rows of a matrix), or only those of the articles
         dated no more precisely than a year, or not at all (``loose_only``)."""
@@ -854,9 +849,8 @@ class Store:
         """The articles that share a story or a text with one of ``ids``."""
         with self._marked(ids):
             found = self._db.execute(
-                """
-                SELECT article FROM story_articles WHERE story IN
-                    (SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked))
+                f"""
+                SELECT article FROM story_articles WHERE story IN {_STORIES_OF_MARKED}
                 UNION SELECT article FROM duplicates WHERE duplicate_of IN (SELECT id FROM marked)
                 UNION SELECT duplicate_of FROM duplicates WHERE article IN (SELECT id FROM marked)
                 """
@@ -888,9 +882,7 @@ class Store:
                     " WHERE article IN (SELECT id FROM marked)"
                 )
             )
-            stories = self._load_stories(
-                "IN (SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked))"
-            )
+            stories = self._load_stories(f"IN {_STORIES_OF_MARKED}")
         return Corpus(
             documents=documents,
             duplicate_of=duplicates,
@@ -901,9 +893,7 @@ class Store:
     def stories_holding(self, article_ids: Iterable[str]) -> list[Story]:
         """The stories that hold one of ``article_ids``."""
         with self._marked(article_ids):
-            return self._load_stories(
-                "IN (SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked))"
-            )
+            return self._load_stories(f"IN {_STORIES_OF_MARKED}")
 
     def articles_of(self, story_ids: Iterable[str]) -> set[str]:
         """The articles of the stories ``story_ids``."""
@@ -932,8 +922,8 @@ class Store:
         it by cosine, among those holding none of the articles ``outside``."""
         with self._marked(outside):
             rows = self._db.execute(
-                "SELECT story, centroid FROM story_profiles WHERE story NOT IN (SELECT story"
-                " FROM story_articles WHERE article IN (SELECT id FROM marked)) ORDER BY story"
+                "SELECT story, centroid FROM story_profiles"
+                f" WHERE story NOT IN {_STORIES_OF_MARKED} ORDER BY story"
             ).fetchall()
         if not rows or not len(centroids):
             return [[] for _ in centroids]
@@ -949,30 +939,21 @@ class Store:
 
     def threads_touching(self, articles: Iterable[str], stories: Iterable[str]) -> list[Thread]:
         """The stored threads holding a story with one of ``articles``, or one of ``stories``."""
-        chosen = set(stories)
-        with self._marked(articles):
-            chosen |= {
-                r[0]
-                for r in self._db.execute(
-                    "SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked)"
-                )
-            }
-        with self._marked(chosen):
+        with self._marked(set(stories) | self._stories_with(articles)):
             return self._load_threads(
                 "IN (SELECT thread FROM thread_stories WHERE story IN (SELECT id FROM marked))"
             )
 
+    def _stories_with(self, articles: Iterable[str]) -> set[str]:
+        """The ids of the stories holding one of ``articles``."""
+        with self._marked(articles):
+            found = self._db.execute(f"SELECT story FROM {_STORIES_OF_MARKED} AS found")
+            return {row[0] for row in found}
+
     def stories_by_id(self, ids: Iterable[str], outside: Iterable[str]) -> dict[str, Story]:
         """The stored stories of ``ids`` holding none of the articles ``outside``, without
         their articles (``Story.articles`` is empty: threading needs only dates and titles)."""
-        with self._marked(outside):
-            gone = {
-                r[0]
-                for r in self._db.execute(
-                    "SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked)"
-                )
-            }
-        with self._marked(set(ids) - gone):
+        with self._marked(set(ids) - self._stories_with(outside)):
             chosen = self._load_stories("IN (SELECT id FROM marked)", members=False)
             return {s.id: s for s in chosen}
 

@@ -123,6 +123,16 @@ def _top_rows(values: np.ndarray, count: int) -> np.ndarray:
     return rows[np.argsort(-values[rows], kind="stable")][:count]
 
 
+#: A date range longer than this (a year-precise date) is loose, as is no date at all.
+LOOSE_DAYS = 62
+
+
+def is_loose(dates: DateRange | None) -> bool:
+    """Whether an article with these dates may belong to a story of any date (it relies on
+    content): undated, or dated only to the year. Such articles are searched everywhere."""
+    return dates is None or (dates.last - dates.first).days > LOOSE_DAYS
+
+
 class TimeBuckets:
     """ANN search within a time window: one index per window-long span of days.
 
@@ -162,7 +172,7 @@ class TimeBuckets:
 
     def _keys(self, dates: DateRange | None, reach: int) -> range | None:
         """Bucket keys a date range covers, widened by ``reach`` buckets each side."""
-        if dates is None or (dates.last - dates.first).days > 62:  # year-precise: loose
+        if dates is None or is_loose(dates):
             return None
         first = dates.first.toordinal() // self._width - reach
         return range(first, dates.last.toordinal() // self._width + reach + 1)

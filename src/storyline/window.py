@@ -14,15 +14,15 @@ the articles new ones can reach gives what they change:
 
 The corpus stages run over those articles alone, except three that reach further: entities
 found again take the ids of the stored entities they are (``resolve.link_to_known``);
-threads, which span years, are rebuilt over every story, the stored ones from their stored
-profiles; and a quote group with renderings both inside and outside keeps those outside,
-joined by whatever the regrouping put with its renderings inside (:func:`joined_groups`).
-Quote groups are not followed like stories: one utterance quoted again years later would
-pull in every story between. What this cannot see, a full regrouping (``storyline
-regroup``) does: a copy of a text published more than the window apart, a new rendering of
-an old utterance that no rendering inside matches, term
-weights (TF-IDF) counted over the whole store rather than the neighbourhood.
-``benchmarks/bench_window.py`` measures the difference.
+threads, which span years, are rebuilt where the neighbourhood's stories join or leave them,
+against the nearest stored stories by their stored profiles (``threads.ThreadStage``); and a
+quote group with renderings both inside and outside keeps those outside, joined by whatever
+the regrouping put with its renderings inside (:func:`joined_groups`). Quote groups are not
+followed like stories: one utterance quoted again years later would pull in every story
+between. What this cannot see, a full regrouping (``storyline regroup``) does: a copy of a
+text published more than the window apart, a new rendering of an old utterance that no
+rendering inside matches, term weights (TF-IDF) counted over the whole store rather than
+the neighbourhood. ``benchmarks/bench_window.py`` measures the difference.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from storyline.records import PubDate, QuoteGroup
 from storyline.settings import Settings
 from storyline.store import Store
 from storyline.stories import DateRange, date_range
+from storyline.story_index import is_loose
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,21 +100,12 @@ def merged(ranges: list[DateRange]) -> list[DateRange]:
     return joined
 
 
-def is_loose(days: DateRange) -> bool:
-    """A range the story index searches everywhere: a year, or no date (see TimeBuckets)."""
-    return (days.last - days.first).days > LOOSE_DAYS
-
-
-#: Ranges longer than this are searched for everywhere (``story_index.TimeBuckets._keys``).
-LOOSE_DAYS = 62
-
-
 def nearest_loose(store: Store, new: Iterable[NewArticle], count: int) -> set[str]:
     """The ``count`` stored articles nearest by embedding to each new article among those the
     story index compares it with whatever the dates: the loosely dated ones, and for a new
     loosely dated article every article."""
     vectors = [a for a in new if a.embedding is not None]
-    loose_new = [a for a in vectors if _loose(a.published)]
+    loose_new = [a for a in vectors if is_loose(date_range(a.published))]
     found: set[str] = set()
     if vectors:
         ids, matrix = store.embeddings(loose_only=True)
@@ -122,11 +114,6 @@ def nearest_loose(store: Store, new: Iterable[NewArticle], count: int) -> set[st
         ids, matrix = store.embeddings()
         found |= _nearest(ids, matrix, [a.embedding for a in loose_new], count)
     return found
-
-
-def _loose(published: PubDate | None) -> bool:
-    days = date_range(published)
-    return days is None or is_loose(days)
 
 
 def _nearest(
