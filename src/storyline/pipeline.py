@@ -121,6 +121,11 @@ def analyze(
     whole, a larger one only around the new articles (:mod:`storyline.window`), so that what
     a new article costs, in time and memory, does not grow with the store or the input.
     ``full=True`` regroups the whole store each time.
+
+    Each batch is stored in one transaction, and each regrouping is written in one, so a run
+    stopped at any point (even killed) leaves no half-written article or story; the articles
+    it stored but did not regroup are in the store's ingest log (``Store.ungrouped``), and
+    the next run regroups them with its own.
     """
     from storyline.window import NewArticle
 
@@ -129,7 +134,9 @@ def analyze(
     with _opened(db) as store:
         check_chain([*per_article, *corpus_stages(settings)])
         result = AnalyzeResult()
-        pending: dict[str, NewArticle] = {}
+        # What an earlier run stored but was stopped before regrouping is regrouped with
+        # this run's articles (the store's ingest log).
+        pending = {aid: NewArticle(day, vector) for aid, day, vector in store.ungrouped()}
         rounds = 0
         batches = _batches(_new_articles(inputs, store, settings, result, progress), settings)
         for documents in annotated_batches(batches, settings, result.failures, progress):

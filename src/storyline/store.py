@@ -279,6 +279,13 @@ CREATE INDEX thread_stories_by_story ON thread_stories(story);
 ALTER TABLE thread_links ADD COLUMN cosine DOUBLE PRECISION NOT NULL DEFAULT 0
 """
 
+#: The ingest log: articles stored whose cross-article results are not written yet. An
+#: ``analyze`` killed between storing a batch and regrouping leaves them here, and the next run
+#: regroups them (their texts are stored, so it would otherwise skip them as already done).
+_SCHEMA_V8 = """
+CREATE TABLE ungrouped (article TEXT PRIMARY KEY REFERENCES articles(id))
+"""
+
 #: The stories holding an article of the temporary table ``marked`` (``Store._marked``).
 _STORIES_OF_MARKED = "(SELECT story FROM story_articles WHERE article IN (SELECT id FROM marked))"
 
@@ -295,6 +302,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (5, "a generation counter for readers", _SCHEMA_V5),
     (6, "HTTP validators of fetched URLs", _SCHEMA_V6),
     (7, "regrouping the neighbourhood of new articles", _SCHEMA_V7),
+    (8, "articles stored but not yet regrouped", _SCHEMA_V8),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.
@@ -496,6 +504,7 @@ class Store:
             if inserted:
                 self._insert_annotations(document)
                 self._index_text(document.article)
+                self._db.execute("INSERT INTO ungrouped VALUES (?)", (document.article.id,))
                 added += 1
         if added:
             self._db.execute(_BUMP_GENERATION)
@@ -647,7 +656,7 @@ class Store:
         """
         rows = _corpus_rows(corpus)
         digest = _digest(rows)
-        if digest == self._state("corpus_digest"):
+        if digest == self._state("corpus_digest") and not self._any_ungrouped():
             return
         covered = len({d.article.id for d in corpus.documents})
         self._write(lambda: self._replace_corpus(rows, digest, covered), "cross-article results")
@@ -660,7 +669,11 @@ class Store:
         # write results over all of them (it read the articles after storing its own), so
         # stale ones must not overwrite those; equal ones are not written twice.
         self._lock_corpus()
-        if self.article_count() > covered or self._state("corpus_digest") == digest:
+        if self.article_count() > covered:
+            return
+        # Results over every stored article: none is left to regroup.
+        self._db.execute("DELETE FROM ungrouped")
+        if self._state("corpus_digest") == digest:
             return
         for table in _CORPUS_TABLES:
             self._db.execute(f"DELETE FROM {table}")
@@ -845,6 +858,25 @@ class Store:
             return [], np.zeros((0, 0), dtype=np.float32)
         return [r[0] for r in rows], np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
 
+    def _any_ungrouped(self) -> bool:
+        return self._db.execute("SELECT 1 FROM ungrouped LIMIT 1").fetchone() is not None
+
+    def ungrouped(self) -> list[tuple[str, PubDate | None, np.ndarray | None]]:
+        """The articles stored but not regrouped yet (an ``analyze`` stopped between the
+        two): id, stated date and embedding of each, by id."""
+        rows = self._db.execute(
+            "SELECT a.id, a.published, a.published_precision, a.published_origin, a.embedding"
+            " FROM articles a JOIN ungrouped u ON u.article = a.id ORDER BY a.id"
+        ).fetchall()
+        return [
+            (
+                r[0],
+                PubDate(dt.date.fromisoformat(r[1]), Precision(r[2]), r[3]) if r[1] else None,
+                None if r[4] is None else np.frombuffer(r[4], dtype=np.float32).copy(),
+            )
+            for r in rows
+        ]
+
     def grouped_with(self, ids: Iterable[str]) -> set[str]:
         """The articles that share a story or a text with one of ``ids``."""
         with self._marked(ids):
@@ -1019,6 +1051,7 @@ class Store:
                 f"DELETE FROM duplicates WHERE article {in_window}",
                 f"DELETE FROM inferred_timex WHERE article {in_window}",
                 f"DELETE FROM inferred_dates WHERE article {in_window}",
+                f"DELETE FROM ungrouped WHERE article {in_window}",
                 "DROP TABLE old_stories",
                 "DROP TABLE old_groups",
             ):
