@@ -47,10 +47,10 @@ def test_the_server_answers_whole_while_analyze_writes(db: str, tmp_path: Path) 
     client = TestClient(create_app(db))
     assert _read_whole(client) == 2
     log = tmp_path / "analyze.log"
+    command = [sys.executable, "-m", "storyline", "analyze", "--config", str(config), "-q"]
     with log.open("w") as output:
         writer = subprocess.Popen(
-            [sys.executable, "-m", "storyline", "analyze", *map(str, files[2:])]
-            + ["--db", db, "--config", str(config), "-q"],
+            [*command, "--db", db, *map(str, files[2:])],
             stdout=output,
             stderr=subprocess.STDOUT,
         )
