@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,8 +94,30 @@ def _process_pool(size: int) -> Iterator[Workers]:
     # "spawn", not "fork": a forked child inherits the parent's imported native libraries, and
     # onnxruntime imported after usearch crashes (see story_index.usearch_index).
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(size, mp_context=context) as pool:
+    parent = os.getpid()
+    with ProcessPoolExecutor(
+        size, mp_context=context, initializer=_end_with_parent, initargs=(parent,)
+    ) as pool:
         yield Workers(pool, size, (BrokenProcessPool,))
+
+
+#: How often a pool worker checks that the process that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a pool worker: exit once ``parent`` is gone. A parent killed outright (SIGKILL, the
+    out-of-memory killer) cannot stop its workers, and they would wait for work forever:
+    each holds the write end of the pool's task queue too, so it never reads end-of-file.
+    A check from a daemon thread works wherever Python does (prctl's death signal is
+    Linux's only)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="storyline-parent-watch", daemon=True).start()
 
 
 @contextmanager

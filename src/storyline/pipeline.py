@@ -135,9 +135,19 @@ def analyze(
         check_chain([*per_article, *corpus_stages(settings)])
         result = AnalyzeResult()
         # What an earlier run stored but was stopped before regrouping is regrouped with
-        # this run's articles (the store's ingest log).
+        # this run's articles (the store's ingest log). Counted with them, it ends its round
+        # where the stopped run would have, so a resumed run regroups as one never stopped.
         pending = {aid: NewArticle(day, vector) for aid, day, vector in store.ungrouped()}
         rounds = 0
+
+        def regroup_if_full() -> None:
+            nonlocal pending, rounds
+            # A long input is regrouped as it goes: what one regrouping holds stays bounded.
+            if len(pending) >= settings.pipeline.regroup_every:
+                _regroup_round(store, pending, settings, full, result)
+                pending, rounds = {}, rounds + 1
+
+        regroup_if_full()
         batches = _batches(_new_articles(inputs, store, settings, result, progress), settings)
         for documents in annotated_batches(batches, settings, result.failures, progress):
             store.save_documents(documents)
@@ -145,10 +155,7 @@ def analyze(
             pending.update(
                 (d.article.id, NewArticle(d.article.published, d.embedding)) for d in documents
             )
-            # A long input is regrouped as it goes: what one regrouping holds stays bounded.
-            if len(pending) >= settings.pipeline.regroup_every:
-                _regroup_round(store, pending, settings, full, result)
-                pending, rounds = {}, rounds + 1
+            regroup_if_full()
         if pending or not rounds:
             _regroup_round(store, pending, settings, full, result)
         if result.windowed:
