@@ -5,11 +5,12 @@ usage: python benchmarks/bench_reliability.py [--eval-dir DIR] [--articles N] [-
 
 Part 1, kill and resume: ``storyline analyze`` over the first ``--articles`` eval texts (one
 JSONL input, batches of 4, a regrouping every 8 articles) is run once uninterrupted, then
-``--kills`` times into a second store, each run SIGKILLed at a random moment of its run
-(uniform over the uninterrupted run's duration, model loading included), then once to the
-end. The resumed store must hold what the uninterrupted one holds: the same rows in every
-table, no article twice, none without a story, the ingest log empty. ``--windowed`` does the
-same in stores regrouped around new articles from the start (``full_regroup_below = 0``).
+again and again into a second store, each run SIGKILLed at a random moment once its models
+are loaded (uniform over half the uninterrupted run's work), until ``--kills`` runs were
+killed while running; then once to the end. The resumed store must hold what the
+uninterrupted one holds: the same rows in every table, no article twice, none without a
+story, the ingest log empty. ``--windowed`` does the same in stores regrouped around new
+articles from the start (``full_regroup_below = 0``).
 
 Part 2, concurrent use: ``--writers`` ``analyze`` processes on overlapping shares of the
 same texts write one store at once while this process reads it through the HTTP API (every
@@ -131,10 +132,13 @@ def kill_and_resume(
     reference = folder / "uninterrupted.db"
     loading, seconds = run_to_end(reference, config, [source])
     db = folder / "killed.db"
-    hit = 0
-    for _ in range(kills):
-        hit += killed_while_working(db, config, [source], loading, seconds - loading, rng)
-        print(f"  killed: {stored_count(db)} articles stored", flush=True)
+    hit, runs = 0, 0
+    # Until ``kills`` runs were killed while running (a run that ended first is no kill),
+    # each at a moment within half the work left to do at most.
+    while hit < kills and runs < 3 * kills:
+        hit += killed_while_working(db, config, [source], loading, (seconds - loading) / 2, rng)
+        runs += 1
+        print(f"  run {runs}: {stored_count(db)} articles stored", flush=True)
     run_to_end(db, config, [source])
     with Store(reference) as uninterrupted, Store(db) as resumed:
         problems = whole_problems(resumed)
@@ -143,8 +147,8 @@ def kill_and_resume(
         count = resumed.article_count()
     print(
         f"kill and resume: uninterrupted run {seconds:.1f} s ({loading:.1f} s to the first"
-        f" article stored); {kills} runs killed at random moments of their work ({hit} while"
-        f" running), then resumed: {count} articles, {'; '.join(problems) or 'same store'}",
+        f" article stored); {runs} runs, {hit} of them killed while running at a random moment,"
+        f" then resumed: {count} articles, {'; '.join(problems) or 'same store'}",
         flush=True,
     )
     return problems
@@ -205,7 +209,7 @@ def readers_with_writers(folder: Path, source: Path, writers: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
-    parser.add_argument("--articles", type=int, default=40)
+    parser.add_argument("--articles", type=int, default=80)
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--writers", type=int, default=3)
     parser.add_argument("--windowed", action="store_true")
