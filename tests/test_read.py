@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -72,11 +73,22 @@ def test_binary_file_fails(tmp_path: Path, read_settings: ReadSettings) -> None:
     assert "binary" in only_failure(path, read_settings).reason
 
 
-def test_bad_utf8_names_the_byte_and_offset(tmp_path: Path, read_settings: ReadSettings) -> None:
+def test_a_legacy_encoding_is_recognised(tmp_path: Path, read_settings: ReadSettings) -> None:
     path = tmp_path / "latin1.txt"
     path.write_bytes(b"Prime minister Zapatero said " + "señor".encode("latin-1"))
+    [doc] = read_all([path], read_settings)
+    assert isinstance(doc, RawDocument) and doc.text == "Prime minister Zapatero said señor"
+
+
+def test_bytes_in_no_encoding_name_the_byte_and_offset(
+    tmp_path: Path, read_settings: ReadSettings
+) -> None:
+    path = tmp_path / "noise.txt"
+    noise = random.Random(1)
+    path.write_bytes(b"A" + bytes(noise.randrange(1, 256) for _ in range(4000)))
     reason = only_failure(path, read_settings).reason
-    assert reason == "not UTF-8 text (byte 0xf1 at offset 31)"
+    assert reason.startswith("not text: not UTF-8 (byte 0x")
+    assert "in no other encoding" in reason
 
 
 def test_utf8_bom_is_stripped(tmp_path: Path, read_settings: ReadSettings) -> None:

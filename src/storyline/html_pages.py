@@ -2,8 +2,8 @@
 they declare.
 
 Shared by the readers that get pages as bytes with HTTP headers: web archives
-(:mod:`storyline.warc`) and feeds (:mod:`storyline.feeds`). Files on disk are read by
-:mod:`storyline.read`, which asks for UTF-8.
+(:mod:`storyline.warc`) and feeds (:mod:`storyline.feeds`), and HTML files on disk
+(:mod:`storyline.read`).
 """
 
 from __future__ import annotations
@@ -63,10 +63,10 @@ def _meta_charset(data: bytes) -> str | None:
 
 
 def _guessed(data: bytes) -> str:
-    import charset_normalizer  # lazily: only pages that are not UTF-8 need it
+    from storyline.read import guessed_text
 
-    best = charset_normalizer.from_bytes(data).best()
-    return str(best) if best is not None else data.decode("utf-8", errors="replace")
+    guessed = guessed_text(data)
+    return guessed if guessed is not None else data.decode("utf-8", errors="replace")
 
 
 def declared_languages(html: str, content_language: str | None) -> list[str]:

@@ -10,12 +10,14 @@ passes through as it is.
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from storyline.clean import storable
 from storyline.clean.metadata import parse_iso_date
 from storyline.records import PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings
@@ -40,6 +42,12 @@ class _Unreadable(Exception):
 def read_inputs(inputs: Iterable[Input], settings: ReadSettings) -> Iterator[ReadResult]:
     """Yield a raw document, a passed-over record or a failure for every input under
     ``inputs``, in a stable order."""
+    for result in _read_all(inputs, settings):
+        # Every reader's documents are made storable here, before their ids are computed.
+        yield storable(result) if isinstance(result, RawDocument) else result
+
+
+def _read_all(inputs: Iterable[Input], settings: ReadSettings) -> Iterator[ReadResult]:
     extensions = {ext.lower() for ext in settings.extensions}
     for given in inputs:
         if isinstance(given, RawDocument | ReadFailure | PassedOver):
@@ -88,12 +96,13 @@ def _read_file(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
 
         yield from read_warc(path, settings)
         return
+    html = name.endswith(tuple(HTML_SUFFIXES))
     try:
-        text = _decode(_read_bytes(path, settings.max_file_bytes))
+        text = _decode_file(_read_bytes(path, settings.max_file_bytes), html)
     except _Unreadable as exc:
         yield ReadFailure(str(path), str(exc))
         return
-    if name.endswith(tuple(HTML_SUFFIXES)):
+    if html:
         yield RawDocument(source=str(path), html=text)
     else:
         yield RawDocument(source=str(path), text=text)
@@ -114,18 +123,83 @@ def size_label(limit: int) -> str:
     return f"{limit} bytes"
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 text (a leading BOM stripped), or why not."""
-    if b"\x00" in data:
-        raise _Unreadable("binary file (contains NUL bytes), not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        byte = data[exc.start]
-        raise _Unreadable(f"not UTF-8 text (byte 0x{byte:02x} at offset {exc.start})") from exc
+#: Byte-order marks and the codecs they announce; the UTF-32 ones first, since UTF-32 LE's
+#: begins with UTF-16 LE's.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode_file(data: bytes, html: bool) -> str:
+    """A file's text: in the encoding its byte-order mark announces, else (HTML) the one its
+    ``<meta>`` declares, else UTF-8, else the legacy encoding charset-normalizer finds (files
+    saved on Windows or by old sites come in cp1252, latin-1, cp1251, ...), or why none fits."""
+    text = _decode_with_bom(data)
+    if text is None:
+        if b"\x00" in data:  # UTF-16 and UTF-32 without a mark, or not text at all
+            raise _Unreadable("binary file (contains NUL bytes), not text")
+        if html:
+            from storyline.html_pages import decode_html
+
+            text = decode_html(data, None)
+        else:
+            text = _utf8_or_guessed(data)
     if not text.strip():
         raise _Unreadable("empty file")
     return text
+
+
+def _decode_with_bom(data: bytes) -> str | None:
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise _Unreadable(f"not {codec} text, as its byte-order mark says ({exc.reason})")
+    return None
+
+
+def _utf8_or_guessed(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        guessed = guessed_text(data)
+        if guessed is None:
+            byte = data[exc.start]
+            raise _Unreadable(
+                f"not text: not UTF-8 (byte 0x{byte:02x} at offset {exc.start}) and in no "
+                "other encoding charset-normalizer knows"
+            ) from exc
+        return guessed
+
+
+def guessed_text(data: bytes) -> str | None:
+    """``data`` in the legacy encoding charset-normalizer finds, or None when none fits.
+
+    A short text fits many single-byte encodings equally well ("señor" reads as "seńor" in
+    cp1250); windows-1252 is taken whenever it fits as well as the best, as browsers do with
+    unlabelled Western pages (WHATWG Encoding) and as the English models here expect.
+    """
+    import charset_normalizer  # lazily: only files that are not UTF-8 need it
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
+    return str(western if western is not None and western.chaos <= best.chaos else best)
+
+
+def _decode_line(data: bytes) -> str:
+    """A JSONL line's text: JSON is UTF-8 (RFC 8259), so nothing is guessed here."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        raise _Unreadable(f"not UTF-8 text (byte 0x{byte:02x} at offset {exc.start})") from exc
 
 
 def _read_jsonl(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
@@ -163,7 +237,7 @@ def _jsonl_record(source: str, line: bytes, limit: int) -> RawDocument:
     if len(line) > limit:
         raise _Unreadable(f"line larger than {size_label(limit)} limit (read.max_file_bytes)")
     try:
-        value = json.loads(_decode(line))
+        value = json.loads(_decode_line(line))
     except json.JSONDecodeError as exc:
         raise _Unreadable(f"bad JSON ({exc.msg} at column {exc.colno})") from exc
     if not isinstance(value, dict):

@@ -43,6 +43,8 @@ class CleanSettings(_Section):
     chrome_line_penalty: int
     short_content_cost: int
     min_stopword_density: float
+    max_text_chars: int = Field(gt=0)
+    max_html_elements: int = Field(gt=0)
 
 
 class PipelineSettings(_Section):

@@ -16,6 +16,7 @@ known from outside the page (:class:`~storyline.records.Hints`) fills in what it
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -26,7 +27,11 @@ from storyline.settings import CleanSettings
 
 
 def clean(raw: RawDocument, settings: CleanSettings) -> Article:
-    """Clean one raw document; raises :class:`MalformedInput` when no body can be found."""
+    """Clean one raw document; raises :class:`MalformedInput` when no body can be found, or
+    when the document is larger than an article can be (``clean.max_text_chars``)."""
+    raw = storable(raw)
+    if raw.text is not None and len(raw.text) > settings.max_text_chars:
+        raise MalformedInput(raw.source, too_long(len(raw.text), settings.max_text_chars))
     if raw.html is not None:
         from storyline.clean.html import clean_html
 
@@ -38,6 +43,38 @@ def clean(raw: RawDocument, settings: CleanSettings) -> Article:
     else:
         raise MalformedInput(raw.source, "neither text nor html given")
     return _with_input_metadata(article, raw)
+
+
+#: Characters no store, parser or page can take: NUL (PostgreSQL refuses it in text) and the
+#: other C0 controls but tab and line breaks (lxml refuses them), and lone surrogates (which
+#: cannot be encoded as UTF-8; JSON's ``"\\ud800"`` makes one). Vertical tab and form feed
+#: end lines, as ``str.splitlines`` reads them.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff]")
+_LINE_ENDING_CONTROLS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
+def storable(raw: RawDocument) -> RawDocument:
+    """``raw`` with the characters nothing downstream can take replaced (U+FFFD for a lone
+    surrogate) or dropped. Done before cleaning, so every span is of the text as stored."""
+    fields = {name: getattr(raw, name) for name in TEXT_FIELDS}
+    changed = {name: _storable(value) for name, value in fields.items() if value is not None}
+    if all(changed[name] is fields[name] for name in changed):
+        return raw
+    return replace(raw, **changed)
+
+
+def _storable(value: str) -> str:
+    if not _UNSTORABLE.search(value) and "\x0b" not in value and "\x0c" not in value:
+        return value  # the same object: nothing to copy
+    value = value.translate(_LINE_ENDING_CONTROLS)
+    return _UNSTORABLE.sub(lambda m: "" if m.group() < "\ud800" else "\ufffd", value)
+
+
+def too_long(chars: int, limit: int) -> str:
+    return (
+        f"{chars:,} characters of text, more than an article may have "
+        f"({limit:,}, clean.max_text_chars)"
+    )
 
 
 def _with_input_metadata(article: Article, raw: RawDocument) -> Article:
@@ -73,4 +110,7 @@ def _input_date(value: str | None, origin: str) -> PubDate | None:
     return PubDate(parsed[0], parsed[1], origin) if parsed else None
 
 
-__all__ = ["clean"]
+#: The raw document's fields that hold text from the input.
+TEXT_FIELDS = ("source", "text", "html", "title", "outlet", "url", "published", "id")
+
+__all__ = ["clean", "storable"]

@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storyline.clean import too_long
 from storyline.clean.lines import Line, normalise, split_lines
 from storyline.clean.metadata import canonical_outlet
 from storyline.clean.postclean import furniture_reasons
@@ -72,6 +73,7 @@ def clean_html(raw: RawDocument, settings: CleanSettings) -> Article:
         page = trafilatura.load_html(raw.html or "")
         if page is None:
             raise MalformedInput(raw.source, "no HTML document found")
+        _check_size(raw.source, page, settings.max_html_elements)
         # The date comes from htmldate below, with the url found here: the metadata's own date
         # search is kept to its fast mode.
         meta = trafilatura.extract_metadata(
@@ -85,6 +87,8 @@ def clean_html(raw: RawDocument, settings: CleanSettings) -> Article:
         raise MalformedInput(raw.source, f"cannot parse the HTML ({exc})") from exc
     if not extracted or not extracted.strip():
         raise MalformedInput(raw.source, "no article text found in the HTML")
+    if len(extracted) > settings.max_text_chars:
+        raise MalformedInput(raw.source, too_long(len(extracted), settings.max_text_chars))
     title = meta.title or None
     body, dropped = _body(split_lines(extracted), _headlines(page, title), _link_texts(page))
     if not body:
@@ -101,6 +105,17 @@ def clean_html(raw: RawDocument, settings: CleanSettings) -> Article:
         url=meta.url or raw.url,
         dropped=dropped,
     )
+
+
+def _check_size(source: str, page: HtmlElement, limit: int) -> None:
+    """Refuse a page too large to clean in reasonable time (an HTML bomb, or not an article)."""
+    elements = sum(1 for _ in page.iter())
+    if elements > limit:
+        raise MalformedInput(
+            source,
+            f"{elements:,} HTML elements, more than a page may have "
+            f"({limit:,}, clean.max_html_elements)",
+        )
 
 
 def _main_text(page: HtmlElement) -> str | None:
