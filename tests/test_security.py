@@ -248,7 +248,8 @@ def test_past_the_rate_limit_a_client_is_told_when_to_come_back(db: Path) -> Non
     limited = load_settings(serve={"requests_per_minute": 5, "writes_per_minute": 2})
     with TestClient(create_app(db, limited)) as limited_client:
         no_text = [{"title": "no text"}]
-        assert [limited_client.post("/api/articles", json=no_text).status_code] * 2 == [422, 422]
+        for _ in range(2):
+            assert limited_client.post("/api/articles", json=no_text).status_code == 422
         write = limited_client.post("/api/articles", json=no_text)
         assert error_of(write, 429)["code"] == "too_many_requests"
         assert 1 <= int(write.headers["Retry-After"]) <= 60
