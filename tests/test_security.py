@@ -191,6 +191,35 @@ def test_serve_help_names_the_token_and_the_limits() -> None:
     assert "429" in shown and "413" in shown
 
 
+def test_serve_off_loopback_prints_a_token_once_and_requires_it(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app_, **options: served.append((app_, options)))
+    monkeypatch.delenv("STORYLINE_TOKEN", raising=False)
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    (printed,) = re.findall(r"Authorization: Bearer (\S+?)\"", result.output)
+    assert result.output.count(printed) == 2  # once alone, once in the header to send
+    ((served_app, options),) = served
+    assert options["host"] == "0.0.0.0"
+    with TestClient(served_app) as remote:
+        error_of(remote.post("/api/articles", json=[{"title": "no text"}]), 401)
+        authorized = {"Authorization": f"Bearer {printed}"}
+        error_of(remote.post("/api/articles", json=[{"title": "t"}], headers=authorized), 422)
+    # A token in the environment is used, on loopback too, and never printed.
+    monkeypatch.setenv("STORYLINE_TOKEN", "chosen-token")
+    result = CliRunner().invoke(app, ["serve", "--db", str(db)])
+    assert result.exit_code == 0 and "chosen-token" not in result.output
+    with TestClient(served[-1][0]) as local:
+        error_of(local.post("/api/articles", json=[{"title": "no text"}]), 401)
+
+
 def test_writing_needs_the_token_and_reading_does_not(client: TestClient) -> None:
     def post(authorization: str | None) -> Any:
         # A body validation refuses (no text), after the token: nothing is analysed.

@@ -435,6 +435,7 @@ def serve(
             f'send it as the header "Authorization: Bearer {token}"',
             highlight=False,
             markup=False,
+            soft_wrap=True,  # never broken across lines: it is there to be copied
         )
     elif token:
         err.print(f"writing needs the token in ${TOKEN_ENV_VAR}", highlight=False, markup=False)
