@@ -34,14 +34,18 @@ from typing import Any
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "russia-hamas"
 
 
-def serve(db: Path) -> tuple[str, subprocess.Popen[bytes], float]:
+def serve(db: Path, folder: Path) -> tuple[str, subprocess.Popen[bytes], float]:
     """``storyline serve`` in its own process, and the seconds until it answered."""
     import httpx
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # Latency is measured with many requests from one client: the rate limit is off.
+    unlimited = folder / "unlimited.toml"
+    unlimited.write_text("[serve]\nrequests_per_minute = 0\nwrites_per_minute = 0\n", "utf-8")
     command = [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port)]
+    command += ["--config", str(unlimited)]
     started = time.perf_counter()
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -143,7 +147,7 @@ def main(argv: Iterable[str] | None = None) -> int:
 
             db = Path(folder) / "seeds.db"
             storyline.analyze([EXAMPLE], db=db)
-        base, server, ready = serve(db)
+        base, server, ready = serve(db, Path(folder))
         try:
             import httpx
 

@@ -158,6 +158,7 @@ def readers_with_writers(folder: Path, source: Path, writers: int) -> list[str]:
     from fastapi.testclient import TestClient
 
     from storyline.api import create_app
+    from storyline.settings import load_settings
 
     lines = source.read_text("utf-8").splitlines()
     shares = []
@@ -170,7 +171,9 @@ def readers_with_writers(folder: Path, source: Path, writers: int) -> list[str]:
     config = folder / "one.toml"
     config.write_text("[pipeline]\nbatch_size = 4\n", "utf-8")
     run_to_end(db, config, [shares[0]])  # a store to read from the first moment
-    client = TestClient(create_app(db))
+    # Reads as fast as it can: the per-client rate limit is no part of what is measured.
+    unlimited = load_settings(serve={"requests_per_minute": 0, "writes_per_minute": 0})
+    client = TestClient(create_app(db, unlimited))
     processes = [
         subprocess.Popen(
             command(db, config, [share]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

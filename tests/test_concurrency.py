@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from conftest import EXAMPLE_DIR
 from storyline.api import create_app
 from storyline.pipeline import analyze
+from storyline.settings import load_settings
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -44,7 +45,9 @@ def test_the_server_answers_whole_while_analyze_writes(db: str, tmp_path: Path) 
     analyze(files[:2], db)
     config = tmp_path / "steps.toml"
     config.write_text("[pipeline]\nbatch_size = 1\n", "utf-8")  # a commit per article
-    client = TestClient(create_app(db))
+    # Reads as fast as it can: the per-client rate limit is no part of this test.
+    unlimited = load_settings(serve={"requests_per_minute": 0, "writes_per_minute": 0})
+    client = TestClient(create_app(db, unlimited))
     assert _read_whole(client) == 2
     log = tmp_path / "analyze.log"
     command = [sys.executable, "-m", "storyline", "analyze", "--config", str(config), "-q"]

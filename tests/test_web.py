@@ -1,5 +1,6 @@
 """The web UI in a real browser (Debian's chromium, driven by Playwright) against a server on
-127.0.0.1 loaded with the seeds, and hostile article text that must never run."""
+127.0.0.1 loaded with the seeds, and hostile article text that must never run (on every page;
+tests/test_security.py checks the same pages' HTML without a browser)."""
 
 from __future__ import annotations
 
@@ -202,7 +203,11 @@ def test_hostile_text_in_titles_bodies_and_outlets_never_runs(server: str, page:
     assert "<script>" in page.inner_text("table.stories")  # shown, as text
     page.goto(server + "/articles/hostile")
     assert "Evil Wire" in page.inner_text("p.meta")
-    for link in ("/", "/?q=Dorset", "/articles/hostile"):
+    import httpx
+
+    entities = httpx.get(server + "/api/articles/hostile").json()["entities"]
+    entity = next(m["entity"] for m in entities if m["entity"])  # its page lists the story
+    for link in ("/", "/?q=Dorset", "/articles/hostile", f"/entities/{entity}"):
         page.goto(server + link)
         page.mouse.move(10, 10)
         assert page.evaluate("window.__xss") is None, link

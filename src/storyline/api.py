@@ -7,16 +7,26 @@ again when its file changes (another ``analyze``, or ``POST /api/articles``); st
 are kept until then, and their sentence vectors live in the store (``embed.CachedEmbedder``).
 
 Errors have one shape, ``{"error": {"status", "code", "message"}}``, for storyline's own
-errors (``NotFound`` → 404, input errors → 422), validation and size limits alike.
+errors (``NotFound`` → 404, input errors → 422), validation, size and rate limits and the
+write token alike.
+
+Guards, outermost first (pure ASGI, so they hold for every route, pages and docs included):
+a per-client rate limit (``serve`` settings; 429 with ``Retry-After``), a body size limit
+that counts the bytes received, not the ones declared (413), and, when the app has a write
+token, ``Authorization: Bearer <token>`` on every request that writes (401, 403).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import math
+import secrets
 import tempfile
 import threading
+import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,11 +42,12 @@ from starlette.exceptions import HTTPException
 
 from storyline.errors import InputError, NotFound, StorylineError
 from storyline.records import Corpus, QuoteGroup, Story, Thread
-from storyline.settings import Settings, default_settings
+from storyline.settings import ServeSettings, Settings, default_settings
 from storyline.store import StoreWatch
 
 __all__ = [
     "API_LIMITS",
+    "TOKEN_ENV_VAR",
     "ArticleIn",
     "Browse",
     "StoreReader",
@@ -45,7 +56,9 @@ __all__ = [
     "filtered_stories",
     "find_document",
     "find_story",
+    "is_loopback",
     "story_item",
+    "write_token_for",
 ]
 
 
@@ -213,12 +226,20 @@ class StoreReader:
             return store.search(query)
 
 
-def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
-    """The API over the store at ``db`` (OpenAPI docs at ``/docs``)."""
+def create_app(
+    db: str | Path, settings: Settings | None = None, write_token: str | None = None
+) -> FastAPI:
+    """The API over the store at ``db`` (OpenAPI docs at ``/docs``).
+
+    With ``write_token``, requests that write (``POST /api/articles``) must carry
+    ``Authorization: Bearer <write_token>``; reading stays open. The token is an argument,
+    not a setting: settings files are shared and committed, a secret must not be.
+    """
     from storyline import __version__
     from storyline.web import add_pages
 
-    reader = StoreReader(db, settings or default_settings())
+    settings = settings or default_settings()
+    reader = StoreReader(db, settings)
 
     @asynccontextmanager
     async def read_first(app: FastAPI) -> AsyncIterator[None]:
@@ -229,7 +250,12 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="storyline", version=__version__, description=__doc__, lifespan=read_first)
     _add_error_handlers(app)
-    _add_size_limit(app)
+    # add_middleware puts each one outside those added before: the rate limit is outermost,
+    # so a client over it costs no reading of its body.
+    if write_token:
+        app.add_middleware(WriteToken, token=write_token)
+    app.add_middleware(SizeLimit, limit=API_LIMITS.body_bytes)
+    app.add_middleware(RateLimit, limits=settings.serve)
     _add_reading_routes(app, reader)
     _add_writing_routes(app, reader)
     add_pages(app, reader)
@@ -472,19 +498,198 @@ def _add_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(p) for p in first.get("loc", ()))
         return _error(422, "invalid_request", f"{where}: {first.get('msg', 'invalid request')}")
 
+    @app.exception_handler(BodyTooLarge)
+    def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return _error(413, "too_large", str(exc.detail))
+
     @app.exception_handler(HTTPException)
     def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         return _error(exc.status_code, "http_error", str(exc.detail))
 
 
-def _add_size_limit(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Any:
-        declared = request.headers.get("content-length")
-        if declared is not None and (
-            not declared.isdigit() or int(declared) > API_LIMITS.body_bytes
-        ):
-            return _error(
-                413, "too_large", f"request bodies are limited to {API_LIMITS.body_bytes} bytes"
+# --------------------------------------------------------------------------- guards (ASGI)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Where ``storyline serve`` takes the write token from.
+TOKEN_ENV_VAR = "STORYLINE_TOKEN"
+
+#: Methods that change the store; every other one only reads.
+_WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+async def _send_error(
+    send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> None:
+    body = json.dumps({"error": {"status": status, "code": code, "message": message}}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+class BodyTooLarge(HTTPException):
+    """A request body passed the size limit while it was being received."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request bodies are limited to {limit} bytes")
+
+
+class SizeLimit:
+    """Refuses request bodies over ``limit`` bytes with 413: at once when Content-Length says
+    so, and, since a chunked body declares no length (and a declared one may lie), as soon as
+    the bytes received pass the limit: what is read into memory stays bounded either way."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"request bodies are limited to {self.limit} bytes"
+        declared = _header(scope, b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _send_error(send, 413, "too_large", message)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            got = await receive()
+            if got["type"] == "http.request":
+                received += len(got.get("body", b""))
+                if received > self.limit:
+                    # An HTTPException: FastAPI passes it on from reading the body (any other
+                    # exception becomes a 400), and the app's handlers answer it in the shape.
+                    raise BodyTooLarge(self.limit)
+            return got
+
+        async def watched(outgoing: Message) -> None:
+            nonlocal started
+            started = started or outgoing["type"] == "http.response.start"
+            await send(outgoing)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            # Read outside a route (no handler saw it): answered here, if nothing was yet.
+            if started:
+                raise
+            await _send_error(send, 413, "too_large", message)
+
+
+class RateLimit:
+    """At most ``requests_per_minute`` requests, and ``writes_per_minute`` writing ones, from
+    one client address in any 60 seconds (a moving window, ``limits``' in-memory storage);
+    past either, 429 with ``Retry-After``: the seconds until the window lets one more in."""
+
+    def __init__(self, app: ASGIApp, limits: ServeSettings) -> None:
+        from limits import RateLimitItemPerMinute
+        from limits.storage import MemoryStorage
+        from limits.strategies import MovingWindowRateLimiter
+
+        self.app = app
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.requests = (
+            RateLimitItemPerMinute(limits.requests_per_minute, namespace="requests")
+            if limits.requests_per_minute
+            else None
+        )
+        self.writes = (
+            RateLimitItemPerMinute(limits.writes_per_minute, namespace="writes")
+            if limits.writes_per_minute
+            else None
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        key = str(client[0]) if client else "unknown"
+        items = [self.requests]
+        if scope.get("method", "GET") in _WRITING_METHODS:
+            items.append(self.writes)
+        for item in items:
+            if item is not None and not self.limiter.hit(item, key):
+                reset = self.limiter.get_window_stats(item, key).reset_time
+                wait = max(1, math.ceil(reset - time.time()))
+                await _send_error(
+                    send,
+                    429,
+                    "too_many_requests",
+                    f"at most {item.amount} {item.namespace} a minute from one client; "
+                    f"try again in {wait} s",
+                    {"Retry-After": str(wait)},
+                )
+                return
+        await self.app(scope, receive, send)
+
+
+class WriteToken:
+    """Requests that write need ``Authorization: Bearer <token>``: 401 (with
+    ``WWW-Authenticate: Bearer``) without one, 403 with a wrong one. Compared in constant
+    time, so the answer's timing tells nothing of how much of a guess was right."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.token = token.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method", "GET") not in _WRITING_METHODS:
+            await self.app(scope, receive, send)
+            return
+        given = _header(scope, b"authorization")
+        scheme, _, credentials = (given or "").partition(" ")
+        if given is None or scheme.lower() != "bearer" or not credentials.strip():
+            await _send_error(
+                send,
+                401,
+                "unauthorized",
+                "writing needs a token: send `Authorization: Bearer <token>`",
+                {"WWW-Authenticate": "Bearer"},
             )
-        return await call_next(request)
+            return
+        if not secrets.compare_digest(credentials.strip().encode(), self.token):
+            await _send_error(send, 403, "forbidden", "the token is not this server's")
+            return
+        await self.app(scope, receive, send)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` answers this machine only: ``localhost``, 127.0.0.0/8 or ::1."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:  # a name other than localhost: it may resolve to anything
+        return False
+
+
+def write_token_for(host: str, given: str | None) -> tuple[str | None, bool]:
+    """The token writes need on a server bound to ``host``, and whether it was made here.
+
+    A token given (``$STORYLINE_TOKEN``) is used on any host, loopback included. Without one,
+    a server on loopback needs none (only this machine reaches it); anywhere else one is made
+    (``secrets.token_urlsafe(32)``): a server others can reach never takes writes from
+    anyone who finds it.
+    """
+    if given:
+        return given, False
+    if is_loopback(host):
+        return None, False
+    return secrets.token_urlsafe(32), True

@@ -400,19 +400,45 @@ def serve(
     db: DbOption = "storyline.db",
     host: Annotated[
         str,
-        typer.Option(help="Address to listen on. The default answers this machine only."),
+        typer.Option(
+            help="Address to listen on. The default answers this machine only; on any other "
+            "address writing needs a token ($STORYLINE_TOKEN, else one made and printed)."
+        ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     config: ConfigOption = None,
 ) -> None:
-    """Serve the store over HTTP: the JSON API (OpenAPI docs at /docs)."""
+    """Serve the store over HTTP: the JSON API (OpenAPI docs at /docs) and the web UI.
+
+    Reading is open to whoever reaches the server. Writing (POST /api/articles) needs the
+    header "Authorization: Bearer TOKEN" when a token is set: $STORYLINE_TOKEN, on any
+    address, loopback too. Off loopback (--host other than 127.0.0.0/8, ::1, localhost)
+    without $STORYLINE_TOKEN, a token is made for this run and printed once on stderr.
+    Requests are limited per client (serve.requests_per_minute, serve.writes_per_minute in
+    the settings; past them 429 with Retry-After) and bodies to 10 MB (413).
+    """
+    import os
+
     import uvicorn
 
-    from storyline.api import create_app
+    from storyline.api import TOKEN_ENV_VAR, create_app, write_token_for
     from storyline.settings import load_settings
 
+    token, made = write_token_for(host, os.environ.get(TOKEN_ENV_VAR))
     with _errors_as_messages():
-        app_ = create_app(_existing(db), load_settings(config))
+        app_ = create_app(_existing(db), load_settings(config), write_token=token)
+    if made:
+        # Printed once, here only: the server never logs it.
+        err.print(
+            f"{host} is reachable from other machines, so writing needs this token "
+            f"(made for this run; set ${TOKEN_ENV_VAR} to choose one):\n  {token}\n"
+            f'send it as the header "Authorization: Bearer {token}"',
+            highlight=False,
+            markup=False,
+            soft_wrap=True,  # never broken across lines: it is there to be copied
+        )
+    elif token:
+        err.print(f"writing needs the token in ${TOKEN_ENV_VAR}", highlight=False, markup=False)
     err.print(f"serving {_shown(db)} on http://{host}:{port} (API docs at /docs)", highlight=False)
     uvicorn.run(app_, host=host, port=port, log_level="warning")
 

@@ -119,6 +119,11 @@ class SummarySettings(_Section):
     timeline_similarity: float
 
 
+class ServeSettings(_Section):
+    requests_per_minute: int = Field(ge=0)
+    writes_per_minute: int = Field(ge=0)
+
+
 class Settings(_Section):
     read: ReadSettings
     feeds: FeedSettings
@@ -132,6 +137,7 @@ class Settings(_Section):
     quotes: QuoteSettings
     quote_groups: QuoteGroupSettings
     summary: SummarySettings
+    serve: ServeSettings
 
 
 def _packaged_defaults() -> dict[str, Any]:
