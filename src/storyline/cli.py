@@ -43,7 +43,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console()
-err = Console(stderr=True)
+# Messages are one line each, never wrapped at the terminal width: they are read by people
+# and by scripts (grep, log collectors) alike.
+err = Console(stderr=True, soft_wrap=True)
 
 # A store is a path (SQLite) or a postgresql:// URL, so a str: a Path would fold the URL's "//".
 NewDbOption = Annotated[

@@ -159,7 +159,8 @@ def _decode_with_bom(data: bytes) -> str | None:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise _Unreadable(f"not {codec} text, as its byte-order mark says ({exc.reason})")
+                reason = f"not {codec} text, as its byte-order mark says ({exc.reason})"
+                raise _Unreadable(reason) from exc
     return None
 
 
@@ -239,7 +240,8 @@ def _jsonl_record(source: str, line: bytes, limit: int) -> RawDocument:
     try:
         value = json.loads(_decode_line(line))
     except json.JSONDecodeError as exc:
-        raise _Unreadable(f"bad JSON ({exc.msg} at column {exc.colno})") from exc
+        message = exc.msg.removesuffix(" at")  # "Invalid control character at"
+        raise _Unreadable(f"bad JSON ({message} at column {exc.colno})") from exc
     if not isinstance(value, dict):
         raise _Unreadable(f"expected a JSON object, got {type(value).__name__}")
     return _raw_from_object(source, value)
