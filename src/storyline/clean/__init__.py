@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from storyline.clean.metadata import parse_iso_date
@@ -56,11 +57,11 @@ _LINE_ENDING_CONTROLS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 def storable(raw: RawDocument) -> RawDocument:
     """``raw`` with the characters nothing downstream can take replaced (U+FFFD for a lone
     surrogate) or dropped. Done before cleaning, so every span is of the text as stored."""
-    fields = {name: getattr(raw, name) for name in TEXT_FIELDS}
+    fields: dict[str, Any] = {name: getattr(raw, name) for name in TEXT_FIELDS}
     changed = {name: _storable(value) for name, value in fields.items() if value is not None}
     if all(changed[name] is fields[name] for name in changed):
         return raw
-    return replace(raw, **changed)
+    return replace(raw, **cast(dict[str, Any], changed))
 
 
 def _storable(value: str) -> str:
