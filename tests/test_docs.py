@@ -40,3 +40,15 @@ def test_public_api_is_complete() -> None:
     assert {"analyze", "load", "Store", "Story", "Quote", "StorylineError"} <= exported
     for name in exported:
         assert hasattr(storyline, name), name
+
+
+def test_every_test_the_guarantees_name_exists() -> None:
+    """A guarantee stands on its tests: renaming or removing one must not leave it unbacked."""
+    section = README.split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    named_files = set(re.findall(r"tests/(test_\w+)\.py", section))
+    named_tests = set(re.findall(r"`(?:tests/\w+\.py::)?(test_\w+)`", section))
+    sources = {path.stem: path.read_text("utf-8") for path in (ROOT / "tests").glob("test_*.py")}
+    assert named_files <= set(sources), named_files - set(sources)
+    defined = {name for text in sources.values() for name in re.findall(r"def (test_\w+)", text)}
+    assert len(named_tests) >= 20
+    assert named_tests <= defined, named_tests - defined
