@@ -25,6 +25,9 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["storyline"]):
+    # The cleaners are imported lazily by clean(): imported here, so they are instrumented.
+    import storyline.clean.html
+    import storyline.clean.text  # noqa: F401
     from storyline.clean import clean
     from storyline.errors import MalformedInput
     from storyline.read import _decode_file, _Unreadable

@@ -115,7 +115,12 @@ def _undecodable_name(folder: Path) -> list[BadInput]:
     """A file name that is not UTF-8 (made on an old system): kept, under a storable name."""
     name = os.fsdecode(b"caf\xe9-report.txt")
     (folder / name).write_text(example("003_6fe1d82189966668.txt"), "utf-8")
-    return [BadInput(name, "a file name that is not UTF-8", None)]
+    empty = os.fsdecode(b"empty-caf\xe9.txt")  # reported under a name that can be printed
+    (folder / empty).write_bytes(b"")
+    return [
+        BadInput(name, "a file name that is not UTF-8", None),
+        BadInput(empty, "an empty file whose name is not UTF-8", "empty file"),
+    ]
 
 
 def _noise() -> bytes:

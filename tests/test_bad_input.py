@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -24,7 +24,7 @@ from badinputs import (
     example,
     write_bad_inputs,
 )
-from storyline.clean import clean, storable
+from storyline.clean import clean, storable, storable_text
 from storyline.cli import app
 from storyline.errors import MalformedInput
 from storyline.read import _decode_file, _Unreadable, read_inputs
@@ -81,7 +81,8 @@ def test_each_bad_input_gets_one_line_naming_it_and_the_problem(bad_batch: dict)
     folder = bad_batch["folder"]
     refused = [bad for bad in bad_batch["expected"] if bad.reason is not None]
     for bad in refused:
-        named = [line for line in lines if line.startswith(f"skipped {folder / bad.source}: ")]
+        shown = storable_text(str(folder / bad.source))  # a name's bad bytes as U+FFFD
+        named = [line for line in lines if line.startswith(f"skipped {shown}: ")]
         assert len(named) == 1, (bad.kind, lines)
         assert bad.reason in named[0], (bad.kind, named[0])
     assert len(lines) == len(refused), lines  # nothing else was skipped
@@ -162,9 +163,24 @@ FUZZ = hypothesis_settings(
 )
 
 _TAGS = ["p", "div", "span", "article", "h1", "a", "b", "table", "tr", "td", "script", "ul"]
-_words = st.text(alphabet=st.characters(codec="utf-8"), max_size=80) | st.sampled_from(
-    ["Putin said on Thursday.", "&amp;", "&#0;", "&#xD800;", "<", ">", '"', "\x00", "\x0b"]
+#: Real lines (the example's, menus and prose alike), so that fuzzed inputs reach the
+#: cleaners' decisions, not only their first refusal.
+_EXAMPLE_LINES = sorted(
+    {line for path in EXAMPLE_DIR.iterdir() for line in path.read_text("utf-8").splitlines()}
 )
+_words = (
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
+    | st.sampled_from(_EXAMPLE_LINES)
+    | st.sampled_from(
+        ["Putin said on Thursday.", "&amp;", "&#0;", "&#xD800;", "<", ">", '"', "\x00", "\x0b"]
+    )
+)
+#: Texts as dumps come: real lines, mixed with any characters at all, under any line breaks.
+_texts = st.lists(st.sampled_from(_EXAMPLE_LINES) | st.text(max_size=200), max_size=40).flatmap(
+    lambda lines: st.sampled_from(["\n", "\r\n", "\n\n", "\r", "\u2028"]).map(
+        lambda newline: newline.join(lines)
+    )
+) | st.text(max_size=2000)
 
 
 @st.composite
@@ -200,7 +216,9 @@ def _cleaned_or_refused(raw: RawDocument, settings_: Settings) -> None:
         article = clean(storable(raw), settings_.clean)
     except MalformedInput as exc:
         assert exc.source == raw.source and str(exc)
+        event("refused")  # the share of each is in --hypothesis-show-statistics
         return
+    event("cleaned")
     _assert_spans_valid(article)
     assert "\x00" not in article.text
     article.text.encode("utf-8")
@@ -209,7 +227,7 @@ def _cleaned_or_refused(raw: RawDocument, settings_: Settings) -> None:
 
 
 @FUZZ
-@given(text=st.text(max_size=2000))
+@given(text=_texts)
 def test_any_text_is_cleaned_or_refused_with_valid_spans(text: str, settings: Settings) -> None:
     _cleaned_or_refused(RawDocument(source="fuzz.txt", text=text), settings)
 

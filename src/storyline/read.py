@@ -14,10 +14,11 @@ import codecs
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from storyline.clean import storable
+from storyline.clean import storable, storable_text
 from storyline.clean.metadata import parse_iso_date
 from storyline.records import PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings
@@ -43,8 +44,12 @@ def read_inputs(inputs: Iterable[Input], settings: ReadSettings) -> Iterator[Rea
     """Yield a raw document, a passed-over record or a failure for every input under
     ``inputs``, in a stable order."""
     for result in _read_all(inputs, settings):
-        # Every reader's documents are made storable here, before their ids are computed.
-        yield storable(result) if isinstance(result, RawDocument) else result
+        # Every reader's documents are made storable here, before their ids are computed, and
+        # every source printable (a file name that is not UTF-8 holds lone surrogates).
+        if isinstance(result, RawDocument):
+            yield storable(result)
+        else:
+            yield replace(result, source=storable_text(result.source))
 
 
 def _read_all(inputs: Iterable[Input], settings: ReadSettings) -> Iterator[ReadResult]:

@@ -58,13 +58,13 @@ def storable(raw: RawDocument) -> RawDocument:
     """``raw`` with the characters nothing downstream can take replaced (U+FFFD for a lone
     surrogate) or dropped. Done before cleaning, so every span is of the text as stored."""
     fields: dict[str, Any] = {name: getattr(raw, name) for name in TEXT_FIELDS}
-    changed = {name: _storable(value) for name, value in fields.items() if value is not None}
+    changed = {name: storable_text(value) for name, value in fields.items() if value is not None}
     if all(changed[name] is fields[name] for name in changed):
         return raw
     return replace(raw, **cast(dict[str, Any], changed))
 
 
-def _storable(value: str) -> str:
+def storable_text(value: str) -> str:
     if not _UNSTORABLE.search(value) and "\x0b" not in value and "\x0c" not in value:
         return value  # the same object: nothing to copy
     value = value.translate(_LINE_ENDING_CONTROLS)
@@ -114,4 +114,4 @@ def _input_date(value: str | None, origin: str) -> PubDate | None:
 #: The raw document's fields that hold text from the input.
 TEXT_FIELDS = ("source", "text", "html", "title", "outlet", "url", "published", "id")
 
-__all__ = ["clean", "storable"]
+__all__ = ["clean", "storable", "storable_text"]
