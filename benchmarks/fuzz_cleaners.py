@@ -8,8 +8,9 @@ crash is any exception other than the refusals storyline reports (``_Unreadable`
 ``MalformedInput``), an invalid span, or text no store can hold; an input that takes longer
 than ``--slow`` seconds is reported as a hang. Starts from the bundled example's articles
 and a few pages, so the search begins where real inputs are. Prints the inputs run
-(libFuzzer's ``Done N runs``) and each new slowest input over 0.2 s, and exits non-zero with
-the offending input written to ``crash-*`` if it finds one.
+(libFuzzer's ``Done N runs``) and each new slowest input over 0.2 s (written to
+``slowest-input``), and exits non-zero with the offending input written to ``crash-*`` if
+it finds one.
 
 The tests fuzz the same with hypothesis (``tests/test_bad_input.py``); this searches far
 longer, guided by the branches each input reaches, and is run by hand (see RESULTS.md).
@@ -71,8 +72,9 @@ def one_input(data: bytes) -> None:
     runs += 1
     if took > slowest[0]:
         slowest = (took, data)
-        if took > 0.2:  # libFuzzer prints the runs; the slowest input is said here
+        if took > 0.2:  # libFuzzer prints the runs; the slowest input is said, and kept
             print(f"slowest so far: {took:.2f} s, {len(data)} bytes, run {runs}", flush=True)
+            Path("slowest-input").write_bytes(data)
     if took > LIMIT:
         raise AssertionError(f"took {took:.1f} s on {len(data)} bytes")
 

@@ -77,7 +77,7 @@ JSONL_LINES: list[tuple[str, str | None, bytes]] = [
     ("JSONL: empty text", '"text"/"html" is empty', _obj(text="   ")),
     (
         "JSONL: published not a date",
-        '"published" is not an ISO date',
+        '"published" is not a date',
         _obj(text="x", published="03-02-2009"),
     ),
     ("JSONL: not UTF-8", "not UTF-8 text (byte 0xe9", b'{"text": "caf\xe9"}'),

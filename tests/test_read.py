@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -135,7 +136,7 @@ def test_jsonl_reads_good_lines_and_reports_bad_ones(read_settings: ReadSettings
     assert reasons["5"] == "expected a JSON object, got list"
     assert '"text" or "html"' in reasons["6"]
     assert reasons["7"] == 'field "text" must be a string, got int'
-    assert '"published" is not an ISO date' in reasons["8"]
+    assert '"published" is not a date' in reasons["8"]
 
 
 def test_reading_is_lazy(tmp_path: Path, read_settings: ReadSettings) -> None:
@@ -144,3 +145,25 @@ def test_reading_is_lazy(tmp_path: Path, read_settings: ReadSettings) -> None:
     first = next(stream)
     assert isinstance(first, ReadFailure)
     assert isinstance(next(stream), RawDocument)
+
+
+@pytest.mark.parametrize(
+    ("given", "day"),
+    [
+        ("2009-02-03T10:00:00Z", "2009-02-03"),
+        ("Tue, 03 Feb 2009 23:30:00 -0500", "2009-02-03"),  # the outlet's day, not UTC's
+        ("03 Feb 2009 10:00 GMT", "2009-02-03"),
+    ],
+)
+def test_a_published_date_as_feeds_and_apis_write_it_is_read(
+    given: str, day: str, tmp_path: Path, settings: Settings
+) -> None:
+    from storyline.clean import clean
+
+    path = tmp_path / "api.jsonl"
+    text = "The council approved the new budget on Monday after a long and heated debate."
+    path.write_text(json.dumps({"text": text, "published": given}) + "\n", "utf-8")
+    [raw] = read_all([path], settings.read)
+    assert isinstance(raw, RawDocument)
+    article = clean(raw, settings.clean)
+    assert article.published is not None and article.published.date.isoformat() == day

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from storyline.clean import storable, storable_text
-from storyline.clean.metadata import parse_iso_date
+from storyline.clean.metadata import parse_given_date
 from storyline.records import PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings
 
@@ -260,8 +260,10 @@ def _raw_from_object(source: str, value: dict[str, Any]) -> RawDocument:
     if not (body or "").strip():
         raise _Unreadable('"text"/"html" is empty')
     published = fields["published"]
-    if published is not None and parse_iso_date(published) is None:
-        raise _Unreadable(f'"published" is not an ISO date (YYYY[-MM[-DD]]): {published!r}')
+    if published is not None and parse_given_date(published) is None:
+        raise _Unreadable(
+            f'"published" is not a date (YYYY[-MM[-DD]], ISO 8601 or RFC 2822): {published!r}'
+        )
     return RawDocument(
         source,
         fields["text"],

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from storyline.clean.metadata import parse_iso_date
+from storyline.clean.metadata import parse_given_date
 from storyline.errors import MalformedInput
 from storyline.records import Article, Hints, PubDate, RawDocument
 from storyline.settings import CleanSettings
@@ -107,7 +107,7 @@ def _page_outlet(article: Article, url: str | None) -> str | None:
 
 
 def _input_date(value: str | None, origin: str) -> PubDate | None:
-    parsed = parse_iso_date(value) if value else None
+    parsed = parse_given_date(value) if value else None
     return PubDate(parsed[0], parsed[1], origin) if parsed else None
 
 
