@@ -6,13 +6,12 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import EXAMPLE_DIR
+from conftest import EXAMPLE_DIR, error_of
 from storyline.api import API_LIMITS, create_app
 
 
@@ -28,14 +27,6 @@ def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def client(seeds_db: Path) -> TestClient:
     return TestClient(create_app(seeds_db))
-
-
-def error_of(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"status", "code", "message"}
-    assert body["error"]["status"] == status
-    return dict(body["error"])
 
 
 def invitation_id(client: TestClient) -> str:

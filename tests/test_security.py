@@ -26,7 +26,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
-from conftest import ROOT
+from conftest import ROOT, error_of
 from storyline.api import API_LIMITS, create_app, is_loopback, write_token_for
 from storyline.settings import Settings, load_settings
 from storyline.store import Store
@@ -143,14 +143,6 @@ def db(tmp_path_factory: pytest.TempPathFactory, recording: Recorded) -> Path:
 def client(db: Path) -> Iterator[TestClient]:
     with TestClient(create_app(db, unlimited(), write_token=TOKEN)) as opened:
         yield opened
-
-
-def error_of(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"status", "code", "message"}
-    assert body["error"]["status"] == status
-    return dict(body["error"])
 
 
 # --------------------------------------------------------------------------- binding and token
