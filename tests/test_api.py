@@ -3,6 +3,7 @@ outlets, adding articles, and one error shape for every refusal."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -125,6 +126,17 @@ def test_added_articles_join_stories_and_adding_again_is_a_no_op(
     again = client.post("/api/articles", json=[article]).json()
     assert again["added"] == [] and again["already_stored"] == ["posted-1"]
     assert client.get("/api/stories").json()["total"] >= 3
+    # Characters no store can hold (a lone surrogate, NUL, controls) are posted as JSON
+    # escapes: the article is stored without them, not answered with a 500.
+    hostile = {**article, "id": "posted-2", "text": article["text"] + " \ud800\x00\x01 Fine."}
+    escaped = json.dumps([hostile])  # "\\ud800", as a client in any language may send it
+    posted = client.post(
+        "/api/articles", content=escaped, headers={"content-type": "application/json"}
+    )
+    assert posted.status_code == 200, posted.text
+    assert posted.json()["added"] == ["posted-2"]
+    stored = client.get("/api/articles/posted-2").json()["text"]
+    assert stored.endswith(" \ufffd Fine.") and "\x00" not in stored
 
 
 def test_openapi_docs_are_served(client: TestClient) -> None:

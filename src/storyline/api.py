@@ -455,9 +455,9 @@ def _add_writing_routes(app: FastAPI, reader: StoreReader) -> None:
 
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "posted.jsonl"
-            lines = (
-                json.dumps(a.model_dump(exclude_none=True), ensure_ascii=False) for a in articles
-            )
+            # ASCII escapes: a posted lone surrogate ("\\ud800") cannot be written as UTF-8,
+            # and reading the line back makes it storable like any input's.
+            lines = (json.dumps(a.model_dump(exclude_none=True)) for a in articles)
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             result = analyze([path], db=reader.db, settings=reader.settings)
         reader.refresh()  # the writer reads what it wrote
