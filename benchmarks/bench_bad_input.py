@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from badinputs import EXAMPLE_DIR, STORED_FIRST, BadInput, bad_inputs_to_name, write_bad_inputs
-from storyline.clean import clean, storable
+from storyline.clean import clean
 from storyline.errors import InputError
 from storyline.pipeline import analyze
 from storyline.read import read_inputs
@@ -63,7 +63,7 @@ def _report(expected: list[BadInput], outcomes: dict[str, tuple[str | None, floa
     print(f"{'seconds':>8}  {'outcome':<8} kind")
     for bad in expected:
         # Sources are reported as stored: a name's undecodable bytes as U+FFFD.
-        source = storable(RawDocument(source=bad.source, text="")).source
+        source = RawDocument(source=bad.source, text="").source
         reason, seconds = outcomes.get(source, ("(not read)", 0.0))
         right = reason is None if bad.reason is None else (reason or "").find(bad.reason) >= 0
         wrong += not right

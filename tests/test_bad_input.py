@@ -24,11 +24,11 @@ from badinputs import (
     example,
     write_bad_inputs,
 )
-from storyline.clean import clean, storable, storable_text
+from storyline.clean import clean
 from storyline.cli import app
 from storyline.errors import MalformedInput
 from storyline.read import _decode_file, _Unreadable, read_inputs
-from storyline.records import Article, RawDocument, ReadFailure
+from storyline.records import Article, RawDocument, ReadFailure, storable_text
 from storyline.settings import Settings
 from storyline.store import Store
 
@@ -213,7 +213,7 @@ def _assert_spans_valid(article: Article) -> None:
 
 def _cleaned_or_refused(raw: RawDocument, settings_: Settings) -> None:
     try:
-        article = clean(storable(raw), settings_.clean)
+        article = clean(raw, settings_.clean)
     except MalformedInput as exc:
         assert exc.source == raw.source and str(exc)
         event("refused")  # the share of each is in --hypothesis-show-statistics

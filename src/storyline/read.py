@@ -14,11 +14,9 @@ import codecs
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from storyline.clean import storable, storable_text
 from storyline.clean.metadata import parse_given_date
 from storyline.records import PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings
@@ -43,16 +41,6 @@ class _Unreadable(Exception):
 def read_inputs(inputs: Iterable[Input], settings: ReadSettings) -> Iterator[ReadResult]:
     """Yield a raw document, a passed-over record or a failure for every input under
     ``inputs``, in a stable order."""
-    for result in _read_all(inputs, settings):
-        # Every reader's documents are made storable here, before their ids are computed, and
-        # every source printable (a file name that is not UTF-8 holds lone surrogates).
-        if isinstance(result, RawDocument):
-            yield storable(result)
-        else:
-            yield replace(result, source=storable_text(result.source))
-
-
-def _read_all(inputs: Iterable[Input], settings: ReadSettings) -> Iterator[ReadResult]:
     extensions = {ext.lower() for ext in settings.extensions}
     for given in inputs:
         if isinstance(given, RawDocument | ReadFailure | PassedOver):

@@ -1,7 +1,8 @@
 """The vocabulary of storyline: small explicit records passed between stages.
 
 Every offset in every record points into ``Article.text``, the text exactly as the user gave
-it (or as extracted from HTML), so any annotation can be checked against the source.
+it (or as extracted from HTML), less the characters no store can hold (:func:`storable_text`),
+so any annotation can be checked against the source.
 Records are frozen; a stage that adds information returns new records (``dataclasses.replace``)
 or fills the annotation slots of a :class:`Document`, which is the one mutable working record.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +26,28 @@ if TYPE_CHECKING:
 
 #: Paragraphs of the body are joined with this separator in :attr:`Article.body_text`.
 PARAGRAPH_SEPARATOR = "\n\n"
+
+#: Characters no store, parser or page can take: NUL (PostgreSQL refuses it in text) and the
+#: other C0 controls but tab and line breaks (lxml refuses them), and lone surrogates (which
+#: cannot be encoded as UTF-8; JSON's ``"\\ud800"`` and file names that are not UTF-8 make
+#: them).
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def storable_text(value: str) -> str:
+    """``value`` with what no store can hold replaced: a lone surrogate by U+FFFD, vertical
+    tab and form feed by a line break (``str.splitlines`` ends lines at them), the other
+    controls left out."""
+    if not _UNSTORABLE.search(value):
+        return value  # the same object: nothing to copy
+    return _UNSTORABLE.sub(_storable_character, value)
+
+
+def _storable_character(match: re.Match[str]) -> str:
+    character = match.group()
+    if character in "\x0b\x0c":
+        return "\n"
+    return "\ufffd" if character >= "\ud800" else ""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -119,6 +143,14 @@ class RawDocument:
     url: str | None = None
     hints: Hints | None = None
 
+    def __post_init__(self) -> None:
+        # Made storable here, once, whichever reader (or library caller) made the document:
+        # before its id is computed and before any span is taken of its text.
+        for name in ("source", "text", "html", "id", "title", "published", "outlet", "url"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, storable_text(value))
+
     @property
     def article_id(self) -> str:
         """The id of the article made from it: known before cleaning, so a re-run can skip it."""
@@ -133,6 +165,10 @@ class ReadFailure:
     source: str
     reason: str
 
+    def __post_init__(self) -> None:
+        # A file name that is not UTF-8 must still be printable and storable.
+        object.__setattr__(self, "source", storable_text(self.source))
+
 
 @dataclass(frozen=True, slots=True)
 class PassedOver:
@@ -141,6 +177,10 @@ class PassedOver:
 
     source: str
     reason: str
+
+    def __post_init__(self) -> None:
+        # A file name that is not UTF-8 must still be printable and storable.
+        object.__setattr__(self, "source", storable_text(self.source))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,7 @@ known from outside the page (:class:`~storyline.records.Hints`) fills in what it
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from typing import Any, cast
 from urllib.parse import urlsplit
 
 from storyline.clean.metadata import parse_given_date
@@ -30,7 +28,6 @@ from storyline.settings import CleanSettings
 def clean(raw: RawDocument, settings: CleanSettings) -> Article:
     """Clean one raw document; raises :class:`MalformedInput` when no body can be found, or
     when the document is larger than an article can be (``clean.max_text_chars``)."""
-    raw = storable(raw)
     if raw.text is not None and len(raw.text) > settings.max_text_chars:
         raise MalformedInput(raw.source, too_long(len(raw.text), settings.max_text_chars))
     if raw.html is not None:
@@ -44,31 +41,6 @@ def clean(raw: RawDocument, settings: CleanSettings) -> Article:
     else:
         raise MalformedInput(raw.source, "neither text nor html given")
     return _with_input_metadata(article, raw)
-
-
-#: Characters no store, parser or page can take: NUL (PostgreSQL refuses it in text) and the
-#: other C0 controls but tab and line breaks (lxml refuses them), and lone surrogates (which
-#: cannot be encoded as UTF-8; JSON's ``"\\ud800"`` makes one). Vertical tab and form feed
-#: end lines, as ``str.splitlines`` reads them.
-_UNSTORABLE = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff]")
-_LINE_ENDING_CONTROLS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
-
-
-def storable(raw: RawDocument) -> RawDocument:
-    """``raw`` with the characters nothing downstream can take replaced (U+FFFD for a lone
-    surrogate) or dropped. Done before cleaning, so every span is of the text as stored."""
-    fields: dict[str, Any] = {name: getattr(raw, name) for name in TEXT_FIELDS}
-    changed = {name: storable_text(value) for name, value in fields.items() if value is not None}
-    if all(changed[name] is fields[name] for name in changed):
-        return raw
-    return replace(raw, **cast(dict[str, Any], changed))
-
-
-def storable_text(value: str) -> str:
-    if not _UNSTORABLE.search(value) and "\x0b" not in value and "\x0c" not in value:
-        return value  # the same object: nothing to copy
-    value = value.translate(_LINE_ENDING_CONTROLS)
-    return _UNSTORABLE.sub(lambda m: "" if m.group() < "\ud800" else "\ufffd", value)
 
 
 def too_long(chars: int, limit: int) -> str:
@@ -111,7 +83,4 @@ def _input_date(value: str | None, origin: str) -> PubDate | None:
     return PubDate(parsed[0], parsed[1], origin) if parsed else None
 
 
-#: The raw document's fields that hold text from the input.
-TEXT_FIELDS = ("source", "text", "html", "title", "outlet", "url", "published", "id")
-
-__all__ = ["clean", "storable", "storable_text"]
+__all__ = ["clean"]
