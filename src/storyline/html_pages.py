@@ -3,7 +3,7 @@ they declare.
 
 Shared by the readers that get pages as bytes with HTTP headers: web archives
 (:mod:`storyline.warc`) and feeds (:mod:`storyline.feeds`), and HTML files on disk
-(:mod:`storyline.read`).
+(:mod:`storyline.read`, which also takes :func:`guessed_text` for text files).
 """
 
 from __future__ import annotations
@@ -63,10 +63,24 @@ def _meta_charset(data: bytes) -> str | None:
 
 
 def _guessed(data: bytes) -> str:
-    from storyline.read import guessed_text
-
     guessed = guessed_text(data)
     return guessed if guessed is not None else data.decode("utf-8", errors="replace")
+
+
+def guessed_text(data: bytes) -> str | None:
+    """``data`` in the legacy encoding charset-normalizer finds, or None when none fits.
+
+    A short text fits many single-byte encodings equally well ("señor" reads as "seńor" in
+    cp1250); windows-1252 is taken whenever it fits as well as the best, as browsers do with
+    unlabelled Western pages (WHATWG Encoding) and as the English models here expect.
+    """
+    import charset_normalizer  # lazily: only bytes that are not UTF-8 need it
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
+    return str(western if western is not None and western.chaos <= best.chaos else best)
 
 
 def declared_languages(html: str, content_language: str | None) -> list[str]:

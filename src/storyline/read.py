@@ -161,6 +161,8 @@ def _utf8_or_guessed(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        from storyline.html_pages import guessed_text
+
         guessed = guessed_text(data)
         if guessed is None:
             byte = data[exc.start]
@@ -169,22 +171,6 @@ def _utf8_or_guessed(data: bytes) -> str:
                 "other encoding charset-normalizer knows"
             ) from exc
         return guessed
-
-
-def guessed_text(data: bytes) -> str | None:
-    """``data`` in the legacy encoding charset-normalizer finds, or None when none fits.
-
-    A short text fits many single-byte encodings equally well ("señor" reads as "seńor" in
-    cp1250); windows-1252 is taken whenever it fits as well as the best, as browsers do with
-    unlabelled Western pages (WHATWG Encoding) and as the English models here expect.
-    """
-    import charset_normalizer  # lazily: only files that are not UTF-8 need it
-
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
-        return None
-    western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
-    return str(western if western is not None and western.chaos <= best.chaos else best)
 
 
 def _decode_line(data: bytes) -> str:
