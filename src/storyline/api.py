@@ -473,9 +473,14 @@ def _add_writing_routes(app: FastAPI, reader: StoreReader) -> None:
 # --------------------------------------------------------------------------- errors and limits
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The one shape of every refusal; also an ASGI app, so the guards below send it too."""
     return JSONResponse(
-        {"error": {"status": status, "code": code, "message": message}}, status_code=status
+        {"error": {"status": status, "code": code, "message": message}},
+        status_code=status,
+        headers=headers,
     )
 
 
@@ -522,16 +527,6 @@ TOKEN_ENV_VAR = "STORYLINE_TOKEN"
 _WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-async def _send_error(
-    send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> None:
-    body = json.dumps({"error": {"status": status, "code": code, "message": message}}).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
-
-
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key.lower() == name:
@@ -562,7 +557,7 @@ class SizeLimit:
         message = f"request bodies are limited to {self.limit} bytes"
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _send_error(send, 413, "too_large", message)
+            await _error(413, "too_large", message)(scope, receive, send)
             return
         received = 0
         started = False
@@ -589,7 +584,7 @@ class SizeLimit:
             # Read outside a route (no handler saw it): answered here, if nothing was yet.
             if started:
                 raise
-            await _send_error(send, 413, "too_large", message)
+            await _error(413, "too_large", message)(scope, receive, send)
 
 
 class RateLimit:
@@ -628,14 +623,13 @@ class RateLimit:
             if item is not None and not self.limiter.hit(item, key):
                 reset = self.limiter.get_window_stats(item, key).reset_time
                 wait = max(1, math.ceil(reset - time.time()))
-                await _send_error(
-                    send,
+                await _error(
                     429,
                     "too_many_requests",
                     f"at most {item.amount} {item.namespace} a minute from one client; "
                     f"try again in {wait} s",
                     {"Retry-After": str(wait)},
-                )
+                )(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -656,16 +650,15 @@ class WriteToken:
         given = _header(scope, b"authorization")
         scheme, _, credentials = (given or "").partition(" ")
         if given is None or scheme.lower() != "bearer" or not credentials.strip():
-            await _send_error(
-                send,
+            await _error(
                 401,
                 "unauthorized",
                 "writing needs a token: send `Authorization: Bearer <token>`",
                 {"WWW-Authenticate": "Bearer"},
-            )
+            )(scope, receive, send)
             return
         if not secrets.compare_digest(credentials.strip().encode(), self.token):
-            await _send_error(send, 403, "forbidden", "the token is not this server's")
+            await _error(403, "forbidden", "the token is not this server's")(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
