@@ -171,3 +171,10 @@ def error_of(response: Any, status: int) -> dict[str, Any]:
     assert set(body) == {"error"} and set(body["error"]) == {"status", "code", "message"}
     assert body["error"]["status"] == status
     return dict(body["error"])
+
+
+def comparable_dump(dump: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """A store's content (``Store.dump``) without its generation counter, which counts
+    writes, not content."""
+    state = [row for row in dump["store_state"] if row[0] != "generation"]
+    return {**dump, "store_state": state}

@@ -24,6 +24,7 @@ from badinputs import (
     example,
     write_bad_inputs,
 )
+from conftest import comparable_dump
 from storyline.clean import clean
 from storyline.cli import app
 from storyline.errors import MalformedInput
@@ -125,16 +126,12 @@ def test_what_was_stored_before_stays_and_a_rerun_changes_nothing(bad_batch: dic
     assert again.exit_code == SKIPPED, again.output
     kept = sum(bad.reason is None for bad in bad_batch["expected"])
     assert f"0 new articles, {kept} already stored" in again.output
-    assert _comparable(bad_batch["after_again"]) == _comparable(after)
+    assert comparable_dump(bad_batch["after_again"]) == comparable_dump(after)
 
 
 def test_the_bad_batch_takes_seconds_not_minutes(bad_batch: dict) -> None:
     # A page of a million elements took over five minutes to clean before it was refused.
     assert bad_batch["seconds"] < 120, bad_batch["seconds"]
-
-
-def _comparable(dump: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    return {**dump, "store_state": [r for r in dump["store_state"] if r[0] != "generation"]}
 
 
 def test_the_store_of_postgresql_takes_what_sqlite_takes(postgres_url: str, tmp_path: Path) -> None:

@@ -10,11 +10,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import EXAMPLE_DIR
+from conftest import EXAMPLE_DIR, comparable_dump
 from storyline.pipeline import analyze
 from storyline.settings import load_settings
 from storyline.store import Store
@@ -84,12 +83,6 @@ def _assert_gone(pids: set[int]) -> None:
         time.sleep(0.1)
 
 
-def _comparable(dump: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
-    """A store's content without its generation counter, which counts writes, not content."""
-    state = [row for row in dump["store_state"] if row[0] != "generation"]
-    return {**dump, "store_state": state}
-
-
 @pytest.mark.parametrize("steps", [SMALL_STEPS, WINDOWED], ids=["whole", "windowed"])
 def test_killing_analyze_at_random_points_then_rerunning_loses_and_duplicates_nothing(
     steps: str, tmp_path: Path
@@ -110,7 +103,7 @@ def test_killing_analyze_at_random_points_then_rerunning_loses_and_duplicates_no
     assert again.returncode == 0, again.stderr
 
     with Store(reference) as uninterrupted, Store(db) as resumed:
-        assert _comparable(resumed.dump()) == _comparable(uninterrupted.dump())
+        assert comparable_dump(resumed.dump()) == comparable_dump(uninterrupted.dump())
         assert resumed.ungrouped() == []
         corpus = resumed.load_corpus()
     in_stories = sorted(a for s in corpus.stories or [] for a in s.articles)
