@@ -49,11 +49,11 @@ from typing import Any, TypeVar
 from bench_quotes import article_of
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl
 
-from storyline.nlp import NlpStage
-from storyline.pipeline import annotated_batches
-from storyline.quotes import QuoteStage
+from storyline.annotate.nlp import NlpStage
+from storyline.annotate.quotes import QuoteStage
+from storyline.pipeline.analyze import annotated_batches
 from storyline.records import Article, Corpus, Document, ReadFailure
-from storyline.resolve import ResolveStage
+from storyline.resolve.entities import ResolveStage
 from storyline.settings import Settings, default_settings
 
 GOLD = Path("quotes") / "polnear-dev.jsonl"
@@ -220,13 +220,13 @@ MODEL_PARTS: dict[str, tuple[str, ...]] = {
 
 
 def _start_spacy_worker(warm_up: str) -> None:
-    from storyline.models import spacy_pipeline
+    from storyline.annotate.models import spacy_pipeline
 
     list(spacy_pipeline().pipe([warm_up]))
 
 
 def _spacy_batch(batch: list[str], left_out: tuple[str, ...]) -> int:
-    from storyline.models import spacy_pipeline
+    from storyline.annotate.models import spacy_pipeline
 
     nlp = spacy_pipeline()
     with nlp.select_pipes(disable=[name for name in left_out if name in nlp.pipe_names]):

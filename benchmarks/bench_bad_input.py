@@ -30,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from badinputs import EXAMPLE_DIR, STORED_FIRST, BadInput, bad_inputs_to_name, write_bad_inputs
 from storyline.clean import clean
 from storyline.errors import InputError
-from storyline.pipeline import analyze
-from storyline.read import read_inputs
+from storyline.pipeline.analyze import analyze
+from storyline.read.files import read_inputs
 from storyline.records import RawDocument, ReadFailure
 from storyline.settings import default_settings
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 
 def _outcomes(folder: Path) -> dict[str, tuple[str | None, float]]:

@@ -39,7 +39,7 @@ import numpy as np
 from bench_clustering import GOLD, annotated, scored
 from evalkit import DEFAULT_EVAL_DIR, final_metric, read_jsonl
 
-from storyline.pipeline import corpus_stages, regroup
+from storyline.pipeline.analyze import corpus_stages, regroup
 from storyline.records import Corpus, Document
 from storyline.settings import default_settings
 

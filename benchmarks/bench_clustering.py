@@ -30,11 +30,11 @@ from typing import Any
 
 from evalkit import DEFAULT_EVAL_DIR, final_metric, read_jsonl, score, write_jsonl
 
+from storyline.group.stories import StoryStage
 from storyline.ids import content_id
-from storyline.pipeline import annotate, article_stages, corpus_stages, regroup
+from storyline.pipeline.analyze import annotate, article_stages, corpus_stages, regroup
 from storyline.records import Article, Corpus, Document, ReadFailure, Span
 from storyline.settings import Settings, StorySettings, default_settings, load_settings
-from storyline.stories import StoryStage
 
 GOLD = Path("clustering") / "ecbplus-dev.jsonl"
 SCORER = "score_clustering.py"

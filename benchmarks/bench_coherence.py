@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 from evalkit import DEFAULT_EVAL_DIR, final_metric, read_jsonl, score, write_jsonl
 
+from storyline.annotate.embed import Embedder, MiniLMEmbedder
 from storyline.clean import clean
-from storyline.embed import Embedder, MiniLMEmbedder
 from storyline.records import RawDocument
 from storyline.settings import default_settings
 

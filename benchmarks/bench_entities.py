@@ -28,9 +28,9 @@ from typing import Any
 
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score
 
-from storyline.nlp import NlpStage
+from storyline.annotate.nlp import NlpStage
 from storyline.records import Article, Corpus, Document, Span
-from storyline.resolve import ResolveStage
+from storyline.resolve.entities import ResolveStage
 from storyline.settings import default_settings
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")

@@ -64,8 +64,8 @@ from typing import Any
 from bench_clustering import GOLD, SCORER, annotated
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score, write_jsonl
 
-from storyline.dedup import chronological_key
-from storyline.pipeline import article_stages, corpus_stages
+from storyline.group.dedup import chronological_key
+from storyline.pipeline.analyze import article_stages, corpus_stages
 from storyline.records import Corpus, Document, Precision, PubDate
 from storyline.settings import Settings, default_settings
 from storyline.stage import CorpusStage, check_chain, check_provided

@@ -30,7 +30,7 @@ from typing import Any
 from bench_clustering import GOLD, article_of
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl
 
-from storyline.pipeline import annotated_batches
+from storyline.pipeline.analyze import annotated_batches
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings
 
@@ -56,7 +56,7 @@ def every_set_articles(eval_dir: Path, limit: int | None) -> list[Article]:
 
     from storyline.clean import clean
     from storyline.errors import InputError
-    from storyline.read import read_inputs
+    from storyline.read.files import read_inputs
     from storyline.records import RawDocument
 
     settings = default_settings()

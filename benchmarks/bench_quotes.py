@@ -19,10 +19,10 @@ from typing import Any
 
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score
 
+from storyline.annotate.nlp import NlpStage
+from storyline.annotate.quotes import QuoteStage
 from storyline.errors import StorylineError
 from storyline.ids import content_id
-from storyline.nlp import NlpStage
-from storyline.quotes import QuoteStage
 from storyline.records import Article, Document, Quote, RawDocument, Span
 from storyline.settings import default_settings
 

@@ -37,7 +37,7 @@ from typing import Any
 from bench_throughput import input_lines
 from evalkit import DEFAULT_EVAL_DIR
 
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 STEPS = "[pipeline]\nbatch_size = 4\nregroup_every = 8\n"
 
@@ -157,7 +157,7 @@ def kill_and_resume(
 def readers_with_writers(folder: Path, source: Path, writers: int) -> list[str]:
     from fastapi.testclient import TestClient
 
-    from storyline.api import create_app
+    from storyline.serve.api import create_app
     from storyline.settings import load_settings
 
     lines = source.read_text("utf-8").splitlines()

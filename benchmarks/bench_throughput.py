@@ -34,15 +34,15 @@ from typing import Any
 
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl, timed_analyze
 
+from storyline.annotate.embed import article_text_for_embedding
 from storyline.clean import clean
-from storyline.embed import article_text_for_embedding
 from storyline.errors import InputError
-from storyline.pipeline import article_stages, corpus_stages, regroup
-from storyline.read import read_inputs
+from storyline.pipeline.analyze import article_stages, corpus_stages, regroup
+from storyline.read.files import read_inputs
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings
 from storyline.stage import check_provided
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 #: The eval sets whose texts are read, with the field that holds each text.
 SETS = (
@@ -138,8 +138,8 @@ def warm(stages: list[Any], articles: list[Article]) -> None:
 
 def floor(source: Path, settings: Settings) -> dict[str, float]:
     """Run 3: the models alone over the same texts, in this process."""
-    from storyline.embed import default_embedder
-    from storyline.models import spacy_pipeline
+    from storyline.annotate.embed import default_embedder
+    from storyline.annotate.models import spacy_pipeline
 
     articles = cleaned(source, settings)
     nlp = spacy_pipeline()

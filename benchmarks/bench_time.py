@@ -24,7 +24,7 @@ from typing import Any
 
 from evalkit import DEFAULT_EVAL_DIR, final_metric, read_jsonl, score, write_jsonl
 
-from storyline.timex import Timex, find_timexes
+from storyline.annotate.timex import Timex, find_timexes
 
 
 def anchor_of(record: dict) -> dt.date | None:

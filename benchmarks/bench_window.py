@@ -7,7 +7,7 @@ The 772 ECB+ dev texts, annotated once by the article stages, get publication da
 ``--replicas`` copies later in time), and arrive one day's articles per run, in order of
 publication, into two stores: one regrouped whole after every run (``storyline regroup``'s
 way, the default below ``pipeline.full_regroup_below`` articles), one regrouped only around
-the day's articles (``storyline.window``, the way above it). Prints, for each: B-cubed F1 of
+the day's articles (``storyline.group.window``, the way above it). Prints, for each: B-cubed F1 of
 the stories against the gold events, the seconds the regroupings took, and the stories,
 entities, threads and quote groups made; then how far the two agree (B-cubed of one's
 stories taking the other's as gold, and the share of entity mentions both put with the same
@@ -28,11 +28,11 @@ from bench_grouping_scale import replicated
 from build_store import annotated_texts
 from evalkit import DEFAULT_EVAL_DIR, final_metric, score, write_jsonl
 
-from storyline.pipeline import regroup_around, regroup_store
+from storyline.group.window import NewArticle
+from storyline.pipeline.analyze import regroup_around, regroup_store
 from storyline.records import Corpus, Document
 from storyline.settings import default_settings
-from storyline.store import Store
-from storyline.window import NewArticle
+from storyline.store.sqlite import Store
 
 
 def by_day(documents: list[Document]) -> list[list[Document]]:

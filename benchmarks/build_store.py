@@ -13,7 +13,7 @@ ECB+ texts have neither title nor outlet: an article's first line is its title a
 one of OUTLETS outlet names by a hash of its text (replicas of a text keep its outlet), so
 that stories have the few outlets a real store has for the comparison to work on.
 With ``--by-block`` the store is built as ``analyze`` builds it day after day: each block of
-1,000 articles is stored, then grouped around (``storyline.window``; the first block whole),
+1,000 articles is stored, then grouped around (``storyline.group.window``; the first block whole),
 so that a store of 100,000 articles is built in bounded memory. Copies across replicas are
 never met that way (replicas are 90 days apart), so none need setting aside.
 ``--annotations FILE`` keeps the annotated texts in FILE (a pickle) for the next build. The
@@ -36,13 +36,13 @@ from bench_clustering import GOLD
 from bench_grouping_scale import Source, annotated_sources, replicated, within_replicas
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl
 
-from storyline.embed import remembering_embedder
-from storyline.pipeline import corpus_stages, regroup_around, regroup_store
+from storyline.annotate.embed import remembering_embedder
+from storyline.group.window import NewArticle
+from storyline.pipeline.analyze import corpus_stages, regroup_around, regroup_store
 from storyline.records import Corpus, Document
 from storyline.settings import default_settings
 from storyline.stage import check_provided
-from storyline.store import Store
-from storyline.window import NewArticle
+from storyline.store.sqlite import Store
 
 #: Outlets the articles are spread over.
 OUTLETS = 8

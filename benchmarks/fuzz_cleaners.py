@@ -31,7 +31,7 @@ with atheris.instrument_imports(include=["storyline"]):
     import storyline.clean.text  # noqa: F401
     from storyline.clean import clean
     from storyline.errors import MalformedInput
-    from storyline.read import _decode_file, _Unreadable
+    from storyline.read.files import _decode_file, _Unreadable
     from storyline.records import RawDocument
     from storyline.settings import default_settings
 

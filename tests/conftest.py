@@ -84,8 +84,8 @@ def seed_document(corpus: Corpus, number: str) -> Document:
 
 def annotate(documents: list[Document]) -> list[Document]:
     """Run the packaged NLP and embedding stages over documents (real models)."""
-    from storyline.embed import EmbedStage
-    from storyline.nlp import NlpStage
+    from storyline.annotate.embed import EmbedStage
+    from storyline.annotate.nlp import NlpStage
 
     s = default_settings()
     return EmbedStage(s.embed)(NlpStage()(documents))
@@ -94,7 +94,7 @@ def annotate(documents: list[Document]) -> list[Document]:
 def assert_a_bad_article_is_lost_alone(settings: Settings) -> None:
     """Two batches annotated where ``settings`` send them (worker processes, a Dask cluster):
     the second holds an article the NLP stage refuses, and only that article is lost."""
-    from storyline.pipeline import annotated_batches
+    from storyline.pipeline.analyze import annotated_batches
     from storyline.records import ReadFailure
 
     good = Article(id="good", source="good.txt", text="The council met on Monday.",

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EXAMPLE_DIR, error_of
-from storyline.api import API_LIMITS, create_app
+from storyline.serve.api import API_LIMITS, create_app
 
 
 @pytest.fixture(scope="module")
@@ -148,9 +148,9 @@ def test_a_change_made_elsewhere_is_read_behind_while_the_last_read_answers(
     seeds_db: Path, tmp_path: Path
 ) -> None:
     import storyline
-    from storyline.api import StoreReader
+    from storyline.serve.api import StoreReader
     from storyline.settings import default_settings
-    from storyline.store import Store
+    from storyline.store.sqlite import Store
 
     db = tmp_path / "copy.db"
     shutil.copy(seeds_db, db)

@@ -28,10 +28,10 @@ from conftest import comparable_dump
 from storyline.clean import clean
 from storyline.cli import app
 from storyline.errors import MalformedInput
-from storyline.read import _decode_file, _Unreadable, read_inputs
+from storyline.read.files import _decode_file, _Unreadable, read_inputs
 from storyline.records import Article, RawDocument, ReadFailure, storable_text
 from storyline.settings import Settings
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 runner = CliRunner()
 #: The exit code of a command that stored what it could and skipped the rest (README).

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EXAMPLE_DIR
-from storyline.api import create_app
-from storyline.pipeline import analyze
+from storyline.pipeline.analyze import analyze
+from storyline.serve.api import create_app
 from storyline.settings import load_settings
 
 

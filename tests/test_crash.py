@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_DIR, comparable_dump
-from storyline.pipeline import analyze
+from storyline.pipeline.analyze import analyze
 from storyline.settings import load_settings
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 #: One article per batch and a regrouping every two, so that a run holds many transactions
 #: to be killed between (and inside).

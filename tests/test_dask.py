@@ -16,10 +16,10 @@ import storyline
 from conftest import DATA_DIR, EXAMPLE_DIR, assert_a_bad_article_is_lost_alone, make_article
 from storyline.cli import app
 from storyline.errors import ClusterError
-from storyline.pipeline import annotated_batches
+from storyline.pipeline.analyze import annotated_batches
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 distributed = pytest.importorskip("distributed", reason="needs the dask extra")
 
@@ -63,7 +63,9 @@ def stored(db: Path, settings: Settings) -> dict[str, list[tuple[object, ...]]]:
 def batches_run_on_workers(scheduler: str) -> int:
     """How many of the cluster's workers have built their stages (run a batch)."""
     with distributed.Client(scheduler, set_as_default=False) as client:
-        built = client.run(lambda: len(__import__("storyline.parallel").parallel._WORKER_STAGES))
+        built = client.run(
+            lambda: len(__import__("storyline.pipeline.workers").pipeline.workers._WORKER_STAGES)
+        )
     return sum(built.values())
 
 

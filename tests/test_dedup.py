@@ -9,7 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from conftest import make_article
-from storyline.dedup import DedupStage, chronological_key, jaccard, word_shingles
+from storyline.group.dedup import DedupStage, chronological_key, jaccard, word_shingles
 from storyline.records import Corpus, Document, Precision, PubDate
 from storyline.settings import Settings
 

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storycorpus import BagOfWordsEmbedder, one_story_corpus, seed_corpus, simple_document
-from storyline.export import (
+from storyline.records import Corpus, Entity, Quote, QuoteGroup, Ref, Span, Thread, ThreadLink
+from storyline.report.export import (
     article_rows,
     html_report,
     markdown_report,
@@ -21,7 +22,6 @@ from storyline.export import (
     thread_rows,
     write_jsonl,
 )
-from storyline.records import Corpus, Entity, Quote, QuoteGroup, Ref, Span, Thread, ThreadLink
 from storyline.settings import Settings
 
 ARTICLE_FIELDS = {
@@ -264,7 +264,7 @@ def test_md_escape_leaves_no_markup(text: str) -> None:
 
 def test_export_text_in_every_format(corpus: Corpus, settings: Settings) -> None:
     from storyline.errors import ConfigError
-    from storyline.export import FORMATS, export_text
+    from storyline.report.export import FORMATS, export_text
 
     outputs = {f: export_text(corpus, f, settings) for f in FORMATS}
     ids = [json.loads(line)["id"] for line in outputs["jsonl"].splitlines()]

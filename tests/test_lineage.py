@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from storyline.group.lineage import inherit_ids
 from storyline.ids import content_id
-from storyline.lineage import inherit_ids
 
 
 def fresh(parts: list[str]) -> str:

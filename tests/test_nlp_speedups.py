@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyline.models import load_spacy_pipeline, spacy_pipeline
+from storyline.annotate.models import load_spacy_pipeline, spacy_pipeline
 
 
 def token_rows(nlp, texts: list[str]) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ from storyline.records import (
     Span,
     Story,
 )
-from storyline.store import Store, StoreWatch
+from storyline.store.sqlite import Store, StoreWatch
 from test_store import _corpus, _same, documents
 
 runner = CliRunner()
@@ -198,7 +198,7 @@ def test_articles_are_found_by_a_unique_beginning_of_their_id(db: str) -> None:
 def test_embeddings_come_back_as_the_float32_arrays_stored(
     postgres_url: str, tmp_path: Path, pgvector: bool
 ) -> None:
-    from storyline.store_postgres import PostgresStore
+    from storyline.store.postgres import PostgresStore
 
     values = np.array([1 / 3, 1e-30, -2.5, 7, np.float32(0.1) * 3, 65504.0], dtype=np.float32)
     docs = [text_document("e1", "One."), text_document("e2", "Two."), text_document("e3", "3.")]
@@ -259,7 +259,7 @@ def test_an_unreachable_server_is_one_line_with_the_password_masked() -> None:
 
 def test_without_the_driver_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
-    monkeypatch.delitem(sys.modules, "storyline.store_postgres", raising=False)
+    monkeypatch.delitem(sys.modules, "storyline.store.postgres", raising=False)
     with pytest.raises(StoreError, match=r"pip install 'storyline\[postgres\]'"):
         Store("postgresql://me:secret@db.example/news")
 
@@ -317,7 +317,7 @@ def test_show_export_and_stories_read_postgres_as_sqlite(both_analyzed: tuple[st
 
 
 def test_the_web_ui_serves_a_story_from_postgres(both_analyzed: tuple[str, str]) -> None:
-    from storyline.api import create_app
+    from storyline.serve.api import create_app
 
     _, postgres = both_analyzed
     with TestClient(create_app(postgres)) as client:
@@ -366,7 +366,7 @@ def test_a_replacement_of_the_results_waits_for_the_one_under_way(db: str) -> No
 
 
 def _rows_and_digest(corpus: Corpus) -> tuple[dict[str, list[tuple[Any, ...]]], str]:
-    from storyline.store import _corpus_rows, _digest
+    from storyline.store.sqlite import _corpus_rows, _digest
 
     rows = _corpus_rows(corpus)
     return rows, _digest(rows)

@@ -8,14 +8,6 @@ import datetime as dt
 import pytest
 
 from storycorpus import BagOfWordsEmbedder, one_story_corpus, seed_corpus, simple_document
-from storyline.compare import labels_in_article
-from storyline.present import (
-    CAST_TYPES,
-    StoryReport,
-    build_report,
-    is_summary_candidate,
-    thread_summary,
-)
 from storyline.records import (
     Corpus,
     Document,
@@ -26,6 +18,14 @@ from storyline.records import (
     Story,
     TimeRef,
     TimexType,
+)
+from storyline.report.compare import labels_in_article
+from storyline.report.story import (
+    CAST_TYPES,
+    StoryReport,
+    build_report,
+    is_summary_candidate,
+    thread_summary,
 )
 from storyline.settings import Settings, SummarySettings
 
@@ -248,7 +248,7 @@ def test_thread_summary_line(corpus: Corpus) -> None:
 
 
 def test_plain_text_report(invitation: StoryReport) -> None:
-    from storyline.present import render_report_text
+    from storyline.report.story import render_report_text
 
     text = render_report_text(invitation)
     assert text.startswith(

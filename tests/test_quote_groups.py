@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import annotate, make_article
-from storyline.embed import default_embedder
+from storyline.annotate.embed import default_embedder
 from storyline.records import Corpus, Document, Quote, QuoteGroup, Ref, Span
-from storyline.resolve import ResolveStage
+from storyline.resolve.entities import ResolveStage
 from storyline.settings import default_settings
 
 BRIDGES_000 = "We are deeply convinced that burning bridges"
@@ -69,7 +69,7 @@ def seed_quotes(documents: dict[str, Document]) -> None:
 
 
 def group_quotes(documents: Sequence[Document]) -> Corpus:
-    from storyline.quote_groups import QuoteGroupStage
+    from storyline.resolve.quote_groups import QuoteGroupStage
 
     s = default_settings()
     corpus = ResolveStage(s.resolve)(Corpus(documents=list(documents)))
@@ -174,7 +174,7 @@ def synthetic_corpus() -> list[Document]:
 
 
 def test_unattributed_quotes_group_only_when_nearly_identical() -> None:
-    from storyline.quote_groups import QuoteGroupStage
+    from storyline.resolve.quote_groups import QuoteGroupStage
 
     s = default_settings()
     corpus = Corpus(documents=synthetic_corpus(), entities=[])
@@ -219,7 +219,7 @@ def test_groups_do_not_depend_on_article_order(
 def test_a_quote_is_grouped_by_the_utterances_it_renders(
     text: str, content: str, fragments: list[str]
 ) -> None:
-    from storyline.quote_groups import quote_fragments
+    from storyline.resolve.quote_groups import quote_fragments
 
     start = text.index(content)
     quote = Quote(Span(start, start + len(content)), None, None, None, True)
@@ -237,7 +237,7 @@ def test_near_identical_pairs_are_every_pair_at_the_cutoff(texts: list[str], cut
     """Scoring only within length windows finds exactly the pairs that scoring all would."""
     from rapidfuzz import fuzz
 
-    from storyline.quote_groups import near_identical_pairs
+    from storyline.resolve.quote_groups import near_identical_pairs
 
     found = near_identical_pairs(texts, cutoff)
     every = {

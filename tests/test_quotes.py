@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_article
-from storyline.nlp import NlpStage
-from storyline.quotes import QuoteStage
+from storyline.annotate.nlp import NlpStage
+from storyline.annotate.quotes import QuoteStage
 from storyline.records import Document, Quote
 from storyline.stage import check_chain
 

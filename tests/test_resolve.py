@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from conftest import annotate, make_article
 from storyline.ids import content_id
 from storyline.records import Corpus, Document, Entity, Quote, Ref, Span
-from storyline.resolve import (
+from storyline.resolve.entities import (
     ResolveStage,
     distinct_ids,
     name_key,

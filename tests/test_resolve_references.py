@@ -14,7 +14,7 @@ import pytest
 
 from storyline import resolve as resolve_module
 from storyline.records import Corpus, Entity, Quote, Ref
-from storyline.resolve import MentionItem, cluster_mentions, tokens_match, word_blocks
+from storyline.resolve.entities import MentionItem, cluster_mentions, tokens_match, word_blocks
 from test_resolve import annotated, entity_of, resolve, span_of
 
 

@@ -27,9 +27,9 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from conftest import ROOT, error_of
-from storyline.api import API_LIMITS, create_app, is_loopback, write_token_for
+from storyline.serve.api import API_LIMITS, create_app, is_loopback, write_token_for
 from storyline.settings import Settings, load_settings
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 TOKEN = "test-token-not-a-secret"
 #: The rate limit is its own test's subject; elsewhere it would only get in the way.
@@ -442,7 +442,7 @@ def test_the_store_is_whole_after_the_injections(client: TestClient, db: Path) -
 #: What the stores' SQL text is built from besides literals, each looked at: fragments made of
 #: placeholders ("?" joined, "IN (SELECT ...)" constants), table and column names from the
 #: modules' constant tuples or the database's own catalogue, the INSERT verb, and (in
-#: store_postgres) pieces of the SQL being translated. A new one, or any other expression,
+#: store/postgres.py) pieces of the SQL being translated. A new one, or any other expression,
 #: fails the test until someone has looked at where it comes from.
 SQL_INTERPOLATIONS = frozenset(
     {
@@ -462,7 +462,7 @@ SQL_INTERPOLATIONS = frozenset(
         "orphans",  # a constant sub-select
         "t",  # dump(): the database's own table names
         "min(sizes)",  # an embedding's length, an int
-        "insert['table']",  # store_postgres: the statement it translates
+        "insert['table']",  # store/postgres.py: the statement it translates
         "rest",
         "target",
         "updates",
@@ -485,8 +485,8 @@ _SQL_WORDS = re.compile(r"\b(SELECT|INSERT|DELETE|UPDATE|ALTER|CREATE|DROP|WHERE
 
 
 def _store_modules() -> Iterator[tuple[str, ast.Module]]:
-    for name in ("store.py", "store_postgres.py"):
-        yield name, ast.parse((ROOT / "src" / "storyline" / name).read_text("utf-8"))
+    for path in sorted((ROOT / "src" / "storyline" / "store").glob("*.py")):
+        yield path.name, ast.parse(path.read_text("utf-8"))
 
 
 def test_store_sql_interpolates_only_fragments_it_builds() -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import seed_document
-from storyline.present import build_report
 from storyline.records import Corpus, Document, Precision
+from storyline.report.story import build_report
 from storyline.settings import default_settings
 
 

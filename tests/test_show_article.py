@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_DIR
+from storyline.clean.inspection import inspect_article, render_article_text, shorten
 from storyline.cli import EXIT_ERROR, EXIT_USAGE, app
 from storyline.errors import NotFound
-from storyline.inspect import inspect_article, render_article_text, shorten
 from storyline.records import Article, Document, Dropped, Precision, PubDate, Span
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 runner = CliRunner()
 

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
-from storyline.read import read_inputs
+from storyline.read.files import read_inputs
 from storyline.records import RawDocument, ReadFailure
 from storyline.settings import Settings
-from storyline.store import Store
+from storyline.store.sqlite import Store
 from webpages import STORIES
 
 runner = CliRunner()

@@ -34,7 +34,7 @@ from storyline.records import (
     TimeRef,
     TimexType,
 )
-from storyline.store import MIGRATIONS, Store
+from storyline.store.sqlite import MIGRATIONS, Store
 
 texts = st.text(min_size=1, max_size=200)
 
@@ -189,7 +189,7 @@ def test_unopenable_store_is_a_store_error(tmp_path: Path) -> None:
 
 
 def test_cached_vectors_round_trip_and_are_read_not_recomputed(tmp_path: Path) -> None:
-    from storyline.embed import CachedEmbedder
+    from storyline.annotate.embed import CachedEmbedder
 
     class Counting:
         dimensions = 3
@@ -235,7 +235,7 @@ def test_search_finds_words_of_titles_and_bodies_and_fills_in_older_stores(
 
 
 def test_the_generation_moves_with_what_readers_see_only(tmp_path: Path) -> None:
-    from storyline.store import StoreWatch
+    from storyline.store.sqlite import StoreWatch
 
     path = tmp_path / "s.db"
     docs = [

@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from conftest import EXAMPLE_DIR, annotate, make_article
-from storyline.dedup import DedupStage
+from storyline.group.dedup import DedupStage
+from storyline.group.stories import (
+    DateRange,
+    StoryStage,
+    date_range,
+    entity_key,
+    shorten,
+    story_dates,
+)
 from storyline.ids import content_id
 from storyline.records import (
     Corpus,
@@ -24,7 +32,6 @@ from storyline.records import (
     Story,
 )
 from storyline.settings import default_settings
-from storyline.stories import DateRange, StoryStage, date_range, entity_key, shorten, story_dates
 
 #: Publication dates an editor reads off the seeds: 002 states none ("on Thursday"); 003 says
 #: the election (25 January) was "last month"; 004 says Hamas seized Gaza "last month" (June
@@ -197,8 +204,8 @@ def test_shorten_cuts_at_a_word_on_one_line() -> None:
 @pytest.fixture(scope="module")
 def pipeline_corpus() -> tuple[Corpus, dict[str, str]]:
     from storyline.clean import clean
-    from storyline.pipeline import annotate as annotate_articles
-    from storyline.pipeline import article_stages, corpus_stages, regroup
+    from storyline.pipeline.analyze import annotate as annotate_articles
+    from storyline.pipeline.analyze import article_stages, corpus_stages, regroup
 
     settings = default_settings()
     paths = sorted(EXAMPLE_DIR.glob("*.txt"))

@@ -10,8 +10,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.stories import DateRange
-from storyline.story_index import (
+from storyline.group.stories import DateRange
+from storyline.group.story_index import (
     TermTable,
     TimeBuckets,
     _top_rows,
@@ -120,7 +120,7 @@ def unit_vectors(count: int, seed: int = 3) -> np.ndarray:
 
 
 def test_a_bucket_finds_the_same_nearest_articles_after_moving_to_hnsw(monkeypatch) -> None:
-    import storyline.story_index as story_index
+    import storyline.group.story_index as story_index
 
     vectors = unit_vectors(60)
     exact = story_index._Bucket(8)
@@ -137,7 +137,7 @@ def test_a_bucket_finds_the_same_nearest_articles_after_moving_to_hnsw(monkeypat
 
 
 def test_vectors_added_after_the_graph_is_built_are_found(monkeypatch) -> None:
-    import storyline.story_index as story_index
+    import storyline.group.story_index as story_index
 
     monkeypatch.setattr(story_index, "EXACT_SEARCH_LIMIT", 30)
     vectors = unit_vectors(50, seed=5)

@@ -10,6 +10,15 @@ import numpy as np
 import pytest
 
 from conftest import make_article
+from storyline.group.threads import (
+    NEIGHBOURS,
+    RECALL_SIMILARITY_MARGIN,
+    ThreadStage,
+    candidate_pairs,
+    profile_story,
+    story_order,
+    timeml_days,
+)
 from storyline.ids import content_id
 from storyline.records import (
     Corpus,
@@ -23,15 +32,6 @@ from storyline.records import (
     TimexType,
 )
 from storyline.settings import default_settings
-from storyline.threads import (
-    NEIGHBOURS,
-    RECALL_SIMILARITY_MARGIN,
-    ThreadStage,
-    candidate_pairs,
-    profile_story,
-    story_order,
-    timeml_days,
-)
 from test_stories import group, seed_documents
 
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import make_article
+from storyline.annotate.timex import Timex, TimexStage, find_timexes
 from storyline.records import Document, Precision, PubDate, TimexType
 from storyline.stage import check_chain, check_provided
-from storyline.timex import Timex, TimexStage, find_timexes
 
 THURSDAY = dt.date(2006, 2, 9)
 NOVEMBER = dt.date(2006, 11, 2)

@@ -11,8 +11,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storyline.html_pages import declared_languages, decode_html, language_refusal
-from storyline.read import read_inputs
+from storyline.read.files import read_inputs
+from storyline.read.pages import declared_languages, decode_html, language_refusal
 from storyline.records import PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings, Settings
 from webpages import news_page
@@ -207,7 +207,7 @@ def test_analysing_a_warc_cleans_its_pages_and_a_second_run_is_a_no_op(
     tmp_path: Path, settings: Settings
 ) -> None:
     import storyline
-    from storyline.store import Store
+    from storyline.store.sqlite import Store
 
     path = tmp_path / "crawl.warc.gz"
     write_crawl(path)

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page
 
 from conftest import EXAMPLE_DIR, ROOT
 from storyline.records import Span
-from storyline.web import segments
+from storyline.serve.pages import segments
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 #: Where the run leaves its screenshots of the story and article pages.
@@ -45,7 +45,7 @@ def test_the_story_list_is_paged_newest_first(
 
     import storyline
     from storyline import web
-    from storyline.api import create_app
+    from storyline.serve.api import create_app
 
     db = tmp_path / "storyline.db"
     storyline.analyze([EXAMPLE_DIR], db=db)
@@ -82,7 +82,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     import storyline
-    from storyline.api import create_app
+    from storyline.serve.api import create_app
 
     folder = tmp_path_factory.mktemp("web")
     hostile = folder / "hostile.jsonl"

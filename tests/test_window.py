@@ -1,4 +1,4 @@
-"""Regrouping around new articles (storyline.window) against regrouping the whole store."""
+"""Regrouping around new articles (storyline.group.window) against regrouping the whole store."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_DIR
-from storyline.dedup import chronological_key
-from storyline.pipeline import regroup_around, regroup_store
+from storyline.group.dedup import chronological_key
+from storyline.group.window import NewArticle, merged, neighbourhood, widened
+from storyline.pipeline.analyze import regroup_around, regroup_store
 from storyline.records import Corpus, Document, Precision, PubDate
 from storyline.settings import Settings
-from storyline.store import Store
-from storyline.window import NewArticle, merged, neighbourhood, widened
+from storyline.store.sqlite import Store
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from storyline.errors import (
     StorylineError,
     UnreadableInput,
 )
-from storyline.pipeline import AnalyzeResult, analyze, load
+from storyline.pipeline.analyze import AnalyzeResult, analyze, load
 from storyline.records import (
     Article,
     Corpus,
@@ -45,7 +45,7 @@ from storyline.records import (
     TimeRef,
 )
 from storyline.settings import Settings, load_settings
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 __version__ = "0.1.0"
 

@@ -1,8 +1,8 @@
 """The command line: a thin shell over the library.
 
-Commands parse their arguments, call :mod:`storyline.pipeline`, :mod:`storyline.store`,
-:mod:`storyline.present` and :mod:`storyline.export`, and print. Every storyline error becomes
-one line on stderr and a non-zero exit code; nothing here analyses text.
+Commands parse their arguments, call the library (:mod:`storyline.pipeline`,
+:mod:`storyline.store`, :mod:`storyline.report`) and print. Every storyline error becomes one
+line on stderr and a non-zero exit code; nothing here analyses text.
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def analyze(
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from storyline.pipeline import analyze as run_analysis
+    from storyline.pipeline.analyze import analyze as run_analysis
     from storyline.settings import load_settings
 
     with _errors_as_messages():
@@ -193,9 +193,9 @@ def regroup(db: DbOption = "storyline.db", config: ConfigOption = None) -> None:
     pipeline.full_regroup_below); this recomputes everything, as if all the articles had
     arrived in one run, and is a no-op when nothing would change.
     """
-    from storyline.pipeline import regroup_store
+    from storyline.pipeline.analyze import regroup_store
     from storyline.settings import load_settings
-    from storyline.store import Store
+    from storyline.store.sqlite import Store
 
     with _errors_as_messages():
         settings = load_settings(config)
@@ -212,7 +212,7 @@ def stories(db: DbOption = "storyline.db") -> None:
 
 def _print_story_table(db: str, only: set[str] | None = None) -> None:
     """Every stored story, or those of ``only`` (read without the rest of the store)."""
-    from storyline.pipeline import load, load_stories
+    from storyline.pipeline.analyze import load, load_stories
 
     corpus = _run(lambda: load(_existing(db)) if only is None else load_stories(db, only))
     table = Table(
@@ -240,7 +240,7 @@ def _print_story_table(db: str, only: set[str] | None = None) -> None:
 
 def _existing(db: str) -> str:
     """``db``, if a store is there (a URL's server tells when its database is not)."""
-    from storyline.store import is_url
+    from storyline.store.sqlite import is_url
 
     if not is_url(db) and not Path(db).exists():
         raise NotFound(f"no store at {db}: run `storyline analyze INPUT --db {db}` first")
@@ -249,7 +249,7 @@ def _existing(db: str) -> str:
 
 def _shown(db: str) -> str:
     """``db`` as messages show it (a URL's password masked)."""
-    from storyline.store import display_name
+    from storyline.store.sqlite import display_name
 
     return display_name(db)
 
@@ -309,12 +309,12 @@ def _usage_error(message: str) -> NoReturn:
 
 
 def _show_story(db: str, story: str, config: Path | None) -> None:
-    from storyline.present import build_report, render_report_text
+    from storyline.report.story import build_report, render_report_text
     from storyline.settings import load_settings
 
     with _errors_as_messages():
-        from storyline.embed import remembering_embedder
-        from storyline.store import Store
+        from storyline.annotate.embed import remembering_embedder
+        from storyline.store.sqlite import Store
 
         with Store(_existing(db)) as store:
             corpus = store.load_corpus()
@@ -325,8 +325,8 @@ def _show_story(db: str, story: str, config: Path | None) -> None:
 
 
 def _show_article(db: str, prefix: str, with_dropped: bool) -> None:
-    from storyline.inspect import inspect_article, render_article_text
-    from storyline.store import Store
+    from storyline.clean.inspection import inspect_article, render_article_text
+    from storyline.store.sqlite import Store
 
     with _errors_as_messages():
         with Store(_existing(db)) as store:
@@ -378,12 +378,12 @@ def export(
     config: ConfigOption = None,
 ) -> None:
     """Export the store: articles, stories or threads as JSONL, or a Markdown/HTML report."""
-    from storyline.export import export_text
+    from storyline.report.export import export_text
     from storyline.settings import load_settings
 
     with _errors_as_messages():
-        from storyline.embed import remembering_embedder
-        from storyline.store import Store
+        from storyline.annotate.embed import remembering_embedder
+        from storyline.store.sqlite import Store
 
         with Store(_existing(db)) as store:
             corpus = store.load_corpus()
@@ -423,7 +423,7 @@ def serve(
 
     import uvicorn
 
-    from storyline.api import TOKEN_ENV_VAR, create_app, write_token_for
+    from storyline.serve.api import TOKEN_ENV_VAR, create_app, write_token_for
     from storyline.settings import load_settings
 
     token, made = write_token_for(host, os.environ.get(TOKEN_ENV_VAR))
@@ -476,8 +476,8 @@ def watch(
     seconds apart), robots.txt honoured, a User-Agent naming storyline, feeds asked for only
     if they changed.
     """
-    from storyline.feeds import RoundResult
-    from storyline.feeds import watch as run_watch
+    from storyline.read.feeds import RoundResult
+    from storyline.read.feeds import watch as run_watch
     from storyline.settings import load_settings
 
     failed: list[int] = []

@@ -285,8 +285,8 @@ class Mention:
 
     span: Span
     text: str
-    # spaCy's label (PERSON, ORG, GPE, NORP, LOC, PRODUCT, ...), or storyline.nlp's MISC (an
-    # unlabelled proper noun phrase), DESC (a description) or PRON (a pronoun).
+    # spaCy's label (PERSON, ORG, GPE, NORP, LOC, PRODUCT, ...), or storyline.annotate.nlp's
+    # MISC (an unlabelled proper noun phrase), DESC (a description) or PRON (a pronoun).
     type: str
 
 

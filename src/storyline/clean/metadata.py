@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+from storyline.annotate.timex import MONTH_NUMBERS
 from storyline.records import Precision, PubDate
-from storyline.timex import MONTH_NUMBERS
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
 _DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\s*,?\s+(?P<year>\d{{4}})\b", re.I)

@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from storyline.dedup import chronological_key
+from storyline.group.dedup import chronological_key
 from storyline.ids import content_id
 from storyline.records import Corpus, Document, Mention, Precision, PubDate, Story, TimeRef
 from storyline.settings import StorySettings
 
 if TYPE_CHECKING:
-    from storyline.story_index import StoryIndex
+    from storyline.group.story_index import StoryIndex
 
 #: Mention types that identify an event's cast and place; nationalities (NORP) and the like
 #: are shared by too many unrelated events.
@@ -273,7 +273,7 @@ class StoryStage:
                 index.restore(story_id, [profiles[a] for a in members])
 
     def _index(self, documents: list[Document]) -> StoryIndex:
-        from storyline.story_index import StoryIndex
+        from storyline.group.story_index import StoryIndex
 
         dimensions = len(documents[0].embedding) if documents else 1  # type: ignore[arg-type]
         return StoryIndex(self._settings, dimensions, lambda parts: content_id("s", *parts))

@@ -16,7 +16,7 @@ article's nearest neighbours come from its own event (:func:`near_pairs_only`).
 
 Stories of more than ``max_dissolve`` articles enter a pool whole (their most recent
 articles stand for them), which bounds the pool; re-clustered stories inherit the id of the
-old story they share most articles with (:mod:`storyline.lineage`).
+old story they share most articles with (:mod:`storyline.group.lineage`).
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from storyline.lineage import FreshId, inherit_ids
+from storyline.group.lineage import FreshId, inherit_ids
 from storyline.settings import StorySettings
 
 if TYPE_CHECKING:
-    from storyline.stories import DateRange, Profile
+    from storyline.group.stories import DateRange, Profile
 
 #: Pair score of two articles whose dates are too far apart to report one event: low enough
 #: that no average over a realistic pool lets them share a story.

@@ -17,9 +17,19 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from storyline.compare import Conflict, Fact, OutletView
 from storyline.errors import ConfigError
-from storyline.present import (
+from storyline.records import (
+    Article,
+    Corpus,
+    Document,
+    QuoteGroup,
+    Ref,
+    Story,
+    Thread,
+    stories_span,
+)
+from storyline.report.compare import Conflict, Fact, OutletView
+from storyline.report.story import (
     CastMember,
     StoryReport,
     SummarySentence,
@@ -31,20 +41,10 @@ from storyline.present import (
     thread_stories,
     thread_summary,
 )
-from storyline.records import (
-    Article,
-    Corpus,
-    Document,
-    QuoteGroup,
-    Ref,
-    Story,
-    Thread,
-    stories_span,
-)
 from storyline.settings import Settings, SummarySettings
 
 if TYPE_CHECKING:
-    from storyline.embed import Embedder
+    from storyline.annotate.embed import Embedder
 
 __all__ = [
     "FORMATS",

@@ -23,16 +23,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from storyline.compare import (
-    Conflict,
-    Fact,
-    Figure,
-    OutletView,
-    build_comparison,
-    figures_in,
-    is_statement,
-    normalise_space,
-)
 from storyline.errors import ConfigError
 from storyline.records import (
     Article,
@@ -46,10 +36,20 @@ from storyline.records import (
     TimexType,
     stories_span,
 )
+from storyline.report.compare import (
+    Conflict,
+    Fact,
+    Figure,
+    OutletView,
+    build_comparison,
+    figures_in,
+    is_statement,
+    normalise_space,
+)
 from storyline.settings import SummarySettings
 
 if TYPE_CHECKING:
-    from storyline.embed import Embedder
+    from storyline.annotate.embed import Embedder
 
 __all__ = [
     "CAST_TYPES",
@@ -239,7 +239,7 @@ def outlet_name(article: Article) -> str:
 
 
 def _default_embedder() -> Embedder:
-    from storyline.embed import default_embedder
+    from storyline.annotate.embed import default_embedder
 
     return default_embedder()
 

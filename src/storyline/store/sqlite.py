@@ -1,7 +1,7 @@
 """The SQLite store: one file, WAL, schema migrations in code, content-hash ids.
 
 ``Store(db)`` opens a SQLite file for a path and a PostgreSQL store
-(:mod:`storyline.store_postgres`) for a ``postgresql://`` URL: one interface, one SQL,
+(:mod:`storyline.store.postgres`) for a ``postgresql://`` URL: one interface, one SQL,
 spelled as SQLite spells it and translated there.
 
 Per-article results (the article, its body spans, sentences, mentions, quotes, time
@@ -10,11 +10,11 @@ the same input is a no-op. Cross-article results (duplicates, entities, stories,
 quote groups) are derived from all articles and replaced as a whole, in one transaction,
 each time they are recomputed (:meth:`Store.save_corpus`); because every stage is
 deterministic, recomputing them over the same articles writes the same rows. A large store
-is regrouped around new articles instead (:mod:`storyline.window`): the results of that
+is regrouped around new articles instead (:mod:`storyline.group.window`): the results of that
 neighbourhood are replaced, in one transaction, and the rest stay as they are
 (:meth:`Store.save_window`).
 
-This module and :mod:`storyline.store_postgres` are the only ones that know SQL; records go
+This module and :mod:`storyline.store.postgres` are the only ones that know SQL; records go
 in and come out.
 """
 
@@ -95,7 +95,7 @@ def _masked(url: str | Path) -> str:
 
 def _postgres_store_class(url: str) -> type[Store]:
     try:
-        from storyline.store_postgres import PostgresStore
+        from storyline.store.postgres import PostgresStore
     except ModuleNotFoundError as exc:
         if exc.name != "psycopg":
             raise
@@ -251,14 +251,14 @@ INSERT INTO store_state (key, value) VALUES ('generation', 0);
 """
 
 #: What servers said identifies the version of a URL they sent (ETag, Last-Modified), sent back
-#: on the next request so an unchanged feed costs a 304 (storyline.feeds). And articles by
+#: on the next request so an unchanged feed costs a 304 (storyline.read.feeds). And articles by
 #: source, so a crawl can tell the pages it stored before without fetching them again.
 _SCHEMA_V6 = """
 CREATE TABLE http_validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT);
 CREATE INDEX articles_by_source ON articles(source);
 """
 
-#: What regrouping only the neighbourhood of new articles needs (storyline.window): stored
+#: What regrouping only the neighbourhood of new articles needs (storyline.group.window): stored
 #: entities by the keys of their names, to give an actor found again its stored id; each
 #: story's profile, to thread new stories with every stored one without reading its articles;
 #: and indexes from an article to its date, story, quote groups and copies.
@@ -825,7 +825,7 @@ class Store:
             )
         ]
 
-    # -- regrouping the neighbourhood of new articles (storyline.window) -------------------
+    # -- regrouping the neighbourhood of new articles (storyline.group.window) -------------------
 
     def profiled(self) -> bool:
         """Whether the store holds what regrouping a neighbourhood needs (story profiles and
@@ -1189,7 +1189,7 @@ def _corpus_rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _entity_key_rows(entities: Iterable[Entity]) -> list[tuple[Any, ...]]:
-    from storyline.resolve import entity_keys
+    from storyline.resolve.entities import entity_keys
 
     return [(key, e.id, e.type) for e in entities for key in sorted(entity_keys(e))]
 

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storyline.group.stories import DateRange, date_range
+from storyline.group.story_index import is_loose
 from storyline.records import PubDate, QuoteGroup
 from storyline.settings import Settings
-from storyline.store import Store
-from storyline.stories import DateRange, date_range
-from storyline.story_index import is_loose
+from storyline.store.sqlite import Store
 
 
 @dataclass(frozen=True, slots=True)

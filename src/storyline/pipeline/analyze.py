@@ -1,7 +1,7 @@
 """The orchestrator: read → clean → annotate → store → group → resolve → date → store.
 
 Each step is one stage module; this file only puts them in order, checks the chain before
-anything runs, batches the per-article work (handing it to :mod:`storyline.parallel` for
+anything runs, batches the per-article work (handing it to :mod:`storyline.pipeline.workers` for
 workers), and keeps one bad article from stopping the rest.
 """
 
@@ -26,12 +26,12 @@ from storyline.records import (
 )
 from storyline.settings import Settings, load_settings
 from storyline.stage import ArticleStage, CorpusStage, check_chain, check_provided
-from storyline.store import DEFAULT_PATH, Store
+from storyline.store.sqlite import DEFAULT_PATH, Store
 
 if TYPE_CHECKING:
-    from storyline.embed import Embedder
-    from storyline.read import Input
-    from storyline.window import NewArticle
+    from storyline.annotate.embed import Embedder
+    from storyline.group.window import NewArticle
+    from storyline.read.files import Input
 
 #: Called once per article handled (stored, already known, or failed), for progress bars.
 ProgressCallback = Callable[[str], None]
@@ -57,10 +57,10 @@ class AnalyzeResult:
 
 def article_stages(settings: Settings) -> list[ArticleStage]:
     """Per-article annotation, in order: parse, quotes, time expressions, embedding."""
-    from storyline.embed import EmbedStage
-    from storyline.nlp import NlpStage
-    from storyline.quotes import QuoteStage
-    from storyline.timex import TimexStage
+    from storyline.annotate.embed import EmbedStage
+    from storyline.annotate.nlp import NlpStage
+    from storyline.annotate.quotes import QuoteStage
+    from storyline.annotate.timex import TimexStage
 
     return [
         NlpStage(batch_size=settings.pipeline.batch_size),
@@ -76,19 +76,19 @@ def corpus_stages(
     """Cross-article work, in order: copies, entities, quote groups, stories, threads, and
     the dates stories give undated articles (last: no grouping rests on an inferred date).
     ``embedder`` embeds the quotes (default: the packaged model, nothing kept). With
-    ``around``, the corpus is a neighbourhood of that store (:mod:`storyline.window`):
+    ``around``, the corpus is a neighbourhood of that store (:mod:`storyline.group.window`):
     entities take the ids of the stored ones they are, and threads are rebuilt where its
     stories join or leave them.
 
     Quote groups come before stories: two articles rendering one utterance is evidence that
     they report one event.
     """
-    from storyline.dating import DatingStage
-    from storyline.dedup import DedupStage
-    from storyline.quote_groups import QuoteGroupStage
-    from storyline.resolve import ResolveStage
-    from storyline.stories import StoryStage
-    from storyline.threads import ThreadStage
+    from storyline.group.dating import DatingStage
+    from storyline.group.dedup import DedupStage
+    from storyline.group.stories import StoryStage
+    from storyline.group.threads import ThreadStage
+    from storyline.resolve.entities import ResolveStage
+    from storyline.resolve.quote_groups import QuoteGroupStage
 
     return [
         DedupStage(settings.dedup),
@@ -110,7 +110,7 @@ def analyze(
     """Read, clean and annotate new articles, store them, then regroup what they change.
 
     ``inputs`` are paths (``-`` for JSONL on standard input) or documents already read (a
-    crawl's pages, :mod:`storyline.feeds`); they are read as they are consumed, a batch at a
+    crawl's pages, :mod:`storyline.read.feeds`); they are read as they are consumed, a batch at a
     time, so a long stream is never held in memory. Articles already in the store are
     skipped, so running twice on the same input is a no-op. Inputs that cannot be used are
     reported in the result (and kept in the store's failure log); the rest of the batch goes
@@ -118,7 +118,7 @@ def analyze(
 
     New articles are regrouped every ``pipeline.regroup_every`` articles and at the end: a
     store that held fewer than ``pipeline.full_regroup_below`` articles before is regrouped
-    whole, a larger one only around the new articles (:mod:`storyline.window`), so that what
+    whole, a larger one only around the new articles (:mod:`storyline.group.window`), so that what
     a new article costs, in time and memory, does not grow with the store or the input.
     ``full=True`` regroups the whole store each time.
 
@@ -127,7 +127,7 @@ def analyze(
     it stored but did not regroup are in the store's ingest log (``Store.ungrouped``), and
     the next run regroups them with its own.
     """
-    from storyline.window import NewArticle
+    from storyline.group.window import NewArticle
 
     settings = settings or load_settings()
     per_article = article_stages(settings)
@@ -187,7 +187,7 @@ def _regroup_round(
 def regroup_store(store: Store, settings: Settings) -> list[Story]:
     """Run the cross-article stages over everything stored and keep their results; returns
     every story."""
-    from storyline.embed import remembering_embedder
+    from storyline.annotate.embed import remembering_embedder
 
     # Quote vectors are kept in the store: a later run embeds only the new quotes.
     corpus = regroup(
@@ -199,9 +199,9 @@ def regroup_store(store: Store, settings: Settings) -> list[Story]:
 
 def regroup_around(store: Store, new: Mapping[str, NewArticle], settings: Settings) -> list[Story]:
     """Run the cross-article stages over the new articles' neighbourhood and keep their
-    results (:mod:`storyline.window`); returns the neighbourhood's stories."""
-    from storyline.embed import remembering_embedder
-    from storyline.window import joined_groups, neighbourhood
+    results (:mod:`storyline.group.window`); returns the neighbourhood's stories."""
+    from storyline.annotate.embed import remembering_embedder
+    from storyline.group.window import joined_groups, neighbourhood
 
     stages = corpus_stages(settings, remembering_embedder(store), around=store)
     while True:  # again if another writer changed the store meanwhile (two `analyze` at once)
@@ -233,7 +233,7 @@ def _new_articles(
 ) -> Iterator[Article]:
     """Read and clean every input not yet stored; failures go to ``result.failures``."""
     from storyline.clean import clean
-    from storyline.read import read_inputs
+    from storyline.read.files import read_inputs
 
     for item in read_inputs(inputs, settings.read):
         if isinstance(item, ReadFailure):
@@ -269,12 +269,12 @@ def annotated_batches(
     progress: ProgressCallback | None = None,
 ) -> Iterator[list[Document]]:
     """Each batch annotated, in input order: in this process, by worker processes, or by the
-    Dask cluster of ``pipeline.dask`` (:mod:`storyline.parallel`).
+    Dask cluster of ``pipeline.dask`` (:mod:`storyline.pipeline.workers`).
 
     Workers are used only when a second batch arrives: a worker loads its own models, which
     for one batch costs as much as annotating it here.
     """
-    from storyline.parallel import annotated_elsewhere, pool_size
+    from storyline.pipeline.workers import annotated_elsewhere, pool_size
 
     first, second = next(batches, None), next(batches, None)
     if first is None:

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 from storyline.records import Corpus, Document, Ref, Span
 
 if TYPE_CHECKING:
-    from storyline.api import StoreReader
+    from storyline.serve.api import StoreReader
 
 __all__ = ["Segment", "add_pages", "segments"]
 
@@ -63,7 +63,7 @@ def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     return Environment(
-        loader=PackageLoader("storyline", "templates"),
+        loader=PackageLoader("storyline.serve", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -88,7 +88,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         q: str | None = Query(default=None, max_length=500),
         page_number: int = Query(default=1, ge=1, alias="page"),
     ) -> HTMLResponse:
-        from storyline.api import filtered_stories, story_item
+        from storyline.serve.api import filtered_stories, story_item
 
         browse = reader.browse()
         stories = filtered_stories(browse, reader, q, None, None, None, None)
@@ -106,8 +106,8 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
-        from storyline.api import find_story, thread_items
-        from storyline.present import citation_markers
+        from storyline.report.story import citation_markers
+        from storyline.serve.api import find_story, thread_items
 
         browse = reader.browse()
         corpus = browse.corpus
@@ -127,7 +127,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
-        from storyline.api import find_document
+        from storyline.serve.api import find_document
 
         corpus = reader.corpus()
         document = find_document(corpus, article_id)
@@ -142,7 +142,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, entity_id: str) -> HTMLResponse:
-        from storyline.api import entity_row
+        from storyline.serve.api import entity_row
 
         browse = reader.browse()
         corpus = browse.corpus

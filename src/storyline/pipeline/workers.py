@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyline.errors import ClusterError
-from storyline.pipeline import ProgressCallback, annotate, article_stages
+from storyline.pipeline.analyze import ProgressCallback, annotate, article_stages
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings
 

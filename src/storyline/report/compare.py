@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from storyline.annotate.timex import CARDINAL_WORDS, number_value
 from storyline.records import Article, Corpus, Document, Entity, QuoteGroup, Ref, Span
-from storyline.timex import CARDINAL_WORDS, number_value
 
 if TYPE_CHECKING:
-    from storyline.present import SentencePool, TimelineEntry
+    from storyline.report.story import SentencePool, TimelineEntry
 
 __all__ = [
     "Claim",
@@ -697,7 +697,7 @@ LABELLED_TYPES = frozenset({"PERSON", "ORG", "GPE"})
 
 def labels_in_article(corpus: Corpus, document: Document) -> dict[str, list[str]]:
     """Entity id → the phrases this article designates it with, in order of appearance."""
-    from storyline.nlp import PRONOUN
+    from storyline.annotate.nlp import PRONOUN
 
     # A pronoun designates nothing: the words around "he" are the sentence, not a label.
     pronouns = {m.span for m in document.mentions or [] if m.type == PRONOUN}

@@ -37,7 +37,7 @@ class MiniLMEmbedder:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        from storyline.models import minilm_onnx_path, minilm_tokenizer_path
+        from storyline.annotate.models import minilm_onnx_path, minilm_tokenizer_path
 
         self._tokenizer = Tokenizer.from_file(str(minilm_tokenizer_path()))
         self._tokenizer.enable_truncation(max_length=max_tokens)

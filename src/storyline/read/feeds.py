@@ -35,17 +35,17 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from storyline.errors import FetchFailed
-from storyline.html_pages import decode_html, is_html, language_refusal, media_type
-from storyline.read import size_label
+from storyline.read.files import size_label
+from storyline.read.pages import decode_html, is_html, language_refusal, media_type
 from storyline.records import Hints, HttpValidators, PassedOver, RawDocument, ReadFailure
 from storyline.settings import Settings, load_settings
-from storyline.store import Store
+from storyline.store.sqlite import Store
 
 if TYPE_CHECKING:
     import httpx
 
-    from storyline.pipeline import AnalyzeResult
-    from storyline.read import ReadResult
+    from storyline.pipeline.analyze import AnalyzeResult
+    from storyline.read.files import ReadResult
 
 #: Redirects followed from one URL; each hop waits its host's turn and asks its robots.txt.
 MAX_REDIRECTS = 5
@@ -347,7 +347,7 @@ def watch_round(
     number: int, feeds: Sequence[str], store: Store, settings: Settings, client: PoliteClient
 ) -> RoundResult:
     """Fetch the feeds and their new pages, and analyse those into the store."""
-    from storyline.pipeline import analyze
+    from storyline.pipeline.analyze import analyze
 
     crawl = Crawl(feeds, store, settings, client)
     analysis = analyze(crawl.documents(), db=store, settings=settings)

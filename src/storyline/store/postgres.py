@@ -32,7 +32,7 @@ from psycopg.types import TypeInfo
 
 from storyline.errors import StoreError
 from storyline.records import Article, Document
-from storyline.store import MIGRATIONS, Float32Blob, Store, _masked, one_line
+from storyline.store.sqlite import MIGRATIONS, Float32Blob, Store, _masked, one_line
 
 #: Advisory lock keys (per database): one migrator at a time, one writer of the
 #: cross-article results at a time, one change of the embedding column's type.

@@ -2,8 +2,8 @@
 they declare.
 
 Shared by the readers that get pages as bytes with HTTP headers: web archives
-(:mod:`storyline.warc`) and feeds (:mod:`storyline.feeds`), and HTML files on disk
-(:mod:`storyline.read`, which also takes :func:`guessed_text` for text files).
+(:mod:`storyline.read.warc`) and feeds (:mod:`storyline.read.feeds`), and HTML files on disk
+(:mod:`storyline.read.files`, which also takes :func:`guessed_text` for text files).
 """
 
 from __future__ import annotations

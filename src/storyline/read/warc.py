@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from storyline.html_pages import decode_html, http_date, is_html, iso_day, language_refusal
-from storyline.html_pages import media_type as media_type_of
-from storyline.read import ReadResult, open_or_failure, size_label
+from storyline.read.files import ReadResult, open_or_failure, size_label
+from storyline.read.pages import decode_html, http_date, is_html, iso_day, language_refusal
+from storyline.read.pages import media_type as media_type_of
 from storyline.records import Hints, PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings
 

@@ -43,7 +43,7 @@ from starlette.exceptions import HTTPException
 from storyline.errors import InputError, NotFound, StorylineError
 from storyline.records import Corpus, QuoteGroup, Story, Thread
 from storyline.settings import ServeSettings, Settings, default_settings
-from storyline.store import StoreWatch
+from storyline.store.sqlite import StoreWatch
 
 __all__ = [
     "API_LIMITS",
@@ -184,7 +184,7 @@ class StoreReader:
 
     def refresh(self) -> Browse:
         """Read the store now, unless it has not changed since the last read."""
-        from storyline.store import Store
+        from storyline.store.sqlite import Store
 
         with self._lock:
             stamp = self._stamp()
@@ -207,9 +207,9 @@ class StoreReader:
 
     def report(self, browse: Browse, story: Story) -> Any:
         """The story's report over that read of the store, built on first asking."""
-        from storyline.embed import remembering_embedder
-        from storyline.present import build_report
-        from storyline.store import Store
+        from storyline.annotate.embed import remembering_embedder
+        from storyline.report.story import build_report
+        from storyline.store.sqlite import Store
 
         cached = browse.reports.get(story.id)
         if cached is None:
@@ -220,7 +220,7 @@ class StoreReader:
         return cached
 
     def search(self, query: str) -> list[str]:
-        from storyline.store import Store
+        from storyline.store.sqlite import Store
 
         with Store(self.db) as store:
             return store.search(query)
@@ -236,7 +236,7 @@ def create_app(
     not a setting: settings files are shared and committed, a secret must not be.
     """
     from storyline import __version__
-    from storyline.web import add_pages
+    from storyline.serve.pages import add_pages
 
     settings = settings or default_settings()
     reader = StoreReader(db, settings)
@@ -294,7 +294,7 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/api/stories/{story_id}", summary="One story: everything its report holds")
     def story(story_id: str) -> dict[str, Any]:
-        from storyline.export import story_row
+        from storyline.report.export import story_row
 
         browse = reader.browse()
         corpus = browse.corpus
@@ -307,7 +307,7 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/api/articles/{article_id}", summary="One article with its annotations")
     def article(article_id: str, dropped: bool = False) -> dict[str, Any]:
-        from storyline.export import article_row
+        from storyline.report.export import article_row
 
         corpus = reader.corpus()
         document = find_document(corpus, article_id)
@@ -398,7 +398,7 @@ def story_item(browse: Browse, story: Story) -> dict[str, Any]:
 
 def thread_items(corpus: Corpus, thread: Thread | None) -> list[dict[str, Any]]:
     """The stories of a thread in time order, each with why it continues the one before."""
-    from storyline.present import thread_stories
+    from storyline.report.story import thread_stories
 
     if thread is None:
         return []
@@ -451,7 +451,7 @@ def _add_writing_routes(app: FastAPI, reader: StoreReader) -> None:
     def add_articles(
         articles: Annotated[list[ArticleIn], Body(max_length=API_LIMITS.articles)],
     ) -> dict[str, Any]:
-        from storyline.pipeline import analyze
+        from storyline.pipeline.analyze import analyze
 
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "posted.jsonl"

@@ -21,9 +21,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import ClassVar
 
+from storyline.annotate.timex import time_refs
+from storyline.group.stories import DateRange, most_precise
 from storyline.records import Corpus, Document, PubDate
-from storyline.stories import DateRange, most_precise
-from storyline.timex import time_refs
 
 #: ``PubDate.origin`` of a date taken from the article's story.
 STORY_ORIGIN = "story"

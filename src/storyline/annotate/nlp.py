@@ -77,7 +77,7 @@ class NlpStage:
     @property
     def nlp(self) -> Any:
         if self._nlp is None:
-            from storyline.models import spacy_pipeline
+            from storyline.annotate.models import spacy_pipeline
 
             self._nlp = spacy_pipeline()
         return self._nlp

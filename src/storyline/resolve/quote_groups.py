@@ -27,11 +27,11 @@ import numpy as np
 
 from storyline.ids import content_id
 from storyline.records import Corpus, Quote, QuoteGroup, Ref, Span
-from storyline.resolve import EntityLookup, speaker_entity
+from storyline.resolve.entities import EntityLookup, speaker_entity
 from storyline.settings import QuoteGroupSettings
 
 if TYPE_CHECKING:
-    from storyline.embed import Embedder
+    from storyline.annotate.embed import Embedder
 
 _QUOTE_MARKS = "\"'“”‘’«»„ \n\t"
 #: Where one utterance of a quote ends and the next begins, inside the quote's content: a
@@ -250,7 +250,7 @@ class QuoteGroupStage:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            from storyline.embed import default_embedder
+            from storyline.annotate.embed import default_embedder
 
             self._embedder = default_embedder()
         return self._embedder

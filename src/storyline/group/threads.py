@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
 import numpy as np
 
+from storyline.group.lineage import inherit_ids
+from storyline.group.stories import DESCRIPTION_CHARS, DateRange, entity_key, shorten
 from storyline.ids import content_id
-from storyline.lineage import inherit_ids
 from storyline.records import (
     Corpus,
     NamedDate,
@@ -38,7 +39,6 @@ from storyline.records import (
     stories_span,
 )
 from storyline.settings import ThreadSettings
-from storyline.stories import DESCRIPTION_CHARS, DateRange, entity_key, shorten
 
 if TYPE_CHECKING:
     from usearch.index import BatchMatches
@@ -193,7 +193,7 @@ def candidate_pairs(
     count = len(centroids)
     if count < 2:
         return []
-    from storyline.story_index import usearch_index
+    from storyline.group.story_index import usearch_index
 
     Index, search = usearch_index().Index, usearch_index().search
     vectors = np.ascontiguousarray(centroids, dtype=np.float32)
@@ -241,7 +241,7 @@ class ThreadStage:
     ids to the new threads that continue them.
 
     With ``around`` (the store), ``corpus`` is only the neighbourhood of new articles
-    (:mod:`storyline.window`): its stories are compared with their nearest stored stories,
+    (:mod:`storyline.group.window`): its stories are compared with their nearest stored stories,
     and only the threads they join or leave are rebuilt, from their stored links and the new
     ones; ``corpus.threads`` then holds those threads alone. A thread's maximum spanning tree
     over its old tree and the new links is the tree over all its links, so nothing is lost

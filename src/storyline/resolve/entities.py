@@ -32,8 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import ClassVar
 
-from storyline.ids import content_id
-from storyline.nlp import (
+from storyline.annotate.nlp import (
     DESCRIPTION,
     DESCRIPTION_TYPES,
     FIRST_PERSON,
@@ -41,6 +40,7 @@ from storyline.nlp import (
     PRONOUN_TYPES,
     UNLABELLED,
 )
+from storyline.ids import content_id
 from storyline.records import Corpus, Document, Entity, Quote, Ref, Span
 from storyline.settings import ResolveSettings
 
@@ -742,7 +742,7 @@ def entity_keys(entity: Entity) -> set[str]:
 def link_to_known(entities: list[Entity], known: KnownEntities) -> list[Entity]:
     """Entities found in part of the corpus, given the ids of the stored entities they are.
 
-    When only the neighbourhood of new articles is resolved again (:mod:`storyline.window`),
+    When only the neighbourhood of new articles is resolved again (:mod:`storyline.group.window`),
     an actor also named outside it must keep its stored id, or the store would hold it twice.
     An entity is the stored one whose names share a key with its own and whose type agrees;
     with several, the one that shares its name's key, then the most keys, then the smallest

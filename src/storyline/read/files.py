@@ -1,7 +1,7 @@
 """READ: turn paths (files and folders) into raw documents, streaming.
 
 One reader per input kind (``.txt``, ``.html``/``.htm``, ``.jsonl``, and web archives,
-``.warc``/``.warc.gz``, in :mod:`storyline.warc`); ``-`` is JSONL on standard input. Nothing
+``.warc``/``.warc.gz``, in :mod:`storyline.read.warc`); ``-`` is JSONL on standard input. Nothing
 here judges content: an input that cannot be read as text, or a JSONL line that is not in the
 agreed shape, becomes a :class:`ReadFailure` with a reason a person can act on, and the rest
 goes on. A document read elsewhere (a fetched feed page) may be given in place of a path: it
@@ -85,7 +85,7 @@ def _read_file(path: Path, settings: ReadSettings) -> Iterator[ReadResult]:
         yield from _read_jsonl(path, settings)
         return
     if name.endswith(WARC_SUFFIXES):
-        from storyline.warc import read_warc
+        from storyline.read.warc import read_warc
 
         yield from read_warc(path, settings)
         return
@@ -136,7 +136,7 @@ def _decode_file(data: bytes, html: bool) -> str:
         if b"\x00" in data:  # UTF-16 and UTF-32 without a mark, or not text at all
             raise _Unreadable("binary file (contains NUL bytes), not text")
         if html:
-            from storyline.html_pages import decode_html
+            from storyline.read.pages import decode_html
 
             text = decode_html(data, None)
         else:
@@ -161,7 +161,7 @@ def _utf8_or_guessed(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        from storyline.html_pages import guessed_text
+        from storyline.read.pages import guessed_text
 
         guessed = guessed_text(data)
         if guessed is None:

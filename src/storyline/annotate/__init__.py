@@ -1,0 +1,1 @@
+"""ANNOTATE (per article): sentences, entity mentions, quotes, time expressions, embeddings."""

@@ -1,0 +1,1 @@
+"""GROUP (across articles): near-duplicates, stories, threads, and the dates stories give."""

@@ -1,0 +1,1 @@
+"""READ: files, folders, JSONL, HTML pages, WARC archives and feeds, as raw documents."""

@@ -1,0 +1,1 @@
+"""RESOLVE (across articles): mentions into entities, quotes into quote groups."""

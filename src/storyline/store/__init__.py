@@ -1,0 +1,1 @@
+"""STORE: SQLite by default, PostgreSQL by URL; one schema, migrations in code."""
