@@ -95,7 +95,7 @@ def losing(batches: list[list[Article]], lose: Callable[[], None]) -> Iterator[l
 @pytest.fixture
 def annotated_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the articles of every batch annotated in this process instead of a worker."""
-    from storyline import parallel
+    from storyline.pipeline import workers as parallel
 
     here: list[str] = []
     redo = parallel._Here.annotate

@@ -11,7 +11,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from conftest import ROOT
-from storyline import models
+from storyline.annotate import models
 from storyline.errors import ModelError
 
 

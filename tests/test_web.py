@@ -44,7 +44,7 @@ def test_the_story_list_is_paged_newest_first(
     from fastapi.testclient import TestClient
 
     import storyline
-    from storyline import web
+    from storyline.serve import pages as web
     from storyline.serve.api import create_app
 
     db = tmp_path / "storyline.db"
