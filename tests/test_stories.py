@@ -9,15 +9,9 @@ import numpy as np
 import pytest
 
 from conftest import EXAMPLE_DIR, annotate, make_article
+from storyline.dates import DateRange, date_range
 from storyline.group.dedup import DedupStage
-from storyline.group.stories import (
-    DateRange,
-    StoryStage,
-    date_range,
-    entity_key,
-    shorten,
-    story_dates,
-)
+from storyline.group.stories import StoryStage, entity_key, shorten, story_dates
 from storyline.ids import content_id
 from storyline.records import (
     Corpus,

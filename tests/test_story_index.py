@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.group.stories import DateRange
+from storyline.dates import DateRange
 from storyline.group.story_index import (
     TermTable,
     TimeBuckets,

@@ -21,15 +21,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from storyline.dates import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    MONTH_NUMBERS,
+    NUMBER_VALUE,
+    SMALL_NUMBERS,
+    TENS,
+    number_value,
+)
 from storyline.records import Article, Document, Precision, PubDate, TimeRef, TimexType
 
 __all__ = [
-    "CARDINAL_WORDS",
-    "MONTH_NUMBERS",
     "Timex",
     "TimexStage",
     "find_timexes",
-    "number_value",
     "time_refs",
 ]
 
@@ -131,45 +137,23 @@ class _Rule:
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
 
-_MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-]  # fmt: skip
-_MONTH_ABBREVIATIONS = {"Sept": 9} | {
-    name[:3]: number for number, name in enumerate(_MONTH_NAMES, 1) if name != "May"
-}
-#: Every lower-case month name and abbreviation ("january", "jan", "sept") → month number.
-MONTH_NUMBERS = {n.lower(): i for i, n in enumerate(_MONTH_NAMES, 1)} | {
-    a.lower(): i for a, i in _MONTH_ABBREVIATIONS.items()
-}
-
 
 def _title_or_upper(words: list[str]) -> str:
     return "|".join(sorted({w for word in words for w in (word, word.upper())}, key=len)[::-1])
 
 
-_FULL_MONTH = rf"(?:{_title_or_upper(_MONTH_NAMES)})"
+_FULL_MONTH = rf"(?:{_title_or_upper(MONTH_NAMES)})"
 #: Months as written before or after a day number: "Feb. 9", "9 Feb 2006", "Sept. 30".
-_ANY_MONTH = rf"(?:{_FULL_MONTH}|(?:{_title_or_upper(list(_MONTH_ABBREVIATIONS))})\.?)"
+_ANY_MONTH = rf"(?:{_FULL_MONTH}|(?:{_title_or_upper(list(MONTH_ABBREVIATIONS))})\.?)"
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _WEEKDAY = rf"(?:{_title_or_upper(_WEEKDAYS)})"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 
-_SMALL_NUMBERS = [
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-]  # fmt: skip
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_NUMBER_VALUE = {w: i for i, w in enumerate(_SMALL_NUMBERS, 1)} | {
-    w: 10 * i for i, w in enumerate(_TENS, 2)
-}
-#: Numbers in words, one to ninety ("forty-two" is two of them).
-CARDINAL_WORDS = (*_SMALL_NUMBERS, *_TENS)
-_DIGIT_WORDS = "|".join(_SMALL_NUMBERS[:9])  # one to nine
+_DIGIT_WORDS = "|".join(SMALL_NUMBERS[:9])  # one to nine
 _VAGUE = r"a few|few|several|many|some|a couple of|a couple|couple of|dozens of|hundreds of"
 _NUMBER = (
-    rf"(?:\d+ 1/2|\d+(?:\.\d+)?|(?:{'|'.join(_TENS)})(?:[- ](?:{_DIGIT_WORDS}))?|"
-    rf"{'|'.join(_SMALL_NUMBERS)}|a hundred|{_VAGUE}|an|a)"
+    rf"(?:\d+ 1/2|\d+(?:\.\d+)?|(?:{'|'.join(TENS)})(?:[- ](?:{_DIGIT_WORDS}))?|"
+    rf"{'|'.join(SMALL_NUMBERS)}|a hundred|{_VAGUE}|an|a)"
 )
 _UNIT = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie))"
 _UNIT_CODE = {
@@ -189,25 +173,6 @@ _ORDINAL = {
     "4th": 4,
 }
 _ORDINAL |= {"4th": 4}
-
-
-def number_value(word: str) -> int | float | None:
-    """The number a numeral stands for; None when vague ("several")."""
-    word = word.lower().replace("-", " ")
-    if word in ("a", "an"):
-        return 1
-    if word.startswith(("a couple", "couple")):  # "a couple of years": two, as TimeML reads it
-        return 2
-    if word == "a hundred":
-        return 100
-    if re.fullmatch(r"\d+(?:\.\d+)?", word):
-        return float(word) if "." in word else int(word)
-    if re.fullmatch(r"\d+ 1/2", word):  # "2 1/2 years", as news style writes halves
-        return int(word.split()[0]) + 0.5
-    parts = word.split()
-    if all(p in _NUMBER_VALUE for p in parts):
-        return sum(_NUMBER_VALUE[p] for p in parts)
-    return None
 
 
 def _re(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -383,7 +348,7 @@ _COUNTED_AFTER = re.compile(
 
 #: A year as said aloud (broadcast transcripts): "nineteen ninety-six", "the year two thousand".
 _SPOKEN_YEAR = (
-    rf"(?:(?P<century>nineteen) (?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{_DIGIT_WORDS}))?|"
+    rf"(?:(?P<century>nineteen) (?P<tens>{'|'.join(TENS)})(?:[- ](?P<unit>{_DIGIT_WORDS}))?|"
     rf"(?P<thousand>two thousand)(?: and (?P<after>{_DIGIT_WORDS}|ten))?)"
 )
 
@@ -394,9 +359,7 @@ def _spoken_year(m: re.Match[str], ctx: _Context) -> _Result:
         return None
     if m["century"]:
         year = (
-            1900
-            + _NUMBER_VALUE[m["tens"].lower()]
-            + _NUMBER_VALUE.get((m["unit"] or "").lower(), 0)
+            1900 + NUMBER_VALUE[m["tens"].lower()] + NUMBER_VALUE.get((m["unit"] or "").lower(), 0)
         )
         return TimexType.DATE, str(year)
     spoken_as_year = m.group().lower().startswith("the year") or _YEAR_CUE.search(
@@ -404,7 +367,7 @@ def _spoken_year(m: re.Match[str], ctx: _Context) -> _Result:
     )
     if not spoken_as_year:
         return None
-    return TimexType.DATE, str(2000 + _NUMBER_VALUE.get((m["after"] or "").lower(), 0))
+    return TimexType.DATE, str(2000 + NUMBER_VALUE.get((m["after"] or "").lower(), 0))
 
 
 def _year(m: re.Match[str], ctx: _Context) -> _Result:
@@ -1225,7 +1188,7 @@ def _follow_quarters(text: str, found: list[Timex]) -> list[Timex]:
 
 #: Capitalised words a date may hold anywhere in a sentence.
 _CAPITALISED_IN_DATES = frozenset(
-    [w.lower() for w in _MONTH_NAMES + _WEEKDAYS] + [a.lower() for a in _MONTH_ABBREVIATIONS]
+    [w.lower() for w in MONTH_NAMES + _WEEKDAYS] + [a.lower() for a in MONTH_ABBREVIATIONS]
 )
 _OPENING = "\"'`‘“("
 

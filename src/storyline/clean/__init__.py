@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from storyline.clean.metadata import parse_given_date
+from storyline.dates import parse_given_date
 from storyline.errors import MalformedInput
 from storyline.records import Article, Hints, PubDate, RawDocument
 from storyline.settings import CleanSettings

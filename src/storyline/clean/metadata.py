@@ -12,9 +12,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 
-from storyline.annotate.timex import MONTH_NUMBERS
+from storyline.dates import MONTH_NUMBERS
 from storyline.records import Precision, PubDate
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
@@ -140,25 +139,6 @@ class TextMetadata:
     byline: str | None = None
     dateline: str | None = None
     agencies: tuple[str, ...] = ()
-
-
-def parse_given_date(value: str) -> tuple[dt.date, Precision] | None:
-    """A date as inputs give one: ``2006``, ``2006-02``, ``2006-02-09`` or a full ISO
-    timestamp, or an RFC 2822 date (``Thu, 09 Feb 2006 10:00:00 GMT``, as feeds and the APIs
-    built on them write it), with its precision; None for anything else."""
-    value = value.strip()
-    try:
-        if re.fullmatch(r"\d{4}", value):
-            return dt.date(int(value), 1, 1), Precision.YEAR
-        if re.fullmatch(r"\d{4}-\d{2}", value):
-            return dt.date(int(value[:4]), int(value[5:]), 1), Precision.MONTH
-        return dt.datetime.fromisoformat(value).date(), Precision.DAY
-    except ValueError:
-        pass
-    try:
-        return parsedate_to_datetime(value).date(), Precision.DAY
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def find_day(text: str) -> dt.date | None:

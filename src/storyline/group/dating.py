@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from storyline.annotate.timex import time_refs
-from storyline.group.stories import DateRange, most_precise
+from storyline.dates import DateRange, most_precise
 from storyline.records import Corpus, Document, PubDate
 
 #: ``PubDate.origin`` of a date taken from the article's story.

@@ -17,7 +17,6 @@ inherits the id of the old story it shares most articles with.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections import Counter
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from storyline.dates import DateRange, date_range, most_precise
 from storyline.group.dedup import chronological_key
 from storyline.ids import content_id
 from storyline.records import Corpus, Document, Mention, Precision, PubDate, Story, TimeRef
@@ -55,40 +55,6 @@ _YEAR_VALUE = re.compile(r"^\d{4}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
-class DateRange:
-    """The days a publication date may stand for (a month-precise date covers the month)."""
-
-    first: dt.date
-    last: dt.date
-
-    def days_to(self, other: DateRange) -> int:
-        """Days between the closest ends of two ranges; 0 when they overlap."""
-        return max(0, (other.first - self.last).days, (self.first - other.last).days)
-
-    def cover(self, other: DateRange) -> DateRange:
-        return DateRange(min(self.first, other.first), max(self.last, other.last))
-
-    @classmethod
-    def of(cls, published: PubDate) -> DateRange:
-        """The days a date stands for: one day, a whole month, or a whole year."""
-        day = published.date
-        if published.precision is Precision.YEAR:
-            return cls.year(day.year)
-        if published.precision is Precision.MONTH:
-            return cls.month(day.year, day.month)
-        return cls(day, day)
-
-    @classmethod
-    def month(cls, year: int, month: int) -> DateRange:
-        last = calendar.monthrange(year, month)[1]
-        return cls(dt.date(year, month, 1), dt.date(year, month, last))
-
-    @classmethod
-    def year(cls, year: int) -> DateRange:
-        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
-
-
-@dataclass(frozen=True, slots=True)
 class Profile:
     """What story building knows about one article."""
 
@@ -103,17 +69,6 @@ class Profile:
     @property
     def dates(self) -> DateRange | None:
         return date_range(self.published)
-
-
-def date_range(published: PubDate | None) -> DateRange | None:
-    return None if published is None else DateRange.of(published)
-
-
-def most_precise(published: Iterable[PubDate | None]) -> list[PubDate]:
-    """The dates known most precisely: day-precise ones if any, else month-, else year-."""
-    dated = [p for p in published if p is not None]
-    finest = max((p.precision.fineness for p in dated), default=None)
-    return [p for p in dated if p.precision.fineness == finest]
 
 
 def entity_key(mention: Mention) -> str | None:

@@ -33,7 +33,8 @@ from storyline.group.lineage import FreshId, inherit_ids
 from storyline.settings import StorySettings
 
 if TYPE_CHECKING:
-    from storyline.group.stories import DateRange, Profile
+    from storyline.dates import DateRange
+    from storyline.group.stories import Profile
 
 #: Pair score of two articles whose dates are too far apart to report one event: low enough
 #: that no average over a realistic pool lets them share a story.

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
 import numpy as np
 
+from storyline.dates import DateRange
 from storyline.group.lineage import inherit_ids
-from storyline.group.stories import DESCRIPTION_CHARS, DateRange, entity_key, shorten
+from storyline.group.stories import DESCRIPTION_CHARS, entity_key, shorten
 from storyline.ids import content_id
 from storyline.records import (
     Corpus,

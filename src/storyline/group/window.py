@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storyline.group.stories import DateRange, date_range
+from storyline.dates import DateRange, date_range
 from storyline.group.story_index import is_loose
 from storyline.records import PubDate, QuoteGroup
 from storyline.settings import Settings

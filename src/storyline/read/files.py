@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from storyline.clean.metadata import parse_given_date
+from storyline.dates import parse_given_date
 from storyline.records import PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings
 

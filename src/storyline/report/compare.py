@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from storyline.annotate.timex import CARDINAL_WORDS, number_value
+from storyline.dates import CARDINAL_WORDS, number_value
 from storyline.records import Article, Corpus, Document, Entity, QuoteGroup, Ref, Span
 
 if TYPE_CHECKING:
