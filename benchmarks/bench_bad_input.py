@@ -31,7 +31,7 @@ from badinputs import EXAMPLE_DIR, STORED_FIRST, BadInput, bad_inputs_to_name, w
 from storyline.clean import clean
 from storyline.errors import InputError
 from storyline.pipeline.analyze import analyze
-from storyline.read.files import read_inputs
+from storyline.read.inputs import read_inputs
 from storyline.records import RawDocument, ReadFailure
 from storyline.settings import default_settings
 from storyline.store.sqlite import Store

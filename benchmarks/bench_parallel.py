@@ -56,7 +56,7 @@ def every_set_articles(eval_dir: Path, limit: int | None) -> list[Article]:
 
     from storyline.clean import clean
     from storyline.errors import InputError
-    from storyline.read.files import read_inputs
+    from storyline.read.inputs import read_inputs
     from storyline.records import RawDocument
 
     settings = default_settings()

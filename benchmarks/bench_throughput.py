@@ -38,7 +38,7 @@ from storyline.annotate.embed import article_text_for_embedding
 from storyline.clean import clean
 from storyline.errors import InputError
 from storyline.pipeline.analyze import article_stages, corpus_stages, regroup
-from storyline.read.files import read_inputs
+from storyline.read.inputs import read_inputs
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings
 from storyline.stage import check_provided

@@ -4,7 +4,7 @@ usage: python benchmarks/fuzz_cleaners.py [--seconds N] [--slow S] [--corpus DIR
 
 Needs the ``fuzz`` extra (``pip install -e '.[fuzz]'``). Each input is a file's bytes: it is
 decoded as a text file and as an HTML file would be, and each document read is cleaned. A
-crash is any exception other than the refusals storyline reports (``_Unreadable``,
+crash is any exception other than the refusals storyline reports (``Unreadable``,
 ``MalformedInput``), an invalid span, or text no store can hold; an input that takes longer
 than ``--slow`` seconds is reported as a hang. Starts from the bundled example's articles
 and a few pages, so the search begins where real inputs are. Prints the inputs run
@@ -31,7 +31,7 @@ with atheris.instrument_imports(include=["storyline"]):
     import storyline.clean.text  # noqa: F401
     from storyline.clean import clean
     from storyline.errors import MalformedInput
-    from storyline.read.files import _decode_file, _Unreadable
+    from storyline.read.files import Unreadable, decode_file
     from storyline.records import RawDocument
     from storyline.settings import default_settings
 
@@ -53,8 +53,8 @@ def one_input(data: bytes) -> None:
     started = time.perf_counter()
     for html in (False, True):
         try:
-            text = _decode_file(data, html)
-        except _Unreadable:
+            text = decode_file(data, html)
+        except Unreadable:
             continue
         raw = RawDocument(source="fuzz", html=text) if html else RawDocument("fuzz", text=text)
         try:

@@ -28,7 +28,8 @@ from conftest import comparable_dump
 from storyline.clean import clean
 from storyline.cli import app
 from storyline.errors import MalformedInput
-from storyline.read.files import _decode_file, _Unreadable, read_inputs
+from storyline.read.files import Unreadable, decode_file
+from storyline.read.inputs import read_inputs
 from storyline.records import Article, RawDocument, ReadFailure, storable_text
 from storyline.settings import Settings
 from storyline.store.sqlite import Store
@@ -241,8 +242,8 @@ def test_any_html_is_cleaned_or_refused_with_valid_spans(
 @given(data=st.binary(max_size=3000), html=st.booleans())
 def test_any_bytes_are_text_or_a_reason(data: bytes, html: bool) -> None:
     try:
-        text = _decode_file(data, html)
-    except _Unreadable as exc:
+        text = decode_file(data, html)
+    except Unreadable as exc:
         assert str(exc)
         return
     assert text.strip()

@@ -263,7 +263,7 @@ def test_a_page_a_stored_article_was_read_from_is_not_fetched(
 def test_watch_once_keeps_a_store_up_to_date_and_stops_on_ctrl_c(
     server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storyline.read.feeds
+    import storyline.pipeline.watch
 
     config = tmp_path / "storyline.toml"
     config.write_text(f"[feeds]\nhost_interval = {INTERVAL}\ntimeout = {TIMEOUT}\n", "utf-8")
@@ -295,7 +295,7 @@ def test_watch_once_keeps_a_store_up_to_date_and_stops_on_ctrl_c(
             raise KeyboardInterrupt
         real_sleep(seconds)
 
-    monkeypatch.setattr(storyline.read.feeds.time, "sleep", interrupted)
+    monkeypatch.setattr(storyline.pipeline.watch.time, "sleep", interrupted)
     mark = len(server.site.hits)
     second = runner.invoke(app, [*args, "--every", "3600"])
     assert second.exit_code == 0, second.output

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.read.files import read_inputs
+from storyline.read.inputs import read_inputs
 from storyline.records import RawDocument, ReadFailure
 from storyline.settings import ReadSettings, Settings
 

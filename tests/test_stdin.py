@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
-from storyline.read.files import read_inputs
+from storyline.read.inputs import read_inputs
 from storyline.records import RawDocument, ReadFailure
 from storyline.settings import Settings
 from storyline.store.sqlite import Store

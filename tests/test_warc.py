@@ -11,7 +11,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storyline.read.files import read_inputs
+from storyline.read.inputs import read_inputs
 from storyline.read.pages import declared_languages, decode_html, language_refusal
 from storyline.records import PassedOver, RawDocument, ReadFailure
 from storyline.settings import ReadSettings, Settings

@@ -476,8 +476,8 @@ def watch(
     seconds apart), robots.txt honoured, a User-Agent naming storyline, feeds asked for only
     if they changed.
     """
-    from storyline.read.feeds import RoundResult
-    from storyline.read.feeds import watch as run_watch
+    from storyline.pipeline.watch import RoundResult
+    from storyline.pipeline.watch import watch as run_watch
     from storyline.settings import load_settings
 
     failed: list[int] = []

@@ -2,7 +2,7 @@
 
 Each article becomes a :class:`Profile` (its embedding, its words, its named cast, the years it
 talks about, its publication dates and the utterances it quotes); a
-:class:`~storyline.story_index.StoryIndex` places new articles one at a time among the stories
+:class:`~storyline.group.story_index.StoryIndex` places new articles one at a time among the stories
 already stored, re-clustering only the neighbourhood each one lands in. The rule two articles
 are judged by is a pair score (defaults.toml ``[stories]``): the mean of three cosines (dense
 embedding, TF-IDF of words and word pairs, TF-IDF of named people, organisations and places),
@@ -23,18 +23,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from storyline.dates import DateRange, date_range, most_precise
+from storyline.dates import most_precise
 from storyline.group.dedup import chronological_key
+from storyline.group.story_index import Profile, StoryIndex
 from storyline.ids import content_id
 from storyline.records import Corpus, Document, Mention, Precision, PubDate, Story, TimeRef
 from storyline.settings import StorySettings
-
-if TYPE_CHECKING:
-    from storyline.group.story_index import StoryIndex
 
 #: Mention types that identify an event's cast and place; nationalities (NORP) and the like
 #: are shared by too many unrelated events.
@@ -52,23 +50,6 @@ _TERM = re.compile(r"[^\W_](?:[\w'.-]*[^\W_])?")
 MIN_TERM_CHARS = 3
 #: A TimeML value naming a calendar year ("2006", "2006-02", "2006-02-09", "2006-W06").
 _YEAR_VALUE = re.compile(r"^\d{4}(?!\d)")
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """What story building knows about one article."""
-
-    article_id: str
-    vector: np.ndarray
-    terms: Counter[str]  # words and word pairs, stopwords left out
-    cast: Counter[str]  # entity keys of its PERSON/ORG/GPE mentions
-    years: frozenset[int]  # the years its time expressions name most often
-    published: PubDate | None
-    quote_groups: frozenset[str]  # the groups (utterances) this article quotes
-
-    @property
-    def dates(self) -> DateRange | None:
-        return date_range(self.published)
 
 
 def entity_key(mention: Mention) -> str | None:
@@ -228,8 +209,6 @@ class StoryStage:
                 index.restore(story_id, [profiles[a] for a in members])
 
     def _index(self, documents: list[Document]) -> StoryIndex:
-        from storyline.group.story_index import StoryIndex
-
         dimensions = len(documents[0].embedding) if documents else 1  # type: ignore[arg-type]
         return StoryIndex(self._settings, dimensions, lambda parts: content_id("s", *parts))
 

@@ -25,16 +25,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from storyline.dates import DateRange, date_range
 from storyline.group.lineage import FreshId, inherit_ids
+from storyline.records import PubDate
 from storyline.settings import StorySettings
-
-if TYPE_CHECKING:
-    from storyline.dates import DateRange
-    from storyline.group.stories import Profile
 
 #: Pair score of two articles whose dates are too far apart to report one event: low enough
 #: that no average over a realistic pool lets them share a story.
@@ -42,6 +40,23 @@ CANNOT_LINK = -1.0
 #: Buckets below this size are searched exactly, larger ones through HNSW: about where the two
 #: cost the same on this machine (384 dimensions; the thread stage measured the same limit).
 EXACT_SEARCH_LIMIT = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What story building knows about one article."""
+
+    article_id: str
+    vector: np.ndarray
+    terms: Counter[str]  # words and word pairs, stopwords left out
+    cast: Counter[str]  # entity keys of its PERSON/ORG/GPE mentions
+    years: frozenset[int]  # the years its time expressions name most often
+    published: PubDate | None
+    quote_groups: frozenset[str]  # the groups (utterances) this article quotes
+
+    @property
+    def dates(self) -> DateRange | None:
+        return date_range(self.published)
 
 
 def usearch_index() -> ModuleType:

@@ -31,7 +31,7 @@ from storyline.store.sqlite import DEFAULT_PATH, Store
 if TYPE_CHECKING:
     from storyline.annotate.embed import Embedder
     from storyline.group.window import NewArticle
-    from storyline.read.files import Input
+    from storyline.read.inputs import Input
 
 #: Called once per article handled (stored, already known, or failed), for progress bars.
 ProgressCallback = Callable[[str], None]
@@ -233,7 +233,7 @@ def _new_articles(
 ) -> Iterator[Article]:
     """Read and clean every input not yet stored; failures go to ``result.failures``."""
     from storyline.clean import clean
-    from storyline.read.files import read_inputs
+    from storyline.read.inputs import read_inputs
 
     for item in read_inputs(inputs, settings.read):
         if isinstance(item, ReadFailure):

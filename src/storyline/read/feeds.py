@@ -1,15 +1,15 @@
 """FEEDS: RSS and Atom feeds and the article pages they link to, fetched politely, read as
-raw documents for :func:`storyline.pipeline.analyze`; and the watcher that keeps a store up to
-date with them, a round at a time.
+raw documents for ``analyze`` (the watcher that runs rounds of them is
+:mod:`storyline.pipeline.watch`).
 
-A round (:func:`watch_round`) fetches each feed, then each page it links to that no stored
+A round (:class:`Crawl`) fetches each feed, then each page it links to that no stored
 article was read from. Politeness, per host: at least ``feeds.host_interval`` seconds between
 the end of one request and the start of the next (longer if its robots.txt asks with
 ``Crawl-delay``); robots.txt is honoured (RFC 9309: fetched once a day, a missing one allows
 everything, an unreachable one forbids everything until asked again); every request names
 storyline in its User-Agent and gives up after ``feeds.timeout`` seconds. A feed is asked for
-with the ETag and Last-Modified it last came with (kept in the store), so an unchanged feed
-costs one 304.
+with the ETag and Last-Modified it last came with (kept in the store, behind
+:class:`FeedMemory`), so an unchanged feed costs one 304.
 
 A page that cannot be had (a timeout, a 4xx or 5xx, robots.txt refuses it, it is not HTML)
 becomes a :class:`ReadFailure` with a one-line reason, and the round goes on. A feed entry's
@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -38,13 +36,11 @@ from storyline.errors import FetchFailed
 from storyline.read.files import size_label
 from storyline.read.pages import decode_html, is_html, language_refusal, media_type
 from storyline.records import Hints, HttpValidators, PassedOver, RawDocument, ReadFailure
-from storyline.settings import Settings, load_settings
-from storyline.store.sqlite import Store
+from storyline.settings import Settings
 
 if TYPE_CHECKING:
     import httpx
 
-    from storyline.pipeline.analyze import AnalyzeResult
     from storyline.read.files import ReadResult
 
 #: Redirects followed from one URL; each hop waits its host's turn and asks its robots.txt.
@@ -82,23 +78,6 @@ class Feed:
     url: str
     title: str | None
     entries: tuple[FeedEntry, ...]
-
-
-@dataclass(frozen=True)
-class RoundResult:
-    """What one round of :func:`watch` did: the analysis of what it fetched, the pages it did
-    not fetch because an article was read from them before, and the feeds that answered 304."""
-
-    number: int
-    analysis: AnalyzeResult
-    not_fetched: tuple[str, ...]
-    unchanged_feeds: tuple[str, ...]
-
-    @property
-    def skipped(self) -> int:
-        """Pages that added no article and are no failure: already stored, or passed over."""
-        analysis = self.analysis
-        return len(self.not_fetched) + len(analysis.already_stored) + len(analysis.passed_over)
 
 
 class PoliteClient:
@@ -275,6 +254,17 @@ def _entry(feed_url: str, entry: Any) -> FeedEntry | None:
     return FeedEntry(urljoin(feed_url, link), entry.get("title") or None, published)
 
 
+class FeedMemory(Protocol):
+    """What a crawl remembers between rounds (the store keeps it): the validators each feed
+    last came with, and which pages articles were read from already."""
+
+    def http_validators(self, url: str) -> HttpValidators | None: ...
+
+    def save_http_validators(self, validators: dict[str, HttpValidators]) -> None: ...
+
+    def known_sources(self, sources: Iterable[str]) -> set[str]: ...
+
+
 class Crawl:
     """One round over some feeds: their new pages, as a stream of documents for ``analyze``.
 
@@ -284,7 +274,7 @@ class Crawl:
     """
 
     def __init__(
-        self, feeds: Sequence[str], store: Store, settings: Settings, client: PoliteClient
+        self, feeds: Sequence[str], store: FeedMemory, settings: Settings, client: PoliteClient
     ) -> None:
         self._feeds, self._store, self._client = feeds, store, client
         self._languages = settings.read.languages
@@ -341,41 +331,3 @@ class Crawl:
             return PassedOver(entry.link, refusal)
         hints = Hints(entry.title, entry.published, "feed entry", outlet)
         return RawDocument(source=entry.link, html=html, url=fetched.url, hints=hints)
-
-
-def watch_round(
-    number: int, feeds: Sequence[str], store: Store, settings: Settings, client: PoliteClient
-) -> RoundResult:
-    """Fetch the feeds and their new pages, and analyse those into the store."""
-    from storyline.pipeline.analyze import analyze
-
-    crawl = Crawl(feeds, store, settings, client)
-    analysis = analyze(crawl.documents(), db=store, settings=settings)
-    crawl.remember()
-    return RoundResult(number, analysis, tuple(crawl.not_fetched), tuple(crawl.unchanged_feeds))
-
-
-def watch(
-    feeds: Sequence[str],
-    db: str | Path,
-    settings: Settings | None = None,
-    every: float | None = None,
-    rounds: int | None = None,
-    on_round: Callable[[RoundResult], None] | None = None,
-    transport: httpx.BaseTransport | None = None,
-) -> None:
-    """Keep the store at ``db`` up to date with ``feeds``: a round every ``every`` seconds
-    (``feeds.every``; from the start of one to the start of the next), ``rounds`` times or
-    until interrupted. ``on_round`` hears of each round as it ends. A ``KeyboardInterrupt``
-    leaves the store as the last finished write left it (a write cut short is rolled back)."""
-    settings = settings or load_settings()
-    every = settings.feeds.every if every is None else every
-    numbers = itertools.count(1) if rounds is None else range(1, rounds + 1)
-    with Store(db) as store, PoliteClient(settings, transport) as client:
-        for number in numbers:
-            started = time.monotonic()
-            result = watch_round(number, feeds, store, settings, client)
-            if on_round:
-                on_round(result)
-            if number != rounds:
-                time.sleep(max(0.0, every - (time.monotonic() - started)))
