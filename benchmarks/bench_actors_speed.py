@@ -51,7 +51,7 @@ from evalkit import DEFAULT_EVAL_DIR, read_jsonl
 
 from storyline.annotate.nlp import NlpStage
 from storyline.annotate.quotes import QuoteStage
-from storyline.pipeline.analyze import annotated_batches
+from storyline.pipeline.workers import annotated_batches
 from storyline.records import Article, Corpus, Document, ReadFailure
 from storyline.resolve.entities import ResolveStage
 from storyline.settings import Settings, default_settings

@@ -32,7 +32,8 @@ from evalkit import DEFAULT_EVAL_DIR, final_metric, read_jsonl, score, write_jso
 
 from storyline.group.stories import StoryStage
 from storyline.ids import content_id
-from storyline.pipeline.analyze import annotate, article_stages, corpus_stages, regroup
+from storyline.pipeline.analyze import corpus_stages, regroup
+from storyline.pipeline.annotate import annotate, article_stages
 from storyline.records import Article, Corpus, Document, ReadFailure, Span
 from storyline.settings import Settings, StorySettings, default_settings, load_settings
 

@@ -65,7 +65,8 @@ from bench_clustering import GOLD, SCORER, annotated
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score, write_jsonl
 
 from storyline.group.dedup import chronological_key
-from storyline.pipeline.analyze import article_stages, corpus_stages
+from storyline.pipeline.analyze import corpus_stages
+from storyline.pipeline.annotate import article_stages
 from storyline.records import Corpus, Document, Precision, PubDate
 from storyline.settings import Settings, default_settings
 from storyline.stage import CorpusStage, check_chain, check_provided

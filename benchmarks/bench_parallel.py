@@ -30,7 +30,7 @@ from typing import Any
 from bench_clustering import GOLD, article_of
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl
 
-from storyline.pipeline.analyze import annotated_batches
+from storyline.pipeline.workers import annotated_batches
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings
 

@@ -37,7 +37,8 @@ from evalkit import DEFAULT_EVAL_DIR, read_jsonl, timed_analyze
 from storyline.annotate.embed import article_text_for_embedding
 from storyline.clean import clean
 from storyline.errors import InputError
-from storyline.pipeline.analyze import article_stages, corpus_stages, regroup
+from storyline.pipeline.analyze import corpus_stages, regroup
+from storyline.pipeline.annotate import article_stages
 from storyline.read.inputs import read_inputs
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings

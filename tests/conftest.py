@@ -94,7 +94,7 @@ def annotate(documents: list[Document]) -> list[Document]:
 def assert_a_bad_article_is_lost_alone(settings: Settings) -> None:
     """Two batches annotated where ``settings`` send them (worker processes, a Dask cluster):
     the second holds an article the NLP stage refuses, and only that article is lost."""
-    from storyline.pipeline.analyze import annotated_batches
+    from storyline.pipeline.workers import annotated_batches
     from storyline.records import ReadFailure
 
     good = Article(id="good", source="good.txt", text="The council met on Monday.",

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 import storyline
+import storyline.version
 from conftest import DATA_DIR, EXAMPLE_DIR, assert_a_bad_article_is_lost_alone, make_article
 from storyline.cli import app
 from storyline.errors import ClusterError
-from storyline.pipeline.analyze import annotated_batches
+from storyline.pipeline.workers import annotated_batches
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings
 from storyline.store.sqlite import Store
@@ -151,7 +152,7 @@ def test_batches_dask_gives_up_on_are_annotated_here(annotated_here: list[str]) 
 def test_workers_that_run_another_storyline_are_one_clear_error(
     scheduler: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(storyline, "__version__", "0.0.1")  # the workers run the real one
+    monkeypatch.setattr(storyline.version, "__version__", "0.0.1")  # the workers run the real one
     batches = iter(small_articles(2))
     with pytest.raises(ClusterError, match=r"2 of the 2 Dask workers .* storyline 0\.0\.1"):
         list(annotated_batches(batches, with_pipeline(dask=scheduler), []))

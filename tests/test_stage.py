@@ -46,7 +46,8 @@ def test_a_need_nobody_provides_is_named() -> None:
 
 
 def test_the_real_pipeline_chain_is_valid(settings) -> None:  # type: ignore[no-untyped-def]
-    from storyline.pipeline.analyze import article_stages, corpus_stages
+    from storyline.pipeline.analyze import corpus_stages
+    from storyline.pipeline.annotate import article_stages
 
     provided = check_chain([*article_stages(settings), *corpus_stages(settings)])
     assert {

@@ -84,3 +84,29 @@ def test_stdin_lines_keep_their_ids_when_reordered(settings: Settings) -> None:
         assert not any(isinstance(r, ReadFailure) for r in read)
         ids.append(sorted(r.article_id for r in read if isinstance(r, RawDocument)))
     assert ids[0] == ids[1]
+
+
+def test_a_line_given_twice_in_one_run_is_one_new_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store is asked about a chunk of inputs at once, and an id this run already took
+    counts as stored: the second copy is neither analysed nor counted as new."""
+    asked: list[set[str]] = []
+    known_ids = Store.known_ids
+
+    def counted(self: Store, ids: set[str]) -> set[str]:
+        asked.append(set(ids))
+        return known_ids(self, ids)
+
+    monkeypatch.setattr(Store, "known_ids", counted)
+    db = str(tmp_path / "store.db")
+    bridge = {"id": "bridge-1", "text": " ".join(STORIES["bridge"])}
+    library = {"id": "library-1", "text": " ".join(STORIES["library"])}
+    result = runner.invoke(
+        app, ["analyze", "-", "--db", db, "-q"], input=jsonl(bridge, library, bridge)
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 new articles, 1 already stored, 0 skipped" in result.stdout
+    assert asked == [{"bridge-1", "library-1"}]  # one question for the chunk, not one a line
+    with Store(db) as store:
+        assert sorted(d.article.id for d in store.load_documents()) == ["bridge-1", "library-1"]

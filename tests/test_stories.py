@@ -198,8 +198,9 @@ def test_shorten_cuts_at_a_word_on_one_line() -> None:
 @pytest.fixture(scope="module")
 def pipeline_corpus() -> tuple[Corpus, dict[str, str]]:
     from storyline.clean import clean
-    from storyline.pipeline.analyze import annotate as annotate_articles
-    from storyline.pipeline.analyze import article_stages, corpus_stages, regroup
+    from storyline.pipeline.analyze import corpus_stages, regroup
+    from storyline.pipeline.annotate import annotate as annotate_articles
+    from storyline.pipeline.annotate import article_stages
 
     settings = default_settings()
     paths = sorted(EXAMPLE_DIR.glob("*.txt"))

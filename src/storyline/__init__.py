@@ -46,8 +46,7 @@ from storyline.records import (
 )
 from storyline.settings import Settings, load_settings
 from storyline.store.sqlite import Store
-
-__version__ = "0.1.0"
+from storyline.version import __version__
 
 __all__ = [
     "AnalyzeResult",

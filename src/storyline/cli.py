@@ -101,7 +101,7 @@ def _run(action: Callable[[], T]) -> T:
 
 def _print_version(value: bool) -> None:
     if value:
-        from storyline import __version__
+        from storyline.version import __version__
 
         out.print(f"storyline {__version__}", highlight=False)
         raise typer.Exit()

@@ -12,75 +12,13 @@ Both end with the same post-cleaning of the body's lines (:mod:`storyline.clean.
 teaser links, related-story blocks, sign-up notices, closing credits), and what the input
 itself states (title, date, outlet, url) wins over what was found in the text, and what is
 known from outside the page (:class:`~storyline.records.Hints`) fills in what it lacks.
+
+:func:`clean` (:mod:`storyline.clean.cleaner`) is the stage's entry; :mod:`storyline.clean.lines`
+holds the lines both cleaners work on; :mod:`storyline.clean.metadata` and
+:mod:`storyline.clean.language` what a page's text says of its date, outlet, byline and language;
+:mod:`storyline.clean.inspection` what cleaning made of one article, part by part.
 """
 
-from __future__ import annotations
-
-from dataclasses import replace
-from urllib.parse import urlsplit
-
-from storyline.dates import parse_given_date
-from storyline.errors import MalformedInput
-from storyline.records import Article, Hints, PubDate, RawDocument
-from storyline.settings import CleanSettings
-
-
-def clean(raw: RawDocument, settings: CleanSettings) -> Article:
-    """Clean one raw document; raises :class:`MalformedInput` when no body can be found, or
-    when the document is larger than an article can be (``clean.max_text_chars``)."""
-    if raw.text is not None and len(raw.text) > settings.max_text_chars:
-        raise MalformedInput(raw.source, too_long(len(raw.text), settings.max_text_chars))
-    if raw.html is not None:
-        from storyline.clean.html import clean_html
-
-        article = clean_html(raw, settings)
-    elif raw.text is not None:
-        from storyline.clean.text import clean_text
-
-        article = clean_text(raw, settings)
-    else:
-        raise MalformedInput(raw.source, "neither text nor html given")
-    return _with_input_metadata(article, raw)
-
-
-def too_long(chars: int, limit: int) -> str:
-    return (
-        f"{chars:,} characters of text, more than an article may have "
-        f"({limit:,}, clean.max_text_chars)"
-    )
-
-
-def _with_input_metadata(article: Article, raw: RawDocument) -> Article:
-    """What the input states (title, date, outlet, url) wins over what was found in the text;
-    its hints (a feed entry's, a web archive's) fill in only what the text does not state."""
-    hints = raw.hints or Hints()
-    published = (
-        _input_date(raw.published, "input")
-        or article.published
-        or _input_date(hints.published, hints.published_origin)
-    )
-    return replace(
-        article,
-        title=raw.title or article.title or hints.title,
-        outlet=raw.outlet or _page_outlet(article, raw.url) or hints.outlet or article.outlet,
-        url=raw.url or article.url,
-        published=published,
-    )
-
-
-def _page_outlet(article: Article, url: str | None) -> str | None:
-    """The outlet the page names; not its URL's host, which trafilatura falls back on for a
-    page that names none: a hint (the feed's title) says more than a host name, which is
-    kept only when there is no hint."""
-    host = urlsplit(article.url or url or "").netloc.lower().removeprefix("www.")
-    if article.outlet and host and article.outlet.lower() == host:
-        return None
-    return article.outlet
-
-
-def _input_date(value: str | None, origin: str) -> PubDate | None:
-    parsed = parse_given_date(value) if value else None
-    return PubDate(parsed[0], parsed[1], origin) if parsed else None
-
+from storyline.clean.cleaner import clean
 
 __all__ = ["clean"]

@@ -28,8 +28,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from storyline.clean import too_long
-from storyline.clean.lines import Line, normalise, split_lines
+from storyline.clean.lines import Line, normalise, split_lines, too_long
 from storyline.clean.metadata import canonical_outlet
 from storyline.clean.postclean import furniture_reasons
 from storyline.errors import MalformedInput

@@ -35,3 +35,10 @@ def split_lines(text: str) -> list[Line]:
 def normalise(text: str) -> str:
     """Lower-cased words joined by single spaces: what two renderings of one line share."""
     return " ".join(WORD.findall(unicodedata.normalize("NFKC", text).lower()))
+
+
+def too_long(chars: int, limit: int) -> str:
+    return (
+        f"{chars:,} characters of text, more than an article may have "
+        f"({limit:,}, clean.max_text_chars)"
+    )

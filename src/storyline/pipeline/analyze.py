@@ -7,34 +7,32 @@ workers), and keeps one bad article from stopping the rest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storyline.errors import InputError, StorylineError
+from storyline.errors import InputError
+from storyline.pipeline.annotate import ProgressCallback, article_stages
+from storyline.pipeline.workers import annotated_batches
 from storyline.records import (
     Article,
     Corpus,
-    Document,
     PassedOver,
     RawDocument,
     ReadFailure,
     Story,
 )
 from storyline.settings import Settings, load_settings
-from storyline.stage import ArticleStage, CorpusStage, check_chain, check_provided
+from storyline.stage import CorpusStage, check_chain, check_provided
 from storyline.store.sqlite import DEFAULT_PATH, Store
 
 if TYPE_CHECKING:
     from storyline.annotate.embed import Embedder
     from storyline.group.window import NewArticle
     from storyline.read.inputs import Input
-
-#: Called once per article handled (stored, already known, or failed), for progress bars.
-ProgressCallback = Callable[[str], None]
 
 
 @dataclass
@@ -53,21 +51,6 @@ class AnalyzeResult:
     story_count: int = 0
     #: Whether only the new articles' neighbourhood was regrouped (a large store).
     windowed: bool = False
-
-
-def article_stages(settings: Settings) -> list[ArticleStage]:
-    """Per-article annotation, in order: parse, quotes, time expressions, embedding."""
-    from storyline.annotate.embed import EmbedStage
-    from storyline.annotate.nlp import NlpStage
-    from storyline.annotate.quotes import QuoteStage
-    from storyline.annotate.timex import TimexStage
-
-    return [
-        NlpStage(batch_size=settings.pipeline.batch_size),
-        QuoteStage(settings.quotes),
-        TimexStage(),
-        EmbedStage(settings.embed),
-    ]
 
 
 def corpus_stages(
@@ -231,101 +214,42 @@ def _new_articles(
     result: AnalyzeResult,
     progress: ProgressCallback | None,
 ) -> Iterator[Article]:
-    """Read and clean every input not yet stored; failures go to ``result.failures``."""
-    from storyline.clean import clean
+    """Read and clean every input not yet stored; failures go to ``result.failures``.
+
+    The store is asked which ids it holds a chunk of inputs at a time (``pipeline.batch_size``),
+    not once per input; an id this run already took is known too, wherever the batches fall.
+    """
+    from storyline.clean.cleaner import clean
     from storyline.read.inputs import read_inputs
 
-    for item in read_inputs(inputs, settings.read):
-        if isinstance(item, ReadFailure):
-            result.failures.append(item)
-        elif isinstance(item, PassedOver):
-            result.passed_over.append(item)
-        elif (known := _known_id(item, store)) is not None:
-            result.already_stored.append(known)
-        else:
-            try:
-                yield clean(item, settings.clean)
-                continue
-            except InputError as exc:
-                result.failures.append(ReadFailure(exc.source, exc.reason))
-        if progress:
-            progress(item.source)
-
-
-def _known_id(raw: RawDocument, store: Store) -> str | None:
-    aid = raw.article_id
-    return aid if store.known_ids([aid]) else None
+    taken: set[str] = set()
+    items = read_inputs(inputs, settings.read)
+    while chunk := list(islice(items, settings.pipeline.batch_size)):
+        wanted = {item.article_id for item in chunk if isinstance(item, RawDocument)}
+        stored = store.known_ids(wanted - taken) if wanted - taken else set()
+        for item in chunk:
+            if isinstance(item, ReadFailure):
+                result.failures.append(item)
+            elif isinstance(item, PassedOver):
+                result.passed_over.append(item)
+            elif item.article_id in stored or item.article_id in taken:
+                result.already_stored.append(item.article_id)
+            else:
+                try:
+                    article = clean(item, settings.clean)
+                except InputError as exc:
+                    result.failures.append(ReadFailure(exc.source, exc.reason))
+                else:
+                    taken.add(item.article_id)
+                    yield article
+                    continue
+            if progress:
+                progress(item.source)
 
 
 def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[Article]]:
     while batch := list(islice(articles, settings.pipeline.batch_size)):
         yield batch
-
-
-def annotated_batches(
-    batches: Iterator[list[Article]],
-    settings: Settings,
-    failures: list[ReadFailure],
-    progress: ProgressCallback | None = None,
-) -> Iterator[list[Document]]:
-    """Each batch annotated, in input order: in this process, by worker processes, or by the
-    Dask cluster of ``pipeline.dask`` (:mod:`storyline.pipeline.workers`).
-
-    Workers are used only when a second batch arrives: a worker loads its own models, which
-    for one batch costs as much as annotating it here.
-    """
-    from storyline.pipeline.workers import annotated_elsewhere, pool_size
-
-    first, second = next(batches, None), next(batches, None)
-    if first is None:
-        return
-    batches = chain([first], [second] if second else [], batches)
-    if second is None or not (settings.pipeline.dask or pool_size(settings) > 1):
-        stages = article_stages(settings)
-        for batch in batches:
-            yield annotate(batch, stages, failures, progress)
-        return
-    yield from annotated_elsewhere(batches, settings, failures, progress)
-
-
-def annotate(
-    articles: Sequence[Article],
-    stages: Sequence[ArticleStage],
-    failures: list[ReadFailure],
-    progress: ProgressCallback | None = None,
-) -> list[Document]:
-    """Run the per-article stages over a batch; an article a stage fails on is set aside.
-
-    The batch runs as one (models are fastest on batches); if a stage fails, the batch is
-    retried article by article so that only the bad article is lost, with its reason. Any
-    exception counts here, third-party ones included: this is the per-article failure boundary.
-    """
-    try:
-        documents = _run_article_stages([Document(a) for a in articles], stages)
-    except Exception:
-        documents = []
-        for article in articles:
-            try:
-                documents += _run_article_stages([Document(article)], stages)
-            except Exception as exc:
-                reason = (
-                    str(exc) if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
-                )
-                failures.append(ReadFailure(article.source, f"analysis failed: {reason}"))
-    for document in documents:
-        document.parse = None  # the spaCy Doc is large and only needed inside the batch
-        if progress:
-            progress(document.article.source)
-    return documents
-
-
-def _run_article_stages(
-    documents: list[Document], stages: Sequence[ArticleStage]
-) -> list[Document]:
-    for stage in stages:
-        documents = stage(documents)
-        check_provided(stage, documents)
-    return documents
 
 
 def regroup(corpus: Corpus, stages: Sequence[CorpusStage]) -> Corpus:

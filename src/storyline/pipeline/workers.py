@@ -26,10 +26,11 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from storyline.errors import ClusterError
-from storyline.pipeline.analyze import ProgressCallback, annotate, article_stages
+from storyline.pipeline.annotate import ProgressCallback, annotate, article_stages
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings
 
@@ -142,7 +143,7 @@ def _check_workers(client: Client, address: str) -> None:
     """There are workers, and each runs this storyline: one that cannot import it never
     finishes a batch (it fails to read the task and waits), and another version would
     annotate differently. Workers that join later are not checked."""
-    from storyline import __version__
+    from storyline.version import __version__
 
     found = client.run(_installed_version, on_error="return")
     if not found:  # the batches would wait for a worker for ever
@@ -161,7 +162,7 @@ def _check_workers(client: Client, address: str) -> None:
 
 def _installed_version() -> str:
     """On a Dask worker: the storyline it would run."""
-    from storyline import __version__
+    from storyline.version import __version__
 
     return __version__
 
@@ -305,3 +306,27 @@ def _worker_stages(settings: Settings) -> list[ArticleStage]:
         stages = article_stages(settings.model_copy(update={"embed": embed}))
         _WORKER_STAGES[:] = [(settings, stages)]
     return _WORKER_STAGES[0][1]
+
+
+def annotated_batches(
+    batches: Iterator[list[Article]],
+    settings: Settings,
+    failures: list[ReadFailure],
+    progress: ProgressCallback | None = None,
+) -> Iterator[list[Document]]:
+    """Each batch annotated, in input order: in this process, by worker processes, or by the
+    Dask cluster of ``pipeline.dask`` (:mod:`storyline.pipeline.workers`).
+
+    Workers are used only when a second batch arrives: a worker loads its own models, which
+    for one batch costs as much as annotating it here.
+    """
+    first, second = next(batches, None), next(batches, None)
+    if first is None:
+        return
+    batches = chain([first], [second] if second else [], batches)
+    if second is None or not (settings.pipeline.dask or pool_size(settings) > 1):
+        stages = article_stages(settings)
+        for batch in batches:
+            yield annotate(batch, stages, failures, progress)
+        return
+    yield from annotated_elsewhere(batches, settings, failures, progress)

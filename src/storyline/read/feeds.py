@@ -86,7 +86,7 @@ class PoliteClient:
     def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
         import httpx  # lazily: only feeds need it
 
-        from storyline import __version__
+        from storyline.version import __version__
 
         self.user_agent = settings.feeds.user_agent.format(version=__version__)
         self._settings = settings.feeds

@@ -235,8 +235,8 @@ def create_app(
     ``Authorization: Bearer <write_token>``; reading stays open. The token is an argument,
     not a setting: settings files are shared and committed, a secret must not be.
     """
-    from storyline import __version__
     from storyline.serve.pages import add_pages
+    from storyline.version import __version__
 
     settings = settings or default_settings()
     reader = StoreReader(db, settings)
