@@ -60,7 +60,6 @@ from storyline.dates import (
 )
 from storyline.records import Precision, TimexType
 
-
 _I = re.IGNORECASE
 YEAR_BACK = rx(
     r"\b(?:(?:a|one|the) year (?:earlier|ago|before)|(?:the )?(?:comparable |corresponding )?"
