@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import ClassVar
 
-from storyline.annotate.timex import time_refs
+from storyline.annotate.timex.finder import time_refs
 from storyline.dates import DateRange, most_precise
 from storyline.records import Corpus, Document, PubDate
 

@@ -18,8 +18,8 @@ def article_stages(settings: Settings) -> list[ArticleStage]:
     """Per-article annotation, in order: parse, quotes, time expressions, embedding."""
     from storyline.annotate.embed import EmbedStage
     from storyline.annotate.nlp import NlpStage
-    from storyline.annotate.quotes import QuoteStage
-    from storyline.annotate.timex import TimexStage
+    from storyline.annotate.quotes.stage import QuoteStage
+    from storyline.annotate.timex.finder import TimexStage
 
     return [
         NlpStage(batch_size=settings.pipeline.batch_size),

@@ -1,0 +1,206 @@
+"""Step 5, speakers: the mention that names who spoke, from a cue's subject, an apposition or a
+person named recently; names cleaned of titles and possessives."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from storyline.annotate.quotes.context import Context
+from storyline.annotate.quotes.cues import (
+    ACTOR_LABELS,
+    CLIMB_DEPS,
+    PARTICLE_CUES,
+    PERSON_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    SUBJECT_DEPS,
+    TITLE_NOUNS,
+    WORD_RE,
+)
+
+
+def subject_of(context: Context, cue: Any) -> Any | None:
+    """The speaker token of a cue, from the parse, checked to lie in the cue's paragraph.
+
+    spaCy's parser ignores paragraph breaks, so a heading without a full stop can become the
+    subject of the next paragraph's verb ("... not mediating\n\nKalugin ... said"). Where the
+    parse crosses the paragraph, the first actor of the paragraph before the cue stands in.
+    """
+    paragraph = context.paragraph_of(cue.idx)
+    subject = _parsed_subject(cue, context.in_quote)
+    if subject is not None and context.paragraph_of(subject.idx) == paragraph:
+        return subject
+    if cue.sent.start_char < context.paragraphs[paragraph][0] or subject is not None:
+        return _leading_actor(context, cue, paragraph)
+    return _after_quote_actor(context, cue)
+
+
+def _after_quote_actor(context: Context, cue: Any) -> Any | None:
+    """'"...," Flynn, a top Trump surrogate, said': the parser often hangs the name after a
+    closing mark on the quote's last word; the words between the mark and the cue name the
+    speaker."""
+    before = list(cue.doc[cue.sent.start : cue.i])
+    quoted = [t.i for t in before if context.in_quote(t.idx)]
+    if not quoted:
+        return None  # no quotation before the cue: nothing to lean on
+    for token in (t for t in before if t.i > quoted[-1]):
+        entity = context.entity_of.get(token.i)
+        if entity is not None and entity.label_ in ACTOR_LABELS:
+            return entity.root
+        if token.lower_ in PERSON_PRONOUNS:
+            return token
+    return None
+
+
+def _leading_actor(context: Context, cue: Any, paragraph: int) -> Any | None:
+    start = context.paragraphs[paragraph][0]
+    for token in context.tokens_in(start, cue.idx):
+        entity = context.entity_of.get(token.i)
+        is_actor = entity is not None and entity.label_ in ACTOR_LABELS
+        if (is_actor or token.lower_ in PERSON_PRONOUNS) and not context.in_quote(token.idx):
+            return entity.root if entity is not None else token
+    return None
+
+
+def _parsed_subject(cue: Any, in_quote: Callable[[int], bool]) -> Any | None:
+    """The cue's subject, the "by" agent of a passive, or the subject of the clause the cue
+    hangs from. A subject inside a quotation is the parser joining the quote's first words to
+    the cue ('"My reaction, ..." the strategist said'): the quoted words never speak."""
+    if cue.pos_ == "NOUN":
+        return _noun_speaker(cue)
+    node = cue
+    for _ in range(4):
+        agent = _agent(node)
+        subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS and not in_quote(c.idx)]
+        if agent is not None and node.lemma_.lower() != "quote":
+            return agent
+        if subjects:
+            subject = subjects[0]
+            if subject.lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
+                return node.head
+            return subject
+        if node.dep_ not in CLIMB_DEPS or node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+def _noun_speaker(noun: Any) -> Any | None:
+    """ "Trump's claim", "his warning", "the statement by the ministry"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ == "by":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def _agent(verb: Any) -> Any | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def cue_range(cue: Any) -> tuple[int, int]:
+    end = cue.idx + len(cue)
+    particles = PARTICLE_CUES.get(cue.lemma_.lower(), frozenset())
+    for child in cue.children:
+        if child.lower_ in particles and child.i == cue.i + 1:
+            end = child.idx + len(child)
+    return (cue.idx, end)
+
+
+def speaker_of(context: Context, head: Any) -> tuple[tuple[int, int], str | None]:
+    """The speaker's span (the entity or noun phrase of ``head``) and the name it stands for."""
+    named = _appositive_person(context, head)
+    tokens = _speaker_tokens(context, named or head)
+    span = (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+    return span, _speaker_name(context, named or head, tokens)
+
+
+def _appositive_person(context: Context, head: Any) -> Any | None:
+    """ "the spokesman, Mark Regev, said": the name beats the title."""
+    if head.ent_type_ == "PERSON":
+        return None
+    return next((c for c in head.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+
+
+def _speaker_tokens(context: Context, head: Any) -> list[Any]:
+    if head.i in context.entity_of:
+        return _trim_possessive(list(context.entity_of[head.i]))
+    if head.i in context.chunk_of:
+        return _trim_possessive(list(context.chunk_of[head.i]))
+    return [head]
+
+
+def _trim_possessive(tokens: list[Any]) -> list[Any]:
+    while len(tokens) > 1 and (tokens[-1].dep_ == "case" or tokens[-1].is_punct):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _speaker_name(context: Context, head: Any, tokens: list[Any]) -> str | None:
+    """The name the speaker stands for, by a simple within-article heuristic.
+
+    A proper name gives its fullest form in the article ("Putin" → "Vladimir Putin"). A
+    pronoun ("he", "she") or a definite title ("the Russian president") gives the most recent
+    PERSON mentioned before it outside quotations: usually right in news prose, but it is
+    recency, not coreference resolution, and it can pick the wrong person.
+    """
+    text = " ".join(t.text for t in tokens)
+    entity = context.entity_of.get(head.i)
+    if entity is not None or head.pos_ == "PROPN":
+        # spaCy often labels a surname alone as ORG or GPE ("Meshaal"): the full name wins.
+        return _full_name(context, text)
+    if head.lower_ in PERSON_PRONOUNS or _is_definite_title(tokens, head):
+        recent = _recent_person(context, tokens[0].idx)
+        return _full_name(context, recent) if recent else None
+    return None
+
+
+def _is_definite_title(tokens: list[Any], head: Any) -> bool:
+    return tokens[0].lower_ == "the" and head.lemma_.lower() in TITLE_NOUNS
+
+
+def _recent_person(context: Context, before: int) -> str | None:
+    people = [
+        ent
+        for ent in context.doc.ents
+        if ent.label_ == "PERSON"
+        and ent.end_char <= before
+        and not context.in_quote(ent.start_char)
+    ]
+    since = people[-1].end_char if people else 0
+    # The tagger misses some repeats of a surname it tagged elsewhere ("Mish'al ... dampened
+    # hopes"): such a bare proper noun after the last PERSON is the more recent person.
+    for token in reversed(context.tokens_in(since, before)):
+        if _untagged_surname(context, token):
+            return _clean_name(token.text)
+    return _clean_name(people[-1].text) if people else None
+
+
+def _untagged_surname(context: Context, token: Any) -> bool:
+    return (
+        token.pos_ == "PROPN"
+        and token.i not in context.entity_of
+        and token.text in context.person_words
+        and not context.in_quote(token.idx)
+    )
+
+
+def _full_name(context: Context, name: str) -> str:
+    """The longest PERSON mention of the article that contains every word of ``name``."""
+    words = set(WORD_RE.findall(_clean_name(name)))
+    candidates = [
+        _clean_name(ent.text)
+        for ent in context.doc.ents
+        if ent.label_ == "PERSON" and words <= set(WORD_RE.findall(ent.text))
+    ]
+    return max(candidates, key=lambda c: len(c.split()), default=_clean_name(name))
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip()
+    return re.sub(r"(?:'s|’s|')$", "", name).strip()

@@ -1,0 +1,57 @@
+"""The quote stage: each article's quotes, found on its clean body and parse, step by step."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from storyline.annotate.quotes.attribution import attribute_directs
+from storyline.annotate.quotes.context import Context, Found
+from storyline.annotate.quotes.direct import direct_quotes
+from storyline.annotate.quotes.reported import reported_quotes
+from storyline.annotate.quotes.spans import to_quotes
+from storyline.records import Document, Quote
+from storyline.settings import QuoteSettings, default_settings
+
+
+class QuoteStage:
+    """Provides ``quotes``: direct quotations and reported speech, with cue and speaker."""
+
+    name: ClassVar[str] = "quotes"
+    needs: ClassVar[frozenset[str]] = frozenset({"parse", "mentions"})
+    provides: ClassVar[frozenset[str]] = frozenset({"quotes"})
+
+    def __init__(self, settings: QuoteSettings | None = None) -> None:
+        self._settings = settings or default_settings().quotes
+
+    def __call__(self, documents: list[Document]) -> list[Document]:
+        for document in documents:
+            document.quotes = quotes_of(document, self._settings)
+        return documents
+
+
+def quotes_of(document: Document, settings: QuoteSettings) -> list[Quote]:
+    """Every quote of one parsed document, in text order."""
+    article = document.article
+    if not article.body or document.parse is None:
+        return []
+    found = _find(document.parse, _paragraph_ranges(document), settings)
+    view = article.body_view
+    quotes = [quote for item in found for quote in to_quotes(item, view, article.text)]
+    return sorted(set(quotes), key=lambda q: (q.content.start, q.content.end, not q.direct))
+
+
+def _find(doc: Any, paragraphs: list[tuple[int, int]], settings: QuoteSettings) -> list[Found]:
+    context = Context(doc, paragraphs)
+    directs = direct_quotes(context, settings)
+    # Marks included; the attribution between the stretches of a broken quote is not quoted.
+    context.quoted = [(s.open_mark, s.close_mark + 1) for d in directs for s in d.stretches]
+    reported = list(reported_quotes(context, settings))
+    return attribute_directs(context, directs, reported, settings) + reported
+
+
+def _paragraph_ranges(document: Document) -> list[tuple[int, int]]:
+    view = document.article.body_view
+    return [
+        (start, start + len(span))
+        for start, span in zip(view.body_starts, view.source_spans, strict=True)
+    ]
