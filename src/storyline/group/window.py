@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -37,7 +38,6 @@ from storyline.dates import DateRange, date_range
 from storyline.group.story_index import is_loose
 from storyline.records import PubDate, QuoteGroup
 from storyline.settings import Settings
-from storyline.store.sqlite import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +48,24 @@ class NewArticle:
     embedding: np.ndarray | None
 
 
+class StoredArticles(Protocol):
+    """What finding a neighbourhood asks of the stored articles (the store answers it)."""
+
+    def dated_between(self, first: dt.date, last: dt.date) -> list[tuple[str, PubDate]]: ...
+
+    def embeddings(self, loose_only: bool = False) -> tuple[list[str], np.ndarray]: ...
+
+    def grouped_with(self, ids: Iterable[str]) -> set[str]: ...
+
+
 #: A month-precise date is stored as its month's first day: a query for the days of a window
 #: starts this many days earlier, so that the months overlapping it are found.
 MONTH_DAYS = 31
 
 
-def neighbourhood(store: Store, new: Mapping[str, NewArticle], settings: Settings) -> set[str]:
+def neighbourhood(
+    store: StoredArticles, new: Mapping[str, NewArticle], settings: Settings
+) -> set[str]:
     """The ids of the new articles and of the stored articles they can change the results
     of (see the module docstring)."""
     found = set(new)
@@ -66,7 +78,7 @@ def neighbourhood(store: Store, new: Mapping[str, NewArticle], settings: Setting
     return found
 
 
-def dated_near(store: Store, dates: Iterable[PubDate | None], reach: int) -> set[str]:
+def dated_near(store: StoredArticles, dates: Iterable[PubDate | None], reach: int) -> set[str]:
     """Stored articles dated (to the day or month) within ``reach`` days of any of ``dates``."""
     found: set[str] = set()
     for window in merged(widened(dates, reach)):
@@ -100,7 +112,7 @@ def merged(ranges: list[DateRange]) -> list[DateRange]:
     return joined
 
 
-def nearest_loose(store: Store, new: Iterable[NewArticle], count: int) -> set[str]:
+def nearest_loose(store: StoredArticles, new: Iterable[NewArticle], count: int) -> set[str]:
     """The ``count`` stored articles nearest by embedding to each new article among those the
     story index compares it with whatever the dates: the loosely dated ones, and for a new
     loosely dated article every article."""

@@ -1,0 +1,116 @@
+"""Step 5 of entity resolution: what a reader resolves without thinking, a pronoun or a
+description, linked to the nearest entity before it that it can stand for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from storyline.annotate.nlp import (
+    DESCRIPTION,
+    DESCRIPTION_TYPES,
+    PRONOUN,
+    PRONOUN_TYPES,
+)
+from storyline.records import Ref
+from storyline.resolve.names import REFERRING_TYPES, MentionItem, entity_type
+
+#: How far back (characters) a pronoun looks for its antecedent: far enough for "GM said on
+#: Monday that it", not into the next topic. A description names its actor more plainly and
+#: looks further ("the Russian leader" after a quoted paragraph). MEANTIME B-cubed F1
+#: (benchmarks/bench_entities.py): pronouns 0.644 at 200-300, 0.647 at 400, flat beyond;
+#: descriptions 0.657 at 400, 0.656 at 600 (kept: the seed title needs 404), 0.655 at 800.
+PRONOUN_WINDOW_CHARS = 400
+DESCRIPTION_WINDOW_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Roots:
+    """What link_references needs of the named clusters, by root."""
+
+    root_of: dict[Ref, str]  # every named mention
+    types: dict[str, str]
+    words: dict[str, frozenset[str]]  # the words of all its names
+
+    @classmethod
+    def build(cls, clusters: dict[str, list[MentionItem]]) -> Roots:
+        return cls(
+            root_of={item.ref: root for root, found in clusters.items() for item in found},
+            types={root: entity_type(found) for root, found in clusters.items()},
+            words={
+                root: frozenset(w for item in found for w in item.key.split())
+                for root, found in clusters.items()
+            },
+        )
+
+
+def link_references(items: list[MentionItem], roots: Roots) -> Iterator[tuple[str, MentionItem]]:
+    """Step 5: (root, mention) for each pronoun or description with an antecedent.
+
+    A description that ends with a name ("Apple CEO Steve Jobs") is that name, and one that
+    holds a name of its kind is that one ("the new Airbus A380 superjumbo airliner"). Otherwise
+    the antecedent is the nearest mention before it in the article, named or already linked,
+    whose entity has a type the word can stand for ("he": a person; "the company": an ORG),
+    and for a description, first one whose name holds its head ("the airline": China Eastern
+    Airlines, even after a mention of Airbus).
+    """
+    root_of = roots.root_of
+    ends = {(ref.article, ref.end): root for ref, root in root_of.items()}
+    recent: list[tuple[int, str]] = []  # (end offset, root) of the article so far
+    article = None
+    for n, item in enumerate(items):  # in (article, offset) order
+        if item.ref.article != article:
+            article, recent = item.ref.article, []
+        if item.ref in root_of:
+            recent.append((item.ref.end, root_of[item.ref]))
+        elif item.type in REFERRING_TYPES:
+            root = ends.get((article, item.ref.end)) or _named_inside(items, n, roots)
+            root = root or _antecedent(item, recent, roots)
+            if root is not None:
+                recent.append((item.ref.end, root))
+                yield root, item
+
+
+def _named_inside(items: list[MentionItem], n: int, roots: Roots) -> str | None:
+    """The last named mention of a fitting type inside the description ``items[n]``.
+
+    Mentions inside it follow it in (article, start, end) order, until one starts after it.
+    """
+    item = items[n]
+    if item.type != DESCRIPTION:
+        return None
+    wanted = DESCRIPTION_TYPES.get(item.key.split()[-1], frozenset())
+    found = None
+    for inner in items[n + 1 :]:
+        if inner.ref.article != item.ref.article or inner.ref.start >= item.ref.end:
+            break
+        root = roots.root_of.get(inner.ref)
+        if root is not None and inner.ref.end <= item.ref.end and roots.types[root] in wanted:
+            found = root
+    return found
+
+
+def _antecedent(item: MentionItem, recent: list[tuple[int, str]], roots: Roots) -> str | None:
+    """The nearest fitting entity mentioned in the window before ``item``, if any."""
+    near = _in_window(item, recent)
+    if item.type == PRONOUN:
+        wanted = PRONOUN_TYPES.get(item.key, frozenset())
+        return next((root for root in near if roots.types[root] in wanted), None)
+    head = item.key.split()[-1]
+    wanted = DESCRIPTION_TYPES.get(head, frozenset())
+    typed = [root for root in near if roots.types[root] in wanted]
+    # A head with no types of its own ("the index") is only trusted where a name holds it.
+    named = [root for root in (typed if wanted else near) if {head, head + "s"} & roots.words[root]]
+    return next(iter(named or typed), None)
+
+
+def _in_window(item: MentionItem, recent: list[tuple[int, str]]) -> list[str]:
+    """Roots mentioned before ``item`` within its window, nearest first."""
+    window = PRONOUN_WINDOW_CHARS if item.type == PRONOUN else DESCRIPTION_WINDOW_CHARS
+    near = []
+    for end, root in reversed(recent):
+        if item.ref.start - end > window:
+            break
+        if end <= item.ref.start:
+            near.append(root)
+    return near
