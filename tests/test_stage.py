@@ -65,3 +65,17 @@ def test_a_stage_that_leaves_its_slot_empty_is_caught() -> None:
     doc = Document(Article("a", "a.txt", "Text.", (Span(0, 5),)))
     with pytest.raises(PipelineError, match="promised 'quotes'"):
         check_provided(_stage("quotes", {"parse"}, {"quotes"}), [doc])
+
+
+def test_a_name_that_is_no_slot_is_refused_before_anything_runs() -> None:
+    with pytest.raises(
+        PipelineError, match=r"'quotse', which is no slot of a Document or a Corpus"
+    ):
+        check_chain([_stage("quotes", {"article"}, {"quotse"})])
+
+
+def test_a_slot_of_the_other_record_is_no_promise_kept() -> None:
+    """An article stage that promises a corpus slot never fills it: its documents have none."""
+    doc = Document(Article("a", "a.txt", "Text.", (Span(0, 5),)))
+    with pytest.raises(PipelineError, match=r"'stories', which is no slot of a Document"):
+        check_provided(_stage("stories", {"article"}, {"stories"}), [doc])

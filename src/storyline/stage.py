@@ -5,13 +5,14 @@ Names are the annotation slots of :class:`~storyline.records.Document` (``articl
 :class:`~storyline.records.Corpus` (``duplicate_of``, ``entities``, ``stories``, ``threads``,
 ``quote_groups``, ``inferred_dates``). Before anything runs, :func:`check_chain` walks the
 stages in order, as spaCy analyses a pipeline, and refuses an order in which a stage needs
-what no earlier stage provides. After a stage runs, :func:`check_provided` makes sure it
-filled what it promised.
+what no earlier stage provides, or a name that is no slot of either record. After a stage
+runs, :func:`check_provided` makes sure it filled what it promised, in the record it was given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from typing import ClassVar, Protocol, runtime_checkable
 
 from storyline.errors import PipelineError
@@ -19,6 +20,11 @@ from storyline.records import Corpus, Document
 
 #: What the cleaner hands to the first annotation stage.
 INITIAL = frozenset({"article"})
+#: The names a stage may need or provide: the slots of the records stages fill.
+SLOTS = {
+    record: frozenset(f.name for f in fields(record) if not f.name.startswith("_"))
+    for record in (Document, Corpus)
+}
 
 
 @runtime_checkable
@@ -47,7 +53,15 @@ def check_chain(stages: Sequence[Stage], available: Iterable[str] = INITIAL) -> 
     """
     have = set(available)
     providers = {name: stage.name for stage in stages for name in stage.provides}
+    known = SLOTS[Document] | SLOTS[Corpus]
     for stage in stages:
+        unknown = sorted((stage.needs | stage.provides) - known)
+        if unknown:
+            raise PipelineError(
+                f"stage '{stage.name}' names {', '.join(map(repr, unknown))}, which "
+                f"{'is' if len(unknown) == 1 else 'are'} no slot of a Document or a Corpus "
+                f"(slots: {', '.join(sorted(known))})"
+            )
         missing = sorted(stage.needs - have)
         if missing:
             hints = [
@@ -65,8 +79,16 @@ def check_chain(stages: Sequence[Stage], available: Iterable[str] = INITIAL) -> 
 
 
 def check_provided(stage: Stage, holders: Sequence[Document | Corpus]) -> None:
-    """Raise :class:`PipelineError` if ``stage`` left a slot it promised empty."""
-    for name in stage.provides:
-        for holder in holders:
-            if hasattr(holder, name) and getattr(holder, name) is None:
+    """Raise :class:`PipelineError` if ``stage`` left a slot it promised empty, or promised
+    one the records it was given do not have (an article stage's documents, a corpus stage's
+    corpus)."""
+    for holder in holders:
+        slots = SLOTS[type(holder)]
+        for name in sorted(stage.provides):
+            if name not in slots:
+                raise PipelineError(
+                    f"stage '{stage.name}' promised '{name}', which is no slot of a "
+                    f"{type(holder).__name__} (its slots: {', '.join(sorted(slots))})"
+                )
+            if getattr(holder, name) is None:
                 raise PipelineError(f"stage '{stage.name}' promised '{name}' but left it empty")
