@@ -18,7 +18,7 @@ from storyline.store.sqlite import Store
 
 runner = CliRunner()
 
-#: A dropped-part line: reason, span, excerpt (see storyline.inspect._dropped_lines).
+#: A dropped-part line: reason, span, excerpt (see storyline.clean.inspection._dropped_lines).
 DROPPED_LINE = re.compile(r"^  (?P<reason>\S.*?)\s+(?P<start>\d+)-(?P<end>\d+)  (?P<excerpt>.+)$")
 
 

@@ -10,7 +10,7 @@ of its links (the strongest ones) so that every link shown is one reason a perso
 Only pairs of stories near each other by centroid are compared: each story's nearest stories
 come from a usearch index, so the cost grows with the number of stories, not with its square.
 A thread keeps the id of the earlier run's thread it shares most stories with
-(:func:`storyline.lineage.inherit_ids`), so ids stay put when new articles arrive.
+(:func:`storyline.group.lineage.inherit_ids`), so ids stay put when new articles arrive.
 """
 
 from __future__ import annotations
