@@ -31,7 +31,7 @@ from storyline.errors import MalformedInput
 from storyline.read.files import _decode_file, _Unreadable, read_inputs
 from storyline.records import Article, RawDocument, ReadFailure, storable_text
 from storyline.settings import Settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 runner = CliRunner()
 #: The exit code of a command that stored what it could and skipped the rest (README).

@@ -29,7 +29,7 @@ from starlette.routing import Route
 from conftest import ROOT, error_of
 from storyline.serve.api import API_LIMITS, create_app, is_loopback, write_token_for
 from storyline.settings import Settings, load_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 TOKEN = "test-token-not-a-secret"
 #: The rate limit is its own test's subject; elsewhere it would only get in the way.
@@ -476,9 +476,9 @@ SQL_PASSED = frozenset(
         "statement",
         "statement.sql",
         "sql.format(','.join('?' * len(chunk)))",
-        "self._BEGIN_READ",
-        "_BUMP_GENERATION",
-        "_READ_GENERATION",
+        "self._backend.begin_read",
+        "BUMP_GENERATION",
+        "READ_GENERATION",
     }
 )
 _SQL_WORDS = re.compile(r"\b(SELECT|INSERT|DELETE|UPDATE|ALTER|CREATE|DROP|WHERE|VALUES|IN)\b")

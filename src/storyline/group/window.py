@@ -37,7 +37,7 @@ from storyline.group.stories import DateRange, date_range
 from storyline.group.story_index import is_loose
 from storyline.records import PubDate, QuoteGroup
 from storyline.settings import Settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 
 @dataclass(frozen=True, slots=True)

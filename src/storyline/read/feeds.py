@@ -39,7 +39,7 @@ from storyline.read.files import size_label
 from storyline.read.pages import decode_html, is_html, language_refusal, media_type
 from storyline.records import Hints, HttpValidators, PassedOver, RawDocument, ReadFailure
 from storyline.settings import Settings, load_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 if TYPE_CHECKING:
     import httpx
