@@ -12,8 +12,8 @@ import string
 
 import pytest
 
-from storyline.resolve import entities as resolve_module
 from storyline.records import Corpus, Entity, Quote, Ref
+from storyline.resolve import entities as resolve_module
 from storyline.resolve.entities import MentionItem, cluster_mentions, tokens_match, word_blocks
 from test_resolve import annotated, entity_of, resolve, span_of
 
