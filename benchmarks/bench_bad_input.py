@@ -34,7 +34,7 @@ from storyline.pipeline.analyze import analyze
 from storyline.read.inputs import read_inputs
 from storyline.records import RawDocument, ReadFailure
 from storyline.settings import default_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 
 def _outcomes(folder: Path) -> dict[str, tuple[str | None, float]]:

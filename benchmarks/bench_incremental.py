@@ -26,7 +26,7 @@ from pathlib import Path
 from evalkit import DEFAULT_EVAL_DIR, read_jsonl, timed_analyze
 
 from storyline.settings import default_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 SOURCES = ("quotes/polnear-train.jsonl", "time/tempeval3-train.jsonl", "entities/meantime.jsonl")
 

@@ -37,7 +37,7 @@ from typing import Any
 from bench_throughput import input_lines
 from evalkit import DEFAULT_EVAL_DIR
 
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 STEPS = "[pipeline]\nbatch_size = 4\nregroup_every = 8\n"
 

@@ -43,7 +43,7 @@ from storyline.read.inputs import read_inputs
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings
 from storyline.stage import check_provided
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 #: The eval sets whose texts are read, with the field that holds each text.
 SETS = (

@@ -32,7 +32,7 @@ from storyline.group.window import NewArticle
 from storyline.pipeline.analyze import regroup_around, regroup_store
 from storyline.records import Corpus, Document
 from storyline.settings import default_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 
 def by_day(documents: list[Document]) -> list[list[Document]]:

@@ -150,7 +150,7 @@ def test_a_change_made_elsewhere_is_read_behind_while_the_last_read_answers(
     import storyline
     from storyline.serve.api import StoreReader
     from storyline.settings import default_settings
-    from storyline.store.sqlite import Store
+    from storyline.store.store import Store
 
     db = tmp_path / "copy.db"
     shutil.copy(seeds_db, db)

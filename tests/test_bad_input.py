@@ -32,7 +32,7 @@ from storyline.read.files import Unreadable, decode_file
 from storyline.read.inputs import read_inputs
 from storyline.records import Article, RawDocument, ReadFailure, storable_text
 from storyline.settings import Settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 runner = CliRunner()
 #: The exit code of a command that stored what it could and skipped the rest (README).

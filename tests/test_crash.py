@@ -16,7 +16,7 @@ import pytest
 from conftest import EXAMPLE_DIR, comparable_dump
 from storyline.pipeline.analyze import analyze
 from storyline.settings import load_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 #: One article per batch and a regrouping every two, so that a run holds many transactions
 #: to be killed between (and inside).

@@ -20,7 +20,7 @@ from storyline.errors import ClusterError
 from storyline.pipeline.workers import annotated_batches
 from storyline.records import Article, Document, ReadFailure
 from storyline.settings import Settings, default_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 distributed = pytest.importorskip("distributed", reason="needs the dask extra")
 

@@ -12,7 +12,7 @@ from storyline.annotate.timex import time_refs
 from storyline.group.dating import STORY_ORIGIN, DatingStage, date_from_story
 from storyline.records import Corpus, Document, Precision, PubDate, Story
 from storyline.stage import check_provided
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 THURSDAY = dt.date(2006, 2, 9)
 FRIDAY = dt.date(2006, 2, 10)
@@ -142,7 +142,7 @@ def test_the_store_keeps_inferred_dates_apart_from_what_articles_state(tmp_path:
 def test_a_store_written_before_dates_were_inferred_is_migrated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storyline.store.sqlite as store_module
+    import storyline.store.schema as store_module
 
     dated = document("aj", "Putin said on Thursday he would invite Hamas.", day(THURSDAY))
     path = tmp_path / "v1.db"

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLE_DIR
 from storyline.cli import app
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 runner = CliRunner()
 

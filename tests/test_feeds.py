@@ -21,7 +21,7 @@ from storyline.cli import app
 from storyline.read.feeds import Crawl, PoliteClient
 from storyline.records import Article, Document, PassedOver, RawDocument, ReadFailure, Span
 from storyline.settings import Settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 from webpages import news_page
 
 INTERVAL = 0.15  # seconds between two requests to the site, in these tests

@@ -31,7 +31,7 @@ from storyline.records import (
     Span,
     Story,
 )
-from storyline.store.sqlite import Store, StoreWatch
+from storyline.store.store import Store, StoreWatch
 from test_store import _corpus, _same, documents
 
 runner = CliRunner()
@@ -198,7 +198,7 @@ def test_articles_are_found_by_a_unique_beginning_of_their_id(db: str) -> None:
 def test_embeddings_come_back_as_the_float32_arrays_stored(
     postgres_url: str, tmp_path: Path, pgvector: bool
 ) -> None:
-    from storyline.store.postgres import PostgresStore
+    from storyline.store.store import PostgresStore
 
     values = np.array([1 / 3, 1e-30, -2.5, 7, np.float32(0.1) * 3, 65504.0], dtype=np.float32)
     docs = [text_document("e1", "One."), text_document("e2", "Two."), text_document("e3", "3.")]
@@ -366,10 +366,10 @@ def test_a_replacement_of_the_results_waits_for_the_one_under_way(db: str) -> No
 
 
 def _rows_and_digest(corpus: Corpus) -> tuple[dict[str, list[tuple[Any, ...]]], str]:
-    from storyline.store.sqlite import _corpus_rows, _digest
+    from storyline.store.rows import corpus_rows, digest
 
-    rows = _corpus_rows(corpus)
-    return rows, _digest(rows)
+    rows = corpus_rows(corpus)
+    return rows, digest(rows)
 
 
 def test_writers_running_at_once_lose_and_duplicate_nothing(

@@ -29,7 +29,7 @@ from starlette.routing import Route
 from conftest import ROOT, error_of
 from storyline.serve.api import API_LIMITS, create_app, is_loopback, write_token_for
 from storyline.settings import Settings, load_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 TOKEN = "test-token-not-a-secret"
 #: The rate limit is its own test's subject; elsewhere it would only get in the way.
@@ -442,7 +442,7 @@ def test_the_store_is_whole_after_the_injections(client: TestClient, db: Path) -
 #: What the stores' SQL text is built from besides literals, each looked at: fragments made of
 #: placeholders ("?" joined, "IN (SELECT ...)" constants), table and column names from the
 #: modules' constant tuples or the database's own catalogue, the INSERT verb, and (in
-#: store/postgres.py) pieces of the SQL being translated. A new one, or any other expression,
+#: store/dialect.py) pieces of the SQL being translated. A new one, or any other expression,
 #: fails the test until someone has looked at where it comes from.
 SQL_INTERPOLATIONS = frozenset(
     {
@@ -454,7 +454,7 @@ SQL_INTERPOLATIONS = frozenset(
         "'WHERE story ' + chosen if chosen else ''",
         "_STORIES_OF_MARKED",  # a constant sub-select
         "in_window",  # "IN (SELECT article FROM ...)", constant
-        "table",  # from _CORPUS_TABLES and the like
+        "table",  # from CORPUS_TABLES and the like
         "column",
         "marks",  # "?,?,...": as many as the table has columns
         "or_ignore",  # "" or " OR IGNORE"
@@ -462,7 +462,7 @@ SQL_INTERPOLATIONS = frozenset(
         "orphans",  # a constant sub-select
         "t",  # dump(): the database's own table names
         "min(sizes)",  # an embedding's length, an int
-        "insert['table']",  # store/postgres.py: the statement it translates
+        "insert['table']",  # store/dialect.py: the statement it translates
         "rest",
         "target",
         "updates",
@@ -476,9 +476,9 @@ SQL_PASSED = frozenset(
         "statement",
         "statement.sql",
         "sql.format(','.join('?' * len(chunk)))",
-        "self._BEGIN_READ",
-        "_BUMP_GENERATION",
-        "_READ_GENERATION",
+        "self._backend.begin_read",
+        "BUMP_GENERATION",
+        "READ_GENERATION",
     }
 )
 _SQL_WORDS = re.compile(r"\b(SELECT|INSERT|DELETE|UPDATE|ALTER|CREATE|DROP|WHERE|VALUES|IN)\b")

@@ -14,7 +14,7 @@ from storyline.clean.inspection import inspect_article, render_article_text, sho
 from storyline.cli import EXIT_ERROR, EXIT_USAGE, app
 from storyline.errors import NotFound
 from storyline.records import Article, Document, Dropped, Precision, PubDate, Span
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 runner = CliRunner()
 

@@ -14,7 +14,7 @@ from storyline.cli import app
 from storyline.read.inputs import read_inputs
 from storyline.records import RawDocument, ReadFailure
 from storyline.settings import Settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 from webpages import STORIES
 
 runner = CliRunner()

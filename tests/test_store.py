@@ -34,7 +34,8 @@ from storyline.records import (
     TimeRef,
     TimexType,
 )
-from storyline.store.sqlite import MIGRATIONS, Store
+from storyline.store.schema import MIGRATIONS
+from storyline.store.store import Store
 
 texts = st.text(min_size=1, max_size=200)
 
@@ -235,7 +236,7 @@ def test_search_finds_words_of_titles_and_bodies_and_fills_in_older_stores(
 
 
 def test_the_generation_moves_with_what_readers_see_only(tmp_path: Path) -> None:
-    from storyline.store.sqlite import StoreWatch
+    from storyline.store.store import StoreWatch
 
     path = tmp_path / "s.db"
     docs = [

@@ -207,7 +207,7 @@ def test_analysing_a_warc_cleans_its_pages_and_a_second_run_is_a_no_op(
     tmp_path: Path, settings: Settings
 ) -> None:
     import storyline
-    from storyline.store.sqlite import Store
+    from storyline.store.store import Store
 
     path = tmp_path / "crawl.warc.gz"
     write_crawl(path)

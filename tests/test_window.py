@@ -14,7 +14,7 @@ from storyline.group.window import NewArticle, merged, neighbourhood, widened
 from storyline.pipeline.analyze import regroup_around, regroup_store
 from storyline.records import Corpus, Document, Precision, PubDate
 from storyline.settings import Settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 
 @pytest.fixture(scope="module")

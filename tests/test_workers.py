@@ -12,7 +12,7 @@ from conftest import EXAMPLE_DIR, assert_a_bad_article_is_lost_alone
 from storyline.pipeline.workers import annotated_batches
 from storyline.records import Article, ReadFailure, Span
 from storyline.settings import PipelineSettings, Settings, default_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 
 def with_pipeline(batch_size: int, workers: int) -> Settings:

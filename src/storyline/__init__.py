@@ -45,7 +45,7 @@ from storyline.records import (
     TimeRef,
 )
 from storyline.settings import Settings, load_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 from storyline.version import __version__
 
 __all__ = [

@@ -195,7 +195,7 @@ def regroup(db: DbOption = "storyline.db", config: ConfigOption = None) -> None:
     """
     from storyline.pipeline.analyze import regroup_store
     from storyline.settings import load_settings
-    from storyline.store.sqlite import Store
+    from storyline.store.store import Store
 
     with _errors_as_messages():
         settings = load_settings(config)
@@ -240,7 +240,7 @@ def _print_story_table(db: str, only: set[str] | None = None) -> None:
 
 def _existing(db: str) -> str:
     """``db``, if a store is there (a URL's server tells when its database is not)."""
-    from storyline.store.sqlite import is_url
+    from storyline.store.backend import is_url
 
     if not is_url(db) and not Path(db).exists():
         raise NotFound(f"no store at {db}: run `storyline analyze INPUT --db {db}` first")
@@ -249,7 +249,7 @@ def _existing(db: str) -> str:
 
 def _shown(db: str) -> str:
     """``db`` as messages show it (a URL's password masked)."""
-    from storyline.store.sqlite import display_name
+    from storyline.store.backend import display_name
 
     return display_name(db)
 
@@ -314,7 +314,7 @@ def _show_story(db: str, story: str, config: Path | None) -> None:
 
     with _errors_as_messages():
         from storyline.annotate.embed import remembering_embedder
-        from storyline.store.sqlite import Store
+        from storyline.store.store import Store
 
         with Store(_existing(db)) as store:
             corpus = store.load_corpus()
@@ -326,7 +326,7 @@ def _show_story(db: str, story: str, config: Path | None) -> None:
 
 def _show_article(db: str, prefix: str, with_dropped: bool) -> None:
     from storyline.clean.inspection import inspect_article, render_article_text
-    from storyline.store.sqlite import Store
+    from storyline.store.store import Store
 
     with _errors_as_messages():
         with Store(_existing(db)) as store:
@@ -383,7 +383,7 @@ def export(
 
     with _errors_as_messages():
         from storyline.annotate.embed import remembering_embedder
-        from storyline.store.sqlite import Store
+        from storyline.store.store import Store
 
         with Store(_existing(db)) as store:
             corpus = store.load_corpus()

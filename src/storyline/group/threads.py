@@ -218,11 +218,13 @@ def candidate_pairs(
 class StoredThreads(Protocol):
     """What threading the stories of a neighbourhood needs from the store."""
 
-    def nearest_stories(
-        self, centroids: np.ndarray, count: int, outside: Collection[str]
-    ) -> list[list[StoryProfile]]:
-        """For each centroid, the ``count`` stored stories nearest to it that hold none of
-        the articles ``outside`` names (those are being regrouped)."""
+    def story_centroids(self, outside: Collection[str]) -> tuple[list[str], np.ndarray]:
+        """The ids and centroids (rows) of the stored stories that hold none of the articles
+        ``outside`` names (those are being regrouped)."""
+        ...
+
+    def story_profiles(self, ids: Collection[str]) -> dict[str, StoryProfile]:
+        """The stored profiles of the stories ``ids``, by id."""
         ...
 
     def threads_touching(self, articles: Collection[str], stories: Collection[str]) -> list[Thread]:
@@ -233,6 +235,21 @@ class StoredThreads(Protocol):
         """The stored stories of ``ids`` that hold none of the articles ``outside`` names
         (their ``articles`` may be left empty: threading reads dates and titles)."""
         ...
+
+
+def nearest_stories(
+    stored: StoredThreads, centroids: np.ndarray, count: int, outside: Collection[str]
+) -> list[list[StoryProfile]]:
+    """For each of ``centroids``, the profiles of the ``count`` stored stories nearest to it
+    by cosine, among those holding none of the articles ``outside``."""
+    ids, matrix = stored.story_centroids(outside)
+    if not ids or not len(centroids):
+        return [[] for _ in centroids]
+    cosines = np.asarray(centroids, dtype=np.float64) @ matrix.T
+    take = min(count, len(ids))
+    best = np.argsort(-cosines, axis=1, kind="stable")[:, :take]
+    profiles = stored.story_profiles({ids[int(i)] for i in best.ravel()})
+    return [[profiles[ids[int(i)]] for i in row] for row in best]
 
 
 class ThreadStage:
@@ -289,7 +306,7 @@ class ThreadStage:
         links = [as_record(link) for link in self.links(here)]
         if here:
             centroids = np.array([p.centroid for p in here])
-            nearest = stored.nearest_stories(centroids, NEIGHBOURS, window)
+            nearest = nearest_stories(stored, centroids, NEIGHBOURS, window)
             for profile, near in zip(here, nearest, strict=True):
                 for other in near:
                     pair = sorted((profile, other), key=lambda p: story_order(p.story))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from storyline.pipeline.analyze import AnalyzeResult, analyze
 from storyline.read.feeds import Crawl, PoliteClient
 from storyline.settings import Settings, load_settings
-from storyline.store.sqlite import Store
+from storyline.store.store import Store
 
 if TYPE_CHECKING:
     import httpx

@@ -43,7 +43,7 @@ from starlette.exceptions import HTTPException
 from storyline.errors import InputError, NotFound, StorylineError
 from storyline.records import Corpus, QuoteGroup, Story, Thread
 from storyline.settings import ServeSettings, Settings, default_settings
-from storyline.store.sqlite import StoreWatch
+from storyline.store.store import StoreWatch
 
 __all__ = [
     "API_LIMITS",
@@ -184,7 +184,7 @@ class StoreReader:
 
     def refresh(self) -> Browse:
         """Read the store now, unless it has not changed since the last read."""
-        from storyline.store.sqlite import Store
+        from storyline.store.store import Store
 
         with self._lock:
             stamp = self._stamp()
@@ -209,7 +209,7 @@ class StoreReader:
         """The story's report over that read of the store, built on first asking."""
         from storyline.annotate.embed import remembering_embedder
         from storyline.report.story import build_report
-        from storyline.store.sqlite import Store
+        from storyline.store.store import Store
 
         cached = browse.reports.get(story.id)
         if cached is None:
@@ -220,7 +220,7 @@ class StoreReader:
         return cached
 
     def search(self, query: str) -> list[str]:
-        from storyline.store.sqlite import Store
+        from storyline.store.store import Store
 
         with Store(self.db) as store:
             return store.search(query)

@@ -1,27 +1,22 @@
-"""The PostgreSQL store: :class:`~storyline.store.Store`'s interface on a shared server.
+"""The PostgreSQL backend: a store on a shared server.
 
 ``Store("postgresql://user@host:port/dbname")`` opens one (``postgres://`` too). The SQL is
-store.py's, written as SQLite spells it; :class:`_Connection` translates each statement once
-(:func:`_translate`): ``?`` placeholders, ``INSERT OR IGNORE``/``OR REPLACE`` as ``ON
-CONFLICT``, the column ``end`` (a reserved word here) quoted, ``BLOB`` as ``BYTEA``, text
-columns in byte order and NULLs sorted first, as SQLite sorts them. What differs is here:
-full-text search (``tsvector`` with a GIN index, where SQLite has FTS5), article embeddings
-as pgvector's ``vector(n)`` where the extension can be had, and the locks that let several
-writers work at once (migrations and cross-article results under advisory locks, rows
-taken in one order).
+the store's, written as SQLite spells it; :class:`_Connection` translates each statement once
+(:mod:`storyline.store.dialect`). What differs is here: full-text search (``tsvector`` with a
+GIN index, where SQLite has FTS5), article embeddings as pgvector's ``vector(n)`` where the
+extension can be had, and the locks that let several writers work at once (migrations and
+cross-article results under advisory locks, rows taken in one order).
 
-Migrations are store.py's ``MIGRATIONS``, translated, except where a backend needs its own
-(:data:`_OWN_MIGRATIONS`), and recorded in ``schema_migrations`` as SQLite records them.
+Migrations are the schema's (:data:`~storyline.store.schema.MIGRATIONS`), translated, except
+where this backend needs its own (:data:`_OWN_MIGRATIONS`). This module imports the optional
+driver, psycopg: it is imported only when a PostgreSQL store is opened.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -30,9 +25,11 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.pq import Format
 from psycopg.types import TypeInfo
 
-from storyline.errors import StoreError
 from storyline.records import Article, Document
-from storyline.store.sqlite import MIGRATIONS, Float32Blob, Store, _masked, one_line
+from storyline.store.backend import Database
+from storyline.store.dialect import Statement, replaced, translate
+from storyline.store.rows import Float32Blob
+from storyline.store.schema import split_statements
 
 #: Advisory lock keys (per database): one migrator at a time, one writer of the
 #: cross-article results at a time, one change of the embedding column's type.
@@ -54,165 +51,131 @@ CREATE INDEX article_search_document ON article_search USING GIN (document)
 #: Migrations whose SQLite spelling has no PostgreSQL translation: version -> SQL.
 _OWN_MIGRATIONS = {4: _SEARCH_SCHEMA}
 
-masked = _masked
 
-
-class PostgresStore(Store):
-    """A storyline store in a PostgreSQL database. ``pgvector=False`` keeps embeddings as
+class PostgresBackend:
+    """A store in the PostgreSQL database at ``url``. ``pgvector=False`` keeps embeddings as
     ``bytea`` even where the extension exists (it only matters when the tables are made)."""
 
-    _errors = (psycopg.Error,)
-    _db: _Connection
+    errors: tuple[type[Exception], ...] = (psycopg.Error,)
+    begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
     def __init__(self, url: str, pgvector: bool = True) -> None:
-        self.path = masked(url)  # what messages show
         self._url = url
         self._want_pgvector = pgvector
-        try:
-            self._db = _Connection(_connect(url))
-        except psycopg.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the store ({one_line(exc)})") from exc
-        try:
-            self._migrate()
-            self._adapt_embeddings()
-        except (psycopg.Error, StoreError) as exc:
-            self._db.close()
-            if isinstance(exc, StoreError):
-                raise
-            raise StoreError(f"{self.path}: cannot open the store ({one_line(exc)})") from exc
+        self._vector = False  # whether migrations make the embedding column a vector
 
-    # -- schema ------------------------------------------------------------------------------
+    def connect(self) -> _Connection:
+        return _Connection(_connect(self._url))
 
-    def _migrate(self) -> None:
-        if not self._pending():  # the usual case: no lock taken
-            return
-        self._db.execute("SELECT pg_advisory_lock(?)", (_MIGRATION_LOCK,))
+    def watch_connection(self) -> Any:
+        return _connect(self._url)
+
+    # -- migrations --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def migration_lock(self, db: Database) -> Iterator[None]:
+        db.execute("SELECT pg_advisory_lock(?)", (_MIGRATION_LOCK,))
         try:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations"
-                " (version INTEGER PRIMARY KEY, description TEXT)"
-            )
-            pending = self._pending()  # again: another process may have migrated meanwhile
-            if 1 in pending and self._want_pgvector:
-                self._create_vector_extension()
-            vector = self._want_pgvector and self._has_vector_type()
-            for version, description, sql in MIGRATIONS:
-                if version in pending:
-                    with self._transaction():
-                        for statement in _statements(version, sql, vector):
-                            self._db.execute(statement)
-                        self._db.execute(
-                            "INSERT INTO schema_migrations VALUES (?, ?)", (version, description)
-                        )
+            yield
         finally:
-            self._db.execute("SELECT pg_advisory_unlock(?)", (_MIGRATION_LOCK,))
+            db.execute("SELECT pg_advisory_unlock(?)", (_MIGRATION_LOCK,))
 
-    def _pending(self) -> set[int]:
-        """The versions of ``MIGRATIONS`` not applied yet; refuses a newer storyline's store."""
-        exists = self._db.value("SELECT to_regclass('schema_migrations') IS NOT NULL")
-        applied = (
-            {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
-            if exists
-            else set()
+    def has_migrations(self, db: Database) -> bool:
+        return bool(_value(db, "SELECT to_regclass('schema_migrations') IS NOT NULL"))
+
+    def prepare_migrations(self, db: Database, pending: set[int]) -> None:
+        if 1 in pending and self._want_pgvector:
+            # Not installed on the server, or not ours to install: embeddings go in bytea.
+            with contextlib.suppress(psycopg.Error):
+                db.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        self._vector = self._want_pgvector and bool(
+            _value(db, "SELECT to_regtype('vector') IS NOT NULL")
         )
-        newest = MIGRATIONS[-1][0]
-        if applied and max(applied) > newest:
-            raise StoreError(
-                f"{self.path}: written by a newer storyline (schema {max(applied)} > {newest}); "
-                "upgrade storyline"
-            )
-        return {version for version, _, _ in MIGRATIONS} - applied
 
-    def _create_vector_extension(self) -> None:
-        # Not installed on the server, or not ours to install: embeddings go in bytea.
-        with contextlib.suppress(psycopg.Error):
-            self._db.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    def statements(self, version: int, sql: str) -> Iterator[str]:
+        """Migration ``version``'s statements: its own for PostgreSQL, or SQLite's (which the
+        connection translates)."""
+        sql = _OWN_MIGRATIONS.get(version, sql)
+        if self._vector:
+            sql = sql.replace("embedding BLOB", "embedding vector")
+        yield from split_statements(sql)
 
-    def _has_vector_type(self) -> bool:
-        return bool(self._db.value("SELECT to_regtype('vector') IS NOT NULL"))
+    # -- writing and reading -----------------------------------------------------------------
 
-    def embedding_type(self) -> str:
+    def embedding_type(self, db: Database) -> str:
         """``vector(n)`` (pgvector; plain ``vector`` until the first embedding fixes ``n``)
         or ``bytea``."""
         return str(
-            self._db.value(
+            _value(
+                db,
                 "SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
-                " WHERE attrelid = 'articles'::regclass AND attname = 'embedding'"
+                " WHERE attrelid = 'articles'::regclass AND attname = 'embedding'",
             )
         )
 
-    def _adapt_embeddings(self) -> None:
+    def adapt_embeddings(self, db: _Connection) -> None:
         """Teach the driver pgvector's binary form, if the embeddings are vectors."""
-        if not self.embedding_type().startswith("vector"):
+        if not self.embedding_type(db).startswith("vector"):
             return
-        info = TypeInfo.fetch(self._db.raw, "vector")
+        info = TypeInfo.fetch(db.raw, "vector")
         assert info is not None  # the column has the type
-        _register_vector(self._db.raw, info.oid)
+        _register_vector(db.raw, info.oid)
 
-    def _watch_connection(self) -> Any:
-        return _connect(self._url)
-
-    # -- transactions ------------------------------------------------------------------------
-
-    _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-
-    def _lock_corpus(self) -> None:
+    def lock_corpus(self, db: Database) -> None:
         # Two replacements interleaved would each delete only the rows it can see and then
         # collide on the other's; one at a time, the second sees the first's rows.
-        self._db.execute("SELECT pg_advisory_xact_lock(?)", (_CORPUS_LOCK,))
+        db.execute("SELECT pg_advisory_xact_lock(?)", (_CORPUS_LOCK,))
 
-    # -- articles ----------------------------------------------------------------------------
-
-    def _insert_documents(self, documents: Sequence[Document]) -> None:
+    def before_insert(self, db: Database, documents: Sequence[Document]) -> Sequence[Document]:
         # Writers adding the same new articles take their rows in one order (by id), so one
         # waits for the other instead of both deadlocking.
         ordered = sorted(documents, key=lambda d: d.article.id)
-        self._fix_embedding_dimensions(ordered)
-        super()._insert_documents(ordered)
+        self._fix_embedding_dimensions(db, ordered)
+        return ordered
 
-    def _fix_embedding_dimensions(self, documents: Sequence[Document]) -> None:
+    def _fix_embedding_dimensions(self, db: Database, documents: Sequence[Document]) -> None:
         """Make a ``vector`` column ``vector(n)`` with the first embedding stored (the store
         knows no model, so ``n`` comes with the first one); later ones must have ``n`` too."""
         sizes = {len(d.embedding) for d in documents if d.embedding is not None}
-        if not sizes or self.embedding_type() != "vector":
+        if not sizes or self.embedding_type(db) != "vector":
             return
-        self._db.execute("SELECT pg_advisory_xact_lock(?)", (_EMBEDDING_LOCK,))
-        if self.embedding_type() == "vector":  # no other writer fixed it meanwhile
-            self._db.execute(
-                f"ALTER TABLE articles ALTER COLUMN embedding TYPE vector({min(sizes)})"
-            )
+        db.execute("SELECT pg_advisory_xact_lock(?)", (_EMBEDDING_LOCK,))
+        if self.embedding_type(db) == "vector":  # no other writer fixed it meanwhile
+            db.execute(f"ALTER TABLE articles ALTER COLUMN embedding TYPE vector({min(sizes)})")
 
-    def _index_text(self, article: Article) -> None:
-        self._db.execute(
+    def index_text(self, db: Database, article: Article) -> None:
+        db.execute(
             "INSERT INTO article_search (article, document) VALUES (?, to_tsvector('simple', ?))",
             (article.id, _fold(f"{article.title or ''}\n{article.body_text}")),
         )
 
-    def search(self, query: str, limit: int | None = None) -> list[str]:
-        """Ids of the articles whose title or body hold every word of ``query``, best first
-        (all of them, or the best ``limit``). ``plainto_tsquery`` reads the query as text:
-        operators and quotes in it are no syntax."""
+    def search(self, db: Database, query: str, limit: int | None) -> list[str]:
+        # plainto_tsquery reads the query as text: operators and quotes in it are no syntax.
         words = _fold(query)
         if not words.split():
             return []
-        rows = self._db.execute(
+        rows = db.execute(
             "SELECT article FROM article_search, plainto_tsquery('simple', ?) AS q"
             " WHERE document @@ q ORDER BY ts_rank(document, q) DESC, article LIMIT ?",
             (words, limit),  # LIMIT NULL: no limit
         )
         return [row[0] for row in rows]
 
-    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
-        tables = [
+    def table_names(self, db: Database) -> list[str]:
+        return [
             row[0]
-            for row in self._db.execute(
+            for row in db.execute(
                 "SELECT table_name FROM information_schema.tables"
                 " WHERE table_schema = current_schema() ORDER BY table_name"
             )
         ]
-        return {
-            t: sorted(self._db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
-        }
+
+
+def _value(db: Database, sql: str) -> Any:
+    """The first column of the first row ``sql`` returns (it must return one)."""
+    row = db.execute(sql).fetchone()
+    assert row is not None, sql
+    return row[0]
 
 
 def _connect(url: str) -> psycopg.Connection[Any]:
@@ -226,128 +189,6 @@ def _fold(text: str) -> str:
     """``text`` lowercased with accents taken off (é → e), as FTS5's remove_diacritics does."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def _statements(version: int, sql: str, vector: bool) -> Iterator[str]:
-    """Migration ``version``'s statements: its own for PostgreSQL, or SQLite's (which the
-    connection translates)."""
-    sql = _OWN_MIGRATIONS.get(version, sql)
-    if vector:
-        sql = sql.replace("embedding BLOB", "embedding vector")
-    yield from filter(str.strip, sql.split(";"))
-
-
-# -- the dialect -----------------------------------------------------------------------------
-
-#: What the translation rewrites, with string literals and quoted names matched first so
-#: that nothing inside them is touched.
-_TOKENS = re.compile(
-    r"""(?P<literal>'(?:[^']|'')*'|"[^"]*")"""
-    r"|\?(?P<number>\d*)"
-    r"|(?P<end>\bend\b)"
-    r"|(?P<empty_in>\bIN \(\))"
-    r"|(?P<percent>%)"
-    r"|(?P<blob>\bBLOB\b)"
-    r"|(?P<text>\bTEXT\b)"
-)
-_INSERT_OR = re.compile(r"\s*INSERT OR (?P<verb>IGNORE|REPLACE) INTO (?P<table>\w+)\s*")
-
-
-@dataclass(frozen=True)
-class _Statement:
-    """A statement in PostgreSQL's spelling. ``order`` maps its ``%s`` marks to the SQLite
-    statement's numbered parameters (``?1``), when it had those; ``table`` is the table an
-    ``INSERT OR ...`` writes, whose key orders the rows of one batch."""
-
-    sql: str
-    order: tuple[int, ...] | None = None
-    table: str | None = None
-    columns: tuple[str, ...] | None = None
-
-    def arrange(self, params: Sequence[Any]) -> Sequence[Any]:
-        if self.order is None:
-            return params
-        return [params[i - 1] for i in self.order]
-
-
-@functools.lru_cache(maxsize=1024)
-def _translate(sql: str) -> _Statement:
-    """``sql`` as SQLite spells it, as PostgreSQL does; ``INSERT OR REPLACE`` is finished by
-    :meth:`_Connection._statement`, which knows the table's key."""
-    if sql.strip() == "BEGIN IMMEDIATE":  # PostgreSQL locks rows as they are written
-        return _Statement("BEGIN")
-    ddl = sql.lstrip().upper().startswith(("CREATE", "ALTER"))
-    numbers: list[int] = []
-
-    def rewrite(match: re.Match[str]) -> str:
-        kind = match.lastgroup
-        if kind == "number":
-            if match["number"]:
-                numbers.append(int(match["number"]))
-            return "%s"
-        replacements = {
-            "end": '"end"',
-            "empty_in": "IN (NULL)",  # SQLite takes an empty list; NULL matches nothing
-            "percent": "%%",
-            "blob": "BYTEA",
-            # Text compared and sorted by bytes, as SQLite does, whatever the database's
-            # collation: ids, dates and sort orders come out the same on both.
-            "text": 'TEXT COLLATE "C"' if ddl else "TEXT",
-        }
-        return replacements.get(kind or "", match[0])
-
-    translated = _TOKENS.sub(rewrite, sql)
-    translated = _nulls_first(translated)
-    insert = _INSERT_OR.match(translated)
-    columns = None
-    if insert:
-        rest = translated[insert.end() :]
-        listed = re.match(r"\(([^)]*)\)\s*VALUES", rest)
-        if listed:
-            columns = tuple(c.strip().strip('"') for c in listed[1].split(","))
-        translated = f"INSERT INTO {insert['table']} {rest}"
-        if insert["verb"] == "IGNORE":
-            translated += " ON CONFLICT DO NOTHING"
-        else:
-            translated += " ON CONFLICT {replace}"
-    return _Statement(
-        translated,
-        tuple(numbers) if numbers else None,
-        insert["table"] if insert else None,
-        columns,
-    )
-
-
-def _nulls_first(sql: str) -> str:
-    """``sql`` with each ORDER BY sorting NULLs as SQLite does: first going up, last going
-    down (PostgreSQL does the opposite)."""
-    out, rest = "", sql
-    while (found := re.search(r"\bORDER BY ", rest)) is not None:
-        out += rest[: found.end()]
-        rest = rest[found.end() :]
-        terms, end = _order_terms(rest)
-        out += ", ".join(
-            f"{t} NULLS LAST" if t.upper().endswith(" DESC") else f"{t} NULLS FIRST" for t in terms
-        )
-        rest = rest[end:]
-    return out + rest
-
-
-def _order_terms(sql: str) -> tuple[list[str], int]:
-    """The comma-separated terms ``sql`` begins with, up to a LIMIT, a closing parenthesis or
-    its end (commas inside parentheses kept), and where they end."""
-    terms, depth, start, i = [], 0, 0, 0
-    while i < len(sql):
-        char = sql[i]
-        if depth == 0 and (char == ")" or re.match(r"\s+LIMIT\b", sql[i:])):
-            break
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            terms.append(sql[start:i].strip())
-            start = i + 1
-        i += 1
-    terms.append(sql[start:i].strip())
-    return terms, len(sql[:i].rstrip())
 
 
 class _Connection:
@@ -364,12 +205,6 @@ class _Connection:
         cursor = self.raw.cursor(binary=True)
         return cursor.execute(statement.sql, list(statement.arrange(params)))
 
-    def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """The first column of the first row ``sql`` returns (it must return one)."""
-        row = self.execute(sql, params).fetchone()
-        assert row is not None, sql
-        return row[0]
-
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
         statement = self._statement(sql)
         arranged = [statement.arrange(row) for row in rows]
@@ -384,24 +219,13 @@ class _Connection:
     def close(self) -> None:
         self.raw.close()
 
-    def _statement(self, sql: str) -> _Statement:
-        statement = _translate(sql)
+    def _statement(self, sql: str) -> Statement:
+        statement = translate(sql)
         if statement.table is None or "{replace}" not in statement.sql:
             return statement
-        # SQLite's REPLACE deletes the row and inserts the new one: every column not given
-        # takes its default again, which is what EXCLUDED holds for them.
-        columns, key = self._table_keys(statement.table)
-        updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c not in key)
-        target = ", ".join(f'"{c}"' for c in key)
-        action = f"({target}) DO UPDATE SET {updates}" if updates else "DO NOTHING"
-        return _Statement(
-            statement.sql.replace("{replace}", action),
-            statement.order,
-            statement.table,
-            statement.columns,
-        )
+        return replaced(statement, *self._table_keys(statement.table))
 
-    def _key_positions(self, statement: _Statement) -> list[int]:
+    def _key_positions(self, statement: Statement) -> list[int]:
         assert statement.table is not None
         columns, key = self._table_keys(statement.table)
         given = list(statement.columns or columns)

@@ -1,0 +1,167 @@
+"""Articles: each stored once with its annotations, found by id, prefix or words.
+
+Per-article results (the article, its body spans, sentences, mentions, quotes, time
+expressions, embedding) are written once per article id and never rewritten: re-ingesting
+the same input is a no-op.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from storyline.errors import NotFound
+from storyline.records import Document, Mention, Precision, PubDate, Span
+from storyline.store.core import BUMP_GENERATION, StoreCore
+from storyline.store.rows import (
+    article_from_row,
+    article_row,
+    quote_from_row,
+    quote_row,
+    timex_from_row,
+    timex_row,
+)
+
+
+class ArticleStore(StoreCore):
+    """Stored articles and their annotations."""
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` already stored."""
+        return {row[0] for row in self._rows_in("SELECT id FROM articles WHERE id IN ({})", ids)}
+
+    def known_sources(self, sources: Iterable[str]) -> set[str]:
+        """The subset of ``sources`` (paths, URLs) some stored article was read from."""
+        sql = "SELECT source FROM articles WHERE source IN ({})"
+        return {row[0] for row in self._rows_in(sql, sources)}
+
+    def save_documents(self, documents: Sequence[Document]) -> None:
+        """Store annotated documents in one transaction; an id already stored is left as it is."""
+        self._write(lambda: self._insert_documents(documents), f"{len(documents)} articles")
+
+    def _insert_documents(self, documents: Sequence[Document]) -> None:
+        added = 0
+        for document in self._backend.before_insert(self._db, documents):
+            inserted = self._db.execute(
+                "INSERT OR IGNORE INTO articles VALUES (" + ",".join("?" * 18) + ")",
+                article_row(document),
+            ).rowcount
+            if inserted:
+                self._insert_annotations(document)
+                self._backend.index_text(self._db, document.article)
+                self._db.execute("INSERT INTO ungrouped VALUES (?)", (document.article.id,))
+                added += 1
+        if added:
+            self._db.execute(BUMP_GENERATION)
+
+    def _insert_annotations(self, document: Document) -> None:
+        aid = document.article.id
+        self._db.executemany(
+            "INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?)",
+            [(aid, m.span.start, m.span.end, m.text, m.type) for m in document.mentions or []],
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
+            [quote_row(aid, q) for q in document.quotes or []],
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO timex VALUES (?,?,?,?,?,?,?,?)",
+            [timex_row(aid, t) for t in document.timex or []],
+        )
+
+    def search(self, query: str, limit: int | None = None) -> list[str]:
+        """Ids of the articles whose title or body hold every word of ``query``, best first
+        (all of them, or the best ``limit``).
+
+        The query is text, never the database's search syntax ("AND", "*", column filters
+        and unbalanced quotes are words like any other).
+        """
+        return self._backend.search(self._db, query, limit)
+
+    def story_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+    def article_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def load_documents(self, ids: Iterable[str] | None = None) -> list[Document]:
+        """Stored documents (all, or those with ``ids``), ordered by id, annotations included."""
+        where, params = self._id_filter("id", ids)
+        rows = self._db.execute(f"SELECT * FROM articles{where} ORDER BY id", params).fetchall()
+        where, params = self._id_filter("article", ids)
+        mentions = self._grouped(
+            f"SELECT * FROM mentions{where} ORDER BY article, start, end, type", params
+        )
+        quotes = self._grouped(
+            f"SELECT * FROM quotes{where} ORDER BY article, content_start, content_end", params
+        )
+        timex = self._grouped(f"SELECT * FROM timex{where} ORDER BY article, start, end", params)
+        return [
+            Document(
+                article=article_from_row(row),
+                sentences=[Span(s, e) for s, e in json.loads(row[16])],
+                mentions=[Mention(Span(r[1], r[2]), r[3], r[4]) for r in mentions.get(row[0], [])],
+                quotes=[quote_from_row(r) for r in quotes.get(row[0], [])],
+                timex=[timex_from_row(r) for r in timex.get(row[0], [])],
+                embedding=None
+                if row[17] is None
+                else np.frombuffer(row[17], dtype=np.float32).copy(),
+            )
+            for row in rows
+        ]
+
+    def article(self, article_id: str) -> Document:
+        """One stored article, as readers see it (with the date its story gave it, if any)."""
+        found = self.load_documents([article_id])
+        if not found:
+            raise NotFound(f"no article with id {article_id!r} in {self.path}")
+        self._inferred_dates(found)
+        return found[0]
+
+    def find_article(self, prefix: str) -> Document:
+        """The one stored article whose id begins with ``prefix`` (like a short git hash).
+
+        Raises :class:`NotFound` when no id, or more than one id, begins with ``prefix``.
+        """
+        if not prefix:
+            raise NotFound("an article id cannot be empty")
+        # A few more matches than shown are fetched only to tell "several" from "many".
+        shown = 5
+        matches = [
+            row[0]
+            for row in self._db.execute(
+                "SELECT id FROM articles WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
+                (prefix, shown + 1),
+            )
+        ]
+        if not matches:
+            raise NotFound(f"no article id begins with {prefix!r} in {self.path}")
+        if len(matches) > 1:
+            listed = ", ".join(matches[:shown]) + (", ..." if len(matches) > shown else "")
+            raise NotFound(
+                f"{prefix!r} begins several article ids in {self.path} ({listed}); "
+                "give more of the id"
+            )
+        return self.article(matches[0])
+
+    def _inferred_dates(self, documents: Sequence[Document]) -> dict[str, PubDate]:
+        """Give each of ``documents`` its story's date, if it has one; returns those dates."""
+        by_id = {d.article.id: d for d in documents}
+        where, params = self._id_filter("article", by_id)
+        timex = self._grouped(
+            f"SELECT * FROM inferred_timex{where} ORDER BY article, start, end", params
+        )
+        found: dict[str, PubDate] = {}
+        for article_id, day, precision, origin in self._db.execute(
+            f"SELECT * FROM inferred_dates{where} ORDER BY article", params
+        ):
+            published = PubDate(dt.date.fromisoformat(day), Precision(precision), origin, True)
+            document = by_id[article_id]
+            document.article = dataclasses.replace(document.article, published=published)
+            document.timex = [timex_from_row(r) for r in timex.get(article_id, [])]
+            found[article_id] = published
+        return found
