@@ -66,7 +66,7 @@ __all__ = ["ArticleIn", "create_app", "posted_documents"]
 
 
 class ArticleIn(BaseModel):
-    """One article to add, as the input JSONL has it (unknown fields are ignored)."""
+    """One article to add, as a line of input JSONL has it (unknown fields are ignored)."""
 
     id: str | None = Field(default=None, max_length=200)
     text: str | None = None

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
@@ -25,13 +25,15 @@ from storyline.report.render.text import citation_markers
 from storyline.report.story import StoryReport, thread_steps
 from storyline.report.timeline import TimelineEntry
 from storyline.serve.views import (
-    StoreReader,
     entity_view,
     filtered_stories,
     find_document,
     find_story,
     story_item,
 )
+
+if TYPE_CHECKING:
+    from storyline.serve.views import StoreReader
 
 __all__ = ["Segment", "add_pages", "segments"]
 

@@ -22,10 +22,12 @@ __all__ = [
     "StoryContext",
     "by_thread",
     "cited_thread_summary",
-    "published_label",
-    "uneven_facts",
-    "voice_text",
 ]
+
+
+#: How many facts not every outlet reports a report lists (the export has them all).
+COVERAGE_ROWS = 15
+_KIND_ORDER = {"event": 0, "figure": 1, "quote": 2}
 
 
 class StoryContext:
@@ -49,11 +51,23 @@ class StoryContext:
         found = self.corpus.entity(entity_id or "")
         return found.name if found else entity_id or "unknown"
 
+    def published(self, article: Article) -> str:
+        """When the article came out, as precise as known, or that it is not known."""
+        if article.published is None:
+            return "date unknown"
+        return article.published.iso() + (" (inferred)" if article.published.inferred else "")
 
-def published_label(article: Article) -> str:
-    if article.published is None:
-        return "date unknown"
-    return article.published.iso() + (" (inferred)" if article.published.inferred else "")
+    def voices(self, view: OutletView) -> str:
+        """The outlet's voices by name, each with its quotes and words."""
+        return ", ".join(
+            f"{self.name(v.entity)} ({v.quotes}, {v.words})" for v in view.voice_details
+        )
+
+    def uneven_facts(self) -> list[Fact]:
+        """The facts some of the story's outlets report and others leave out, events first."""
+        uneven = [f for f in self.report.coverage if f.missing and f.outlets]
+        uneven.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.date or "", f.text))
+        return uneven[:COVERAGE_ROWS]
 
 
 def by_thread(
@@ -83,19 +97,3 @@ def cited_thread_summary(
         for a in story.articles
     ]
     return summary, citation_markers(articles)
-
-
-def voice_text(ctx: StoryContext, view: OutletView) -> str:
-    return ", ".join(f"{ctx.name(v.entity)} ({v.quotes}, {v.words})" for v in view.voice_details)
-
-
-#: How many facts not every outlet reports a report lists (the export has them all).
-COVERAGE_ROWS = 15
-_KIND_ORDER = {"event": 0, "figure": 1, "quote": 2}
-
-
-def uneven_facts(report: StoryReport) -> list[Fact]:
-    """The facts some of the story's outlets report and others leave out, events first."""
-    uneven = [f for f in report.coverage if f.missing and f.outlets]
-    uneven.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.date or "", f.text))
-    return uneven[:COVERAGE_ROWS]

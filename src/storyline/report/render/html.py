@@ -18,9 +18,6 @@ from storyline.report.render.context import (
     StoryContext,
     by_thread,
     cited_thread_summary,
-    published_label,
-    uneven_facts,
-    voice_text,
 )
 from storyline.report.story import story_reports, thread_summary
 from storyline.report.summary import SummarySentence
@@ -126,7 +123,7 @@ def _html_articles(ctx: StoryContext) -> str:
         items.append(
             f'<li id="{_anchor(ctx, article.id)}">[{esc(ctx.markers[article.id])}] '
             f'{esc(article.title or "(untitled)")} <span class="dates">'
-            f"{esc(published_label(article))}</span>{note}</li>"
+            f"{esc(ctx.published(article))}</span>{note}</li>"
         )
     return "<h4>Articles</h4><ul>" + "".join(items) + "</ul>"
 
@@ -197,7 +194,7 @@ def _html_outlets(ctx: StoryContext) -> str:
             [
                 esc(view.outlet),
                 str(len(view.articles)),
-                esc(voice_text(ctx, view)),
+                esc(ctx.voices(view)),
                 esc(", ".join(view.sides_heard) or "none"),
                 esc(", ".join(view.sides_missing) or "none"),
                 labels,
@@ -217,7 +214,7 @@ def _html_outlets(ctx: StoryContext) -> str:
 
 
 def _html_coverage(ctx: StoryContext) -> str:
-    facts = uneven_facts(ctx.report)
+    facts = ctx.uneven_facts()
     if not facts:
         return ""
     rows = [

@@ -19,9 +19,6 @@ from storyline.report.render.context import (
     StoryContext,
     by_thread,
     cited_thread_summary,
-    published_label,
-    uneven_facts,
-    voice_text,
 )
 from storyline.report.story import story_reports, thread_summary
 from storyline.settings import SummarySettings
@@ -95,7 +92,7 @@ def _md_articles(ctx: StoryContext) -> list[str]:
         lines.append(
             f"- \\[{md_escape(ctx.markers[article.id])}\\] "
             f"{md_escape(article.title or '(untitled)')}, "
-            f"{md_escape(published_label(article))}{note}"
+            f"{md_escape(ctx.published(article))}{note}"
         )
     return [*lines, ""]
 
@@ -165,7 +162,7 @@ def _md_outlets(ctx: StoryContext) -> list[str]:
         cells = [
             view.outlet,
             str(len(view.articles)),
-            voice_text(ctx, view),
+            ctx.voices(view),
             ", ".join(view.sides_heard) or "none",
             ", ".join(view.sides_missing) or "none",
             labels,
@@ -175,7 +172,7 @@ def _md_outlets(ctx: StoryContext) -> list[str]:
 
 
 def _md_coverage(ctx: StoryContext) -> list[str]:
-    facts = uneven_facts(ctx.report)
+    facts = ctx.uneven_facts()
     if not facts:
         return []
     lines = [
