@@ -23,6 +23,9 @@ MIN_EXCERPT = 20
 ELLIPSIS = "…"
 
 
+# --------------------------------------------------------------------------- a story
+
+
 def citation_markers(articles: Sequence[Article]) -> dict[str, str]:
     """Each article's citation marker: its outlet, numbered when the outlet has several."""
     counts: dict[str, int] = {}
