@@ -32,7 +32,8 @@ from evalkit import DEFAULT_EVAL_DIR, read_jsonl
 from storyline.annotate.embed import MINILM_MODEL, CachedEmbedder, default_embedder
 from storyline.pipeline.analyze import corpus_stages, regroup
 from storyline.records import Corpus, Ref
-from storyline.report.story import StoryReport, build_report, story_documents
+from storyline.report.articles import story_documents
+from storyline.report.story import StoryReport, build_report
 from storyline.settings import default_settings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "russia-hamas"

@@ -157,7 +157,7 @@ def kill_and_resume(
 def readers_with_writers(folder: Path, source: Path, writers: int) -> list[str]:
     from fastapi.testclient import TestClient
 
-    from storyline.serve.api import create_app
+    from storyline.serve.app import create_app
     from storyline.settings import load_settings
 
     lines = source.read_text("utf-8").splitlines()

@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EXAMPLE_DIR, error_of
-from storyline.serve.api import API_LIMITS, create_app
+from storyline.serve.app import create_app
+from storyline.serve.guards import API_LIMITS
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +149,7 @@ def test_a_change_made_elsewhere_is_read_behind_while_the_last_read_answers(
     seeds_db: Path, tmp_path: Path
 ) -> None:
     import storyline
-    from storyline.serve.api import StoreReader
+    from storyline.serve.views import StoreReader
     from storyline.settings import default_settings
     from storyline.store.store import Store
 

@@ -10,14 +10,11 @@ from hypothesis import strategies as st
 from conftest import seed_document
 from storycorpus import BagOfWordsEmbedder, one_story_corpus, simple_document, span_of
 from storyline.records import Corpus, Entity, Ref, TimeRef, TimexType
-from storyline.report.compare import figures_in, side_of, source_keys
-from storyline.report.story import (
-    StoryReport,
-    SummarySentence,
-    apply_summary_hook,
-    build_report,
-    build_thread_summary,
-)
+from storyline.report.compare import source_keys
+from storyline.report.figures import figures_in
+from storyline.report.sides import side_of
+from storyline.report.story import StoryReport, build_report
+from storyline.report.summary import SummarySentence, apply_summary_hook, build_thread_summary
 from storyline.settings import SummarySettings, default_settings
 
 

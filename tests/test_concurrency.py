@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from conftest import EXAMPLE_DIR
 from storyline.pipeline.analyze import analyze
-from storyline.serve.api import create_app
+from storyline.serve.app import create_app
 from storyline.settings import load_settings
 
 

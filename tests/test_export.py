@@ -1,4 +1,5 @@
-"""Exports: the DESIGN §3 JSONL contract, and reports that never let article text inject HTML."""
+"""Exports: the JSONL export contract (docs/architecture.md), and reports that never let
+article text inject HTML."""
 
 from __future__ import annotations
 
@@ -13,15 +14,10 @@ from hypothesis import strategies as st
 
 from storycorpus import BagOfWordsEmbedder, one_story_corpus, seed_corpus, simple_document
 from storyline.records import Corpus, Entity, Quote, QuoteGroup, Ref, Span, Thread, ThreadLink
-from storyline.report.export import (
-    article_rows,
-    html_report,
-    markdown_report,
-    md_escape,
-    story_rows,
-    thread_rows,
-    write_jsonl,
-)
+from storyline.report.export import write_jsonl
+from storyline.report.render.html import html_report
+from storyline.report.render.markdown import markdown_report, md_escape
+from storyline.report.render.rows import article_rows, story_rows, thread_rows
 from storyline.settings import Settings
 
 ARTICLE_FIELDS = {

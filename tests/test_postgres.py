@@ -317,7 +317,7 @@ def test_show_export_and_stories_read_postgres_as_sqlite(both_analyzed: tuple[st
 
 
 def test_the_web_ui_serves_a_story_from_postgres(both_analyzed: tuple[str, str]) -> None:
-    from storyline.serve.api import create_app
+    from storyline.serve.app import create_app
 
     _, postgres = both_analyzed
     with TestClient(create_app(postgres)) as client:

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from storycorpus import BagOfWordsEmbedder, one_story_corpus, seed_corpus, simple_document
+from storyline.annotate.labels import labels_in_article
 from storyline.records import (
     Corpus,
     Document,
@@ -19,14 +20,9 @@ from storyline.records import (
     TimeRef,
     TimexType,
 )
-from storyline.report.compare import labels_in_article
-from storyline.report.story import (
-    CAST_TYPES,
-    StoryReport,
-    build_report,
-    is_summary_candidate,
-    thread_summary,
-)
+from storyline.report.cast import CAST_TYPES
+from storyline.report.sentences import is_summary_candidate
+from storyline.report.story import StoryReport, build_report, thread_summary
 from storyline.settings import Settings, SummarySettings
 
 
@@ -248,7 +244,7 @@ def test_thread_summary_line(corpus: Corpus) -> None:
 
 
 def test_plain_text_report(invitation: StoryReport) -> None:
-    from storyline.report.story import render_report_text
+    from storyline.report.render.text import render_report_text
 
     text = render_report_text(invitation)
     assert text.startswith(

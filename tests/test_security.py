@@ -27,7 +27,8 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from conftest import ROOT, error_of
-from storyline.serve.api import API_LIMITS, create_app, is_loopback, write_token_for
+from storyline.serve.app import create_app
+from storyline.serve.guards import API_LIMITS, is_loopback, write_token_for
 from storyline.settings import Settings, load_settings
 from storyline.store.store import Store
 

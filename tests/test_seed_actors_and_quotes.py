@@ -153,7 +153,8 @@ def test_haniya_reply_in_two_outlets_and_not_mashaal(corpus: Corpus) -> None:
 
 
 def test_the_report_names_every_voice_and_takes_no_label_from_a_pronoun(corpus: Corpus) -> None:
-    from storyline.report.story import build_report, render_report_text
+    from storyline.report.render.text import render_report_text
+    from storyline.report.story import build_report
     from storyline.settings import default_settings
 
     story = corpus.story_of(seed(corpus, "000"))

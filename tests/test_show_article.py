@@ -10,10 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_DIR
-from storyline.clean.inspection import inspect_article, render_article_text, shorten
+from storyline.clean.inspection import inspect_article
 from storyline.cli import EXIT_ERROR, EXIT_USAGE, app
 from storyline.errors import NotFound
 from storyline.records import Article, Document, Dropped, Precision, PubDate, Span
+from storyline.report.render.text import render_article_text, shorten
 from storyline.store.store import Store
 
 runner = CliRunner()

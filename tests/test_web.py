@@ -45,7 +45,7 @@ def test_the_story_list_is_paged_newest_first(
 
     import storyline
     from storyline.serve import pages as web
-    from storyline.serve.api import create_app
+    from storyline.serve.app import create_app
 
     db = tmp_path / "storyline.db"
     storyline.analyze([EXAMPLE_DIR], db=db)
@@ -82,7 +82,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     import storyline
-    from storyline.serve.api import create_app
+    from storyline.serve.app import create_app
 
     folder = tmp_path_factory.mktemp("web")
     hostile = folder / "hostile.jsonl"

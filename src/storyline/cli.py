@@ -309,7 +309,8 @@ def _usage_error(message: str) -> NoReturn:
 
 
 def _show_story(db: str, story: str, config: Path | None) -> None:
-    from storyline.report.story import build_report, render_report_text
+    from storyline.report.render.text import render_report_text
+    from storyline.report.story import build_report
     from storyline.settings import load_settings
 
     with _errors_as_messages():
@@ -325,7 +326,8 @@ def _show_story(db: str, story: str, config: Path | None) -> None:
 
 
 def _show_article(db: str, prefix: str, with_dropped: bool) -> None:
-    from storyline.clean.inspection import inspect_article, render_article_text
+    from storyline.clean.inspection import inspect_article
+    from storyline.report.render.text import render_article_text
     from storyline.store.store import Store
 
     with _errors_as_messages():
@@ -423,7 +425,8 @@ def serve(
 
     import uvicorn
 
-    from storyline.serve.api import TOKEN_ENV_VAR, create_app, write_token_for
+    from storyline.serve.app import create_app
+    from storyline.serve.guards import TOKEN_ENV_VAR, write_token_for
     from storyline.settings import load_settings
 
     token, made = write_token_for(host, os.environ.get(TOKEN_ENV_VAR))

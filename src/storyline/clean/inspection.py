@@ -1,14 +1,12 @@
 """What cleaning made of one article: its metadata, its clean body, and every part it dropped.
 
 :func:`inspect_article` gathers this into an :class:`ArticleInspection`;
-:func:`render_article_text` lays it out for a terminal (``storyline show --article ID``).
-The text is plain: the caller prints it without interpreting markup, because article text
-is untrusted.
+:func:`storyline.report.render.text.render_article_text` lays it out for a terminal
+(``storyline show --article ID``).
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,15 +18,10 @@ __all__ = [
     "ReasonTotal",
     "describe_published",
     "inspect_article",
-    "render_article_text",
-    "shorten",
 ]
 
 #: Shown for metadata that cleaning did not find.
 MISSING = "(none)"
-#: A dropped part's excerpt never gets narrower than this, however narrow the terminal.
-MIN_EXCERPT = 20
-ELLIPSIS = "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +72,7 @@ class ArticleInspection:
 
 
 def inspect_article(article: Article) -> ArticleInspection:
-    """Gather what :func:`render_article_text` shows of ``article``."""
+    """Gather what ``storyline show --article`` shows of ``article``."""
     text = article.text
     dropped = sorted(article.dropped, key=lambda d: (d.span.start, d.span.end))
     between = _outside(text, [*article.body, *article.highlights, *(d.span for d in dropped)])
@@ -136,93 +129,3 @@ def _outside(text: str, spans: Iterable[Span]) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def shorten(text: str, width: int) -> str:
-    """``text`` on one line of at most ``width`` characters, cut with an ellipsis if longer."""
-    line = _one_line(text)
-    if len(line) <= width:
-        return line
-    return line[: max(width - len(ELLIPSIS), 0)].rstrip() + ELLIPSIS
-
-
-def render_article_text(
-    inspection: ArticleInspection, *, show_dropped: bool = False, width: int = 80
-) -> str:
-    """The article as plain text, wrapped to ``width``: metadata, highlights, clean body, and
-    optionally the dropped parts (one line each) with totals per reason."""
-    lines = _metadata_lines(inspection)
-    if inspection.highlights:
-        lines += ["", "Highlights:", *(f"  - {h}" for h in inspection.highlights)]
-    body = inspection.body or "(empty: cleaning kept nothing)"
-    lines += ["", "Body:", *_wrapped(body, width)]
-    if show_dropped:
-        lines += ["", *_dropped_lines(inspection, width)]
-    lines += ["", *_wrapped(_character_line(inspection), width)]
-    return "\n".join(lines) + "\n"
-
-
-def _wrapped(text: str, width: int) -> list[str]:
-    """Each line of ``text`` wrapped at spaces; the line breaks cleaning kept stay as they are."""
-    wrapped: list[str] = []
-    for line in text.split("\n"):
-        pieces = textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False)
-        wrapped += pieces or [""]
-    return wrapped
-
-
-def _metadata_lines(inspection: ArticleInspection) -> list[str]:
-    label_width = max(len(label) for label, _ in inspection.metadata)
-    return [
-        "Article:",
-        *(f"  {label:<{label_width}}  {value}" for label, value in inspection.metadata),
-    ]
-
-
-def _dropped_lines(inspection: ArticleInspection, width: int) -> list[str]:
-    if not inspection.dropped:
-        return ["Dropped: nothing"]
-    lines = [f"Dropped, in text order ({_parts(len(inspection.dropped))}):"]
-    # Reasons and spans in aligned columns, so a run of one reason reads as a block.
-    reason_width = max(len(part.reason) for part in inspection.dropped)
-    spans = [f"{part.span.start}-{part.span.end}" for part in inspection.dropped]
-    span_width = max(len(span) for span in spans)
-    for part, span in zip(inspection.dropped, spans, strict=True):
-        prefix = f"  {part.reason:<{reason_width}}  {span:>{span_width}}  "
-        lines.append(prefix + shorten(part.text, max(width - len(prefix), MIN_EXCERPT)))
-    lines += ["", "Dropped, by reason:"]
-    totals = inspection.reason_totals()
-    parts_width = max(len(_parts(t.parts)) for t in totals)
-    chars_width = max(len(f"{t.chars:,}") for t in totals)
-    lines += [
-        f"  {t.reason:<{reason_width}}  {_parts(t.parts):>{parts_width}}"
-        f"  {t.chars:>{chars_width},} chars"
-        for t in totals
-    ]
-    return lines
-
-
-def _parts(count: int) -> str:
-    return f"{count} part{'s' if count != 1 else ''}"
-
-
-def _character_line(inspection: ArticleInspection) -> str:
-    total = inspection.total_chars
-
-    def share(chars: int) -> str:
-        return f"{chars:,} ({chars / total:.0%})" if total else f"{chars:,}"
-
-    kept = f"kept {share(inspection.body_chars)} in the body"
-    if inspection.highlight_chars:
-        kept += f" and {share(inspection.highlight_chars)} in highlights"
-    return (
-        f"Characters: {total:,} in the text; {kept}; "
-        f"dropped {share(inspection.dropped_chars)}; "
-        f"{inspection.between_chars:,} between parts ({_between_kind(inspection)})"
-    )
-
-
-def _between_kind(inspection: ArticleInspection) -> str:
-    if not inspection.between_visible:
-        return "whitespace"
-    return f"{inspection.between_visible:,} not whitespace"

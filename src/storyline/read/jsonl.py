@@ -50,8 +50,7 @@ def jsonl_lines(name: str, lines: Iterable[bytes], settings: ReadSettings) -> It
 
 
 def _jsonl_record(source: str, line: bytes, limit: int) -> RawDocument:
-    if len(line) > limit:
-        raise Unreadable(f"line larger than {size_label(limit)} limit (read.max_file_bytes)")
+    _check_line_size(len(line), limit)
     try:
         value = json.loads(_decode_line(line))
     except json.JSONDecodeError as exc:
@@ -60,6 +59,24 @@ def _jsonl_record(source: str, line: bytes, limit: int) -> RawDocument:
     if not isinstance(value, dict):
         raise Unreadable(f"expected a JSON object, got {type(value).__name__}")
     return _raw_from_object(source, value)
+
+
+def document_from_object(
+    source: str, value: dict[str, Any], size: int, limit: int
+) -> RawDocument | ReadFailure:
+    """One input object (a JSONL line's, or an article posted to the HTTP API) as a raw
+    document, or the failure that says why it cannot be one. ``size`` is the bytes of the
+    object's JSONL line, held to ``limit`` (``read.max_file_bytes``) as an input line is."""
+    try:
+        _check_line_size(size, limit)
+        return _raw_from_object(source, value)
+    except Unreadable as exc:
+        return ReadFailure(source, str(exc))
+
+
+def _check_line_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise Unreadable(f"line larger than {size_label(limit)} limit (read.max_file_bytes)")
 
 
 def _raw_from_object(source: str, value: dict[str, Any]) -> RawDocument:

@@ -1,4 +1,4 @@
-"""The web UI: server-rendered pages over the same reader as the API (Jinja2, autoescaped).
+"""The web UI: server-rendered pages over the same views as the API (Jinja2, autoescaped).
 
 Pages: the story list (newest first, with search), a story (timeline chart, cited summary
 whose sentences light up their sources, quote groups side by side, the outlet comparison,
@@ -21,9 +21,19 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
 from storyline.records import Corpus, Document, Ref, Span
+from storyline.report.render.text import citation_markers
+from storyline.report.story import StoryReport, thread_steps
+from storyline.report.timeline import TimelineEntry
+from storyline.serve.views import (
+    entity_view,
+    filtered_stories,
+    find_document,
+    find_story,
+    story_item,
+)
 
 if TYPE_CHECKING:
-    from storyline.serve.api import StoreReader
+    from storyline.serve.views import StoreReader
 
 __all__ = ["Segment", "add_pages", "segments"]
 
@@ -88,8 +98,6 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         q: str | None = Query(default=None, max_length=500),
         page_number: int = Query(default=1, ge=1, alias="page"),
     ) -> HTMLResponse:
-        from storyline.serve.api import filtered_stories, story_item
-
         browse = reader.browse()
         stories = filtered_stories(browse, reader, q, None, None, None, None)
         first = (page_number - 1) * STORIES_PER_PAGE
@@ -106,9 +114,6 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
-        from storyline.report.story import citation_markers
-        from storyline.serve.api import find_story, thread_items
-
         browse = reader.browse()
         corpus = browse.corpus
         report = reader.report(browse, find_story(corpus, story_id))
@@ -119,7 +124,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             markers=markers,
             names=EntityNames(corpus),
             chart=timeline_chart(report.timeline),
-            thread=thread_items(corpus, report.thread),
+            thread=thread_steps(corpus, report.thread),
             sources=_source_panes(corpus, report, markers),
             refs=_ref_attr,
             span_text=lambda r: _span_text(corpus, r),
@@ -127,8 +132,6 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
-        from storyline.serve.api import find_document
-
         corpus = reader.corpus()
         document = find_document(corpus, article_id)
         marks = _marks(corpus, document)
@@ -142,18 +145,13 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, entity_id: str) -> HTMLResponse:
-        from storyline.serve.api import entity_row
-
         browse = reader.browse()
-        corpus = browse.corpus
-        row = entity_row(browse, entity_id)
-        quotes = [
-            (r, _span_text(corpus, r)) for g in row["quote_groups"] for r in _refs(g["quotes"])
-        ]
+        view = entity_view(browse, entity_id)
+        quotes = [(r, _span_text(browse.corpus, r)) for g in view.quote_groups for r in g.quotes]
         return page(
             "entity.html",
-            entity=row,
-            stories=[story for s in row["stories"] if (story := corpus.story(s)) is not None],
+            entity=view.entity,
+            stories=view.stories,
             quotes=quotes,
             markers=browse.outlet_of,
             shown=ENTITY_ITEMS_SHOWN,
@@ -180,15 +178,13 @@ def _ref_attr(refs: Iterable[Ref]) -> str:
     return " ".join(f"{r.article}:{r.start}:{r.end}" for r in refs)
 
 
-def _refs(rows: Iterable[dict[str, Any]]) -> list[Ref]:
-    return [Ref(r["article"], r["start"], r["end"]) for r in rows]
-
-
 def _span_text(corpus: Corpus, ref: Ref) -> str:
     return " ".join(corpus.document(ref.article).article.text[ref.start : ref.end].split())
 
 
-def _source_panes(corpus: Corpus, report: Any, markers: dict[str, str]) -> list[dict[str, Any]]:
+def _source_panes(
+    corpus: Corpus, report: StoryReport, markers: dict[str, str]
+) -> list[dict[str, Any]]:
     """Each primary article's body, cut at the edges of every span the summary cites."""
     cited = [(Span(r.start, r.end), r.article) for s in report.summary for r in s.sources]
     panes = []
@@ -255,7 +251,7 @@ class ChartPoint:
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 900, 140, 40
 
 
-def timeline_chart(entries: Sequence[Any]) -> dict[str, Any]:
+def timeline_chart(entries: Sequence[TimelineEntry]) -> dict[str, Any]:
     """Points for an SVG timeline: one per dated entry, placed by its day on a time axis.
 
     Entries of one day stack upwards; a year or month is placed at its first day.

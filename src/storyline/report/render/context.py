@@ -1,0 +1,99 @@
+"""What the Markdown and HTML renderings share: a story's citation markers and names, the
+order they lay stories out in (under their threads), and the facts they list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storyline.annotate.labels import normalise_space
+from storyline.records import Article, Corpus, Ref, Thread
+from storyline.report.articles import thread_stories
+from storyline.report.compare import Fact, OutletView
+from storyline.report.render.text import citation_markers
+from storyline.report.story import StoryReport
+from storyline.report.summary import SummarySentence, build_thread_summary
+from storyline.settings import SummarySettings
+
+if TYPE_CHECKING:
+    from storyline.annotate.embed import Embedder
+
+__all__ = [
+    "COVERAGE_ROWS",
+    "StoryContext",
+    "by_thread",
+    "cited_thread_summary",
+]
+
+
+#: How many facts not every outlet reports a report lists (the export has them all).
+COVERAGE_ROWS = 15
+_KIND_ORDER = {"event": 0, "figure": 1, "quote": 2}
+
+
+class StoryContext:
+    """What both renderers need for one story: citation markers and names by id."""
+
+    def __init__(self, corpus: Corpus, report: StoryReport) -> None:
+        self.corpus = corpus
+        self.report = report
+        self.markers = citation_markers(report.articles)
+        self.names = {m.entity: m.name for m in report.cast}
+
+    def marker(self, ref: Ref) -> str:
+        return self.markers.get(ref.article, ref.article)
+
+    def span_text(self, ref: Ref) -> str:
+        return normalise_space(self.corpus.document(ref.article).article.text[ref.start : ref.end])
+
+    def name(self, entity_id: str | None) -> str:
+        if entity_id in self.names:
+            return self.names[entity_id]
+        found = self.corpus.entity(entity_id or "")
+        return found.name if found else entity_id or "unknown"
+
+    def published(self, article: Article) -> str:
+        """When the article came out, as precise as known, or that it is not known."""
+        if article.published is None:
+            return "date unknown"
+        return article.published.iso() + (" (inferred)" if article.published.inferred else "")
+
+    def voices(self, view: OutletView) -> str:
+        """The outlet's voices by name, each with its quotes and words."""
+        return ", ".join(
+            f"{self.name(v.entity)} ({v.quotes}, {v.words})" for v in view.voice_details
+        )
+
+    def uneven_facts(self) -> list[Fact]:
+        """The facts some of the story's outlets report and others leave out, events first."""
+        uneven = [f for f in self.report.coverage if f.missing and f.outlets]
+        uneven.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.date or "", f.text))
+        return uneven[:COVERAGE_ROWS]
+
+
+def by_thread(
+    corpus: Corpus, reports: list[StoryReport]
+) -> list[tuple[Thread | None, list[StoryReport]]]:
+    """Reports grouped under their thread (in the thread's order); unthreaded ones last."""
+    by_story = {r.story.id: r for r in reports}
+    groups: list[tuple[Thread | None, list[StoryReport]]] = []
+    placed: set[str] = set()
+    for thread in sorted(corpus.threads or [], key=lambda t: t.id):
+        members = [by_story[s] for s in thread.stories if s in by_story]
+        if members:
+            groups.append((thread, members))
+            placed.update(r.story.id for r in members)
+    alone = [r for r in reports if r.story.id not in placed]
+    return groups + ([(None, alone)] if alone else [])
+
+
+def cited_thread_summary(
+    corpus: Corpus, thread: Thread, settings: SummarySettings, embedder: Embedder | None
+) -> tuple[list[SummarySentence], dict[str, str]]:
+    """The thread's summary and the citation marker of each of its articles."""
+    summary = build_thread_summary(corpus, thread, settings, embedder)
+    articles = [
+        corpus.document(a).article
+        for story in thread_stories(corpus, thread)
+        for a in story.articles
+    ]
+    return summary, citation_markers(articles)

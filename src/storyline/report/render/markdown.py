@@ -1,0 +1,203 @@
+"""The Markdown report: per thread and story, the summary with citations, timeline, cast,
+quote groups and the outlet comparison.
+
+Article text is untrusted: every piece of it goes through :func:`md_escape`. Rendering is
+plain string building (no template engine) so the escaping stays visible and reviewable in
+one place.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from storyline.records import Corpus, Ref, Thread
+from storyline.report.articles import thread_link_lines, thread_stories
+from storyline.report.render.context import (
+    StoryContext,
+    by_thread,
+    cited_thread_summary,
+)
+from storyline.report.story import story_reports, thread_summary
+from storyline.settings import SummarySettings
+
+if TYPE_CHECKING:
+    from storyline.annotate.embed import Embedder
+
+__all__ = ["markdown_report", "md_escape"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()!|~#])")
+
+
+def md_escape(text: str) -> str:
+    """Untrusted text as inert Markdown: one line, no HTML, no links, no emphasis.
+
+    ``<``, ``>`` and ``&`` become entities (a Markdown renderer passes raw HTML through);
+    the characters of link, image, emphasis, code and table syntax are backslash-escaped.
+    """
+    flat = " ".join(text.split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def markdown_report(
+    corpus: Corpus, settings: SummarySettings, embedder: Embedder | None = None
+) -> str:
+    """The whole corpus as a Markdown report: threads, then their stories."""
+    reports = story_reports(corpus, settings, embedder)
+    lines = ["# Storyline report", ""]
+    if not reports:
+        lines += ["No stories.", ""]
+    for thread, members in by_thread(corpus, reports):
+        if thread is not None:
+            lines += [f"## Thread: {md_escape(thread_summary(corpus, thread))}", ""]
+            links = thread_link_lines(thread, thread_stories(corpus, thread))
+            lines += [*(f"- {md_escape(line)}" for line in links), ""] if links else []
+            lines += _md_thread_summary(corpus, thread, settings, embedder)
+        for report in members:
+            lines += _md_story(StoryContext(corpus, report))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_thread_summary(
+    corpus: Corpus, thread: Thread, settings: SummarySettings, embedder: Embedder | None
+) -> list[str]:
+    summary, markers = cited_thread_summary(corpus, thread, settings, embedder)
+    if len(thread.stories) < 2 or not summary:
+        return []
+    lines = ["### What happened, across the thread", ""]
+    for sentence in summary:
+        cites = " ".join(
+            f"\\[{md_escape(markers.get(r.article, r.article))}\\]" for r in sentence.sources
+        )
+        lines.append(f"1. {md_escape(sentence.sentence)} {cites}")
+    return [*lines, ""]
+
+
+def _md_story(ctx: StoryContext) -> list[str]:
+    story = ctx.report.story
+    lines = [f"### {md_escape(story.title)}", "", f"*{md_escape(story.date_label())}*", ""]
+    lines += [md_escape(story.description), ""]
+    for section in (_md_articles, _md_summary, _md_timeline, _md_cast, _md_quotes, _md_outlets):
+        lines += section(ctx)
+    return lines
+
+
+def _md_articles(ctx: StoryContext) -> list[str]:
+    lines = ["#### Articles", ""]
+    for article in ctx.report.articles:
+        copy = ctx.corpus.duplicate_of.get(article.id)
+        note = f" (copy of {md_escape(ctx.markers.get(copy, copy))})" if copy else ""
+        lines.append(
+            f"- \\[{md_escape(ctx.markers[article.id])}\\] "
+            f"{md_escape(article.title or '(untitled)')}, "
+            f"{md_escape(ctx.published(article))}{note}"
+        )
+    return [*lines, ""]
+
+
+def _md_cite(ctx: StoryContext, refs: Iterable[Ref]) -> str:
+    return " ".join(f"\\[{md_escape(ctx.marker(r))}\\]" for r in refs)
+
+
+def _md_summary(ctx: StoryContext) -> list[str]:
+    if not ctx.report.summary:
+        return []
+    lines = ["#### Summary", ""]
+    lines += [f"- {md_escape(s.sentence)} {_md_cite(ctx, s.sources)}" for s in ctx.report.summary]
+    return [*lines, ""]
+
+
+def _md_timeline(ctx: StoryContext) -> list[str]:
+    if not ctx.report.timeline:
+        return []
+    lines = ["#### Timeline", "", "| Date | Event | Sources |", "| --- | --- | --- |"]
+    lines += [
+        f"| {md_escape(e.shown_date())} | {md_escape(e.text)} | {_md_cite(ctx, e.sources)} |"
+        for e in ctx.report.timeline
+    ]
+    return [*lines, ""]
+
+
+def _md_cast(ctx: StoryContext) -> list[str]:
+    if not ctx.report.cast:
+        return []
+    lines = [
+        "#### Cast",
+        "",
+        "| Name | Type | Also written | Articles |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {md_escape(m.name)} | {md_escape(m.type)} | "
+        f"{md_escape(', '.join(a for a in m.aliases if a != m.name))} | {len(m.articles)} |"
+        for m in ctx.report.cast
+    ]
+    return [*lines, ""]
+
+
+def _md_quotes(ctx: StoryContext) -> list[str]:
+    lines: list[str] = ["#### Quotes", ""] if ctx.report.quote_groups else []
+    for group in ctx.report.quote_groups:
+        speaker = group.speaker_name or ctx.name(group.speaker_entity)
+        lines += [f"**{md_escape(speaker)}**", "", "| Outlet | Rendering |", "| --- | --- |"]
+        lines += [
+            f"| {md_escape(ctx.marker(r))} | {md_escape(ctx.span_text(r))} |" for r in group.quotes
+        ]
+        lines.append("")
+    return lines
+
+
+def _md_outlets(ctx: StoryContext) -> list[str]:
+    lines = [
+        "#### Outlets",
+        "",
+        "| Outlet | Articles | Voices (quotes, words) | Sides heard | Sides not heard "
+        "| Calls them |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for view in ctx.report.outlets:
+        labels = "; ".join(f"{ctx.name(e)}: {', '.join(p)}" for e, p in view.labels.items())
+        cells = [
+            view.outlet,
+            str(len(view.articles)),
+            ctx.voices(view),
+            ", ".join(view.sides_heard) or "none",
+            ", ".join(view.sides_missing) or "none",
+            labels,
+        ]
+        lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
+    return [*lines, "", *_md_coverage(ctx), *_md_conflicts(ctx)]
+
+
+def _md_coverage(ctx: StoryContext) -> list[str]:
+    facts = ctx.uneven_facts()
+    if not facts:
+        return []
+    lines = [
+        "#### Who reports what",
+        "",
+        "| Fact | Date | Reported by | Not by |",
+        "| --- | --- | --- | --- |",
+    ]
+    for fact in facts:
+        cells = [fact.text, fact.date or "", ", ".join(fact.outlets), ", ".join(fact.missing)]
+        lines.append(
+            "| " + " | ".join(md_escape(c) for c in cells[:-1]) + f" {_md_cite(ctx, fact.sources)}"
+            f" | {md_escape(cells[-1])} |"
+        )
+    return [*lines, ""]
+
+
+def _md_conflicts(ctx: StoryContext) -> list[str]:
+    if not ctx.report.conflicts:
+        return []
+    lines = ["#### Where outlets disagree", ""]
+    for conflict in ctx.report.conflicts:
+        claims = "; ".join(
+            f"{md_escape(c.outlet)}: {md_escape(c.value)} {_md_cite(ctx, [c.source])}"
+            for c in conflict.claims
+        )
+        lines.append(f"- {conflict.kind}, {md_escape(conflict.about)}: {claims}")
+    return [*lines, ""]

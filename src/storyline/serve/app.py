@@ -1,0 +1,256 @@
+"""The HTTP API: the library's stories, articles, entities and outlets as JSON (FastAPI),
+and the web UI's pages (:mod:`storyline.serve.pages`) on the same app.
+
+A thin shell, like the CLI: every answer is built by the library (``report.story``'s
+``build_report``, shaped by ``report.render.rows``) from one store, read through
+:mod:`storyline.serve.views`. The store is read once and read again when its file changes
+(another ``analyze``, or ``POST /api/articles``); story reports are kept until then, and
+their sentence vectors live in the store (``embed.CachedEmbedder``).
+
+Errors have one shape, ``{"error": {"status", "code", "message"}}``, for storyline's own
+errors (``NotFound`` → 404, input errors → 422), validation, size and rate limits and the
+write token alike. The guards (rate limit, body size, write token) are
+:mod:`storyline.serve.guards`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import tempfile
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Body, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, model_validator
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from storyline.errors import InputError, NotFound, StorylineError
+from storyline.read.jsonl import document_from_object
+from storyline.records import RawDocument, ReadFailure
+from storyline.report.render.rows import (
+    article_row,
+    dropped_rows,
+    entity_row,
+    outlet_count_row,
+    posted_row,
+    story_item_row,
+    story_page_row,
+)
+from storyline.report.story import thread_steps
+from storyline.serve.guards import (
+    API_LIMITS,
+    BodyTooLarge,
+    RateLimit,
+    SizeLimit,
+    WriteToken,
+    error_response,
+)
+from storyline.serve.pages import add_pages
+from storyline.serve.views import (
+    StoreReader,
+    entity_view,
+    filtered_stories,
+    find_document,
+    find_story,
+    story_item,
+)
+from storyline.settings import Settings, default_settings
+
+__all__ = ["ArticleIn", "create_app", "posted_documents"]
+
+
+class ArticleIn(BaseModel):
+    """One article to add, as a line of input JSONL has it (unknown fields are ignored)."""
+
+    id: str | None = Field(default=None, max_length=200)
+    text: str | None = None
+    html: str | None = None
+    title: str | None = Field(default=None, max_length=2000)
+    published: str | None = Field(default=None, max_length=40)
+    outlet: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, max_length=4000)
+
+    @model_validator(mode="after")
+    def _has_content(self) -> ArticleIn:
+        if not (self.text or self.html):
+            raise ValueError("an article needs `text` or `html`")
+        return self
+
+
+def create_app(
+    db: str | Path, settings: Settings | None = None, write_token: str | None = None
+) -> FastAPI:
+    """The API over the store at ``db`` (OpenAPI docs at ``/docs``).
+
+    With ``write_token``, requests that write (``POST /api/articles``) must carry
+    ``Authorization: Bearer <write_token>``; reading stays open. The token is an argument,
+    not a setting: settings files are shared and committed, a secret must not be.
+    """
+    from storyline.version import __version__
+
+    settings = settings or default_settings()
+    reader = StoreReader(db, settings)
+
+    @asynccontextmanager
+    async def read_first(app: FastAPI) -> AsyncIterator[None]:
+        # A server accepts requests once it has read the store, not during the first one.
+        await run_in_threadpool(reader.refresh)
+        yield
+        reader.close()
+
+    app = FastAPI(title="storyline", version=__version__, description=__doc__, lifespan=read_first)
+    _add_error_handlers(app)
+    # add_middleware puts each one outside those added before: the rate limit is outermost,
+    # so a client over it costs no reading of its body.
+    if write_token:
+        app.add_middleware(WriteToken, token=write_token)
+    app.add_middleware(SizeLimit, limit=API_LIMITS.body_bytes)
+    app.add_middleware(RateLimit, limits=settings.serve)
+    _add_reading_routes(app, reader)
+    _add_writing_routes(app, reader)
+    add_pages(app, reader)
+    return app
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
+    @app.get("/api/stories", summary="Stories, newest first, filtered and paged")
+    def stories(
+        q: Annotated[
+            str | None, Query(max_length=500, description="words in titles or bodies")
+        ] = None,
+        since: Annotated[
+            str | None, Query(description="ISO date: stories ending on or after")
+        ] = None,
+        until: Annotated[
+            str | None, Query(description="ISO date: stories starting on or before")
+        ] = None,
+        outlet: Annotated[str | None, Query(max_length=200)] = None,
+        entity: Annotated[str | None, Query(max_length=100, description="an entity id")] = None,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=API_LIMITS.page)] = 20,
+    ) -> dict[str, Any]:
+        browse = reader.browse()
+        found = filtered_stories(browse, reader, q, since, until, outlet, entity)
+        page = found[offset : offset + limit]
+        items = [story_item(browse, s) for s in page]
+        return {
+            "items": [
+                story_item_row(i.story, i.outlets, i.thread.id if i.thread else None) for i in items
+            ],
+            "total": len(found),
+            "offset": offset,
+            "limit": limit,
+        }
+
+    @app.get("/api/stories/{story_id}", summary="One story: everything its report holds")
+    def story(story_id: str) -> dict[str, Any]:
+        browse = reader.browse()
+        corpus = browse.corpus
+        chosen = find_story(corpus, story_id)
+        report = reader.report(browse, chosen)
+        articles = [corpus.document(a).article for a in chosen.articles]
+        steps = thread_steps(corpus, report.thread)
+        return story_page_row(report, articles, corpus.duplicate_of, steps)
+
+    @app.get("/api/articles/{article_id}", summary="One article with its annotations")
+    def article(article_id: str, dropped: bool = False) -> dict[str, Any]:
+        corpus = reader.corpus()
+        document = find_document(corpus, article_id)
+        row = article_row(corpus, document)
+        if dropped:
+            row["dropped"] = dropped_rows(document.article)
+        return row
+
+    @app.get("/api/entities/{entity_id}", summary="One entity: its names, stories and quotes")
+    def entity(entity_id: str) -> dict[str, Any]:
+        view = entity_view(reader.browse(), entity_id)
+        return entity_row(view.entity, view.stories, view.quote_groups)
+
+    @app.get("/api/outlets", summary="Outlets with their numbers of articles and stories")
+    def outlets() -> list[dict[str, Any]]:
+        return [
+            outlet_count_row(c.outlet, c.articles, c.stories) for c in reader.browse().outlet_counts
+        ]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _add_writing_routes(app: FastAPI, reader: StoreReader) -> None:
+    @app.post("/api/articles", summary="Add articles: analysed and joined to stories")
+    def add_articles(
+        articles: Annotated[list[ArticleIn], Body(max_length=API_LIMITS.articles)],
+    ) -> dict[str, Any]:
+        from storyline.pipeline.analyze import analyze
+
+        documents = posted_documents(articles, reader.settings.read.max_file_bytes)
+        result = analyze(documents, db=reader.db, settings=reader.settings)
+        reader.refresh()  # the writer reads what it wrote
+        story_of = {a: s.id for s in result.stories for a in s.articles}
+        stories = sorted({story_of[a] for a in result.added if a in story_of})
+        return posted_row(result.added, result.already_stored, result.failures, stories)
+
+
+#: The characters of a temporary folder's name (``tempfile``'s).
+_FOLDER_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def posted_documents(articles: Sequence[ArticleIn], limit: int) -> list[RawDocument | ReadFailure]:
+    """Posted articles as the documents ``analyze`` reads, each checked as a line of an input
+    JSONL file is (``limit``: ``read.max_file_bytes``, on the line's ASCII-escaped JSON).
+
+    They are named as when they were written to a temporary file, ``<temporary
+    folder>/posted.jsonl:<n>``: an id made from the content is hashed with the file name
+    (``posted.jsonl``) whatever the folder, and the folder, new with each request, keeps one
+    request's failures in the store's log (one a source) from replacing another's.
+    """
+    folder = "tmp" + "".join(secrets.choice(_FOLDER_CHARACTERS) for _ in range(8))
+    name = Path(tempfile.gettempdir()) / folder / "posted.jsonl"
+    documents = []
+    for line, article in enumerate(articles, start=1):
+        fields = article.model_dump(exclude_none=True)
+        size = len(json.dumps(fields)) + 1  # ASCII escapes and the line break
+        documents.append(document_from_object(f"{name}:{line}", fields, size, limit))
+    return documents
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return error_response(404, "not_found", str(exc))
+
+    @app.exception_handler(InputError)
+    def bad_input(request: Request, exc: InputError) -> JSONResponse:
+        return error_response(422, "bad_input", str(exc))
+
+    @app.exception_handler(StorylineError)
+    def failed(request: Request, exc: StorylineError) -> JSONResponse:
+        return error_response(500, "storyline_error", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return error_response(
+            422, "invalid_request", f"{where}: {first.get('msg', 'invalid request')}"
+        )
+
+    @app.exception_handler(BodyTooLarge)
+    def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return error_response(413, "too_large", str(exc.detail))
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return error_response(exc.status_code, "http_error", str(exc.detail))
