@@ -178,3 +178,23 @@ def comparable_dump(dump: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tu
     writes, not content."""
     state = [row for row in dump["store_state"] if row[0] != "generation"]
     return {**dump, "store_state": state}
+
+
+# -- Markers --------------------------------------------------------------------------------
+
+#: Markers a test gets from a fixture it uses, directly or through another fixture. The
+#: bad-input batch of test_bad_input.py (30 bad inputs, a 50 MB file among them) takes seconds.
+MARKER_OF_FIXTURE = {"postgres_server": "postgres", "browser": "browser", "bad_batch": "slow"}
+#: Tests with any of these markers are slow too, so `pytest -m "not slow"` leaves them out.
+SLOW_KINDS = ("postgres", "browser", "dask", "quality", "crash", "processes")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        for fixture, marker in MARKER_OF_FIXTURE.items():
+            if fixture in fixtures:
+                item.add_marker(marker)
+        if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
+            item.add_marker("slow")

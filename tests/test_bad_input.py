@@ -224,12 +224,14 @@ def _cleaned_or_refused(raw: RawDocument, settings_: Settings) -> None:
         (value or "").encode("utf-8")
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(text=_texts)
 def test_any_text_is_cleaned_or_refused_with_valid_spans(text: str, settings: Settings) -> None:
     _cleaned_or_refused(RawDocument(source="fuzz.txt", text=text), settings)
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(body=_html(), head=st.sampled_from(["", "<html><head><title>T</title></head><body>"]))
 def test_any_html_is_cleaned_or_refused_with_valid_spans(
@@ -238,6 +240,7 @@ def test_any_html_is_cleaned_or_refused_with_valid_spans(
     _cleaned_or_refused(RawDocument(source="fuzz.html", html=head + body), settings)
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(data=st.binary(max_size=3000), html=st.booleans())
 def test_any_bytes_are_text_or_a_reason(data: bytes, html: bool) -> None:
@@ -267,6 +270,7 @@ _lines = st.lists(
 )
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(lines=_lines)
 def test_any_jsonl_gives_a_document_or_a_failure_per_line(

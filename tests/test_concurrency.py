@@ -17,8 +17,11 @@ from storyline.pipeline.analyze import analyze
 from storyline.serve.app import create_app
 from storyline.settings import load_settings
 
+#: analyze runs in another process while the server answers.
+pytestmark = pytest.mark.processes
 
-@pytest.fixture(params=["sqlite", "postgres"])
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "store.db")

@@ -20,6 +20,8 @@ from storyline.store.store import Store
 
 #: One article per batch and a regrouping every two, so that a run holds many transactions
 #: to be killed between (and inside).
+pytestmark = pytest.mark.crash
+
 SMALL_STEPS = "[pipeline]\nbatch_size = 1\nregroup_every = 2\n"
 #: As above, in a store regrouped around new articles from the start, not as a whole.
 WINDOWED = SMALL_STEPS + "full_regroup_below = 0\n"

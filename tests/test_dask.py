@@ -24,6 +24,8 @@ from storyline.store.store import Store
 
 distributed = pytest.importorskip("distributed", reason="needs the dask extra")
 
+pytestmark = pytest.mark.dask
+
 #: The seeds and a JSONL file of three usable articles and six bad lines: with batches of two,
 #: five batches, and failures to record.
 INPUTS = [EXAMPLE_DIR, DATA_DIR / "read" / "articles.jsonl"]

@@ -195,6 +195,7 @@ def test_thread_rows_give_each_link_its_reason(corpus: Corpus, settings: Setting
 # --------------------------------------------------------------------------- reports
 
 
+@pytest.mark.slow
 def test_markdown_report_reads_like_a_report(corpus: Corpus, settings: Settings) -> None:
     report = markdown_report(corpus, settings.summary)
     headings = ["## Thread: Russia and Hamas", "### Putin invites Hamas to Moscow"]
@@ -207,6 +208,7 @@ def test_markdown_report_reads_like_a_report(corpus: Corpus, settings: Settings)
     assert report.index("Hamas delegation in Moscow") < report.index("Russia downgrades ties")
 
 
+@pytest.mark.slow
 def test_html_report_is_self_contained(corpus: Corpus, settings: Settings) -> None:
     page = html_report(corpus, settings.summary)
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page
@@ -258,6 +260,7 @@ def test_md_escape_leaves_no_markup(text: str) -> None:
         assert escaped.count(char) == escaped.count("\\" + char)
 
 
+@pytest.mark.slow
 def test_export_text_in_every_format(corpus: Corpus, settings: Settings) -> None:
     from storyline.errors import ConfigError
     from storyline.report.export import FORMATS, export_text

@@ -223,6 +223,7 @@ def test_requests_to_one_host_keep_the_interval(
     assert min(gaps) >= INTERVAL - 0.01, gaps
 
 
+@pytest.mark.slow
 def test_a_feed_is_asked_for_conditionally_unless_a_page_of_it_failed_for_now(
     server: Server, polite: Settings, tmp_path: Path
 ) -> None:
@@ -260,6 +261,7 @@ def test_a_page_a_stored_article_was_read_from_is_not_fetched(
     assert link not in {r.source for r in results}
 
 
+@pytest.mark.slow
 def test_watch_once_keeps_a_store_up_to_date_and_stops_on_ctrl_c(
     server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -43,7 +43,7 @@ SEARCH_TABLES = {"article_search"}
 ARTICLE_TABLES = {"articles", "mentions", "quotes", "timex"}
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A new store's address on each backend: a SQLite file, or a PostgreSQL database."""
     if request.param == "sqlite":
@@ -372,6 +372,7 @@ def _rows_and_digest(corpus: Corpus) -> tuple[dict[str, list[tuple[Any, ...]]], 
     return rows, digest(rows)
 
 
+@pytest.mark.processes
 def test_writers_running_at_once_lose_and_duplicate_nothing(
     db: str, both_analyzed: tuple[str, str]
 ) -> None:
@@ -398,6 +399,7 @@ def test_writers_running_at_once_lose_and_duplicate_nothing(
         assert comparable(store.dump()) == comparable(got)  # nothing left to regroup
 
 
+@pytest.mark.processes
 def test_writers_regrouping_around_their_articles_at_once_leave_one_story_each(
     db: str, tmp_path: Path
 ) -> None:

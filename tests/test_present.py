@@ -170,6 +170,7 @@ def test_cast_ranks_actors_by_articles(invitation: StoryReport) -> None:
     assert all("meo-copy" not in m.articles for m in invitation.cast)
 
 
+@pytest.mark.slow
 def test_quote_groups_of_the_story_only(corpus: Corpus, settings: Settings) -> None:
     invite = build_report(corpus, story(corpus, "s-invite"), settings.summary)
     assert [g.id for g in invite.quote_groups] == ["g-haniya-visit"]

@@ -38,6 +38,7 @@ def test_segments_tile_the_paragraph_and_carry_their_marks() -> None:
     assert all(a.end == b.start for a, b in pairwise(pieces))
 
 
+@pytest.mark.slow
 def test_the_story_list_is_paged_newest_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

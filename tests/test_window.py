@@ -67,6 +67,7 @@ def _articles(corpus: Corpus, story_id: str) -> tuple[str, ...]:
     return next(s.articles for s in corpus.stories or [] if s.id == story_id)
 
 
+@pytest.mark.slow
 def test_the_seeds_added_one_by_one_group_as_a_whole_regrouping_does(
     seed_documents: list[Document], settings: Settings, tmp_path: Path
 ) -> None:
@@ -200,6 +201,7 @@ def test_a_window_read_before_another_writer_wrote_is_not_saved(
         assert store.save_window(corpus, window, store.generation())
 
 
+@pytest.mark.slow
 def test_a_long_input_is_regrouped_as_it_goes_and_groups_as_one_regrouping_does(
     settings: Settings, tmp_path: Path
 ) -> None:

@@ -31,12 +31,14 @@ def stored(tmp_path: Path, name: str, settings: Settings) -> dict[str, list[tupl
         return store.dump()
 
 
+@pytest.mark.processes
 def test_two_workers_store_what_one_process_stores(tmp_path: Path) -> None:
     # Batches of two: three batches, so the workers start (one batch never starts them).
     alone = stored(tmp_path, "alone.db", with_pipeline(batch_size=2, workers=1))
     assert stored(tmp_path, "pooled.db", with_pipeline(batch_size=2, workers=2)) == alone
 
 
+@pytest.mark.processes
 def test_a_batch_that_fails_in_a_worker_loses_only_its_bad_article() -> None:
     assert_a_bad_article_is_lost_alone(with_pipeline(1, 2))
 
@@ -47,6 +49,7 @@ def test_workers_cannot_be_negative(workers: int) -> None:
         PipelineSettings(batch_size=2, workers=workers, dask="", dask_timeout=10)
 
 
+@pytest.mark.processes
 def test_batches_of_a_worker_process_that_dies_are_annotated_here() -> None:
     import multiprocessing
     import os
