@@ -4,6 +4,7 @@ docs/architecture.md names every package."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from pathlib import Path
@@ -147,3 +148,38 @@ def test_architecture_names_every_package_and_ground_module() -> None:
             assert f"`{package}/`" in architecture or f"`{leaf}/`" in architecture, package
     for module in SRC.glob("*.py"):
         assert f"`{module.name}`" in architecture, module.name
+
+
+def _resolves(dotted: str) -> bool:
+    """Whether ``storyline.a.b.c`` names a module, or a name inside one."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            if not hasattr(found, name):
+                return False
+            found = getattr(found, name)
+        return True
+    return False
+
+
+def test_every_module_and_path_the_docs_name_exists() -> None:
+    """A module moved or renamed leaves no stale name in the README, docs/ or the shipped
+    settings' comments: `storyline.group.window`, `annotate/timex/rules.py`."""
+    texts = {
+        path.relative_to(ROOT).as_posix(): path.read_text("utf-8")
+        for path in (ROOT / "README.md", SRC / "defaults.toml", *sorted(DOCS.glob("*.md")))
+    }
+    stale = []
+    for name, text in texts.items():
+        for dotted in re.findall(r"(?<![\w/])storyline(?:\.[A-Za-z_]\w*)+", text):
+            if not dotted.endswith((".db", ".toml")) and not _resolves(dotted):
+                stale.append(f"{name}: {dotted}")
+        for path in re.findall(r"`((?:[a-z_]+/)+[a-z_]+\.py)`", text):
+            if not (SRC / path).exists() and not (ROOT / path).exists():
+                stale.append(f"{name}: {path}")
+    assert len(texts) >= 8
+    assert stale == []
