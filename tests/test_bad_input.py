@@ -35,7 +35,7 @@ from storyline.settings import Settings
 from storyline.store.store import Store
 
 runner = CliRunner()
-#: The exit code of a command that stored what it could and skipped the rest (README).
+#: The exit code of a command that stored what it could and skipped the rest (docs/commands.md).
 SKIPPED = 3
 
 

@@ -70,7 +70,8 @@ def article_row(corpus: Corpus, document: Document) -> dict[str, Any]:
         "title": article.title,
         "outlet": article.outlet,
         "published": article.published.iso() if article.published else None,
-        # A date the article's story gave it, not one it states (README, `analyze`).
+        # A date the article's story gave it, not one it states (docs/architecture.md,
+        # The export contract).
         "published_inferred": bool(article.published and article.published.inferred),
         "text": article.text,
         "body": article.body_text,
