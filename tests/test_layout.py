@@ -6,6 +6,7 @@ hidden in a function is still a dependency, and a cycle it hides is still a cycl
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,26 @@ def test_package_inits_only_describe_and_re_export() -> None:
         source = init.read_text("utf-8")
         assert "\ndef " not in source and "\nclass " not in source, init
         assert source.startswith('"""'), f"{init}: no docstring"
+
+
+def test_code_imports_names_from_the_module_that_defines_them() -> None:
+    """Inside the library a name comes from its module (`storyline.store.store`), never
+    through a package's ``__init__`` (`storyline.store`): an ``__init__`` that re-exports can
+    then never close a cycle, and importing one module never runs a whole package."""
+    packages = {
+        ".".join(init.parent.relative_to(PACKAGE.parent).parts)
+        for init in PACKAGE.rglob("__init__.py")
+    }
+    through_a_package = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in packages:
+                submodules = {n.name for n in node.names} - {
+                    p.stem for p in (PACKAGE.parent / node.module.replace(".", "/")).iterdir()
+                }
+                if submodules:
+                    where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+                    through_a_package.append(f"{where} from {node.module}")
+    assert through_a_package == []
