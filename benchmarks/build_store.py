@@ -38,7 +38,7 @@ from evalkit import DEFAULT_EVAL_DIR, read_jsonl
 
 from storyline.annotate.embed import remembering_embedder
 from storyline.group.window import NewArticle
-from storyline.pipeline.analyze import corpus_stages, entity_keys_of, regroup_around, regroup_store
+from storyline.pipeline.analyze import corpus_stages, regroup_around, regroup_store
 from storyline.records import Corpus, Document
 from storyline.settings import default_settings
 from storyline.stage import check_provided
@@ -137,7 +137,7 @@ def main() -> int:
         print(f"stored {len(corpus.documents)} articles in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         grouped = group(store, corpus.replica_of)
-        store.save_corpus(grouped, entity_keys_of(grouped))
+        store.save_corpus(grouped)
     print(
         f"grouped in {time.perf_counter() - started:.0f} s: {len(grouped.stories or [])} "
         f"stories, {len(grouped.entities or [])} entities, {len(grouped.threads or [])} threads;"

@@ -484,6 +484,9 @@ class Corpus:
     inferred_dates: dict[str, PubDate] | None = None
     #: Story id → what the thread stage knew of it (set by that stage, kept by the store).
     story_profiles: dict[str, StoryProfile] | None = None
+    #: Entity id → the name keys it is found again under (set by the resolve stage, kept by
+    #: the store, so that a later regrouping of part of the store finds its entities again).
+    entity_keys: dict[str, frozenset[str]] | None = None
     _index: dict[str, Document] = field(default_factory=dict, init=False, repr=False)
     _lookups: dict[str, tuple[object, Any]] = field(default_factory=dict, init=False, repr=False)
 

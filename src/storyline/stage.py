@@ -3,10 +3,11 @@
 Names are the annotation slots of :class:`~storyline.records.Document` (``article``,
 ``parse``, ``sentences``, ``mentions``, ``quotes``, ``timex``, ``embedding``) and of
 :class:`~storyline.records.Corpus` (``duplicate_of``, ``entities``, ``stories``, ``threads``,
-``quote_groups``, ``inferred_dates``). Before anything runs, :func:`check_chain` walks the
-stages in order, as spaCy analyses a pipeline, and refuses an order in which a stage needs
-what no earlier stage provides, or a name that is no slot of either record. After a stage
-runs, :func:`check_provided` makes sure it filled what it promised, in the record it was given.
+``quote_groups``, ``inferred_dates``, ``story_profiles``, ``entity_keys``). Before anything
+runs, :func:`check_chain` walks the stages in order, as spaCy analyses a pipeline, and
+refuses an order in which a stage needs what no earlier stage provides, or a name that is no
+slot of either record. After a stage runs, :func:`check_provided` makes sure it filled what it
+promised, in the record it was given.
 """
 
 from __future__ import annotations

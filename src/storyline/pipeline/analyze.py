@@ -177,7 +177,7 @@ def regroup_store(store: Store, settings: Settings) -> list[Story]:
     corpus = regroup(
         store.load_corpus(inferred=False), corpus_stages(settings, remembering_embedder(store))
     )
-    store.save_corpus(corpus, entity_keys_of(corpus))
+    store.save_corpus(corpus)
     return corpus.stories or []
 
 
@@ -194,16 +194,8 @@ def regroup_around(store: Store, new: Mapping[str, NewArticle], settings: Settin
         corpus = regroup(store.load_window(window), stages)
         stored = store.quote_groups_touching(window)
         corpus.quote_groups = joined_groups(corpus.quote_groups or [], stored, window)
-        if store.save_window(corpus, window, generation, entity_keys_of(corpus)):
+        if store.save_window(corpus, window, generation):
             return corpus.stories or []
-
-
-def entity_keys_of(corpus: Corpus) -> dict[str, set[str]]:
-    """The name keys of each of ``corpus``'s entities (the resolve stage's), which the store
-    keeps so that a later regrouping of part of it finds them again."""
-    from storyline.resolve.entities import entity_keys
-
-    return {entity.id: entity_keys(entity) for entity in corpus.entities or []}
 
 
 @contextmanager

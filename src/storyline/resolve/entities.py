@@ -241,7 +241,8 @@ def _merged(first: Entity, second: Entity) -> Entity:
 
 
 class ResolveStage:
-    """Provides ``entities``: one per real actor across all articles.
+    """Provides ``entities``: one per real actor across all articles, and ``entity_keys``: the
+    name keys each is found again under (:func:`entity_keys`).
 
     With ``known`` (stored entities by name key), the corpus is part of the store and each
     entity it finds takes the id of the stored entity it is (:func:`link_to_known`).
@@ -249,7 +250,7 @@ class ResolveStage:
 
     name: ClassVar[str] = "resolve"
     needs: ClassVar[frozenset[str]] = frozenset({"mentions", "quotes"})
-    provides: ClassVar[frozenset[str]] = frozenset({"entities"})
+    provides: ClassVar[frozenset[str]] = frozenset({"entities", "entity_keys"})
 
     def __init__(self, settings: ResolveSettings, known: KnownEntities | None = None) -> None:
         self._settings = settings
@@ -262,4 +263,5 @@ class ResolveStage:
         if self._known is not None:
             entities = link_to_known(entities, self._known)
         corpus.entities = add_speaker_mentions(corpus, entities, similarity)
+        corpus.entity_keys = {e.id: frozenset(entity_keys(e)) for e in corpus.entities}
         return corpus

@@ -8,7 +8,6 @@ once: results over fewer articles than are stored are stale and never replace ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from storyline.records import Corpus, Entity, Precision, QuoteGroup, Ref, Story, Thread, ThreadLink
@@ -22,18 +21,13 @@ from storyline.store.schema import CORPUS_TABLES
 class CorpusStore(ArticleStore):
     """The stored cross-article results, written whole and read whole."""
 
-    def save_corpus(
-        self, corpus: Corpus, entity_keys: Mapping[str, Iterable[str]] | None = None
-    ) -> None:
+    def save_corpus(self, corpus: Corpus) -> None:
         """Replace every cross-article result with ``corpus``'s, in one transaction.
-
-        ``entity_keys`` are the name keys of each entity (by id) that a regrouping of part of
-        the store finds it again by (:meth:`entities_with_keys`): the resolve stage's.
 
         Results equal to the stored ones are not written again (a second run over the same
         articles is a no-op, and readers have nothing to read again).
         """
-        rows = corpus_rows(corpus, entity_keys)
+        rows = corpus_rows(corpus)
         digest = rows_digest(rows)
         if digest == self._state("corpus_digest") and not self._any_ungrouped():
             return

@@ -39,13 +39,10 @@ class Float32Blob(bytes):
     stores it as a ``vector`` (the type tells its driver to)."""
 
 
-def corpus_rows(
-    corpus: Corpus, entity_keys: Mapping[str, Iterable[str]] | None = None
-) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of every cross-article table for ``corpus``, in a stable order.
-
-    ``entity_keys`` are the name keys each entity (by id) is found again under, as the
-    resolve stage computes them: the store keeps them, it does not make them."""
+def corpus_rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of every cross-article table for ``corpus``, in a stable order. The entities'
+    name keys are the resolve stage's (``corpus.entity_keys``): the store keeps them, it does
+    not make them."""
     entities = corpus.entities or []
     stories = corpus.stories or []
     threads = corpus.threads or []
@@ -78,7 +75,7 @@ def corpus_rows(
         "inferred_timex": [
             timex_row(a, t) for a, _ in inferred for t in corpus.document(a).timex or []
         ],
-        "entity_keys": entity_key_rows(entities, entity_keys or {}),
+        "entity_keys": entity_key_rows(entities, corpus.entity_keys or {}),
         "story_profiles": [
             profile_row(p) for _, p in sorted((corpus.story_profiles or {}).items())
         ],

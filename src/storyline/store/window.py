@@ -11,7 +11,7 @@ the grouping and ranking are the stages'.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -184,7 +184,6 @@ class WindowStore(CorpusStore):
         corpus: Corpus,
         window: Iterable[str],
         generation: int | None = None,
-        entity_keys: Mapping[str, Iterable[str]] | None = None,
     ) -> bool:
         """Replace the stored cross-article results of the articles of ``window`` with
         ``corpus``'s (regrouped from them), and the threads they join or leave with
@@ -193,10 +192,9 @@ class WindowStore(CorpusStore):
 
         With ``generation`` (:meth:`generation` when the window was read), nothing is written
         if another writer changed the store since (returns False): the regrouping was of a
-        store that is no longer there, and must be done again. ``entity_keys`` as in
-        :meth:`save_corpus`.
+        store that is no longer there, and must be done again.
         """
-        rows = corpus_rows(corpus, entity_keys)
+        rows = corpus_rows(corpus)
         ids = set(window)
         try:
             self._write(
