@@ -226,22 +226,24 @@ def _new_articles(
     taken: set[str] = set()
     items = read_inputs(inputs, settings.read)
     while chunk := list(islice(items, settings.pipeline.batch_size)):
-        wanted = {item.article_id for item in chunk if isinstance(item, RawDocument)}
-        stored = store.known_ids(wanted - taken) if wanted - taken else set()
-        for item in chunk:
+        # An id is a hash of the whole text: made once per input.
+        ids = [item.article_id if isinstance(item, RawDocument) else "" for item in chunk]
+        asked = set(filter(None, ids)) - taken
+        stored = store.known_ids(asked) if asked else set()
+        for item, aid in zip(chunk, ids, strict=True):
             if isinstance(item, ReadFailure):
                 result.failures.append(item)
             elif isinstance(item, PassedOver):
                 result.passed_over.append(item)
-            elif item.article_id in stored or item.article_id in taken:
-                result.already_stored.append(item.article_id)
+            elif aid in stored or aid in taken:
+                result.already_stored.append(aid)
             else:
                 try:
                     article = clean(item, settings.clean)
                 except InputError as exc:
                     result.failures.append(ReadFailure(exc.source, exc.reason))
                 else:
-                    taken.add(item.article_id)
+                    taken.add(aid)
                     yield article
                     continue
             if progress:
