@@ -200,10 +200,6 @@ def _add_writing_routes(app: FastAPI, reader: StoreReader) -> None:
         return posted_row(result.added, result.already_stored, result.failures, stories)
 
 
-#: The characters of a temporary folder's name (``tempfile``'s).
-_FOLDER_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
-
-
 def posted_documents(articles: Sequence[ArticleIn], limit: int) -> list[RawDocument | ReadFailure]:
     """Posted articles as the documents ``analyze`` reads, each checked as a line of an input
     JSONL file is (``limit``: ``read.max_file_bytes``, on the line's ASCII-escaped JSON).
@@ -213,8 +209,7 @@ def posted_documents(articles: Sequence[ArticleIn], limit: int) -> list[RawDocum
     (``posted.jsonl``) whatever the folder, and the folder, new with each request, keeps one
     request's failures in the store's log (one a source) from replacing another's.
     """
-    folder = "tmp" + "".join(secrets.choice(_FOLDER_CHARACTERS) for _ in range(8))
-    name = Path(tempfile.gettempdir()) / folder / "posted.jsonl"
+    name = Path(tempfile.gettempdir()) / f"tmp{secrets.token_hex(4)}" / "posted.jsonl"
     documents = []
     for line, article in enumerate(articles, start=1):
         fields = article.model_dump(exclude_none=True)
