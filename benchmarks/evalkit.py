@@ -72,3 +72,20 @@ def timed_analyze(source: Path, db: Path) -> tuple[float, float]:
         raise SystemExit(f"analyze failed with exit code {done.returncode}")
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
     return seconds, largest / (1024 * 1024)
+
+
+def analyze_export(records: Iterable[dict[str, Any]], folder: Path) -> dict[str, dict[str, Any]]:
+    """Run the product's path on ``records`` (input JSONL objects, each with an ``id``):
+    ``storyline analyze`` into a fresh store in ``folder``, then ``storyline export``; return
+    the exported article rows by id. Exits when either command fails."""
+    source = write_jsonl(folder / "input.jsonl", records)
+    db, out = folder / "storyline.db", folder / "articles.jsonl"
+    storyline = [sys.executable, "-m", "storyline"]
+    for command in (
+        [*storyline, "analyze", str(source), "--db", str(db), "-q"],
+        [*storyline, "export", "--db", str(db), "--format", "jsonl", "--out", str(out)],
+    ):
+        done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
+        if done.returncode not in (0, 3):
+            raise SystemExit(f"{' '.join(command[2:4])} failed with exit code {done.returncode}")
+    return {row["id"]: row for row in read_jsonl(out)}

@@ -17,6 +17,7 @@ runner = CliRunner()
 ARTICLE_FIELDS = {
     "id",
     "source",
+    "url",
     "title",
     "outlet",
     "published",

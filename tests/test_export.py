@@ -21,7 +21,7 @@ from storyline.report.render.rows import article_rows, story_rows, thread_rows
 from storyline.settings import Settings
 
 ARTICLE_FIELDS = {
-    "id", "source", "title", "outlet", "published", "published_inferred", "text", "body",
+    "id", "source", "url", "title", "outlet", "published", "published_inferred", "text", "body",
     "duplicate_of", "story", "thread", "entities", "quotes", "timex",
 }  # fmt: skip
 STORY_FIELDS = {

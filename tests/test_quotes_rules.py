@@ -73,7 +73,10 @@ def test_naming_verb_quotes_the_name_it_gives() -> None:
     text = 'Reid described Trump as a "con artist" on Monday.'
     quote = only(quotes_in(text), text, "con artist")
     assert quote.direct and quote.content.of(text).startswith("Trump as a")
-    assert speaker_of(quote, text) == "Reid"
+    # Found, but shown unattributed: a naming verb's speaker was right under half the time on
+    # PolNeAR dev (WEAK_RULES), so the reader is not shown one.
+    assert quote.cue is not None and quote.cue.of(text) == "described"
+    assert quote.speaker is None and quote.speaker_name is None
 
 
 def test_naming_verb_without_quote_marks_is_the_writer_speaking() -> None:
@@ -100,7 +103,9 @@ def test_noun_of_saying_reports_its_clause() -> None:
     text = "Trump's claim that crime had doubled in the city was false."
     quote = only(quotes_in(text), text, "crime had doubled")
     assert quote.content.of(text) == "crime had doubled in the city"
-    assert speaker_of(quote, text) == "Trump"
+    # Shown unattributed, as a naming verb's quote is (WEAK_RULES).
+    assert quote.cue is not None and quote.cue.of(text) == "claim"
+    assert quote.speaker is None
 
 
 # --- Attribution of direct quotes ------------------------------------------------------------
@@ -118,14 +123,20 @@ def test_quoted_words_are_never_the_subject() -> None:
     assert speaker_of(quote, text) == "the senator"
 
 
-def test_long_attribution_splits_a_broken_quote_and_the_rest_inherits() -> None:
+def test_long_attribution_is_left_out_of_a_broken_quote() -> None:
     text = (
         '"We were surprised," said John Smith, a lawyer for the group who has followed the case '
         'closely for more than twenty long years. "Nobody expected this."'
     )
     quotes = [q for q in quotes_in(text) if q.direct]
-    assert [q.content.of(text) for q in quotes] == ["We were surprised", "Nobody expected this."]
-    assert all(q.speaker_name == "John Smith" for q in quotes)
+    # One attribution of two pieces: one quote whose fragments leave the attribution out.
+    assert len(quotes) == 1 and quotes[0].speaker_name == "John Smith"
+    assert [f.of(text) for f in quotes[0].fragments] == [
+        "We were surprised",
+        "Nobody expected this.",
+    ]
+    assert quotes[0].words(text) == "We were surprised … Nobody expected this."
+    assert "said" not in quotes[0].words(text)
 
 
 def test_short_attribution_keeps_a_broken_quote_whole() -> None:
@@ -135,11 +146,15 @@ def test_short_attribution_keeps_a_broken_quote_whole() -> None:
 
 
 def test_a_finished_quote_is_not_broken_by_the_next_ones_attribution() -> None:
-    text = '"I was just kidding." To which she said, "Thank God for that."'
+    text = (
+        'Mary Lee laughed at the joke. "I was just kidding." '
+        'To which she said, "Thank God for all of that."'
+    )
     first = only(quotes_in(text), text, "I was just kidding")
     assert "Thank God" not in first.content.of(text)
     assert first.speaker is None
-    assert speaker_of(only(quotes_in(text), text, "Thank God"), text) == "she"
+    second = only(quotes_in(text), text, "Thank God")
+    assert speaker_of(second, text) == "she" and second.speaker_name == "Mary Lee"
 
 
 def test_the_thinker_inside_reported_speech_does_not_speak() -> None:

@@ -290,13 +290,20 @@ class Mention:
     type: str
 
 
+#: What every view (CLI, web, Markdown, HTML, JSON) shows for a quote without a speaker.
+UNATTRIBUTED = "unattributed"
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """Something someone said: its content, the cue verb, and the speaker as written.
 
     ``speaker`` is the span of the speaker mention in the attribution (possibly a pronoun);
-    ``speaker_name`` is the name it stands for when known ("he" → "Vladimir Putin").
-    ``direct`` is true for quoted words, false for reported speech.
+    ``speaker_name`` is the name it stands for when known ("he" → "Vladimir Putin"); both are
+    None when the evidence for a speaker is too weak to show one (the quote is unattributed).
+    ``direct`` is true for quoted words, false for reported speech. A quote broken by its cue
+    (``"A," he said, "b"``) has ``fragments``, the quoted pieces in order: ``content`` runs
+    from the first to the last and so holds the cue, which the fragments leave out.
     """
 
     content: Span
@@ -304,6 +311,15 @@ class Quote:
     speaker: Span | None
     speaker_name: str | None
     direct: bool
+    fragments: tuple[Span, ...] = ()
+
+    def parts(self) -> tuple[Span, ...]:
+        """The spans of the quoted words: the fragments, or the whole content."""
+        return self.fragments or (self.content,)
+
+    def words(self, text: str) -> str:
+        """The quoted words as one string (fragments joined by an ellipsis), cue left out."""
+        return " … ".join(part.of(text).strip() for part in self.parts())
 
 
 class TimexType(StrEnum):

@@ -100,6 +100,7 @@ class QuoteSettings(_Section):
     min_direct_words: int
     max_attribution_gap_words: int
     min_unattributed_words: int
+    min_attributed_words: int
 
 
 class QuoteGroupSettings(_Section):

@@ -21,6 +21,7 @@ from storyline.report.conflicts import Conflict, find_conflicts
 from storyline.report.sentences import SentencePool, aligned
 from storyline.report.sides import actors_of, side_of
 from storyline.report.timeline import TimelineEntry
+from storyline.resolve.entities import speaker_entity
 
 __all__ = [
     "Comparison",
@@ -189,10 +190,10 @@ def _voices(
     for document in documents:
         text = document.article.text
         for quote in document.quotes or []:
-            entity = corpus.entity_at(document.article.id, quote.speaker) if quote.speaker else None
+            entity = speaker_entity(corpus, document.article.id, quote)
             if entity is not None:
                 quotes[entity.id] = quotes.get(entity.id, 0) + 1
-                words[entity.id] = words.get(entity.id, 0) + len(quote.content.of(text).split())
+                words[entity.id] = words.get(entity.id, 0) + len(quote.words(text).split())
     entities = {e: found for e in quotes if (found := corpus.entity(e)) is not None}
     actors = actors_of(corpus)
     order = sorted(entities, key=lambda e: (-quotes[e], -words[e], e))

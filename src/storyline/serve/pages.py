@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
-from storyline.records import Corpus, Document, Ref, Span
+from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
 from storyline.report.render.text import citation_markers
 from storyline.report.story import StoryReport, thread_steps
 from storyline.report.timeline import TimelineEntry
@@ -204,7 +204,7 @@ def _marks(corpus: Corpus, document: Document) -> list[tuple[Span, str, str]]:
         for r, entity in corpus.mentions_in(document.article.id)
     ]
     for quote in document.quotes or []:
-        marks.append((quote.content, "quote", f"quote: {quote.speaker_name or 'speaker unknown'}"))
+        marks.append((quote.content, "quote", f"quote: {quote.speaker_name or UNATTRIBUTED}"))
     for timex in document.timex or []:
         marks.append((timex.span, "date", f"date: {timex.value or 'unresolved'}"))
     return marks
@@ -221,8 +221,7 @@ def article_panel(corpus: Corpus, document: Document) -> dict[str, list[Any]]:
         entities[entity.id] = entity
     cast = sorted(entities.values(), key=lambda e: (-counts[e.id], e.name))
     quotes = [
-        (q.speaker_name or "speaker unknown", _snippet(q.content.of(text)))
-        for q in document.quotes or []
+        (q.speaker_name or UNATTRIBUTED, _snippet(q.words(text))) for q in document.quotes or []
     ]
     dates = [(t.text, t.value or "unresolved") for t in document.timex or []]
     return {

@@ -65,7 +65,7 @@ class ArticleStore(StoreCore):
             [(aid, m.span.start, m.span.end, m.text, m.type) for m in document.mentions or []],
         )
         self._db.executemany(
-            "INSERT OR IGNORE INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?)",
             [quote_row(aid, q) for q in document.quotes or []],
         )
         self._db.executemany(

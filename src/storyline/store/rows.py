@@ -208,6 +208,7 @@ def quote_row(article_id: str, quote: Quote) -> tuple[Any, ...]:
         speaker.end if speaker is not None else None,
         quote.speaker_name,
         int(quote.direct),
+        json.dumps([[f.start, f.end] for f in quote.fragments]) if quote.fragments else None,
     )
 
 
@@ -218,6 +219,7 @@ def quote_from_row(row: Sequence[Any]) -> Quote:
         speaker=None if row[5] is None else Span(row[5], row[6]),
         speaker_name=row[7],
         direct=bool(row[8]),
+        fragments=tuple(Span(s, e) for s, e in json.loads(row[9])) if row[9] else (),
     )
 
 

@@ -182,6 +182,12 @@ _SCHEMA_V8 = """
 CREATE TABLE ungrouped (article TEXT PRIMARY KEY REFERENCES articles(id))
 """
 
+#: The pieces of a quote broken by its cue (``"A," he said, "b"``), as JSON ``[[start, end],
+#: ...]``; NULL for a quote in one piece (and for quotes stored before this migration).
+_SCHEMA_V9 = """
+ALTER TABLE quotes ADD COLUMN fragments TEXT
+"""
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -193,6 +199,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (6, "HTTP validators of fetched URLs", _SCHEMA_V6),
     (7, "regrouping the neighbourhood of new articles", _SCHEMA_V7),
     (8, "articles stored but not yet regrouped", _SCHEMA_V8),
+    (9, "fragments of quotes broken by their cue", _SCHEMA_V9),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.

@@ -3,7 +3,9 @@ sentence, a signature, or its neighbours in the paragraph."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 from storyline.annotate.quotes.context import Attribution, Context, Direct, Found, Stretch
@@ -31,9 +33,26 @@ def attribute_directs(
         attribution = _attribution_of(context, direct, cue, results, reported)
         if _is_not_a_quotation(context, direct, attribution, settings):
             continue
-        found = Found(_direct_content(context, direct, cue),
+        if _continues_previous(direct, attribution, results):
+            # '"A," said X, a lawyer who .... "B."', or a bare quoted paragraph after X's:
+            # one attribution, so one quote whose fragments are the pieces (PolNeAR annotates
+            # them so); quote grouping still takes each sentence as its own utterance.
+            previous = results[-1]
+            pieces = (previous.fragments or (previous.content,)) + tuple(
+                (s.start, s.end) for s in direct.stretches
+            )
+            paragraph = direct.stretches[-1].paragraph
+            content = (previous.content[0], direct.end)
+            results[-1] = Found(content, previous.attribution, True, paragraph, pieces)
+            continue
+        content = _direct_content(context, direct, cue)
+        if any(f.content[0] <= direct.start and direct.end <= f.content[1] for f in results):
+            continue  # a second quoted piece of one reported clause: the clause is one quote
+        fragments = tuple((s.start, s.end) for s in direct.stretches)
+        found = Found(content,
                        attribution or Attribution(None, None, None),
-                       direct=True, paragraph=direct.stretches[-1].paragraph)  # fmt: skip
+                       direct=True, paragraph=direct.stretches[-1].paragraph,
+                       fragments=fragments if len(fragments) > 1 else ())  # fmt: skip
         results.append(found)
     return results
 
@@ -43,15 +62,18 @@ def _attribution_of(
     reported: list[Found],
 ) -> Attribution | None:  # fmt: skip
     """The first rule that attributes the quote, most explicit first."""
-    attribution = _signature_attribution(context, direct)
-    if attribution is None and cue is not None:
-        attribution = _cue_attribution(context, cue)
-    attribution = attribution or _according_attribution(context, direct)
-    if attribution is None:
-        attribution = _previous_in_paragraph(direct, earlier)
-    if attribution is None:
-        attribution = _neighbour_attribution(context, direct, earlier + reported)
-    return attribution
+    rules: list[tuple[str, Callable[[], Attribution | None]]] = [
+        ("signature", lambda: _signature_attribution(context, direct)),
+        ("cue", lambda: _cue_attribution(context, cue) if cue is not None else None),
+        ("according", lambda: _according_attribution(context, direct)),
+        ("previous", lambda: _previous_in_paragraph(direct, earlier)),
+        ("neighbour", lambda: _neighbour_attribution(context, direct, earlier + reported)),
+    ]
+    for rule, attribute in rules:
+        attribution = attribute()
+        if attribution is not None:
+            return dataclasses.replace(attribution, rule=attribution.rule or rule)
+    return None
 
 
 def _is_not_a_quotation(
@@ -66,6 +88,20 @@ def _is_not_a_quotation(
     words = word_count(context.text, direct.start, direct.end)
     ends = context.text[direct.start : direct.end].rstrip().endswith((".", "?", "!", "…"))
     return words < settings.min_unattributed_words and not ends
+
+
+def _continues_previous(
+    direct: Direct, attribution: Attribution | None, results: list[Found]
+) -> bool:
+    """The quote has no attribution of its own and goes on the direct quote just before it."""
+    if attribution is None or attribution.rule not in ("previous", "continued") or not results:
+        return False
+    previous = results[-1]
+    return (
+        previous.direct
+        and previous.attribution.speaker == attribution.speaker
+        and previous.paragraph >= direct.stretches[0].paragraph - 1
+    )
 
 
 def _reporting_cue(cue: Any | None) -> Any | None:
@@ -236,13 +272,34 @@ def _neighbour_attribution(
         cues = [t for t in context.tokens_in(previous_start, previous_end) if is_cue(t)]
         subject = subject_of(context, cues[-1]) if cues else None
         if subject is not None:
-            return Attribution(cue_range(cues[-1]), *speaker_of(context, subject))
+            return Attribution(cue_range(cues[-1]), *speaker_of(context, subject), rule="colon")
+    introduced = _introduced_by(context, first.paragraph - 1)
+    if introduced is not None:
+        return introduced
     before = [f for f in earlier if f.paragraph == first.paragraph - 1 and f.attribution.speaker]
     # A continuation is a full sentence; a pull quote or a headline usually has no final stop.
     if before and re.search(r"[.!?…]$", context.text[direct.start : direct.end]):
         latest = max(before, key=lambda f: f.content)
-        return Attribution(None, latest.attribution.speaker, latest.attribution.name)
+        return Attribution(None, latest.attribution.speaker, latest.attribution.name, "continued")
     return None
+
+
+def _introduced_by(context: Context, paragraph: int) -> Attribution | None:
+    """ "Mish'al on Friday had a special message to any financial backers." and then a bare
+    quoted paragraph: a one-sentence paragraph with no quotation of its own whose subject is
+    a person introduces the quote after it."""
+    start, end = context.paragraphs[paragraph]
+    tokens = [t for t in context.tokens_in(start, end) if not t.is_space]
+    if not tokens or len({t.sent.start for t in tokens}) != 1:
+        return None
+    if any(context.in_quote(t.idx) for t in tokens) or any(is_cue(t) for t in tokens):
+        return None  # a quote or a saying of its own: the rules above cover it
+    subject = next((t for t in tokens if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i not in context.entity_of:
+        return None
+    if context.entity_of[subject.i].label_ != "PERSON" and subject.text not in context.person_words:
+        return None
+    return Attribution(None, *speaker_of(context, subject), rule="introduced")
 
 
 def _looks_like_title(context: Context, direct: Direct, attributed: bool) -> bool:

@@ -42,6 +42,9 @@ class Attribution:
     cue: tuple[int, int] | None
     speaker: tuple[int, int] | None
     name: str | None
+    #: Which rule found it (``"cue"``, ``"signature"``, ``"previous"``, ...): how strong the
+    #: evidence is, which decides whether a reader is shown the speaker.
+    rule: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,9 @@ class Found:
     attribution: Attribution
     direct: bool
     paragraph: int
+    #: The quoted pieces of a quote broken by its cue or continued over paragraphs, in order
+    #: (empty for a quote in one piece): ``content`` spans them and what lies between.
+    fragments: tuple[tuple[int, int], ...] = ()
 
 
 class Context:
@@ -65,6 +71,8 @@ class Context:
         self.entity_of = {token.i: ent for ent in doc.ents for token in ent}
         self.chunk_of = {token.i: chunk for chunk in doc.noun_chunks for token in chunk}
         self._quoted: list[tuple[int, int]] = []
+        #: Subjects found by a fallback rather than the parse (weaker evidence).
+        self.guessed_subjects: set[int] = set()
         self._quoted_starts: list[int] = []
         self.person_words = {
             word for ent in doc.ents if ent.label_ == "PERSON" for word in ent.text.split()

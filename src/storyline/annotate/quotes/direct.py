@@ -38,6 +38,14 @@ def _paragraph_stretches(text: str, start: int, end: int, paragraph: int) -> lis
         if open_at is None:
             if _can_open(text, at, start, end):
                 open_at = at
+        elif _opens_only(text, at, start, end):
+            # 'Meshaal said "we salute ... organization. This stance would "lead to ..."': a
+            # mark after a space and before a word opens; the quote before it was left open,
+            # and ends at its last full stop (or was a stray mark, when it has none).
+            sentence_end = _last_sentence_end(text, open_at + 1, at)
+            if sentence_end is not None:
+                stretches.append(_stretch(text, open_at, sentence_end, paragraph, closed=True))
+            open_at = at
         elif _can_close(text, at, start, end):
             stretches.append(_stretch(text, open_at, at, paragraph, closed=True))
             open_at = None
@@ -56,6 +64,21 @@ def _can_open(text: str, at: int, start: int, end: int) -> bool:
         return False  # a closing mark opens only where a typo put it: after a space ("”We ...")
     # A straight mark after a digit is inches (5'10"); one followed by a space closes.
     return not after.isspace() and not (mark == '"' and before.isdigit())
+
+
+def _opens_only(text: str, at: int, start: int, end: int) -> bool:
+    """A straight mark between a space and a word ('said "we'), which cannot close."""
+    before = text[at - 1] if at > start else " "
+    after = text[at + 1] if at + 1 < end else " "
+    return text[at] == '"' and before.isspace() and after.isalnum()
+
+
+def _last_sentence_end(text: str, start: int, end: int) -> int | None:
+    """The offset just after the last full stop, "?" or "!" followed by a space in the range."""
+    found = None
+    for match in re.finditer(r"[.?!](?=\s)", text[start:end]):
+        found = start + match.end()
+    return found
 
 
 def _can_close(text: str, at: int, start: int, end: int) -> bool:
@@ -124,14 +147,15 @@ def _is_attribution_gap(
     gap_words = len(WORD_RE.findall(gap))
     if gap_words > settings.max_attribution_gap_words:
         return False
-    # A long attribution ("said X, a lawyer who ...") would outweigh the quoted words in one
-    # span: the two stretches stay two quotes, the second inheriting the first's speaker.
-    quoted_words = word_count(context.text, first.start, first.end)
-    if gap_words > quoted_words + word_count(context.text, second.start, second.end):
-        return False
+    # A long attribution ("said X, a lawyer who ...") is fine: the quote's fragments leave it
+    # out, so it never becomes part of what was said.
     # The attribution must be finished before the quote resumes ("he said, " / "he said. "),
     # and the first part must end as a quote broken off does, with a comma, dash or question
     # mark inside or just after its marks (a nickname, 'Marcia "Cia" Price said', is none).
+    # After "he said." the quote resumes with a new sentence: one attribution of two
+    # utterances, kept as one quote with two fragments (as PolNeAR annotates it: splitting
+    # them cost 0.1 of direct attributed precision on its dev set), which quote grouping
+    # takes as two utterances.
     if not re.search(r"[,.;:]\s*$", gap) or not _broken_off(context.text, last, gap):
         return False
     # A full stop inside the first marks ends that quote: the words after it introduce the

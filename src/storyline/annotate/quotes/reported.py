@@ -49,7 +49,10 @@ def _reported_from_cue(context: Context, cue: Any) -> Found | None:
     subject = subject_of(context, cue) if content is not None else None
     if content is None or subject is None or _is_expletive(subject):
         return None
-    attribution = Attribution(cue_range(cue), *speaker_of(context, subject))
+    rule = "noun" if cue.pos_ == "NOUN" else "naming" if is_naming(cue) else "reported"
+    if content is not None and cue.dep_ == "parataxis" and complement_range(context, cue) is None:
+        rule = "parenthetical"
+    attribution = Attribution(cue_range(cue), *speaker_of(context, subject), rule=rule)
     return Found(content, attribution, direct=False, paragraph=context.paragraph_of(cue.idx))
 
 
@@ -135,7 +138,9 @@ def according_to(context: Context, according: Any) -> Found | None:
     if not words or to is None:
         return None
     content = (words[0].idx, words[-1].idx + len(words[-1]))
-    attribution = Attribution((according.idx, to.idx + len(to)), *speaker_of(context, source))
+    attribution = Attribution(
+        (according.idx, to.idx + len(to)), *speaker_of(context, source), rule="according"
+    )
     return Found(content, attribution, False, context.paragraph_of(according.idx))
 
 

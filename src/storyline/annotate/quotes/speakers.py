@@ -10,10 +10,14 @@ from typing import Any
 from storyline.annotate.quotes.context import Context
 from storyline.annotate.quotes.cues import (
     ACTOR_LABELS,
+    ANTECEDENT_PARAGRAPHS,
     CLIMB_DEPS,
+    MODIFIER_DEPS,
     PARTICLE_CUES,
     PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
+    SILENT_LABELS,
+    SPEAKER_NOUNS,
     SUBJECT_DEPS,
     TITLE_NOUNS,
     WORD_RE,
@@ -32,8 +36,12 @@ def subject_of(context: Context, cue: Any) -> Any | None:
     if subject is not None and context.paragraph_of(subject.idx) == paragraph:
         return subject
     if cue.sent.start_char < context.paragraphs[paragraph][0] or subject is not None:
-        return _leading_actor(context, cue, paragraph)
-    return _after_quote_actor(context, cue)
+        guess = _leading_actor(context, cue, paragraph)
+    else:
+        guess = _after_quote_actor(context, cue)
+    if guess is not None:
+        context.guessed_subjects.add(guess.i)
+    return guess
 
 
 def _after_quote_actor(context: Context, cue: Any) -> Any | None:
@@ -76,7 +84,9 @@ def _parsed_subject(cue: Any, in_quote: Callable[[int], bool]) -> Any | None:
         if agent is not None and node.lemma_.lower() != "quote":
             return agent
         if subjects:
-            subject = subjects[0]
+            # Two subjects are a misparse, most often a dateline taken for one ("MOSCOW,
+            # Russia (Reuters) -- Russia said"): the one nearest the cue speaks.
+            subject = min(subjects, key=lambda s: abs(s.i - node.i))
             if subject.lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
                 return node.head
             return subject
@@ -112,19 +122,34 @@ def cue_range(cue: Any) -> tuple[int, int]:
     return (cue.idx, end)
 
 
-def speaker_of(context: Context, head: Any) -> tuple[tuple[int, int], str | None]:
-    """The speaker's span (the entity or noun phrase of ``head``) and the name it stands for."""
+def speaker_of(context: Context, head: Any) -> tuple[tuple[int, int] | None, str | None]:
+    """The speaker's span (the entity or noun phrase of ``head``) and the name it stands for;
+    ``(None, None)`` when the words cannot be shown as a speaker: a pronoun with no clear
+    antecedent ("it", "they", "which"), a nationality or a region ("Israeli", "the Middle
+    East"), or a thing that does not speak ("the ad", "a majority"). Precision first: a quote
+    shown unattributed costs a reader less than one shown with the wrong speaker."""
     named = _appositive_person(context, head)
     tokens = _speaker_tokens(context, named or head)
-    span = (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
-    return span, _speaker_name(context, named or head, tokens)
+    name = _speaker_name(context, named or head, tokens)
+    if name is None:
+        return None, None
+    return (tokens[0].idx, tokens[-1].idx + len(tokens[-1])), name
 
 
 def _appositive_person(context: Context, head: Any) -> Any | None:
-    """ "the spokesman, Mark Regev, said": the name beats the title."""
+    """ "the spokesman, Mark Regev, said", "Russia's envoy, Aleksandr Kalugin, said": the
+    name beats the title."""
     if head.ent_type_ == "PERSON":
         return None
-    return next((c for c in head.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    return next(
+        (
+            c
+            for c in head.children
+            if c.dep_ == "appos" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN")
+            and c.ent_type_ not in SILENT_LABELS
+        ),
+        None,
+    )  # fmt: skip
 
 
 def _speaker_tokens(context: Context, head: Any) -> list[Any]:
@@ -142,21 +167,30 @@ def _trim_possessive(tokens: list[Any]) -> list[Any]:
 
 
 def _speaker_name(context: Context, head: Any, tokens: list[Any]) -> str | None:
-    """The name the speaker stands for, by a simple within-article heuristic.
+    """The name the speaker stands for, or None when it cannot be shown as one.
 
     A proper name gives its fullest form in the article ("Putin" → "Vladimir Putin"). A
-    pronoun ("he", "she") or a definite title ("the Russian president") gives the most recent
-    PERSON mentioned before it outside quotations: usually right in news prose, but it is
-    recency, not coreference resolution, and it can pick the wrong person.
+    pronoun ("he", "she") or a definite title ("the Russian president") gives the person the
+    text is about: the latest PERSON that is the subject of a clause in its paragraph or the
+    one before, outside quotations (else the latest PERSON there that is not a modifier, as
+    "Bush" in "the Bush administration" is). A description of a speaker ("Israeli
+    officials", "a State Department spokesman", a title with nobody named before it) is its
+    own name.
     """
-    text = " ".join(t.text for t in tokens)
     entity = context.entity_of.get(head.i)
+    if entity is not None and entity.label_ in SILENT_LABELS and not _speaks(context, head):
+        return None  # a nationality or a region describes a speaker, never is one
     if entity is not None or head.pos_ == "PROPN":
         # spaCy often labels a surname alone as ORG or GPE ("Meshaal"): the full name wins.
-        return _full_name(context, text)
+        return _full_name(context, " ".join(t.text for t in tokens))
     if head.lower_ in PERSON_PRONOUNS or _is_definite_title(tokens, head):
-        recent = _recent_person(context, tokens[0].idx)
-        return _full_name(context, recent) if recent else None
+        antecedent = person_before(context, tokens[0].idx)
+        if antecedent:
+            return _full_name(context, antecedent)
+        if head.lower_ in PERSON_PRONOUNS:
+            return None  # "he" with nobody named before it
+    if head.pos_ == "NOUN" and head.lemma_.lower() in SPEAKER_NOUNS | TITLE_NOUNS:
+        return _clean_name(" ".join(t.text for t in tokens))
     return None
 
 
@@ -164,21 +198,56 @@ def _is_definite_title(tokens: list[Any], head: Any) -> bool:
     return tokens[0].lower_ == "the" and head.lemma_.lower() in TITLE_NOUNS
 
 
-def _recent_person(context: Context, before: int) -> str | None:
+def person_before(context: Context, before: int) -> str | None:
+    """Who a "he" or "the spokesman" at ``before`` stands for (see :func:`_speaker_name`):
+    looked for in its own paragraph, then up to :data:`ANTECEDENT_PARAGRAPHS` before it, the
+    nearest paragraph that names someone deciding."""
+    paragraph = context.paragraph_of(before)
+    for index in range(paragraph, max(paragraph - ANTECEDENT_PARAGRAPHS - 1, -1), -1):
+        start, end = context.paragraphs[index]
+        found = _person_in(context, start, min(end, before))
+        if found is not None:
+            return found
+    return None
+
+
+def _person_in(context: Context, start: int, end: int) -> str | None:
+    """The person a paragraph's text from ``start`` to ``end`` is about: its latest PERSON
+    subject outside quotations, else its latest PERSON that modifies nothing."""
     people = [
         ent
         for ent in context.doc.ents
-        if ent.label_ == "PERSON"
-        and ent.end_char <= before
+        if (ent.label_ == "PERSON" or (_speaks(context, ent.root) and ent.root.tag_ == "NNP"))
+        and start <= ent.start_char
+        and ent.end_char <= end
         and not context.in_quote(ent.start_char)
+        and ent.root.dep_ not in MODIFIER_DEPS
     ]
-    since = people[-1].end_char if people else 0
+    subjects = [ent for ent in people if _is_subject(ent.root)]
+    chosen = subjects[-1] if subjects else (people[-1] if people else None)
+    after = chosen.end_char if chosen is not None else start
     # The tagger misses some repeats of a surname it tagged elsewhere ("Mish'al ... dampened
-    # hopes"): such a bare proper noun after the last PERSON is the more recent person.
-    for token in reversed(context.tokens_in(since, before)):
-        if _untagged_surname(context, token):
+    # hopes"): such a bare proper noun after the chosen person, as a subject, is more recent.
+    for token in reversed(context.tokens_in(after, end)):
+        if _untagged_surname(context, token) and _is_subject(token):
             return _clean_name(token.text)
-    return _clean_name(people[-1].text) if people else None
+    return _clean_name(chosen.text) if chosen is not None else None
+
+
+def _speaks(context: Context, head: Any) -> bool:
+    """A NORP or LOC word that still names who spoke: people ("Republicans", "Palestinians")
+    or a person the tagger took for a place ("Mashaal urged" tagged LOC, "Khaled Mashaal"
+    PERSON elsewhere in the article)."""
+    if head.tag_ in ("NNS", "NNPS"):
+        return True
+    return head.pos_ == "PROPN" and head.text in context.person_words
+
+
+def _is_subject(token: Any) -> bool:
+    """The token heads a clause's subject, or names it in apposition ("the leader, X,")."""
+    if token.dep_ == "compound":
+        token = token.head
+    return token.dep_ in SUBJECT_DEPS or (token.dep_ == "appos" and token.head.dep_ in SUBJECT_DEPS)
 
 
 def _untagged_surname(context: Context, token: Any) -> bool:

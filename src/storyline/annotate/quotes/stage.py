@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 from storyline.annotate.quotes.attribution import attribute_directs
-from storyline.annotate.quotes.context import Context, Found
+from storyline.annotate.quotes.context import Attribution, Context, Found
+from storyline.annotate.quotes.cues import WEAK_RULES, word_count
 from storyline.annotate.quotes.direct import direct_quotes
 from storyline.annotate.quotes.reported import reported_quotes
 from storyline.annotate.quotes.spans import to_quotes
@@ -46,7 +48,19 @@ def _find(doc: Any, paragraphs: list[tuple[int, int]], settings: QuoteSettings) 
     # Marks included; the attribution between the stretches of a broken quote is not quoted.
     context.quoted = [(s.open_mark, s.close_mark + 1) for d in directs for s in d.stretches]
     reported = list(reported_quotes(context, settings))
-    return attribute_directs(context, directs, reported, settings) + reported
+    found = attribute_directs(context, directs, reported, settings) + reported
+    return [_shown(context, item, settings) for item in found]
+
+
+def _shown(context: Context, found: Found, settings: QuoteSettings) -> Found:
+    """The quote as a reader is shown it: without a speaker when the evidence for one is
+    weak (a rule that is often wrong, or too few words to know who said them). Precision
+    first: a quote shown unattributed costs a reader less than one with the wrong speaker."""
+    words = sum(word_count(context.text, a, b) for a, b in found.fragments or (found.content,))
+    if found.attribution.rule in WEAK_RULES or words < settings.min_attributed_words:
+        weak = Attribution(found.attribution.cue, None, None, "weak")
+        return dataclasses.replace(found, attribution=weak)
+    return found
 
 
 def _paragraph_ranges(document: Document) -> list[tuple[int, int]]:

@@ -176,7 +176,7 @@ def _html_quotes(ctx: StoryContext) -> str:
         return ""
     parts = ["<h4>Quotes</h4>"]
     for group in ctx.report.quote_groups:
-        speaker = group.speaker_name or ctx.name(group.speaker_entity)
+        speaker = group.speaker_name or ctx.speaker(group.speaker_entity)
         headers = [ctx.marker(r) for r in group.quotes]
         cells = [esc(ctx.span_text(r)) for r in group.quotes]
         parts.append(f"<p><strong>{esc(speaker)}</strong></p>" + _html_table(headers, [cells]))

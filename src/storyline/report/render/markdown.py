@@ -140,7 +140,7 @@ def _md_cast(ctx: StoryContext) -> list[str]:
 def _md_quotes(ctx: StoryContext) -> list[str]:
     lines: list[str] = ["#### Quotes", ""] if ctx.report.quote_groups else []
     for group in ctx.report.quote_groups:
-        speaker = group.speaker_name or ctx.name(group.speaker_entity)
+        speaker = group.speaker_name or ctx.speaker(group.speaker_entity)
         lines += [f"**{md_escape(speaker)}**", "", "| Outlet | Rendering |", "| --- | --- |"]
         lines += [
             f"| {md_escape(ctx.marker(r))} | {md_escape(ctx.span_text(r))} |" for r in group.quotes

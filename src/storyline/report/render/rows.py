@@ -16,6 +16,7 @@ from storyline.records import (
     Corpus,
     Document,
     Entity,
+    Quote,
     QuoteGroup,
     ReadFailure,
     Ref,
@@ -29,6 +30,7 @@ from storyline.report.conflicts import Conflict
 from storyline.report.story import StoryReport, ThreadStep, story_reports
 from storyline.report.summary import SummarySentence, build_thread_summary
 from storyline.report.timeline import TimelineEntry
+from storyline.resolve.entities import speaker_entity
 from storyline.settings import SummarySettings
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ def article_row(corpus: Corpus, document: Document) -> dict[str, Any]:
     return {
         "id": article.id,
         "source": article.source,
+        "url": article.url,
         "title": article.title,
         "outlet": article.outlet,
         "published": article.published.iso() if article.published else None,
@@ -105,11 +108,11 @@ def _quote_rows(corpus: Corpus, document: Document) -> list[dict[str, Any]]:
     article = document.article
     rows = []
     for quote in document.quotes or []:
-        speaker = corpus.entity_at(article.id, quote.speaker) if quote.speaker else None
+        speaker = speaker_entity(corpus, article.id, quote)
         group = corpus.group_of(article.id, quote.content)
         rows.append(
             {
-                "content": {"start": quote.content.start, "end": quote.content.end},
+                "content": _content_row(quote),
                 "cue": quote.cue.of(article.text) if quote.cue else None,
                 "speaker": (
                     {"start": quote.speaker.start, "end": quote.speaker.end}
@@ -123,6 +126,15 @@ def _quote_rows(corpus: Corpus, document: Document) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _content_row(quote: Quote) -> dict[str, Any]:
+    """The content span; a quote broken by its cue adds its ``fragments``, which leave the
+    cue out (DESIGN.md §3)."""
+    row: dict[str, Any] = {"start": quote.content.start, "end": quote.content.end}
+    if quote.fragments:
+        row["fragments"] = [[part.start, part.end] for part in quote.fragments]
+    return row
 
 
 def _timex_rows(document: Document) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from storyline.annotate.labels import normalise_space
 from storyline.clean.inspection import ArticleInspection
-from storyline.records import Article, Ref
+from storyline.records import UNATTRIBUTED, Article, Ref
 from storyline.report.articles import outlet_name, thread_link_lines
 from storyline.report.story import StoryReport
 
@@ -74,7 +74,9 @@ def render_report_text(report: StoryReport) -> str:
     ]
     lines += ["", "Quotes:"]
     for group in report.quote_groups:
-        lines.append(f"  {group.speaker_name or names.get(group.speaker_entity or '', '?')}:")
+        lines.append(
+            f"  {group.speaker_name or names.get(group.speaker_entity or '', UNATTRIBUTED)}:"
+        )
         lines += [f"    [{markers.get(r.article, r.article)}] {quoted(r)}" for r in group.quotes]
     lines += ["", "Outlets:"]
     for view in report.outlets:
