@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from evalkit import DEFAULT_EVAL_DIR, analyze_export, read_jsonl, score
+from evalkit import DEFAULT_EVAL_DIR, analyze_export, read_jsonl, score, write_jsonl
 
 
 def input_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -61,9 +61,11 @@ def main() -> None:
     records = list(read_jsonl(gold, args.limit or None))
     with tempfile.TemporaryDirectory() as folder:
         rows = analyze_export((input_record(r) for r in records), Path(folder))
-    predictions = [prediction(r, rows.get(r["id"])) for r in records]
-    print(f"articles: {len(records)}, exported: {sum(r['id'] in rows for r in records)}")
-    print(score(args.eval_dir, "score_quotes.py", gold, predictions), end="")
+        predictions = [prediction(r, rows.get(r["id"])) for r in records]
+        if args.limit:  # recall over the articles run, not over the whole set
+            gold = write_jsonl(Path(folder) / "gold.jsonl", records)
+        print(f"articles: {len(records)}, exported: {sum(r['id'] in rows for r in records)}")
+        print(score(args.eval_dir, "score_quotes.py", gold, predictions), end="")
     print(f"reproduce: python benchmarks/bench_quotes.py --set {args.set}"
           + (f" --limit {args.limit}" if args.limit else ""))  # fmt: skip
 
