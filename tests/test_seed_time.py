@@ -64,7 +64,14 @@ def test_the_invitation_timeline_holds_the_election_and_the_invitation(corpus: C
     assert {r.article for r in election[0].sources} == {aj, seed_document(corpus, "002").article.id}
     [invitation] = [e for e in report.timeline if "considering inviting" in e.text]
     assert invitation.date == "2006-02-09" and not invitation.inferred
-    assert {r.article for r in invitation.sources} == {aj, seed_document(corpus, "002").article.id}
+    # 003 may join them: its sentence quoting Putin whole that Thursday ('"We are ready to work
+    # with all parties. ... Today we have to recognize ...," the Russian leader said') is his
+    # word of that day, not Hamas' answer to it ("Hamas responded favorably to the offer").
+    told = {r.article for r in invitation.sources}
+    iht, afp = seed_document(corpus, "002").article.id, seed_document(corpus, "003").article.id
+    assert {aj, iht} <= told <= {aj, iht, afp}
+    [answer] = [e for e in report.timeline if "responded favorably" in e.text]
+    assert afp not in {r.article for r in answer.sources}
 
 
 def test_every_date_s_clause_holds_it(corpus: Corpus) -> None:

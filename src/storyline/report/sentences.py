@@ -1,6 +1,11 @@
 """The sentences of a story, embedded once (:class:`SentencePool`), and what makes one a
 statement worth showing: the timeline, the summary, the coverage and the conflicts all read
-the one pool."""
+the one pool.
+
+A report sentence is spaCy's sentence cut at line breaks (:func:`_line_pieces`) and joined
+again wherever a boundary falls inside a quotation (:func:`whole_quotations`), so that what a
+reader is shown is a whole statement with its speaker, never half a quote.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,15 @@ from storyline.report.figures import Figure, figures_in
 if TYPE_CHECKING:
     from storyline.annotate.embed import Embedder
 
-__all__ = ["SentencePool", "aligned", "is_statement", "is_summary_candidate"]
+__all__ = [
+    "SentencePool",
+    "aligned",
+    "in_own_words",
+    "is_statement",
+    "is_summary_candidate",
+    "quotations",
+    "whole_quotations",
+]
 
 _TERMINAL = re.compile(r"[.!?][\"'”’)]*$")
 
@@ -45,7 +58,9 @@ class SentencePool:
     def build(cls, documents: Sequence[Document], embedder: Embedder) -> SentencePool:
         refs, texts, order = [], [], []
         for rank, document in enumerate(documents):
-            for span in _line_pieces(document.article.text, document.sentences or []):
+            text = document.article.text
+            pieces = list(_line_pieces(text, document.sentences or []))
+            for span in whole_quotations(text, pieces):
                 refs.append(Ref(document.article.id, span.start, span.end))
                 texts.append(normalise_space(span.of(document.article.text)))
                 order.append(rank)
@@ -94,6 +109,120 @@ def _line_pieces(text: str, sentences: Iterable[Span]) -> Iterator[Span]:
                 yield Span(start, start + len(stripped))
 
 
+#: Double quote marks, straight and curly ("„" opens German quotes).
+_MARK = re.compile(r"[\"“”„]")
+#: What may stand before an opening mark besides a space: brackets and dashes.
+_BEFORE_OPENING = "([{—–-"
+#: What may follow a closing mark besides a space: punctuation, brackets and dashes.
+_AFTER_CLOSING = ".,;:!?)]}—–-"
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def quotations(text: str, paragraph: Span) -> list[Span]:
+    """The quotations of one paragraph: the stretches between paired quote marks, marks
+    included, in text order.
+
+    A mark opens or closes by where it stands (after a space and before a word it opens,
+    after a word and before a space or punctuation it closes); a curly mark by its shape
+    unless it plainly stands the other way round (a typo). A closing mark with no quotation
+    open is stray (inches, ``6'2"``, or the end of a quote from an earlier paragraph) and
+    opens nothing, so it cannot swallow the rest of the paragraph. A quotation still open when
+    another opens ends where that one begins; one left open runs to the paragraph's end, as a
+    quote continued in the next paragraph does.
+    """
+    found: list[Span] = []
+    open_at: int | None = None
+    for match in _MARK.finditer(text, paragraph.start, paragraph.end):
+        at = match.start()
+        role = _mark_role(text, at, paragraph)
+        if role is None:
+            continue
+        if open_at is None:
+            if role != "close":
+                open_at = at
+        elif role == "open":
+            found.append(Span(open_at, at))
+            open_at = at
+        else:
+            found.append(Span(open_at, at + 1))
+            open_at = None
+    if open_at is not None:
+        found.append(Span(open_at, paragraph.end))
+    return found
+
+
+def _mark_role(text: str, at: int, paragraph: Span) -> str | None:
+    """Whether the mark at ``at`` opens a quotation ("open"), closes one ("close"), may do
+    either ("either": a straight mark between two words), or quotes nothing (None: a straight
+    mark between two spaces)."""
+    before = text[at - 1] if at > paragraph.start else " "
+    after = text[at + 1] if at + 1 < paragraph.end else " "
+    opens = (before.isspace() or before in _BEFORE_OPENING) and not after.isspace()
+    closes = not before.isspace() and (after.isspace() or after in _AFTER_CLOSING)
+    mark = text[at]
+    if mark in "“„":
+        return "close" if closes and not opens else "open"
+    if mark == "”":
+        return "open" if opens and not closes else "close"
+    if opens or closes:
+        return "open" if opens else "close"
+    return None if before.isspace() and after.isspace() else "either"
+
+
+def whole_quotations(text: str, sentences: Sequence[Span]) -> list[Span]:
+    """``sentences`` (in text order, none across a line break) joined wherever a boundary
+    falls inside a quotation of their line (:func:`quotations`), so no sentence begins or ends
+    inside one.
+
+    spaCy ends a sentence at a full stop inside a quote ('Putin said: "We haven't considered
+    Hamas a terrorist organization. | Today we must ...people."'), which leaves the first half
+    with an open quote and the second as a plain fact with no speaker. When all the quotation
+    leaves of the next sentence is its closing mark ('organization. | "'), the boundary moves
+    past the mark instead, unless what follows begins in lower case ('" he said.'), which is
+    joined too. Offsets stay those of ``text``.
+    """
+    joined: list[Span] = []
+    lines: dict[int, list[Span]] = {}
+    for sentence in sentences:
+        quotation = _straddling(text, joined[-1], sentence, lines) if joined else None
+        if quotation is None:
+            joined.append(sentence)
+            continue
+        previous = joined.pop()
+        rest = _after(text, quotation.end, sentence.end)
+        held = text[sentence.start : quotation.end]
+        if _WORD_CHARACTER.search(held) or (rest and text[rest.start].islower()):
+            joined.append(Span(previous.start, sentence.end))
+        else:
+            joined.append(Span(previous.start, quotation.end))
+            joined += [rest] if rest else []
+    return joined
+
+
+def _straddling(
+    text: str, previous: Span, sentence: Span, lines: dict[int, list[Span]]
+) -> Span | None:
+    """The quotation holding both the end of ``previous`` and the start of ``sentence``."""
+    line_start = text.rfind("\n", 0, previous.start) + 1
+    line_end = text.find("\n", previous.start)
+    line_end = len(text) if line_end < 0 else line_end
+    if sentence.start >= line_end:
+        return None
+    if line_start not in lines:
+        lines[line_start] = quotations(text, Span(line_start, line_end))
+    return next(
+        (q for q in lines[line_start] if q.start < previous.end and sentence.start < q.end),
+        None,
+    )
+
+
+def _after(text: str, start: int, end: int) -> Span | None:
+    """``text[start:end]`` without its leading spaces, or None when nothing is left."""
+    piece = text[start:end]
+    stripped = piece.lstrip()
+    return Span(end - len(stripped), end) if stripped else None
+
+
 _PAIRED_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”")
 #: An unpaired quote mark after punctuation closes a quote begun in an earlier sentence.
 _CLOSING_QUOTE = re.compile(r"[,.?!]\s*[\"”]")
@@ -103,11 +232,21 @@ def is_summary_candidate(text: str, min_words: int) -> bool:
     """A statement whose words are mostly the reporter's own, not a quote with "he said".
 
     Quotes belong to quote groups; a summary made of them would put words in the outlets'
-    mouths. Quote marks are found by pattern (an unclosed one runs to the end of the sentence,
-    as in multi-paragraph quotes), so this works before the quote stage has run.
+    mouths. A sentence that opens with a quote is the speaker's, however long its attribution
+    ('"If we receive an invitation, we will visit," said Ismail Haniya, a senior Hamas leader,
+    according to a report from Gaza City.'). Quote marks are found by pattern (an unclosed one
+    runs to the end of the sentence, as in multi-paragraph quotes), so this works before the
+    quote stage has run.
     """
+    opens_quoting = bool(_MARK.match(text))
+    return is_statement(text, min_words) and not opens_quoting and in_own_words(text, min_words)
+
+
+def in_own_words(text: str, min_words: int) -> bool:
+    """Whether most of a sentence's words (and at least half of ``min_words``) are outside
+    quotation marks: the reporter's own, not a speaker's."""
     own_words = len(_outside_quotes(text).split())
-    return is_statement(text, min_words) and own_words >= max(min_words // 2, len(text.split()) / 2)
+    return own_words >= max(min_words // 2, len(text.split()) / 2)
 
 
 def _outside_quotes(text: str) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 from storyline.annotate.labels import normalise_space
 from storyline.records import Article, Document, Ref, TimexType
 from storyline.report.articles import outlet_name
-from storyline.report.sentences import SentencePool, is_statement
+from storyline.report.sentences import SentencePool, in_own_words, is_statement
 from storyline.settings import SummarySettings
 
 if TYPE_CHECKING:
@@ -62,7 +62,10 @@ def build_timeline(
     dated = _dated_events(documents, pool, settings)
     clauses = embedder.encode([d.clause for d in dated]) if dated else np.zeros((0, 1))
     groups = _merge_dated(dated, clauses, pool, settings.timeline_similarity)
-    entries = [_entry(date, [dated[m] for m in members], pool) for date, members in groups]
+    entries = [
+        _entry(date, [dated[m] for m in members], pool, settings.min_words)
+        for date, members in groups
+    ]
     publications = [(d.article, e) for d in documents if (e := publication_event(d.article))]
     titles = embedder.encode([a.title or "" for a, _ in publications]) if publications else ()
     for (article, event), title in zip(publications, titles, strict=True):
@@ -142,11 +145,16 @@ def _merge_dated(
     return groups
 
 
-def _entry(date: str, members: list[_Dated], pool: SentencePool) -> TimelineEntry:
-    """One event; told by its shortest report, which says least besides it."""
+def _entry(date: str, members: list[_Dated], pool: SentencePool, min_words: int) -> TimelineEntry:
+    """One event; told by its shortest report in the reporter's own words, which says least
+    besides it (a quote only when every report is one: a whole quotation is often the
+    longest way to tell what happened, and the shortest is then a speaker's words alone)."""
     precision = _PRECISION_BY_LENGTH[len(date)]
     sources = tuple(dict.fromkeys(pool.refs[m.sentence] for m in members))
-    text = min((pool.texts[m.sentence] for m in members), key=len)
+    text = min(
+        (pool.texts[m.sentence] for m in members),
+        key=lambda t: (not in_own_words(t, min_words), len(t)),
+    )
     return TimelineEntry(date, precision, text, sources, all(m.inferred for m in members))
 
 
