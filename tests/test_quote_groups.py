@@ -214,6 +214,14 @@ def test_groups_do_not_depend_on_article_order(
         ('He warned it would "legitimize terror."',
          'He warned it would "legitimize terror.',
          ['He warned it would "legitimize terror.']),
+        # a passage of several sentences: one utterance a sentence (seed 003's Putin)
+        ('"We are ready to work with all parties. Contacts with Hamas must continue."',
+         'We are ready to work with all parties. Contacts with Hamas must continue.',
+         ["We are ready to work with all parties.", "Contacts with Hamas must continue."]),
+        # abbreviations, initials and an ellipsis end no sentence
+        ('"Mr. Putin met U.S. envoys and J. Smith. But ... we wait. Why? We must."',
+         'Mr. Putin met U.S. envoys and J. Smith. But ... we wait. Why? We must.',
+         ["Mr. Putin met U.S. envoys and J. Smith.", "But ... we wait.", "Why?", "We must."]),
     ],
 )  # fmt: skip
 def test_a_quote_is_grouped_by_the_utterances_it_renders(

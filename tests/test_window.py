@@ -10,9 +10,9 @@ import pytest
 
 from conftest import EXAMPLE_DIR
 from storyline.group.dedup import chronological_key
-from storyline.group.window import NewArticle, merged, neighbourhood, widened
+from storyline.group.window import NewArticle, joined_groups, merged, neighbourhood, widened
 from storyline.pipeline.analyze import regroup_around, regroup_store
-from storyline.records import Corpus, Document, Precision, PubDate
+from storyline.records import Corpus, Document, Precision, PubDate, QuoteGroup, Ref
 from storyline.settings import Settings
 from storyline.store.store import Store
 
@@ -223,3 +223,45 @@ def test_a_long_input_is_regrouped_as_it_goes_and_groups_as_one_regrouping_does(
     }
     with Store(tmp_path / "once.db") as a, Store(tmp_path / "rounds.db") as b:
         assert grouping(b.load_corpus())["stories"] == grouping(a.load_corpus())["stories"]
+
+
+# -- quote groups with renderings outside the neighbourhood ------------------------------------
+
+OLD_A, OLD_B = Ref("old", 0, 5), Ref("old", 10, 15)  # outside the window
+NEW_A, NEW_B, NEW_C = Ref("new", 0, 5), Ref("new", 10, 15), Ref("new", 20, 25)
+
+
+def putin(group_id: str, *quotes: Ref) -> QuoteGroup:
+    return QuoteGroup(group_id, "e-putin", "Vladimir Putin", quotes)
+
+
+def test_a_stored_group_never_joins_two_groups_found_apart() -> None:
+    """Joining two found groups through a stored group holding renderings of both would chain
+    what the regrouping kept apart (issue 24): the renderings outside go with the found group
+    holding most of the stored group's renderings, under its id."""
+    stored = [putin("g-stored", OLD_A, NEW_A, NEW_B, NEW_C)]
+    found = [putin("g-ab", NEW_A, NEW_B), putin("g-c", NEW_C)]
+    joined = joined_groups(found, stored, {"new"})
+    assert {g.id: g.quotes for g in joined} == {
+        "g-stored": (OLD_A, NEW_A, NEW_B),
+        "g-c": (NEW_C,),
+    }
+
+
+def test_a_found_group_takes_the_renderings_outside_of_one_stored_group() -> None:
+    """Two stored groups' renderings outside were never compared with each other: a found
+    group holding renderings of both takes one's (ties by id), the other's stay apart."""
+    stored = [putin("g-1", OLD_A, NEW_A), putin("g-2", OLD_B, NEW_B)]
+    joined = joined_groups([putin("g-new", NEW_A, NEW_B)], stored, {"new"})
+    assert {g.id: g.quotes for g in joined} == {"g-1": (OLD_A, NEW_A, NEW_B), "g-2": (OLD_B,)}
+
+
+def test_joined_groups_keep_distinct_ids() -> None:
+    """A found group hashed from a stored group's first rendering, while another found group
+    takes that stored group's id, gets an id of its own."""
+    stored = [putin("g-1", NEW_A, NEW_B, NEW_C)]
+    found = [putin("g-1", NEW_A), putin("g-2", NEW_B, NEW_C)]
+    joined = joined_groups(found, stored, {"new"})
+    assert len({g.id for g in joined}) == 2
+    assert next(g for g in joined if g.id == "g-1").quotes == (NEW_B, NEW_C)
+    assert next(g for g in joined if g.id != "g-1").quotes == (NEW_A,)

@@ -16,8 +16,8 @@ The corpus stages run over those articles alone, except three that reach further
 found again take the ids of the stored entities they are (``resolve.link_to_known``);
 threads, which span years, are rebuilt where the neighbourhood's stories join or leave them,
 against the nearest stored stories by their stored profiles (``threads.ThreadStage``); and a
-quote group with renderings both inside and outside keeps those outside, joined by whatever
-the regrouping put with its renderings inside (:func:`joined_groups`). Quote groups are not
+quote group with renderings both inside and outside keeps those outside, joined to the group
+the regrouping put most of its renderings inside in (:func:`joined_groups`). Quote groups are not
 followed like stories: one utterance quoted again years later would pull in every story
 between. What this cannot see, a full regrouping (``storyline regroup``) does: a copy of a
 text published more than the window apart, a new rendering of an old utterance that no
@@ -28,14 +28,16 @@ the neighbourhood. ``benchmarks/bench_window.py`` measures the difference.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
 from storyline.dates import DateRange, date_range
 from storyline.group.story_index import is_loose
+from storyline.ids import content_id
 from storyline.records import PubDate, QuoteGroup
 from storyline.settings import Settings
 
@@ -143,37 +145,43 @@ def joined_groups(
     found: list[QuoteGroup], stored: list[QuoteGroup], window: set[str]
 ) -> list[QuoteGroup]:
     """The quote groups ``found`` inside ``window``, each joined with the renderings outside
-    it of the ``stored`` groups it shares a rendering with (and so with the other groups
-    found that share one of those). A joined group keeps the stored id it holds most
-    renderings of, and the speaker found inside."""
-    import networkx as nx
+    it of the one ``stored`` group it shares most renderings with, whose id it keeps.
 
-    graph = nx.Graph()
-    graph.add_nodes_from(("found", g.id) for g in found)
+    Two found groups are never joined through a stored group they both share renderings with:
+    the regrouping compared their renderings and kept them apart as different utterances, and
+    joining them again would chain what the quote-group stage no longer chains (issue 24). So
+    stored and found groups are paired one to one, most shared renderings first (ties by id);
+    a stored group left unpaired keeps its renderings outside as a group of their own.
+    """
     found_by_ref = {ref: g.id for g in found for ref in g.quotes}
-    for group in stored:
-        graph.add_node(("stored", group.id))
-        for ref in group.quotes:
-            if ref in found_by_ref:
-                graph.add_edge(("stored", group.id), ("found", found_by_ref[ref]))
-    found_by_id = {g.id: g for g in found}
+    shared = Counter(
+        (old.id, found_by_ref[ref]) for old in stored for ref in old.quotes if ref in found_by_ref
+    )
+    paired: dict[str, QuoteGroup] = {}  # found id → its stored group
+    kept: set[str] = set()  # the stored groups paired
     stored_by_id = {g.id: g for g in stored}
-    joined = []
-    for component in nx.connected_components(graph):
-        inside = [found_by_id[i] for kind, i in sorted(component) if kind == "found"]
-        old = [stored_by_id[i] for kind, i in sorted(component) if kind == "stored"]
-        outside = [r for g in old for r in g.quotes if r.article not in window]
-        refs = list(dict.fromkeys([*outside, *(r for g in inside for r in g.quotes)]))
-        if not refs:
-            continue  # a stored group all of whose renderings were inside, now elsewhere
-        keeper = max(old, key=lambda g: (len(set(g.quotes) & set(refs)), g.id)) if old else None
-        speaker = inside[0] if inside else old[0]
-        joined.append(
-            QuoteGroup(
-                id=keeper.id if keeper else inside[0].id,
-                speaker_entity=speaker.speaker_entity,
-                speaker_name=speaker.speaker_name,
-                quotes=tuple(refs),
-            )
-        )
+    for (stored_id, found_id), _ in sorted(shared.items(), key=lambda pair: (-pair[1], pair[0])):
+        if found_id not in paired and stored_id not in kept:
+            paired[found_id] = stored_by_id[stored_id]
+            kept.add(stored_id)
+    joined = [_with_outside(g, paired[g.id], window) for g in found if g.id in paired]
+    for old in stored:
+        outside = tuple(r for r in old.quotes if r.article not in window)
+        if old.id not in kept and outside:
+            joined.append(replace(old, quotes=outside))
+    taken = {g.id for g in joined}
+    for group in found:
+        if group.id in paired:
+            continue
+        # Its first rendering was a stored group's, which another found group took with more.
+        if group.id in taken:
+            parts = [part for r in group.quotes for part in (r.article, str(r.start), str(r.end))]
+            group = replace(group, id=content_id("g", *parts))
+        joined.append(group)
     return sorted(joined, key=lambda g: g.id)
+
+
+def _with_outside(group: QuoteGroup, old: QuoteGroup, window: set[str]) -> QuoteGroup:
+    """``group`` under ``old``'s id, with ``old``'s renderings outside the window first."""
+    outside = [r for r in old.quotes if r.article not in window]
+    return replace(group, id=old.id, quotes=tuple(dict.fromkeys([*outside, *group.quotes])))

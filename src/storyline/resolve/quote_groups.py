@@ -11,7 +11,12 @@ when the words are nearly identical (a wire copy).
 The unit is an utterance, not a quote: a quote broken by its attribution into whole sentences
 (``"A," he said. "B."``) or continued over paragraphs is one quote (one speaker, one cue) but
 may render two utterances that another outlet quotes apart ("burning bridges" and "preserving
-our contacts" in seed 002, two quotes in 000). So each such quote is grouped by its fragments.
+our contacts" in seed 002, two quotes in 000). So each such quote is grouped by its fragments,
+and each fragment by its sentences: one quoted passage often strings statements that other
+outlets quote one at a time (seed 003's "We haven't considered Hamas a terrorist organization.
+Today we must recognize that Hamas has reached power [...] as a result of legitimate elections"
+renders 000's "We have never called Hamas a terrorist organisation" and its "Hamas came to
+power [...] through a democratic and legitimate election", two groups).
 """
 
 from __future__ import annotations
@@ -42,6 +47,14 @@ _UTTERANCE_BREAK = re.compile(
     r'["”][^"“”]{0,200}?[.!?:]\s*["“](?=\S)'
     r'|(?:["”][^"“”\n]{0,200}?)?\n\s*\n\s*["“](?=\S)'
 )
+#: Where a sentence of a quoted passage ends: a stop (and any closing marks), space, and a
+#: capital, digit or opening mark. An ellipsis ("But ... we") never ends one.
+_SENTENCE_BREAK = re.compile(r"(?<![.])[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+#: A stop after these (or after an initial, or inside "U.S.") abbreviates, never ends a sentence.
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep",
+    "rev", "jr", "sr", "inc", "co", "corp", "ltd", "vs",
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +75,8 @@ def quote_text(text: str) -> str:
 
 def quote_fragments(text: str, quote: Quote) -> list[Span]:
     """The spans of the utterances a quote renders: one, unless it is direct and broken by
-    its attribution into whole sentences, or continued over paragraphs."""
+    its attribution into whole sentences, continued over paragraphs, or holds several
+    sentences (one utterance each)."""
     content = quote.content
     if not quote.direct:
         return [content]
@@ -71,8 +85,25 @@ def quote_fragments(text: str, quote: Quote) -> list[Span]:
         spans.append(Span(start, found.start()))
         start = found.end()
     spans.append(Span(start, content.end))
-    kept = [_trimmed(text, span) for span in spans]
+    kept = [_trimmed(text, sentence) for span in spans for sentence in _sentences(text, span)]
     return [span for span in kept if span.end > span.start] or [content]
+
+
+def _sentences(text: str, span: Span) -> list[Span]:
+    """The sentences of a quoted passage, each with its stop."""
+    found, start = [], span.start
+    for stop in _SENTENCE_BREAK.finditer(text, span.start, span.end):
+        if not _abbreviates(text, span.start, stop.start()):
+            found.append(Span(start, stop.start() + 1))
+            start = stop.end()
+    return [*found, Span(start, span.end)]
+
+
+def _abbreviates(text: str, start: int, stop: int) -> bool:
+    """Whether the full stop at ``stop`` ends an abbreviation ("Mr.", "U.S.", "J.")."""
+    words = text[start:stop].split()
+    word = words[-1].lstrip("\"'“‘(") if words else ""
+    return text[stop] == "." and (len(word) == 1 or "." in word or word.lower() in _ABBREVIATIONS)
 
 
 def _trimmed(text: str, span: Span) -> Span:
