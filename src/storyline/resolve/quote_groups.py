@@ -89,6 +89,17 @@ def quote_fragments(text: str, quote: Quote) -> list[Span]:
     return [span for span in kept if span.end > span.start] or [content]
 
 
+def _words_in(text: str, quote: Quote, span: Span) -> str:
+    """The quoted words of an utterance: its span without the cue of a quote broken by it
+    (``"A," he said, "b"`` compares as "A, b")."""
+    pieces = [
+        text[max(part.start, span.start) : min(part.end, span.end)]
+        for part in quote.parts()
+        if min(part.end, span.end) > max(part.start, span.start)
+    ]
+    return " ".join(pieces) or span.of(text)
+
+
 def _sentences(text: str, span: Span) -> list[Span]:
     """The sentences of a quoted passage, each with its stop."""
     found, start = [], span.start
@@ -125,7 +136,7 @@ def collect_quotes(corpus: Corpus) -> list[QuoteItem]:
             speaker = entity.id if entity else None
             for span in quote_fragments(article.text, quote):
                 ref = Ref(article.id, span.start, span.end)
-                text = quote_text(span.of(article.text))
+                text = quote_text(_words_in(article.text, quote, span))
                 when = (published, article.id, span.start)
                 items.append(QuoteItem(ref, text, speaker, quote.speaker_name, when))
     return sorted(items, key=lambda item: item.ref)
