@@ -13,6 +13,7 @@ from storyline.annotate.quotes.cues import (
     COGNITION_CUES,
     CUE_LEMMAS,
     INTENTION_CUES,
+    MARK_RE,
     SIGNATURE_RE,
     WORD_RE,
     is_cue,
@@ -33,7 +34,7 @@ def attribute_directs(
         attribution = _attribution_of(context, direct, cue, results, reported)
         if _is_not_a_quotation(context, direct, attribution, settings):
             continue
-        if _continues_previous(direct, attribution, results):
+        if _continues_previous(context, direct, attribution, results):
             # '"A," said X, a lawyer who .... "B."', or a bare quoted paragraph after X's:
             # one attribution, so one quote whose fragments are the pieces (PolNeAR annotates
             # them so); quote grouping still takes each sentence as its own utterance.
@@ -91,16 +92,22 @@ def _is_not_a_quotation(
 
 
 def _continues_previous(
-    direct: Direct, attribution: Attribution | None, results: list[Found]
+    context: Context, direct: Direct, attribution: Attribution | None, results: list[Found]
 ) -> bool:
-    """The quote has no attribution of its own and goes on the direct quote just before it."""
+    """The quote has no attribution of its own and goes on the direct quote just before it,
+    as whole sentences: a quoted fragment inside a sentence of the writer's ('"You squeezed
+    employees" to drive up the stock price') is a quote of its own."""
     if attribution is None or attribution.rule not in ("previous", "continued") or not results:
         return False
     previous = results[-1]
+    last = direct.stretches[-1]
+    p_end = context.paragraphs[last.paragraph][1]
+    rest = MARK_RE.split(context.text[last.close_mark + 1 : p_end], maxsplit=1)[0]
     return (
         previous.direct
         and previous.attribution.speaker == attribution.speaker
         and previous.paragraph >= direct.stretches[0].paragraph - 1
+        and not WORD_RE.search(rest)
     )
 
 
@@ -273,33 +280,12 @@ def _neighbour_attribution(
         subject = subject_of(context, cues[-1]) if cues else None
         if subject is not None:
             return Attribution(cue_range(cues[-1]), *speaker_of(context, subject), rule="colon")
-    introduced = _introduced_by(context, first.paragraph - 1)
-    if introduced is not None:
-        return introduced
     before = [f for f in earlier if f.paragraph == first.paragraph - 1 and f.attribution.speaker]
     # A continuation is a full sentence; a pull quote or a headline usually has no final stop.
     if before and re.search(r"[.!?…]$", context.text[direct.start : direct.end]):
         latest = max(before, key=lambda f: f.content)
         return Attribution(None, latest.attribution.speaker, latest.attribution.name, "continued")
     return None
-
-
-def _introduced_by(context: Context, paragraph: int) -> Attribution | None:
-    """ "Mish'al on Friday had a special message to any financial backers." and then a bare
-    quoted paragraph: a one-sentence paragraph with no quotation of its own whose subject is
-    a person introduces the quote after it."""
-    start, end = context.paragraphs[paragraph]
-    tokens = [t for t in context.tokens_in(start, end) if not t.is_space]
-    if not tokens or len({t.sent.start for t in tokens}) != 1:
-        return None
-    if any(context.in_quote(t.idx) for t in tokens) or any(is_cue(t) for t in tokens):
-        return None  # a quote or a saying of its own: the rules above cover it
-    subject = next((t for t in tokens if t.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None or subject.i not in context.entity_of:
-        return None
-    if context.entity_of[subject.i].label_ != "PERSON" and subject.text not in context.person_words:
-        return None
-    return Attribution(None, *speaker_of(context, subject), rule="introduced")
 
 
 def _looks_like_title(context: Context, direct: Direct, attributed: bool) -> bool:

@@ -103,9 +103,25 @@ SPEAKER_NOUNS = frozenset(
         "nominee", "businessman", "republican", "democrat", "group", "organization",
         "organisation", "company", "firm", "board", "court", "office", "team", "family",
         "report", "poll", "survey", "study", "statement", "people", "prosecutor", "judge",
+        # Documents and data, which news reports quote as sources ("the analysis found").
+        "analysis", "data", "review", "ruling", "book", "website", "network", "transcript",
+        "slide", "statistic", "brief", "journal", "research", "average", "record",
+        "document", "memo", "email", "filing", "complaint", "ad", "advertisement", "clip",
+        "letter", "panel", "city", "state", "bank", "delegate", "proponent",
     }
 )  # fmt: skip
 PERSON_PRONOUNS = frozenset({"he", "she"})
+#: The speaker nouns that name a body, not a person: what an "it" can stand for.
+BODY_NOUNS = frozenset(
+    {
+        "ministry", "government", "administration", "agency", "department", "committee",
+        "council", "campaign", "party", "union", "commission", "fund", "group",
+        "organization", "organisation", "company", "firm", "board", "court", "office",
+        "team", "report", "poll", "survey", "study", "statement", "police",
+    }
+)  # fmt: skip
+#: Pronouns that speak for a body ("it said", "they said"), shown only when one body is named.
+GROUP_PRONOUNS = frozenset({"it", "they"})
 #: How many paragraphs before a "he" its antecedent is looked for (news paragraphs are short;
 #: a quote paragraph often sits between the name and the next "he said").
 ANTECEDENT_PARAGRAPHS = 3

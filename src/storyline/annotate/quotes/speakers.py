@@ -4,6 +4,7 @@ person named recently; names cleaned of titles and possessives."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,9 @@ from storyline.annotate.quotes.context import Context
 from storyline.annotate.quotes.cues import (
     ACTOR_LABELS,
     ANTECEDENT_PARAGRAPHS,
+    BODY_NOUNS,
     CLIMB_DEPS,
+    GROUP_PRONOUNS,
     MODIFIER_DEPS,
     PARTICLE_CUES,
     PERSON_PRONOUNS,
@@ -189,6 +192,8 @@ def _speaker_name(context: Context, head: Any, tokens: list[Any]) -> str | None:
             return _full_name(context, antecedent)
         if head.lower_ in PERSON_PRONOUNS:
             return None  # "he" with nobody named before it
+    if head.lower_ in GROUP_PRONOUNS:
+        return _body_before(context, tokens[0].idx, plural=head.lower_ == "they")
     if head.pos_ == "NOUN" and head.lemma_.lower() in SPEAKER_NOUNS | TITLE_NOUNS:
         return _clean_name(" ".join(t.text for t in tokens))
     return None
@@ -243,6 +248,28 @@ def _speaks(context: Context, head: Any) -> bool:
     return head.pos_ == "PROPN" and head.text in context.person_words
 
 
+def _body_before(context: Context, before: int, plural: bool) -> str | None:
+    """What an "it" or a "they" that speaks stands for: the one organisation or country (for
+    "they", the one group: "Republicans", "the researchers") that is a subject in its
+    paragraph or the one before, outside quotations. None when there are two or none: a
+    guess between two bodies is not shown."""
+    paragraph = context.paragraph_of(before)
+    since = context.paragraphs[max(paragraph - 1, 0)][0]
+    names = set()
+    for token in context.tokens_in(since, before):
+        if not _is_subject(token) or context.in_quote(token.idx) or token.pos_ == "PRON":
+            continue
+        entity = context.entity_of.get(token.i)
+        is_plural = token.tag_ in ("NNS", "NNPS")
+        if plural != is_plural and not (plural and entity is not None and entity.label_ == "ORG"):
+            continue
+        if entity is not None and entity.label_ in ("ORG", "GPE", "NORP"):
+            names.add(_clean_name(entity.text))
+        elif entity is None and token.lemma_.lower() in (SPEAKER_NOUNS if plural else BODY_NOUNS):
+            names.add(_clean_name(" ".join(t.text for t in _speaker_tokens(context, token))))
+    return names.pop() if len(names) == 1 else None
+
+
 def _is_subject(token: Any) -> bool:
     """The token heads a clause's subject, or names it in apposition ("the leader, X,")."""
     if token.dep_ == "compound":
@@ -260,14 +287,19 @@ def _untagged_surname(context: Context, token: Any) -> bool:
 
 
 def _full_name(context: Context, name: str) -> str:
-    """The longest PERSON mention of the article that contains every word of ``name``."""
+    """The fuller PERSON mention of the article that contains every word of ``name``, outside
+    quotations: the most frequent such form, then the longest ("Clinton" → "Hillary Clinton",
+    written five times, not "Crooked Hillary Clinton" or a headline's "Clinton Hid Past
+    Health", each written once)."""
     words = set(WORD_RE.findall(_clean_name(name)))
-    candidates = [
+    counts = Counter(
         _clean_name(ent.text)
         for ent in context.doc.ents
-        if ent.label_ == "PERSON" and words <= set(WORD_RE.findall(ent.text))
-    ]
-    return max(candidates, key=lambda c: len(c.split()), default=_clean_name(name))
+        if ent.label_ == "PERSON"
+        and not context.in_quote(ent.start_char)
+        and words < set(WORD_RE.findall(ent.text))
+    )
+    return max(counts, key=lambda c: (counts[c], len(c.split())), default=_clean_name(name))
 
 
 def _clean_name(name: str) -> str:

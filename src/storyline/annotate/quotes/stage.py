@@ -48,8 +48,25 @@ def _find(doc: Any, paragraphs: list[tuple[int, int]], settings: QuoteSettings) 
     # Marks included; the attribution between the stretches of a broken quote is not quoted.
     context.quoted = [(s.open_mark, s.close_mark + 1) for d in directs for s in d.stretches]
     reported = list(reported_quotes(context, settings))
-    found = attribute_directs(context, directs, reported, settings) + reported
+    found = attribute_directs(context, directs, reported, settings) + _outermost(reported)
     return [_shown(context, item, settings) for item in found]
+
+
+def _outermost(reported: list[Found]) -> list[Found]:
+    """Reported speech whose cue lies inside what another one reports ("Fowler said he expects
+    Clinton to recover") is part of that one's content, not a quote of its own: the reader is
+    shown who said it (Fowler), not a second quote of "he" expecting."""
+
+    def inside(item: Found, other: Found) -> bool:
+        cue = item.attribution.cue
+        return (
+            other is not item
+            and cue is not None
+            and other.content[0] <= cue[0]
+            and cue[1] <= other.content[1]
+        )
+
+    return [item for item in reported if not any(inside(item, other) for other in reported)]
 
 
 def _shown(context: Context, found: Found, settings: QuoteSettings) -> Found:
@@ -57,7 +74,8 @@ def _shown(context: Context, found: Found, settings: QuoteSettings) -> Found:
     weak (a rule that is often wrong, or too few words to know who said them). Precision
     first: a quote shown unattributed costs a reader less than one with the wrong speaker."""
     words = sum(word_count(context.text, a, b) for a, b in found.fragments or (found.content,))
-    if found.attribution.rule in WEAK_RULES or words < settings.min_attributed_words:
+    least = settings.min_attributed_words
+    if found.attribution.rule in WEAK_RULES or words < least:
         weak = Attribution(found.attribution.cue, None, None, "weak")
         return dataclasses.replace(found, attribution=weak)
     return found
