@@ -47,8 +47,14 @@ def attribute_directs(
             results[-1] = Found(content, previous.attribution, True, paragraph, pieces)
             continue
         content = _direct_content(context, direct, cue)
+        same = [i for i, f in enumerate(results) if f.content[0] == content[0]]
+        if same:  # a second quoted piece of one reported clause: the clause is one quote
+            earlier = results[same[-1]]
+            end = max(earlier.content[1], content[1])
+            results[same[-1]] = dataclasses.replace(earlier, content=(content[0], end))
+            continue
         if any(f.content[0] <= direct.start and direct.end <= f.content[1] for f in results):
-            continue  # a second quoted piece of one reported clause: the clause is one quote
+            continue
         fragments = tuple((s.start, s.end) for s in direct.stretches)
         found = Found(content,
                        attribution or Attribution(None, None, None),

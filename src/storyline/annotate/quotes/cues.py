@@ -128,6 +128,21 @@ ANTECEDENT_PARAGRAPHS = 3
 #: Entity labels that describe a speaker and never are one: "Israeli" in "Israeli officials",
 #: "the Middle East" (a plural of a nationality or party names people: "Republicans said").
 SILENT_LABELS = frozenset({"NORP", "LOC"})
+#: Entity labels that never speak: a date or a time the parser took for a subject ("...,
+#: Warren said Saturday").
+NOT_SPEAKER_LABELS = frozenset({"DATE", "TIME"})
+#: Documents that report what people said: a source of reported speech ("the report found
+#: that ..."), but the words in quote marks inside them are someone's ("the ad" quotes a
+#: candidate), so a direct quote is not shown with a document as its speaker (PolNeAR:
+#: such speakers of direct quotes were wrong in most cases).
+DOCUMENT_NOUNS = frozenset(
+    {
+        "ad", "advertisement", "clip", "letter", "statement", "transcript", "report", "poll",
+        "document", "memo", "email", "filing", "complaint", "brief", "book", "website",
+        "analysis", "data", "review", "ruling", "record", "survey", "study", "slide",
+        "journal", "research", "average", "statistic", "video", "spot",
+    }
+)  # fmt: skip
 #: Dependencies of a name that only modifies another noun ("the Bush administration",
 #: "Putin's remarks"): such a name is not who a later "he" stands for.
 MODIFIER_DEPS = frozenset({"compound", "poss", "amod", "nmod"})

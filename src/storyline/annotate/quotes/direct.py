@@ -162,6 +162,14 @@ def _is_attribution_gap(
     # next one ('"... kidding." To which she said, "..."').
     if context.text[last.open_mark : last.close_mark].rstrip().endswith("."):
         return False
+    # A second stretch inside a sentence of the writer's ('"You squeezed employees" to drive
+    # up the stock price') is a partial quote of its own, not the rest of the first.
+    closing = second.stretches[-1]
+    finished = context.text[closing.start : closing.close_mark].rstrip().endswith((".", "?", "!"))
+    p_end = context.paragraphs[nxt.paragraph][1]
+    after = MARK_RE.split(context.text[closing.close_mark + 1 : p_end], maxsplit=1)[0]
+    if not finished and WORD_RE.search(re.split(r"[.!?](?:\s|$)", after, maxsplit=1)[0]):
+        return False
     # Two cues ('"A," she sings before asking, "B"') attribute two utterances.
     cues = [t for t in context.tokens_in(last.close_mark + 1, nxt.open_mark) if is_cue(t)]
     return len(cues) == 1

@@ -16,6 +16,7 @@ from storyline.annotate.quotes.cues import (
     CLIMB_DEPS,
     GROUP_PRONOUNS,
     MODIFIER_DEPS,
+    NOT_SPEAKER_LABELS,
     PARTICLE_CUES,
     PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
@@ -181,6 +182,8 @@ def _speaker_name(context: Context, head: Any, tokens: list[Any]) -> str | None:
     own name.
     """
     entity = context.entity_of.get(head.i)
+    if entity is not None and entity.label_ in NOT_SPEAKER_LABELS:
+        return None
     if entity is not None and entity.label_ in SILENT_LABELS and not _speaks(context, head):
         return None  # a nationality or a region describes a speaker, never is one
     if entity is not None or head.pos_ == "PROPN":

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from storyline.annotate.quotes.attribution import attribute_directs
 from storyline.annotate.quotes.context import Attribution, Context, Found
-from storyline.annotate.quotes.cues import WEAK_RULES, word_count
+from storyline.annotate.quotes.cues import DOCUMENT_NOUNS, WEAK_RULES, word_count
 from storyline.annotate.quotes.direct import direct_quotes
 from storyline.annotate.quotes.reported import reported_quotes
 from storyline.annotate.quotes.spans import to_quotes
@@ -52,6 +52,15 @@ def _find(doc: Any, paragraphs: list[tuple[int, int]], settings: QuoteSettings) 
     return [_shown(context, item, settings) for item in found]
 
 
+def _is_document(context: Context, speaker: tuple[int, int] | None) -> bool:
+    """The speaker is a document ("the ad", "a letter"), which quotes someone else's words."""
+    if speaker is None:
+        return False
+    tokens = context.tokens_in(*speaker)
+    heads = [t for t in tokens if not speaker[0] <= t.head.idx < speaker[1] or t.head is t]
+    return any(t.lemma_.lower() in DOCUMENT_NOUNS for t in heads)
+
+
 def _outermost(reported: list[Found]) -> list[Found]:
     """Reported speech whose cue lies inside what another one reports ("Fowler said he expects
     Clinton to recover") is part of that one's content, not a quote of its own: the reader is
@@ -74,10 +83,10 @@ def _shown(context: Context, found: Found, settings: QuoteSettings) -> Found:
     weak (a rule that is often wrong, or too few words to know who said them). Precision
     first: a quote shown unattributed costs a reader less than one with the wrong speaker."""
     words = sum(word_count(context.text, a, b) for a, b in found.fragments or (found.content,))
-    least = settings.min_attributed_words
-    if found.attribution.rule in WEAK_RULES or words < least:
-        weak = Attribution(found.attribution.cue, None, None, "weak")
-        return dataclasses.replace(found, attribution=weak)
+    weak = found.attribution.rule in WEAK_RULES or words < settings.min_attributed_words
+    if weak or (found.direct and _is_document(context, found.attribution.speaker)):
+        unattributed = Attribution(found.attribution.cue, None, None, "weak")
+        return dataclasses.replace(found, attribution=unattributed)
     return found
 
 
