@@ -203,8 +203,11 @@ def _direct_content(context: Context, direct: Direct, cue: Any | None) -> tuple[
         return inside
     stretch = direct.stretches[0]
     clause = _clause_holding(context, cue, stretch)
-    if clause is None or clause[0] == stretch.open_mark:
-        return inside  # no clause around the quote, or the clause is the quotation itself
+    if clause is None:
+        return inside  # no clause around the quote
+    words_after = word_count(context.text, stretch.close_mark + 1, clause[1])
+    if clause[0] == stretch.open_mark and not words_after:
+        return inside  # the clause is the quotation itself
     return (clause[0], max(clause[1], stretch.close_mark + 1))
 
 
