@@ -6,6 +6,7 @@ each exported article's ``quotes`` (offsets into its ``text``, the input text) i
 scorer's format and prints the output of ``score/score_quotes.py``. Usage::
 
     .venv/bin/python benchmarks/bench_quotes.py [--eval-dir ../shared/eval] [--set dev]
+    .venv/bin/python benchmarks/bench_quotes.py --time   # the quote stage's time per article
 
 The figures a reader feels are ``direct_attributed_precision`` and ``all_attributed_precision``
 (quotes shown with a speaker whose words and speaker are both right); ``direct_f1`` is the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +53,43 @@ def _quote_json(quote: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def time_quote_stage(records: list[dict[str, Any]], repeat: int = 5) -> float:
+    """Milliseconds per article of the quote stage alone (best of ``repeat``), on the articles
+    cleaned and parsed once beforehand: quotes and attribution, without the parse they read."""
+    from storyline.annotate.nlp import NlpStage
+    from storyline.annotate.quotes import QuoteStage
+    from storyline.clean.cleaner import clean
+    from storyline.records import Document, RawDocument
+    from storyline.settings import default_settings
+
+    settings = default_settings()
+    documents = [
+        Document(clean(RawDocument(r["id"], r["text"], id=r["id"]), settings.clean))
+        for r in records
+    ]
+    NlpStage()(documents)
+    stage = QuoteStage(settings.quotes)
+    stage(documents)  # warm
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        stage(documents)
+        best = min(best, time.perf_counter() - started)
+    return 1000 * best / len(documents)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--set", default="dev", choices=["dev", "train"])
     parser.add_argument("--limit", type=int, default=0, help="first N articles only (0: all)")
+    parser.add_argument("--time", action="store_true", help="time the quote stage instead")
     args = parser.parse_args()
     gold = args.eval_dir / "quotes" / f"polnear-{args.set}.jsonl"
     records = list(read_jsonl(gold, args.limit or None))
+    if args.time:
+        print(f"quote_stage_ms_per_article={time_quote_stage(records):.2f}")
+        return
     with tempfile.TemporaryDirectory() as folder:
         rows = analyze_export((input_record(r) for r in records), Path(folder))
         predictions = [prediction(r, rows.get(r["id"])) for r in records]

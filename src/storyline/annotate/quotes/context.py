@@ -73,6 +73,9 @@ class Context:
         self._quoted: list[tuple[int, int]] = []
         #: Subjects found by a fallback rather than the parse (weaker evidence).
         self.guessed_subjects: set[int] = set()
+        #: Full names already looked up (speakers.py asks for the same few names again and
+        #: again), cleared when the quoted ranges change.
+        self.full_names: dict[str, str] = {}
         self._quoted_starts: list[int] = []
         self.person_words = {
             word for ent in doc.ents if ent.label_ == "PERSON" for word in ent.text.split()
@@ -96,6 +99,7 @@ class Context:
     def quoted(self, ranges: list[tuple[int, int]]) -> None:
         self._quoted = sorted(ranges)
         self._quoted_starts = [start for start, _ in self._quoted]
+        self.full_names = {}
 
     def in_quote(self, offset: int) -> bool:
         # Called for most tokens of the body: a bisection, not a scan of every quote.

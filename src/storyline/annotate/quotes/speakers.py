@@ -294,6 +294,13 @@ def _full_name(context: Context, name: str) -> str:
     quotations: the most frequent such form, then the longest ("Clinton" → "Hillary Clinton",
     written five times, not "Crooked Hillary Clinton" or a headline's "Clinton Hid Past
     Health", each written once)."""
+    found = context.full_names.get(name)
+    if found is None:
+        found = context.full_names[name] = _fullest(context, name)
+    return found
+
+
+def _fullest(context: Context, name: str) -> str:
     words = set(WORD_RE.findall(_clean_name(name)))
     counts = Counter(
         _clean_name(ent.text)
