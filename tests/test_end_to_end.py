@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -173,3 +174,23 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.output
+
+
+def test_a_quote_broken_by_its_cue_is_exported_with_fragments_that_leave_the_cue_out(
+    store_path: Path,
+) -> None:
+    broken = [
+        (row["text"], quote)
+        for row in _export(store_path, "jsonl")
+        for quote in row["quotes"]
+        if quote["content"].get("fragments")
+    ]
+    texts = [" … ".join(text[s:e] for s, e in q["content"]["fragments"]) for text, q in broken]
+    assert any(t.startswith("I want to state here in Moscow … that if Israel") for t in texts)
+    for text, quote in broken:
+        start, end = quote["content"]["start"], quote["content"]["end"]
+        pieces = quote["content"]["fragments"]
+        assert all(start <= s < e <= end for s, e in pieces)
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(pieces))
+        if quote["cue"]:  # the cue lies between the pieces, never inside one
+            assert all(quote["cue"] not in text[s:e] for s, e in pieces), quote
