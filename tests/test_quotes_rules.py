@@ -70,13 +70,18 @@ def test_short_partial_quote_is_its_reported_clause() -> None:
 
 
 def test_naming_verb_quotes_the_name_it_gives() -> None:
-    text = 'Reid described Trump as a "con artist" on Monday.'
+    text = 'Reid described Trump as a "con artist who never told the truth in his life" on Monday.'
     quote = only(quotes_in(text), text, "con artist")
     assert quote.direct and quote.content.of(text).startswith("Trump as a")
-    # Found, but shown unattributed: a naming verb's speaker was right under half the time on
-    # PolNeAR dev (WEAK_RULES), so the reader is not shown one.
     assert quote.cue is not None and quote.cue.of(text) == "described"
-    assert quote.speaker is None and quote.speaker_name is None
+    assert speaker_of(quote, text) == "Reid"
+
+
+def test_a_short_name_given_is_too_little_to_show_a_speaker() -> None:
+    # Under quotes.min_attributed_words, and with no speaker shown, a quoted name is a scare
+    # quote: not shown as a quote at all.
+    text = 'Reid described Trump as a "con artist" on Monday.'
+    assert not [q for q in quotes_in(text) if "con artist" in q.content.of(text)]
 
 
 def test_naming_verb_without_quote_marks_is_the_writer_speaking() -> None:
@@ -99,16 +104,19 @@ def test_intention_verb_reports_its_infinitive() -> None:
     assert speaker_of(quote, text) == "The governor"
 
 
-def test_noun_of_saying_reports_its_clause() -> None:
+def test_noun_of_saying_is_not_shown_without_quoted_words() -> None:
+    # "Trump's claim that ..." reports a clause, but a noun of saying's speaker was right a
+    # third of the time on PolNeAR dev (WEAK_RULES): reported speech with no speaker shown is
+    # the writer's narration, so no quote is shown.
     text = "Trump's claim that crime had doubled in the city was false."
-    quote = only(quotes_in(text), text, "crime had doubled")
-    assert quote.content.of(text) == "crime had doubled in the city"
-    # Shown unattributed, as a naming verb's quote is (WEAK_RULES).
-    assert quote.cue is not None and quote.cue.of(text) == "claim"
-    assert quote.speaker is None
+    assert not [q for q in quotes_in(text) if "crime had doubled" in q.content.of(text)]
 
 
-# --- Attribution of direct quotes ------------------------------------------------------------
+def test_noun_of_saying_attributes_the_quoted_words_it_holds() -> None:
+    text = 'Trump\'s claim that "crime has doubled in every single city of this country" was false.'
+    quote = only(quotes_in(text), text, "crime has doubled")
+    assert quote.direct and quote.cue is not None and quote.cue.of(text) == "claim"
+    assert speaker_of(quote, text) == "Trump"
 
 
 def test_dash_signature_names_the_speaker() -> None:

@@ -49,7 +49,24 @@ def _find(doc: Any, paragraphs: list[tuple[int, int]], settings: QuoteSettings) 
     context.quoted = [(s.open_mark, s.close_mark + 1) for d in directs for s in d.stretches]
     reported = list(reported_quotes(context, settings))
     found = attribute_directs(context, directs, reported, settings) + _outermost(reported)
-    return [_shown(context, item, settings) for item in found]
+    shown = (_shown(context, item, settings) for item in found)
+    return [item for item in shown if _is_a_quote(context, item, settings)]
+
+
+def _is_a_quote(context: Context, found: Found, settings: QuoteSettings) -> bool:
+    """What a reader is shown as a quote: anything with its speaker; without one, only words
+    in quote marks that read as a statement. Reported speech with nobody saying it is the
+    writer's narration ("security officers called their counterparts ..."), and a short
+    fragment with no final stop ('as a "democratic election') is a scare quote or a piece of
+    a sentence, not something said."""
+    if found.attribution.speaker is not None:
+        return True
+    if not found.direct:
+        return False
+    start, end = found.fragments[-1] if found.fragments else found.content
+    words = sum(word_count(context.text, a, b) for a, b in found.fragments or (found.content,))
+    ends = context.text[start:end].rstrip().rstrip('"”»').endswith((".", "?", "!", "…"))
+    return words >= settings.min_unattributed_words or ends
 
 
 def _is_document(context: Context, speaker: tuple[int, int] | None) -> bool:
