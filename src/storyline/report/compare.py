@@ -30,6 +30,7 @@ __all__ = [
     "Voice",
     "build_comparison",
     "build_outlets",
+    "reported_by_some",
     "source_keys",
 ]
 
@@ -258,6 +259,17 @@ def _coverage(
     told = {ref for entry in timeline for ref in entry.sources}
     facts += _figure_facts(pool, keys, everyone, told, align_similarity)
     return facts
+
+
+def reported_by_some(coverage: Sequence[Fact]) -> list[Fact]:
+    """The events and figures some of the story's outlets report and others leave out: events
+    in the timeline's order, then figures in reading order.
+
+    Quotes are left to the quote groups, which show each rendering under its outlet: listed
+    here too, one speaker's many statements would crowd out the events.
+    """
+    uneven = [f for f in coverage if f.missing and f.outlets and f.kind != "quote"]
+    return sorted(uneven, key=lambda f: f.kind != "event")
 
 
 def _fact(

@@ -21,6 +21,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
 from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
+from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
 from storyline.report.render.text import citation_markers
 from storyline.report.story import StoryReport, thread_steps
 from storyline.report.timeline import TimelineEntry
@@ -121,6 +122,8 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         return page(
             "story.html",
             report=report,
+            facts=shown_facts(report),
+            quote_groups=shortened(report.quote_groups, QUOTE_GROUPS_SHOWN),
             markers=markers,
             names=EntityNames(corpus),
             chart=timeline_chart(report.timeline),

@@ -5,5 +5,7 @@
 - :mod:`~storyline.report.render.markdown` and :mod:`~storyline.report.render.html`: the
   whole corpus as a report (``storyline export --format md|html``);
 - :mod:`~storyline.report.render.rows`: the JSON rows of the export contract and of the
-  HTTP API.
+  HTTP API;
+- :mod:`~storyline.report.render.lists`: what every view lists of a long list (the facts only
+  some outlets report, the web page's quote groups), and "and N more" for the rest.
 """

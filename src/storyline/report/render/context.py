@@ -1,5 +1,5 @@
 """What the Markdown and HTML renderings share: a story's citation markers and names, the
-order they lay stories out in (under their threads), and the facts they list."""
+order they lay stories out in (under their threads)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from storyline.annotate.labels import normalise_space
 from storyline.records import UNATTRIBUTED, Article, Corpus, Ref, Thread
 from storyline.report.articles import thread_stories
-from storyline.report.compare import Fact, OutletView
+from storyline.report.compare import OutletView
 from storyline.report.render.text import citation_markers
 from storyline.report.story import StoryReport
 from storyline.report.summary import SummarySentence, build_thread_summary
@@ -18,16 +18,10 @@ if TYPE_CHECKING:
     from storyline.annotate.embed import Embedder
 
 __all__ = [
-    "COVERAGE_ROWS",
     "StoryContext",
     "by_thread",
     "cited_thread_summary",
 ]
-
-
-#: How many facts not every outlet reports a report lists (the export has them all).
-COVERAGE_ROWS = 15
-_KIND_ORDER = {"event": 0, "figure": 1, "quote": 2}
 
 
 class StoryContext:
@@ -66,12 +60,6 @@ class StoryContext:
         return ", ".join(
             f"{self.name(v.entity)} ({v.quotes}, {v.words})" for v in view.voice_details
         )
-
-    def uneven_facts(self) -> list[Fact]:
-        """The facts some of the story's outlets report and others leave out, events first."""
-        uneven = [f for f in self.report.coverage if f.missing and f.outlets]
-        uneven.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.date or "", f.text))
-        return uneven[:COVERAGE_ROWS]
 
 
 def by_thread(

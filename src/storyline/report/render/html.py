@@ -19,6 +19,7 @@ from storyline.report.render.context import (
     by_thread,
     cited_thread_summary,
 )
+from storyline.report.render.lists import shown_facts
 from storyline.report.story import story_reports, thread_summary
 from storyline.report.summary import SummarySentence
 from storyline.settings import SummarySettings
@@ -214,8 +215,8 @@ def _html_outlets(ctx: StoryContext) -> str:
 
 
 def _html_coverage(ctx: StoryContext) -> str:
-    facts = ctx.uneven_facts()
-    if not facts:
+    facts = shown_facts(ctx.report)
+    if not facts.total:
         return ""
     rows = [
         [
@@ -224,11 +225,11 @@ def _html_coverage(ctx: StoryContext) -> str:
             esc(", ".join(f.outlets)),
             esc(", ".join(f.missing)),
         ]
-        for f in facts
+        for f in facts.shown
     ]
-    return "<h4>Who reports what</h4>" + _html_table(
-        ["Fact", "Date", "Reported by", "Not by"], rows
-    )
+    more = f"<p>{facts.more_note()}</p>" if facts.more else ""
+    heading = f"<h4>Reported by some outlets only ({facts.total})</h4>"
+    return heading + _html_table(["Fact", "Date", "Reported by", "Not by"], rows) + more
 
 
 def _html_conflicts(ctx: StoryContext) -> str:

@@ -20,6 +20,7 @@ from storyline.report.render.context import (
     by_thread,
     cited_thread_summary,
 )
+from storyline.report.render.lists import shown_facts
 from storyline.report.story import story_reports, thread_summary
 from storyline.settings import SummarySettings
 
@@ -172,22 +173,22 @@ def _md_outlets(ctx: StoryContext) -> list[str]:
 
 
 def _md_coverage(ctx: StoryContext) -> list[str]:
-    facts = ctx.uneven_facts()
-    if not facts:
+    facts = shown_facts(ctx.report)
+    if not facts.total:
         return []
     lines = [
-        "#### Who reports what",
+        f"#### Reported by some outlets only ({facts.total})",
         "",
         "| Fact | Date | Reported by | Not by |",
         "| --- | --- | --- | --- |",
     ]
-    for fact in facts:
+    for fact in facts.shown:
         cells = [fact.text, fact.date or "", ", ".join(fact.outlets), ", ".join(fact.missing)]
         lines.append(
             "| " + " | ".join(md_escape(c) for c in cells[:-1]) + f" {_md_cite(ctx, fact.sources)}"
             f" | {md_escape(cells[-1])} |"
         )
-    return [*lines, ""]
+    return [*lines, *(["", facts.more_note()] if facts.more else []), ""]
 
 
 def _md_conflicts(ctx: StoryContext) -> list[str]:

@@ -25,7 +25,7 @@ from storyline.records import (
 )
 from storyline.report.articles import thread_stories
 from storyline.report.cast import CastMember
-from storyline.report.compare import Fact, OutletView
+from storyline.report.compare import Fact, OutletView, reported_by_some
 from storyline.report.conflicts import Conflict
 from storyline.report.story import StoryReport, ThreadStep, story_reports
 from storyline.report.summary import SummarySentence, build_thread_summary
@@ -298,8 +298,10 @@ def story_page_row(
     steps: Sequence[ThreadStep],
 ) -> dict[str, Any]:
     """One story as the API gives it: its ``stories`` row, its articles in the story's order,
-    and its thread's stories (``thread_items``)."""
+    its thread's stories (``thread_items``) and, of its coverage, what only some outlets
+    report (``reported_by_some``: every item the other views list, none left out)."""
     row = story_row(report)
+    row["reported_by_some"] = [_fact_row(f) for f in reported_by_some(report.coverage)]
     row["article_items"] = [article_item_row(a, duplicate_of.get(a.id)) for a in articles]
     row["thread_items"] = [thread_step_row(step) for step in steps]
     return row

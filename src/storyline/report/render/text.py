@@ -14,6 +14,7 @@ from storyline.annotate.labels import normalise_space
 from storyline.clean.inspection import ArticleInspection
 from storyline.records import UNATTRIBUTED, Article, Ref
 from storyline.report.articles import outlet_name, thread_link_lines
+from storyline.report.render.lists import shown_facts
 from storyline.report.story import StoryReport
 
 __all__ = ["citation_markers", "render_article_text", "render_report_text", "shorten"]
@@ -93,13 +94,14 @@ def render_report_text(report: StoryReport) -> str:
                 f"    sides heard: {heard}; not heard: {', '.join(view.sides_missing) or 'none'}"
             )
         lines += [f"    calls {names.get(e, e)}: {'; '.join(p)}" for e, p in view.labels.items()]
-    uneven = [f for f in report.coverage if f.missing and f.outlets and f.kind != "quote"]
-    if uneven:
-        lines += ["", "Reported by some outlets only:"]
+    uneven = shown_facts(report)
+    if uneven.total:
+        lines += ["", f"Reported by some outlets only ({uneven.total}):"]
         lines += [
             f"  {f.date or '':10}  {f.text} {cite(f.sources)} (not in: {', '.join(f.missing)})"
-            for f in uneven
+            for f in uneven.shown
         ]
+        lines += [f"  {uneven.more_note()}"] if uneven.more else []
     if report.conflicts:
         lines += ["", "Where outlets disagree:"]
         for conflict in report.conflicts:
