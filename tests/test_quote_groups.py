@@ -339,6 +339,19 @@ def test_a_quote_is_grouped_by_the_utterances_it_renders(
     assert quote_fragments(text, reported) == [reported.content]
 
 
+def test_a_cue_inside_a_sentence_is_left_out_of_what_is_grouped() -> None:
+    from storyline.resolve.quote_groups import collect_quotes
+
+    text = 'Jane Doe said: "I want to state," she said, "that we agree."'
+    first, second = find(text, "I want to state,"), find(text, "that we agree.")
+    quote = Quote(Span(first.start, second.end), None, find(text, "Jane Doe"), "Jane Doe", True,
+                  fragments=(first, second))  # fmt: skip
+    corpus = Corpus(documents=[Document(make_article(text, "q"), quotes=[quote])], entities=[])
+    (item,) = collect_quotes(corpus)
+    assert (item.ref.start, item.ref.end) == (first.start, second.end)
+    assert item.text == "I want to state, that we agree."
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.text(alphabet="abc de", max_size=30), max_size=40),

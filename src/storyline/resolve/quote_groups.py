@@ -77,6 +77,14 @@ def quote_text(text: str) -> str:
     return " ".join(text.strip(_QUOTE_MARKS).split())
 
 
+def quoted_words(text: str, quote: Quote, span: Span) -> str:
+    """The words ``quote`` quotes inside ``span``: a cue that breaks a sentence ('"I want to
+    state," he said, "that ..."') is no part of what was said, and would match other quotes
+    on "he said" alone."""
+    pieces = [text[max(p.start, span.start) : min(p.end, span.end)] for p in quote.parts()]
+    return quote_text(" ".join(piece for piece in pieces if piece.strip()))
+
+
 def quote_fragments(text: str, quote: Quote) -> list[Span]:
     """The spans of the utterances a quote renders: one, unless it is direct and broken by
     its attribution into whole sentences, continued over paragraphs, or holds several
@@ -129,7 +137,7 @@ def collect_quotes(corpus: Corpus) -> list[QuoteItem]:
             speaker = entity.id if entity else None
             for span in quote_fragments(article.text, quote):
                 ref = Ref(article.id, span.start, span.end)
-                text = quote_text(span.of(article.text))
+                text = quoted_words(article.text, quote, span)
                 when = (published, article.id, span.start)
                 items.append(QuoteItem(ref, text, speaker, quote.speaker_name, when))
     return sorted(items, key=lambda item: item.ref)
