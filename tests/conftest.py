@@ -66,14 +66,22 @@ def example_texts() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def analyzed_example(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """The bundled example through ``storyline.analyze``, as ``storyline.load`` reads it back
-    (once for every seed test: the tests only read it)."""
+def analyzed_example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store the bundled example is analysed into by ``storyline.analyze`` (once for every
+    seed test and every view over it: they only read it)."""
     import storyline
 
     db = tmp_path_factory.mktemp("seeds") / "storyline.db"
     storyline.analyze([EXAMPLE_DIR], db=db)
-    return storyline.load(db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def analyzed_example(analyzed_example_db: Path) -> Corpus:
+    """The bundled example through ``storyline.analyze``, as ``storyline.load`` reads it back."""
+    import storyline
+
+    return storyline.load(analyzed_example_db)
 
 
 def seed_document(corpus: Corpus, number: str) -> Document:

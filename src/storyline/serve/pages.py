@@ -21,6 +21,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
 from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
+from storyline.report.cast import quotes_by_speaker
 from storyline.report.render.text import citation_markers
 from storyline.report.story import StoryReport, thread_steps
 from storyline.report.timeline import TimelineEntry
@@ -84,6 +85,8 @@ def _environment() -> Any:
 STORIES_PER_PAGE = 50
 #: Stories and quotes an entity page lists (the API gives them all).
 ENTITY_ITEMS_SHOWN = 100
+#: Quote groups a story page shows (the API and the exports give them all).
+QUOTE_GROUPS_SHOWN = 20
 
 
 def add_pages(app: FastAPI, reader: StoreReader) -> None:
@@ -128,6 +131,10 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             sources=_source_panes(corpus, report, markers),
             refs=_ref_attr,
             span_text=lambda r: _span_text(corpus, r),
+            quote_speakers=quotes_by_speaker(
+                report.quote_groups[:QUOTE_GROUPS_SHOWN], report.names
+            ),
+            quotes_more=max(0, len(report.quote_groups) - QUOTE_GROUPS_SHOWN),
         )
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
