@@ -286,14 +286,45 @@ def complete_linkage(nodes: Iterable[int], links: Links) -> list[list[int]]:
     order quotes came in), two groups join when every member of one is linked to every member
     of the other, and the joined group is linked to a third at its weakest link there.
 
-    Only the links are walked: two quotes of different connected components, or with no link,
-    are never compared, so the cost grows with the links, not with the nodes squared.
+    Only the links are walked, one connected component at a time: quotes that no chain of
+    links joins are never compared, and a component whose quotes are all linked to each other
+    (most are: one or two quotes, or copies of one text) is a group as it is.
     """
     neighbours: dict[int, dict[int, float]] = {node: {} for node in nodes}
     for (i, j), strength in links.items():
         neighbours[i][j] = neighbours[j][i] = strength
-    members = {node: [node] for node in neighbours}
-    queue = [(-strength, i, j) for (i, j), strength in links.items()]
+    groups = []
+    for component in _components(neighbours):
+        size = len(component)
+        if sum(len(neighbours[node]) for node in component) == size * (size - 1):
+            groups.append(sorted(component))
+        else:
+            groups += _agglomerated(component, neighbours)
+    return sorted(groups)
+
+
+def _components(neighbours: dict[int, dict[int, float]]) -> list[list[int]]:
+    seen: set[int] = set()
+    components = []
+    for start in neighbours:
+        if start in seen:
+            continue
+        seen.add(start)
+        component, frontier = [start], [start]
+        while frontier:
+            for k in neighbours[frontier.pop()]:
+                if k not in seen:
+                    seen.add(k)
+                    component.append(k)
+                    frontier.append(k)
+        components.append(component)
+    return components
+
+
+def _agglomerated(component: list[int], neighbours: dict[int, dict[int, float]]) -> list[list[int]]:
+    """Complete linkage within one connected component (``neighbours`` is changed)."""
+    members = {node: [node] for node in component}
+    queue = [(-s, i, j) for i in component for j, s in neighbours[i].items() if i < j]
     heapq.heapify(queue)
     while queue:
         negative, i, j = heapq.heappop(queue)
@@ -309,7 +340,7 @@ def complete_linkage(nodes: Iterable[int], links: Links) -> list[list[int]]:
             neighbours[k][i] = strength
             heapq.heappush(queue, (-strength, min(i, k), max(i, k)))
         members[i] += members.pop(j)
-    return sorted(sorted(group) for group in members.values())
+    return [sorted(group) for group in members.values()]
 
 
 def build_group(speaker: str | None, members: list[QuoteItem], names: dict[str, str]) -> QuoteGroup:
