@@ -66,9 +66,9 @@ def example_texts() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store of the bundled example, made by ``storyline.analyze`` (once for every test that
-    reads it: the tests only read it)."""
+def analyzed_example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store the bundled example is analysed into by ``storyline.analyze`` (once for every
+    seed test and every view over it: they only read it)."""
     import storyline
 
     db = tmp_path_factory.mktemp("seeds") / "storyline.db"
@@ -77,11 +77,11 @@ def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def analyzed_example(example_db: Path) -> Corpus:
+def analyzed_example(analyzed_example_db: Path) -> Corpus:
     """The bundled example through ``storyline.analyze``, as ``storyline.load`` reads it back."""
     import storyline
 
-    return storyline.load(example_db)
+    return storyline.load(analyzed_example_db)
 
 
 def seed_document(corpus: Corpus, number: str) -> Document:

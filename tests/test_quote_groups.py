@@ -184,6 +184,109 @@ def test_unattributed_quotes_group_only_when_nearly_identical() -> None:
     assert all(group.speaker_entity is None for group in groups)
 
 
+# -- groups never chain ---------------------------------------------------------------------
+
+#: Three statements of one speaker, each given its own vector: B lies between A and C.
+STATEMENTS = {
+    "A": "We will reopen the border crossing to trucks on Monday morning",
+    "B": "Our talks with the donors about the salaries went well this week",
+    "C": "Nobody in this government has ever promised an election date yet",
+}
+
+
+class AngleEmbedder:
+    """Each statement a unit vector at an angle (degrees): cosines are cosines of the angles."""
+
+    def __init__(self, angles: dict[str, float]) -> None:
+        self._vectors = {
+            STATEMENTS[key]: np.array([np.cos(np.radians(a)), np.sin(np.radians(a))])
+            for key, a in angles.items()
+        }
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vectors[text] for text in texts]).astype(np.float32)
+
+
+def one_speaker_corpus(keys: str) -> Corpus:
+    """One article per statement, each a direct quote of one entity (Jane Doe)."""
+    from storyline.records import Entity
+
+    documents, mentions = [], []
+    for key in keys:
+        text = f'Jane Doe said: "{STATEMENTS[key]}"'
+        document = Document(make_article(text, f"q{key}"), mentions=[])
+        content = find(text, STATEMENTS[key])
+        document.quotes = [Quote(content, None, find(text, "Jane Doe"), "Jane Doe", True)]
+        mentions.append(Ref(f"q{key}", 0, len("Jane Doe")))
+        documents.append(document)
+    jane = Entity("e-jane", "Jane Doe", "PERSON", ("Jane Doe",), tuple(mentions))
+    return Corpus(documents=documents, entities=[jane])
+
+
+@pytest.mark.parametrize(
+    ("angles", "expected"),
+    [
+        # A ~ B (cosine 0.82) and B ~ C (0.77), A !~ C (0.26): B joins its closer one only.
+        ({"A": 35, "B": 0, "C": -40}, [{"qA", "qB"}, {"qC"}]),
+        ({"A": 40, "B": 0, "C": -35}, [{"qA"}, {"qB", "qC"}]),
+        # All three within reach of each other: one group.
+        ({"A": 20, "B": 0, "C": -20}, [{"qA", "qB", "qC"}]),
+    ],
+)
+def test_a_quote_like_two_different_statements_never_joins_them(
+    angles: dict[str, float], expected: list[set[str]]
+) -> None:
+    from storyline.resolve.quote_groups import QuoteGroupStage
+
+    s = default_settings().quote_groups
+    corpus = QuoteGroupStage(s, AngleEmbedder(angles))(one_speaker_corpus("ABC"))
+    grouped = [{ref.article for ref in g.quotes} for g in corpus.quote_groups or []]
+    assert sorted(grouped, key=sorted) == expected
+    assert all(g.speaker_entity == "e-jane" for g in corpus.quote_groups or [])
+
+
+LINKS = st.dictionaries(
+    st.tuples(st.integers(0, 9), st.integers(0, 9))
+    .filter(lambda pair: pair[0] < pair[1]),
+    st.sampled_from([0.7, 0.8, 0.9, 1.0]),  # few strengths: ties are common
+    max_size=30,
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(links=LINKS, data=st.data())
+def test_complete_linkage_groups_only_quotes_that_all_match(
+    links: dict[tuple[int, int], float], data: st.DataObject
+) -> None:
+    """Every group is linked in every pair (no chaining); no two groups could join; every
+    quote is in one group; the order links come in changes nothing."""
+    from storyline.resolve.quote_groups import complete_linkage
+
+    nodes = list(range(10))
+    groups = complete_linkage(nodes, links)
+    assert sorted(n for g in groups for n in g) == nodes
+    linked = set(links)
+    for group in groups:
+        assert all((i, j) in linked for i in group for j in group if i < j)
+    for first in groups:
+        for second in groups:
+            if first < second:
+                pairs = {(min(i, j), max(i, j)) for i in first for j in second}
+                assert not pairs <= linked, "two groups all of whose quotes match stay apart"
+    shuffled = dict(data.draw(st.permutations(list(links.items()))))
+    assert complete_linkage(reversed(nodes), shuffled) == groups
+
+
+def test_complete_linkage_takes_the_strongest_links_first() -> None:
+    from storyline.resolve.quote_groups import complete_linkage
+
+    # 1 is linked to 0 and 2, which are not linked: 1 goes with 2, its stronger link.
+    assert complete_linkage(range(3), {(0, 1): 0.75, (1, 2): 0.9}) == [[0], [1, 2]]
+    # A clique stays whole; a quote linked to only part of it stays out.
+    clique = {(0, 1): 0.9, (0, 2): 0.8, (1, 2): 0.85, (2, 3): 0.75}
+    assert complete_linkage(range(4), clique) == [[0, 1, 2], [3]]
+
+
 @settings(
     max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -234,6 +337,19 @@ def test_a_quote_is_grouped_by_the_utterances_it_renders(
     assert [span.of(text) for span in quote_fragments(text, quote)] == fragments
     reported = Quote(Span(start, start + len(content)), None, None, None, False)
     assert quote_fragments(text, reported) == [reported.content]
+
+
+def test_a_cue_inside_a_sentence_is_left_out_of_what_is_grouped() -> None:
+    from storyline.resolve.quote_groups import collect_quotes
+
+    text = 'Jane Doe said: "I want to state," she said, "that we agree."'
+    first, second = find(text, "I want to state,"), find(text, "that we agree.")
+    quote = Quote(Span(first.start, second.end), None, find(text, "Jane Doe"), "Jane Doe", True,
+                  fragments=(first, second))  # fmt: skip
+    corpus = Corpus(documents=[Document(make_article(text, "q"), quotes=[quote])], entities=[])
+    (item,) = collect_quotes(corpus)
+    assert (item.ref.start, item.ref.end) == (first.start, second.end)
+    assert item.text == "I want to state, that we agree."
 
 
 @settings(max_examples=60, deadline=None)

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import seed_document
 from storyline.records import Corpus, Entity, Quote, QuoteGroup, Span
+from storyline.resolve.quote_groups import QuoteItem, UtteranceSimilarity, collect_quotes
 
 SEEDS = ("000", "001", "002", "003", "004")
 
@@ -147,6 +148,82 @@ def test_haniya_reply_in_two_outlets_and_not_mashaal(corpus: Corpus) -> None:
     haniya = group_holding(corpus, "000", reply)
     assert group_holding(corpus, "002", reply) == haniya
     assert group_holding(corpus, "003", "If we are sent an invitation, we will accept it") != haniya
+
+
+def test_maintaining_our_contacts_and_the_election_remark_are_two_groups(corpus: Corpus) -> None:
+    contacts = group_holding(corpus, "000", "We are maintaining our contacts with Hamas")
+    election = group_holding(corpus, "000", "Hamas came to power in the Palestine autonomy")
+    assert contacts != election
+    assert group_holding(corpus, "003", "came through the doors of power") == election
+    assert group_holding(corpus, "003", "Contacts with Hamas must continue") != election
+
+
+@pytest.mark.parametrize(
+    ("number", "statements"),
+    [
+        # Putin's three remarks in a row (issue 24: once one group with five more of his)
+        ("000", ["We are maintaining our contacts with Hamas",
+                 "We have never called Hamas a terrorist organisation",
+                 "It has to be recognised that Hamas came to power"]),
+        # one quoted passage, three statements
+        ("003", ["We are ready to work with all parties",
+                 "Contacts with Hamas must continue",
+                 "Today we have to recognize that Hamas came through the doors"]),
+        ("003", ["We haven't considered Hamas a terrorist organization",
+                 "Today we must recognize that Hamas has reached power"]),
+    ],
+)  # fmt: skip
+def test_consecutive_statements_of_one_speaker_are_different_groups(
+    corpus: Corpus, number: str, statements: list[str]
+) -> None:
+    groups = [group_holding(corpus, number, snippet).id for snippet in statements]
+    assert len(set(groups)) == len(groups)
+
+
+@pytest.fixture(scope="module")
+def utterances(corpus: Corpus) -> tuple[list[QuoteItem], UtteranceSimilarity]:
+    """The example's quote fragments and the same-utterance test the quote-group stage uses."""
+    from storyline.annotate.embed import default_embedder
+    from storyline.settings import default_settings
+
+    items = collect_quotes(corpus)
+    vectors = default_embedder().encode([item.text for item in items])
+    return items, UtteranceSimilarity(items, vectors, default_settings().quote_groups)
+
+
+def test_every_two_renderings_of_a_group_render_one_utterance(
+    corpus: Corpus, utterances: tuple[list[QuoteItem], UtteranceSimilarity]
+) -> None:
+    """No chaining: every pair of a group passes the test, not only a path through it."""
+    items, similarity = utterances
+    index = {item.ref: n for n, item in enumerate(items)}
+    for group in corpus.quote_groups or []:
+        members = sorted(index[ref] for ref in group.quotes)
+        links = similarity.links_within(group.speaker_entity, members)
+        unlinked = [
+            (items[i].text, items[j].text)
+            for i in members for j in members if i < j and (i, j) not in links
+        ]  # fmt: skip
+        assert not unlinked, f"{group.speaker_name}: {unlinked}"
+
+
+def test_no_group_holds_two_different_statements_of_one_article(
+    corpus: Corpus, utterances: tuple[list[QuoteItem], UtteranceSimilarity]
+) -> None:
+    """Two quotes of one article share a group only as two renderings of one statement (003
+    gives the election remark twice); the example has such pairs, so the check is not empty."""
+    items, similarity = utterances
+    index = {item.ref: n for n, item in enumerate(items)}
+    pairs = [
+        (group.speaker_entity, index[a], index[b])
+        for group in corpus.quote_groups or []
+        for a in group.quotes for b in group.quotes
+        if a.article == b.article and index[a] < index[b]
+    ]  # fmt: skip
+    assert pairs
+    for speaker, i, j in pairs:
+        same = (i, j) in similarity.links_within(speaker, [i, j])
+        assert same, f"{items[i].text!r} and {items[j].text!r}"
 
 
 # --------------------------------------------------------------------------- the report

@@ -57,9 +57,11 @@ def test_shortening_says_how_many_more() -> None:
 
 @slow
 def test_the_terminal_lists_them(
-    example_db: Path, invitation: StoryReport, facts: list[Fact]
+    analyzed_example_db: Path, invitation: StoryReport, facts: list[Fact]
 ) -> None:
-    result = CliRunner().invoke(app, ["show", invitation.story.id, "--db", str(example_db)])
+    result = CliRunner().invoke(
+        app, ["show", invitation.story.id, "--db", str(analyzed_example_db)]
+    )
     assert result.exit_code == 0, result.output
     listed = section(result.output, f"{HEADING} ({len(facts)}):", "Where outlets disagree")
     shown = normalise_space(listed)
@@ -70,9 +72,9 @@ def test_the_terminal_lists_them(
 
 @slow
 def test_the_markdown_report_lists_them(
-    example_db: Path, invitation: StoryReport, facts: list[Fact]
+    analyzed_example_db: Path, invitation: StoryReport, facts: list[Fact]
 ) -> None:
-    result = CliRunner().invoke(app, ["export", "--format", "md", "--db", str(example_db)])
+    result = CliRunner().invoke(app, ["export", "--format", "md", "--db", str(analyzed_example_db)])
     assert result.exit_code == 0, result.output
     story = section(result.output, f"### {md_escape(invitation.story.title)}", "\n### ")
     listed = section(story, f"#### {HEADING} ({len(facts)})", "####")
@@ -84,9 +86,11 @@ def test_the_markdown_report_lists_them(
 
 @slow
 def test_the_html_report_lists_them(
-    example_db: Path, invitation: StoryReport, facts: list[Fact]
+    analyzed_example_db: Path, invitation: StoryReport, facts: list[Fact]
 ) -> None:
-    result = CliRunner().invoke(app, ["export", "--format", "html", "--db", str(example_db)])
+    result = CliRunner().invoke(
+        app, ["export", "--format", "html", "--db", str(analyzed_example_db)]
+    )
     assert result.exit_code == 0, result.output
     story = section(result.output, f">{esc(invitation.story.title)}<", "<h3")
     listed = section(story, f"<h4>{HEADING} ({len(facts)})</h4>", "<h4>")
@@ -96,8 +100,8 @@ def test_the_html_report_lists_them(
 
 
 @pytest.fixture(scope="module")
-def client(example_db: Path) -> TestClient:
-    return TestClient(create_app(example_db))
+def client(analyzed_example_db: Path) -> TestClient:
+    return TestClient(create_app(analyzed_example_db))
 
 
 @slow

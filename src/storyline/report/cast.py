@@ -1,14 +1,23 @@
 """Who is in a story: its cast (the actors its articles mention) and its quote groups (each
-utterance with its renderings in the story's articles)."""
+utterance with its renderings in the story's articles), speaker by speaker."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from storyline.records import Corpus, Document, QuoteGroup, Story
+from storyline.records import UNATTRIBUTED, Corpus, Document, QuoteGroup, Ref, Story
+from storyline.report.articles import article_key
 
-__all__ = ["CAST_TYPES", "CastMember", "build_cast", "story_quote_groups"]
+__all__ = [
+    "CAST_TYPES",
+    "CastMember",
+    "SpeakerQuotes",
+    "build_cast",
+    "quotes_by_speaker",
+    "story_quote_groups",
+]
 
 #: Entity types worth a place in the cast: actors, not places of passage or events.
 CAST_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -39,15 +48,68 @@ def build_cast(corpus: Corpus, documents: Sequence[Document]) -> list[CastMember
 
 
 def story_quote_groups(corpus: Corpus, story: Story) -> list[QuoteGroup]:
-    """Quote groups with a rendering in the story, most widely reported first.
+    """Quote groups with a rendering in the story, in the story's order: speaker by speaker,
+    each where they first speak, and each speaker's utterances where they are first rendered
+    (articles oldest first, then by position in the article); unattributed ones last.
 
-    Each group keeps only its renderings in this story's articles (a group's id is global, so
-    the same utterance repeated in a later story is still recognisable there).
+    Every view that lists a story's quote groups (``show``, the web page, the Markdown and HTML
+    reports, the API and the stories export) lists them in this order, which
+    :func:`quotes_by_speaker` puts under one heading per speaker: a reader follows who said
+    what as the story went, not one speaker's name repeated over each of their utterances.
+
+    Each group keeps only its renderings in this story's articles, in the story's order (a
+    group's id is global, so the same utterance repeated in a later story is still
+    recognisable there).
     """
     members = set(story.articles)
-    groups = [
-        replace(g, quotes=tuple(r for r in g.quotes if r.article in members))
-        for g in corpus.quote_groups or []
-        if any(r.article in members for r in g.quotes)
+    order = {a: article_key(corpus.document(a).article) for a in members}
+
+    def position(ref: Ref) -> tuple[dt.date, str, int]:
+        return (*order[ref.article], ref.start)
+
+    groups = []
+    for group in corpus.quote_groups or []:
+        refs = sorted((r for r in group.quotes if r.article in members), key=position)
+        if refs:
+            groups.append(replace(group, quotes=tuple(refs)))
+    groups.sort(key=lambda g: (position(g.quotes[0]), g.id))
+    first: dict[tuple[str | None, str | None], int] = {}
+    for n, group in enumerate(groups):
+        first.setdefault(_speaker_key(group), n)
+    # Stable: each speaker's groups stay in the story's order.
+    return sorted(groups, key=lambda g: (_speaker_key(g) == (None, None), first[_speaker_key(g)]))
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerQuotes:
+    """One heading of a story's quotes: a speaker (``entity`` None when the quotes are
+    unattributed or their speaker is known by name only) and their quote groups."""
+
+    entity: str | None
+    name: str
+    groups: tuple[QuoteGroup, ...]
+
+
+def quotes_by_speaker(
+    groups: Sequence[QuoteGroup], names: Mapping[str, str] | None = None
+) -> list[SpeakerQuotes]:
+    """``groups`` (as :func:`story_quote_groups` orders them) under one heading per speaker,
+    in the order the speakers first come; ``names`` names entities a group does not name."""
+    headings: dict[tuple[str | None, str | None], list[QuoteGroup]] = {}
+    for group in groups:
+        headings.setdefault(_speaker_key(group), []).append(group)
+    return [
+        SpeakerQuotes(entity, _heading(found[0], names or {}), tuple(found))
+        for (entity, _), found in headings.items()
     ]
-    return sorted(groups, key=lambda g: (-len({r.article for r in g.quotes}), g.id))
+
+
+def _heading(group: QuoteGroup, names: Mapping[str, str]) -> str:
+    return group.speaker_name or names.get(group.speaker_entity or "") or UNATTRIBUTED
+
+
+def _speaker_key(group: QuoteGroup) -> tuple[str | None, str | None]:
+    """Who a group is by: its entity, else the name its quotes give (else no one)."""
+    if group.speaker_entity:
+        return (group.speaker_entity, None)
+    return (None, group.speaker_name)

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 
 from storyline.records import Article, Corpus, QuoteGroup, Ref, Story, Thread, stories_span
 from storyline.report.articles import embedder_or_default, story_documents, thread_stories
-from storyline.report.cast import CastMember, build_cast, story_quote_groups
+from storyline.report.cast import (
+    CastMember,
+    SpeakerQuotes,
+    build_cast,
+    quotes_by_speaker,
+    story_quote_groups,
+)
 from storyline.report.compare import Fact, OutletView, build_comparison
 from storyline.report.conflicts import Conflict
 from storyline.report.sentences import SentencePool
@@ -63,6 +69,11 @@ class StoryReport:
     # The name of every entity the report refers to (voices and labelled actors may be
     # outside the cast, which keeps actors only).
     names: dict[str, str]
+
+    def quotes_by_speaker(self) -> list[SpeakerQuotes]:
+        """The quote groups under one heading per speaker, in the story's order: what every
+        view that lists them shows."""
+        return quotes_by_speaker(self.quote_groups, self.names)
 
 
 def build_report(

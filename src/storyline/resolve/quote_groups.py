@@ -6,7 +6,9 @@ future"). Two quotes render one utterance when the same entity said them and the
 mean the same: the cosine of their MiniLM embeddings is high, and for short quotes, where
 embeddings reward a shared topic more than shared words, their words overlap too. Quotes by
 different speakers never share a group; a quote with no resolved speaker joins another only
-when the words are nearly identical (a wire copy).
+when the words are nearly identical (a wire copy). A group holds quotes every two of which
+render one utterance (:func:`complete_linkage`): "same utterance" does not carry from one pair
+to the next.
 
 The unit is an utterance, not a quote: a quote broken by its attribution into whole sentences
 (``"A," he said. "B."``) or continued over paragraphs is one quote (one speaker, one cue) but
@@ -23,8 +25,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -73,6 +77,14 @@ def quote_text(text: str) -> str:
     return " ".join(text.strip(_QUOTE_MARKS).split())
 
 
+def quoted_words(text: str, quote: Quote, span: Span) -> str:
+    """The words ``quote`` quotes inside ``span``: a cue that breaks a sentence ('"I want to
+    state," he said, "that ..."') is no part of what was said, and would match other quotes
+    on "he said" alone."""
+    pieces = [text[max(p.start, span.start) : min(p.end, span.end)] for p in quote.parts()]
+    return quote_text(" ".join(piece for piece in pieces if piece.strip()))
+
+
 def quote_fragments(text: str, quote: Quote) -> list[Span]:
     """The spans of the utterances a quote renders: one, unless it is direct and broken by
     its attribution into whole sentences, continued over paragraphs, or holds several
@@ -87,17 +99,6 @@ def quote_fragments(text: str, quote: Quote) -> list[Span]:
     spans.append(Span(start, content.end))
     kept = [_trimmed(text, sentence) for span in spans for sentence in _sentences(text, span)]
     return [span for span in kept if span.end > span.start] or [content]
-
-
-def _words_in(text: str, quote: Quote, span: Span) -> str:
-    """The quoted words of an utterance: its span without the cue of a quote broken by it
-    (``"A," he said, "b"`` compares as "A, b")."""
-    pieces = [
-        text[max(part.start, span.start) : min(part.end, span.end)]
-        for part in quote.parts()
-        if min(part.end, span.end) > max(part.start, span.start)
-    ]
-    return " ".join(pieces) or span.of(text)
 
 
 def _sentences(text: str, span: Span) -> list[Span]:
@@ -136,13 +137,21 @@ def collect_quotes(corpus: Corpus) -> list[QuoteItem]:
             speaker = entity.id if entity else None
             for span in quote_fragments(article.text, quote):
                 ref = Ref(article.id, span.start, span.end)
-                text = quote_text(_words_in(article.text, quote, span))
+                text = quoted_words(article.text, quote, span)
                 when = (published, article.id, span.start)
                 items.append(QuoteItem(ref, text, speaker, quote.speaker_name, when))
     return sorted(items, key=lambda item: item.ref)
 
 
-class _Similarity:
+#: Links between quotes (by index): each pair that renders one utterance, lower index first,
+#: with how strongly it does (the cosine of the two contents; 1 for a copy).
+Links = dict[tuple[int, int], float]
+
+#: The strength of a link between copies: the same words are as close as two renderings get.
+_COPY = 1.0
+
+
+class UtteranceSimilarity:
     """Which quotes (by index) render one utterance, computed for many pairs at once.
 
     Pairs are scored in rapidfuzz's C++ loops (``cdist``) and numpy products, never pair by
@@ -162,22 +171,33 @@ class _Similarity:
         """The quotes whose words are a copy of quote ``i``'s (wire copies, typo fixes)."""
         return self._near.get(i, set())
 
-    def copies_within(self, members: list[int]) -> list[tuple[int, int]]:
-        chosen = set(members)
-        return [(i, j) for i in members for j in self.near_identical(i) if j in chosen and i < j]
+    def links_within(self, speaker: str | None, members: list[int]) -> Links:
+        """The pairs of ``members`` (quotes of ``speaker``) that render one utterance: copies
+        only when the speaker is not known, else copies and quotes close in meaning."""
+        if speaker is None:
+            return self.copies_within(members)
+        return self.same_utterance_within(members)
 
-    def same_utterance_within(self, members: list[int]) -> list[tuple[int, int]]:
+    def copies_within(self, members: list[int]) -> Links:
+        chosen = set(members)
+        return {
+            (i, j): _COPY for i in members for j in self.near_identical(i) if j in chosen and i < j
+        }
+
+    def same_utterance_within(self, members: list[int]) -> Links:
         """Pairs of ``members`` (one speaker's quotes) that render one utterance: copies, or
         close in meaning (and, for short quotes, sharing words)."""
-        pairs = set(self.copies_within(members))
+        links = self.copies_within(members)
         for start in range(0, len(members), _BLOCK):
             rows = members[start : start + _BLOCK]
             cosines = self._vectors[rows] @ self._vectors[members].T
             for r, c in zip(*np.nonzero(cosines >= self._settings.similarity), strict=True):
                 i, j = rows[r], members[c]
-                if i < j and (not self._is_short(i, j) or self._words_overlap(i, j)):
-                    pairs.add((i, j))
-        return sorted(pairs)
+                if i >= j or (i, j) in links:  # each pair once; a copy stays a copy
+                    continue
+                if not self._is_short(i, j) or self._words_overlap(i, j):
+                    links[i, j] = float(cosines[r, c])
+        return links
 
     def _is_short(self, i: int, j: int) -> bool:
         words = min(len(self._items[i].text.split()), len(self._items[j].text.split()))
@@ -227,7 +247,7 @@ def near_identical_pairs(texts: list[str], cutoff: float) -> dict[int, set[int]]
     return dict(near)
 
 
-def effective_speakers(items: list[QuoteItem], similarity: _Similarity) -> list[str | None]:
+def effective_speakers(items: list[QuoteItem], similarity: UtteranceSimilarity) -> list[str | None]:
     """Each quote's speaker; an unattributed quote takes the one speaker of its exact copies."""
     speakers: list[str | None] = []
     for i, item in enumerate(items):
@@ -242,24 +262,85 @@ def effective_speakers(items: list[QuoteItem], similarity: _Similarity) -> list[
 
 
 def group_indices(
-    speakers: list[str | None], similarity: _Similarity
+    speakers: list[str | None], similarity: UtteranceSimilarity
 ) -> list[tuple[str | None, list[int]]]:
-    """Connected components of "same utterance" within each speaker's quotes."""
-    import networkx as nx
-
+    """Each speaker's quotes in groups whose every two members render one utterance."""
     by_speaker: dict[str | None, list[int]] = defaultdict(list)
     for index, speaker in enumerate(speakers):
         by_speaker[speaker].append(index)
-    groups: list[tuple[str | None, list[int]]] = []
-    for speaker, members in by_speaker.items():
-        graph = nx.Graph()
-        graph.add_nodes_from(members)
-        if speaker is None:
-            graph.add_edges_from(similarity.copies_within(members))
+    return [
+        (speaker, members)
+        for speaker, quotes in by_speaker.items()
+        for members in complete_linkage(quotes, similarity.links_within(speaker, quotes))
+    ]
+
+
+def complete_linkage(nodes: Iterable[int], links: Links) -> list[list[int]]:
+    """``nodes`` in groups whose every two members are linked, by complete linkage.
+
+    Why not the connected components of the links, as groups were once made: a link says two
+    quotes render one utterance, but links chain. A passage or a paraphrase that matches two
+    different statements links them, and one group of the example chained eight different
+    Putin statements that way (issue 24). So a quote joins a group only when it matches every
+    member: links are taken strongest first (ties by index, so that groups never depend on the
+    order quotes came in), two groups join when every member of one is linked to every member
+    of the other, and the joined group is linked to a third at its weakest link there.
+
+    Only the links are walked, one connected component at a time: quotes that no chain of
+    links joins are never compared, and a component whose quotes are all linked to each other
+    (most are: one or two quotes, or copies of one text) is a group as it is.
+    """
+    neighbours: dict[int, dict[int, float]] = {node: {} for node in nodes}
+    for (i, j), strength in links.items():
+        neighbours[i][j] = neighbours[j][i] = strength
+    groups = []
+    for component in _components(neighbours):
+        size = len(component)
+        if sum(len(neighbours[node]) for node in component) == size * (size - 1):
+            groups.append(sorted(component))
         else:
-            graph.add_edges_from(similarity.same_utterance_within(members))
-        groups.extend((speaker, sorted(c)) for c in nx.connected_components(graph))
-    return groups
+            groups += _agglomerated(component, neighbours)
+    return sorted(groups)
+
+
+def _components(neighbours: dict[int, dict[int, float]]) -> list[list[int]]:
+    seen: set[int] = set()
+    components = []
+    for start in neighbours:
+        if start in seen:
+            continue
+        seen.add(start)
+        component, frontier = [start], [start]
+        while frontier:
+            for k in neighbours[frontier.pop()]:
+                if k not in seen:
+                    seen.add(k)
+                    component.append(k)
+                    frontier.append(k)
+        components.append(component)
+    return components
+
+
+def _agglomerated(component: list[int], neighbours: dict[int, dict[int, float]]) -> list[list[int]]:
+    """Complete linkage within one connected component (``neighbours`` is changed)."""
+    members = {node: [node] for node in component}
+    queue = [(-s, i, j) for i in component for j, s in neighbours[i].items() if i < j]
+    heapq.heapify(queue)
+    while queue:
+        negative, i, j = heapq.heappop(queue)
+        if neighbours.get(i, {}).get(j) != -negative:
+            continue  # one of the two has joined another group since, or the link weakened
+        mine, theirs = neighbours.pop(i), neighbours.pop(j)
+        for k in (mine.keys() | theirs.keys()) - {i, j}:
+            neighbours[k].pop(i, None)
+            neighbours[k].pop(j, None)
+        # The joined group (kept under i, the lower index) links only where both did.
+        neighbours[i] = {k: min(mine[k], theirs[k]) for k in mine.keys() & theirs.keys()}
+        for k, strength in neighbours[i].items():
+            neighbours[k][i] = strength
+            heapq.heappush(queue, (-strength, min(i, k), max(i, k)))
+        members[i] += members.pop(j)
+    return [sorted(group) for group in members.values()]
 
 
 def build_group(speaker: str | None, members: list[QuoteItem], names: dict[str, str]) -> QuoteGroup:
@@ -300,7 +381,7 @@ class QuoteGroupStage:
     def __call__(self, corpus: Corpus) -> Corpus:
         items = collect_quotes(corpus)
         vectors = self.embedder.encode([item.text for item in items])
-        similarity = _Similarity(items, vectors, self._settings)
+        similarity = UtteranceSimilarity(items, vectors, self._settings)
         names = {entity.id: entity.name for entity in corpus.entities or []}
         groups = [
             build_group(speaker, [items[i] for i in members], names)

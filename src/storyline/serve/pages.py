@@ -21,6 +21,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
 from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
+from storyline.report.cast import quotes_by_speaker
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
 from storyline.report.render.text import citation_markers
 from storyline.report.story import StoryReport, thread_steps
@@ -119,11 +120,12 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         corpus = browse.corpus
         report = reader.report(browse, find_story(corpus, story_id))
         markers = citation_markers(report.articles)
+        groups = shortened(report.quote_groups, QUOTE_GROUPS_SHOWN)
         return page(
             "story.html",
             report=report,
             facts=shown_facts(report),
-            quote_groups=shortened(report.quote_groups, QUOTE_GROUPS_SHOWN),
+            quote_groups=groups,
             markers=markers,
             names=EntityNames(corpus),
             chart=timeline_chart(report.timeline),
@@ -131,6 +133,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             sources=_source_panes(corpus, report, markers),
             refs=_ref_attr,
             span_text=lambda r: _span_text(corpus, r),
+            quote_speakers=quotes_by_speaker(groups.shown, report.names),
         )
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)

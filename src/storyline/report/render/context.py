@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from storyline.annotate.labels import normalise_space
-from storyline.records import UNATTRIBUTED, Article, Corpus, Ref, Thread
+from storyline.records import Article, Corpus, Ref, Thread
 from storyline.report.articles import thread_stories
 from storyline.report.compare import OutletView
 from storyline.report.render.text import citation_markers
@@ -44,10 +44,6 @@ class StoryContext:
             return self.names[entity_id]
         found = self.corpus.entity(entity_id or "")
         return found.name if found else entity_id or "unknown"
-
-    def speaker(self, entity_id: str | None) -> str:
-        """A quote group's speaker by its entity, or the word every view uses for none."""
-        return self.name(entity_id) if entity_id else UNATTRIBUTED
 
     def published(self, article: Article) -> str:
         """When the article came out, as precise as known, or that it is not known."""

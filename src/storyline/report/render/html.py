@@ -172,15 +172,17 @@ def _html_cast(ctx: StoryContext) -> str:
 
 
 def _html_quotes(ctx: StoryContext) -> str:
-    """Each utterance with its renderings side by side, one column per outlet."""
+    """Each speaker once, then each of their utterances with its renderings side by side, one
+    column per outlet."""
     if not ctx.report.quote_groups:
         return ""
     parts = ["<h4>Quotes</h4>"]
-    for group in ctx.report.quote_groups:
-        speaker = group.speaker_name or ctx.speaker(group.speaker_entity)
-        headers = [ctx.marker(r) for r in group.quotes]
-        cells = [esc(ctx.span_text(r)) for r in group.quotes]
-        parts.append(f"<p><strong>{esc(speaker)}</strong></p>" + _html_table(headers, [cells]))
+    for heading in ctx.report.quotes_by_speaker():
+        parts.append(f"<p><strong>{esc(heading.name)}</strong></p>")
+        for group in heading.groups:
+            headers = [ctx.marker(r) for r in group.quotes]
+            cells = [esc(ctx.span_text(r)) for r in group.quotes]
+            parts.append(_html_table(headers, [cells]))
     return "".join(parts)
 
 

@@ -139,13 +139,17 @@ def _md_cast(ctx: StoryContext) -> list[str]:
 
 
 def _md_quotes(ctx: StoryContext) -> list[str]:
+    """One table per speaker, a row per rendering, the utterances numbered in story order."""
     lines: list[str] = ["#### Quotes", ""] if ctx.report.quote_groups else []
-    for group in ctx.report.quote_groups:
-        speaker = group.speaker_name or ctx.speaker(group.speaker_entity)
-        lines += [f"**{md_escape(speaker)}**", "", "| Outlet | Rendering |", "| --- | --- |"]
-        lines += [
-            f"| {md_escape(ctx.marker(r))} | {md_escape(ctx.span_text(r))} |" for r in group.quotes
-        ]
+    for heading in ctx.report.quotes_by_speaker():
+        lines += [f"**{md_escape(heading.name)}**", "", "| # | Outlet | Rendering |"]
+        lines.append("| --- | --- | --- |")
+        for number, group in enumerate(heading.groups, 1):
+            lines += [
+                f"| {number if n == 0 else ''} | {md_escape(ctx.marker(r))} "
+                f"| {md_escape(ctx.span_text(r))} |"
+                for n, r in enumerate(group.quotes)
+            ]
         lines.append("")
     return lines
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from storyline.annotate.labels import normalise_space
 from storyline.clean.inspection import ArticleInspection
-from storyline.records import UNATTRIBUTED, Article, Ref
+from storyline.records import Article, Ref
 from storyline.report.articles import outlet_name, thread_link_lines
 from storyline.report.render.lists import shown_facts
 from storyline.report.story import StoryReport
@@ -74,11 +74,13 @@ def render_report_text(report: StoryReport) -> str:
         *(f"  {m.name} ({m.type}, {len(m.articles)} articles)" for m in report.cast),
     ]
     lines += ["", "Quotes:"]
-    for group in report.quote_groups:
-        lines.append(
-            f"  {group.speaker_name or names.get(group.speaker_entity or '', UNATTRIBUTED)}:"
-        )
-        lines += [f"    [{markers.get(r.article, r.article)}] {quoted(r)}" for r in group.quotes]
+    for heading in report.quotes_by_speaker():
+        lines.append(f"  {heading.name}:")
+        for group in heading.groups:  # one utterance: its renderings under one dash
+            lines += [
+                f"    {'-' if n == 0 else ' '} [{markers.get(r.article, r.article)}] {quoted(r)}"
+                for n, r in enumerate(group.quotes)
+            ]
     lines += ["", "Outlets:"]
     for view in report.outlets:
         voices = ", ".join(
