@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from storyline.records import UNATTRIBUTED, Corpus, Document, QuoteGroup, Ref, Story
+from storyline.records import UNATTRIBUTED, Corpus, Document, QuoteGroup, Ref, Span, Story
 from storyline.report.articles import article_key
 
 __all__ = [
@@ -113,3 +113,27 @@ def _speaker_key(group: QuoteGroup) -> tuple[str | None, str | None]:
     if group.speaker_entity:
         return (group.speaker_entity, None)
     return (None, group.speaker_name)
+
+
+def utterance_text(corpus: Corpus, ref: Ref) -> str:
+    """What a quote group shows for one of its renderings: the words said in ``ref``, with
+    the cue of a quote broken by it left out ('"A," he said, "b"' reads "A … b") and no
+    comma the attribution left at its end, in one line."""
+    document = corpus.document(ref.article)
+    text = document.article.text
+    quote = next(
+        (
+            q
+            for q in document.quotes or []
+            if q.content.start <= ref.start and ref.end <= q.content.end
+        ),
+        None,
+    )
+    parts = quote.parts() if quote is not None else (Span(ref.start, ref.end),)
+    pieces = [
+        text[max(p.start, ref.start) : min(p.end, ref.end)].strip()
+        for p in parts
+        if min(p.end, ref.end) > max(p.start, ref.start)
+    ]
+    words = " … ".join(piece.rstrip(",").rstrip() for piece in pieces if piece)
+    return " ".join((words or text[ref.start : ref.end]).split()).rstrip(",")

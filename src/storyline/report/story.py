@@ -24,6 +24,7 @@ from storyline.report.cast import (
     build_cast,
     quotes_by_speaker,
     story_quote_groups,
+    utterance_text,
 )
 from storyline.report.compare import Fact, OutletView, build_comparison
 from storyline.report.conflicts import Conflict
@@ -69,6 +70,8 @@ class StoryReport:
     # The name of every entity the report refers to (voices and labelled actors may be
     # outside the cast, which keeps actors only).
     names: dict[str, str]
+    # What each rendering in the quote groups says (cast.utterance_text): every view shows it.
+    quote_texts: dict[Ref, str]
 
     def quotes_by_speaker(self) -> list[SpeakerQuotes]:
         """The quote groups under one heading per speaker, in the story's order: what every
@@ -112,6 +115,7 @@ def build_report(
             settings.hook, story.title, build_summary(pool, settings, primary)
         ),
         names=referenced_names(corpus, comparison.outlets, quote_groups),
+        quote_texts={r: utterance_text(corpus, r) for g in quote_groups for r in g.quotes},
         sides=comparison.sides,
         coverage=comparison.coverage,
         conflicts=comparison.conflicts,

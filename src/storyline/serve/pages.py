@@ -21,7 +21,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
 from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
-from storyline.report.cast import quotes_by_speaker
+from storyline.report.cast import quotes_by_speaker, utterance_text
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
 from storyline.report.render.text import citation_markers
 from storyline.report.story import StoryReport, thread_steps
@@ -132,7 +132,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             thread=thread_steps(corpus, report.thread),
             sources=_source_panes(corpus, report, markers),
             refs=_ref_attr,
-            span_text=lambda r: _span_text(corpus, r),
+            span_text=lambda r: report.quote_texts.get(r) or _span_text(corpus, r),
             quote_speakers=quotes_by_speaker(groups.shown, report.names),
         )
 
@@ -153,7 +153,9 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
     def entity_page(request: Request, entity_id: str) -> HTMLResponse:
         browse = reader.browse()
         view = entity_view(browse, entity_id)
-        quotes = [(r, _span_text(browse.corpus, r)) for g in view.quote_groups for r in g.quotes]
+        quotes = [
+            (r, utterance_text(browse.corpus, r)) for g in view.quote_groups for r in g.quotes
+        ]
         return page(
             "entity.html",
             entity=view.entity,

@@ -141,19 +141,30 @@ def speaker_of(context: Context, head: Any) -> tuple[tuple[int, int] | None, str
 
 
 def _appositive_person(context: Context, head: Any) -> Any | None:
-    """ "the spokesman, Mark Regev, said", "Russia's envoy, Aleksandr Kalugin, said": the
+    """ "the spokesman, Mark Regev, said", "Russia's envoy, Aleksandr Kalugin, said", "the
+    Israeli ambassador to the UN, Dan Gillerman" (the parser hangs that name on "UN"): the
     name beats the title."""
     if head.ent_type_ == "PERSON":
         return None
-    return next(
-        (
-            c
-            for c in head.children
-            if c.dep_ == "appos" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN")
-            and c.ent_type_ not in SILENT_LABELS
-        ),
-        None,
-    )  # fmt: skip
+    for token in _noun_phrase(head):
+        for child in token.children:
+            is_name = child.ent_type_ == "PERSON" or child.pos_ == "PROPN"
+            if child.dep_ == "appos" and is_name and child.ent_type_ not in SILENT_LABELS:
+                return child
+    return None
+
+
+def _noun_phrase(head: Any) -> list[Any]:
+    """The head and the nouns of its prepositional phrases ("ambassador to the UN"), not the
+    clauses hung on it."""
+    found, todo = [], [head]
+    while todo:
+        token = todo.pop()
+        found.append(token)
+        for child in token.children:
+            if child.dep_ == "prep":
+                todo += [c for c in child.children if c.dep_ == "pobj"]
+    return found
 
 
 def _speaker_tokens(context: Context, head: Any) -> list[Any]:

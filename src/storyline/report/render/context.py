@@ -39,6 +39,10 @@ class StoryContext:
     def span_text(self, ref: Ref) -> str:
         return normalise_space(self.corpus.document(ref.article).article.text[ref.start : ref.end])
 
+    def said(self, ref: Ref) -> str:
+        """What a rendering in the story's quote groups says (the cue left out)."""
+        return self.report.quote_texts.get(ref) or self.span_text(ref)
+
     def name(self, entity_id: str | None) -> str:
         if entity_id in self.names:
             return self.names[entity_id]

@@ -181,7 +181,7 @@ def _html_quotes(ctx: StoryContext) -> str:
         parts.append(f"<p><strong>{esc(heading.name)}</strong></p>")
         for group in heading.groups:
             headers = [ctx.marker(r) for r in group.quotes]
-            cells = [esc(ctx.span_text(r)) for r in group.quotes]
+            cells = [esc(ctx.said(r)) for r in group.quotes]
             parts.append(_html_table(headers, [cells]))
     return "".join(parts)
 

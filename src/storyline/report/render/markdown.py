@@ -147,7 +147,7 @@ def _md_quotes(ctx: StoryContext) -> list[str]:
         for number, group in enumerate(heading.groups, 1):
             lines += [
                 f"| {number if n == 0 else ''} | {md_escape(ctx.marker(r))} "
-                f"| {md_escape(ctx.span_text(r))} |"
+                f"| {md_escape(ctx.said(r))} |"
                 for n, r in enumerate(group.quotes)
             ]
         lines.append("")

@@ -51,7 +51,12 @@ def render_report_text(report: StoryReport) -> str:
         return " ".join(f"[{markers.get(r.article, r.article)}]" for r in refs)
 
     def quoted(ref: Ref) -> str:
-        return normalise_space(texts.get(ref.article, "")[ref.start : ref.end])
+        found = report.quote_texts.get(ref)
+        return (
+            found
+            if found is not None
+            else normalise_space(texts.get(ref.article, "")[ref.start : ref.end])
+        )
 
     story = report.story
     lines = [story.title, story.date_label(), story.description, "", "Articles:"]
