@@ -180,3 +180,12 @@ def test_the_thinker_inside_reported_speech_does_not_speak() -> None:
 )
 def test_a_programme_title_is_not_a_quote_even_beside_a_cue(text: str) -> None:
     assert not [q for q in quotes_in(text) if q.direct]
+
+
+def test_a_relative_clause_on_a_title_in_apposition_is_said_by_the_name() -> None:
+    text = (
+        "Obama has had a frosty relationship with McConnell, now the Senate majority leader, "
+        'who in 2010 said the most important goal was to make Obama a "one-term president."'
+    )
+    quote = only(quotes_in(text), text, "one-term president")
+    assert speaker_of(quote, text) == "McConnell"

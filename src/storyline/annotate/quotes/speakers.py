@@ -92,7 +92,12 @@ def _parsed_subject(cue: Any, in_quote: Callable[[int], bool]) -> Any | None:
             # Russia (Reuters) -- Russia said"): the one nearest the cue speaks.
             subject = min(subjects, key=lambda s: abs(s.i - node.i))
             if subject.lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
-                return node.head
+                # "McConnell, now the Senate majority leader, who in 2010 said": the relative
+                # clause hangs on the title in apposition; the name it describes speaks.
+                antecedent = node.head
+                if antecedent.dep_ == "appos" and antecedent.head.pos_ == "PROPN":
+                    return antecedent.head
+                return antecedent
             return subject
         if node.dep_ not in CLIMB_DEPS or node.head is node:
             return None
