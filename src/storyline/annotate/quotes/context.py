@@ -71,8 +71,6 @@ class Context:
         self.entity_of = {token.i: ent for ent in doc.ents for token in ent}
         self.chunk_of = {token.i: chunk for chunk in doc.noun_chunks for token in chunk}
         self._quoted: list[tuple[int, int]] = []
-        #: Subjects found by a fallback rather than the parse (weaker evidence).
-        self.guessed_subjects: set[int] = set()
         #: Full names already looked up (speakers.py asks for the same few names again and
         #: again), cleared when the quoted ranges change.
         self.full_names: dict[str, str] = {}

@@ -45,13 +45,14 @@ def _with_marks_direct(context: Context, found: Found) -> Found:
 
 
 def _reported_from_cue(context: Context, cue: Any) -> Found | None:
-    content = complement_range(context, cue) or _parenthetical_range(context, cue)
+    complement = complement_range(context, cue)
+    content = complement or _parenthetical_range(context, cue)
     subject = subject_of(context, cue) if content is not None else None
     if content is None or subject is None or _is_expletive(subject):
         return None
     rule = "noun" if cue.pos_ == "NOUN" else "naming" if is_naming(cue) else "reported"
-    if content is not None and cue.dep_ == "parataxis" and complement_range(context, cue) is None:
-        rule = "parenthetical"
+    if complement is None:
+        rule = "parenthetical"  # the content came from the clause the cue is set inside
     attribution = Attribution(cue_range(cue), *speaker_of(context, subject), rule=rule)
     return Found(content, attribution, direct=False, paragraph=context.paragraph_of(cue.idx))
 

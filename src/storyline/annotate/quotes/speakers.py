@@ -40,12 +40,8 @@ def subject_of(context: Context, cue: Any) -> Any | None:
     if subject is not None and context.paragraph_of(subject.idx) == paragraph:
         return subject
     if cue.sent.start_char < context.paragraphs[paragraph][0] or subject is not None:
-        guess = _leading_actor(context, cue, paragraph)
-    else:
-        guess = _after_quote_actor(context, cue)
-    if guess is not None:
-        context.guessed_subjects.add(guess.i)
-    return guess
+        return _leading_actor(context, cue, paragraph)
+    return _after_quote_actor(context, cue)
 
 
 def _after_quote_actor(context: Context, cue: Any) -> Any | None:
