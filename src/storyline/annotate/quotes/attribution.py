@@ -18,6 +18,7 @@ from storyline.annotate.quotes.cues import (
     WORD_RE,
     is_cue,
     is_naming,
+    reads_as_statement,
     word_count,
 )
 from storyline.annotate.quotes.reported import according_to, complement_range, complement_tokens
@@ -39,9 +40,7 @@ def attribute_directs(
             # one attribution, so one quote whose fragments are the pieces (PolNeAR annotates
             # them so); quote grouping still takes each sentence as its own utterance.
             previous = results[-1]
-            pieces = (previous.fragments or (previous.content,)) + tuple(
-                (s.start, s.end) for s in direct.stretches
-            )
+            pieces = previous.pieces + tuple((s.start, s.end) for s in direct.stretches)
             paragraph = direct.stretches[-1].paragraph
             content = (previous.content[0], direct.end)
             results[-1] = Found(content, previous.attribution, True, paragraph, pieces)
@@ -92,9 +91,8 @@ def _is_not_a_quotation(
         return True
     if attribution is not None and attribution.speaker is not None:
         return False
-    words = word_count(context.text, direct.start, direct.end)
-    ends = context.text[direct.start : direct.end].rstrip().endswith((".", "?", "!", "…"))
-    return words < settings.min_unattributed_words and not ends
+    pieces = [(direct.start, direct.end)]
+    return not reads_as_statement(context.text, pieces, settings.min_unattributed_words)
 
 
 def _continues_previous(

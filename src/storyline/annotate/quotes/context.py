@@ -59,6 +59,11 @@ class Found:
     #: (empty for a quote in one piece): ``content`` spans them and what lies between.
     fragments: tuple[tuple[int, int], ...] = ()
 
+    @property
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        """The quoted words' ranges: the fragments, or the whole content."""
+        return self.fragments or (self.content,)
+
 
 class Context:
     """The parse of one body with the lookups every rule needs (token by offset, entities)."""

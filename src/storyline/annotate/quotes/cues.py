@@ -4,6 +4,7 @@ said, the titles and pronouns that stand for a speaker, and the tests of a token
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 QUOTE_MARKS = '"“”„«»'
@@ -163,6 +164,15 @@ WEAK_RULES = frozenset({"naming", "noun"})
 
 def word_count(text: str, start: int, end: int) -> int:
     return len(WORD_RE.findall(text, start, end))
+
+
+def reads_as_statement(text: str, pieces: Sequence[tuple[int, int]], min_words: int) -> bool:
+    """Quoted words that read as something said: ``min_words`` words or more, or a final stop
+    ("thousands of shootings" is the writer's scare quote, "It's finished." a statement)."""
+    words = sum(word_count(text, start, end) for start, end in pieces)
+    start, end = pieces[-1]
+    ends = text[start:end].rstrip().rstrip('"”»').endswith((".", "?", "!", "…"))
+    return words >= min_words or ends
 
 
 def is_cue(token: Any) -> bool:

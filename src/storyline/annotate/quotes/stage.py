@@ -7,7 +7,12 @@ from typing import Any, ClassVar
 
 from storyline.annotate.quotes.attribution import attribute_directs
 from storyline.annotate.quotes.context import Attribution, Context, Found
-from storyline.annotate.quotes.cues import DOCUMENT_NOUNS, WEAK_RULES, word_count
+from storyline.annotate.quotes.cues import (
+    DOCUMENT_NOUNS,
+    WEAK_RULES,
+    reads_as_statement,
+    word_count,
+)
 from storyline.annotate.quotes.direct import direct_quotes
 from storyline.annotate.quotes.reported import reported_quotes
 from storyline.annotate.quotes.spans import to_quotes
@@ -63,10 +68,7 @@ def _is_a_quote(context: Context, found: Found, settings: QuoteSettings) -> bool
         return True
     if not found.direct:
         return False
-    start, end = found.fragments[-1] if found.fragments else found.content
-    words = sum(word_count(context.text, a, b) for a, b in found.fragments or (found.content,))
-    ends = context.text[start:end].rstrip().rstrip('"”»').endswith((".", "?", "!", "…"))
-    return words >= settings.min_unattributed_words or ends
+    return reads_as_statement(context.text, found.pieces, settings.min_unattributed_words)
 
 
 def _is_document(context: Context, speaker: tuple[int, int] | None) -> bool:
@@ -99,7 +101,7 @@ def _shown(context: Context, found: Found, settings: QuoteSettings) -> Found:
     """The quote as a reader is shown it: without a speaker when the evidence for one is
     weak (a rule that is often wrong, or too few words to know who said them). Precision
     first: a quote shown unattributed costs a reader less than one with the wrong speaker."""
-    words = sum(word_count(context.text, a, b) for a, b in found.fragments or (found.content,))
+    words = sum(word_count(context.text, a, b) for a, b in found.pieces)
     weak = found.attribution.rule in WEAK_RULES or words < settings.min_attributed_words
     if weak or (found.direct and _is_document(context, found.attribution.speaker)):
         unattributed = Attribution(found.attribution.cue, None, None, "weak")
