@@ -13,7 +13,6 @@ from storyline.annotate.quotes.cues import (
     COGNITION_CUES,
     CUE_LEMMAS,
     INTENTION_CUES,
-    MARK_RE,
     SIGNATURE_RE,
     WORD_RE,
     is_cue,
@@ -104,14 +103,11 @@ def _continues_previous(
     if attribution is None or attribution.rule not in ("previous", "continued") or not results:
         return False
     previous = results[-1]
-    last = direct.stretches[-1]
-    p_end = context.paragraphs[last.paragraph][1]
-    rest = MARK_RE.split(context.text[last.close_mark + 1 : p_end], maxsplit=1)[0]
     return (
         previous.direct
         and previous.attribution.speaker == attribution.speaker
         and previous.paragraph >= direct.stretches[0].paragraph - 1
-        and not WORD_RE.search(rest)
+        and not WORD_RE.search(context.after_quote(direct.stretches[-1]))
     )
 
 

@@ -7,6 +7,8 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.annotate.quotes.cues import MARK_RE
+
 
 @dataclass(frozen=True, slots=True)
 class Stretch:
@@ -83,6 +85,12 @@ class Context:
         self.person_words = {
             word for ent in doc.ents if ent.label_ == "PERSON" for word in ent.text.split()
         }
+
+    def after_quote(self, stretch: Stretch) -> str:
+        """The text of the stretch's paragraph after its closing mark, up to the next quote
+        mark: what the writer says right after the quoted words."""
+        end = self.paragraphs[stretch.paragraph][1]
+        return MARK_RE.split(self.text[stretch.close_mark + 1 : end], maxsplit=1)[0]
 
     def paragraph_of(self, offset: int) -> int:
         starts = [start for start, _ in self.paragraphs]

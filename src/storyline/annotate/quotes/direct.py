@@ -166,8 +166,7 @@ def _is_attribution_gap(
     # up the stock price') is a partial quote of its own, not the rest of the first.
     closing = second.stretches[-1]
     finished = context.text[closing.start : closing.close_mark].rstrip().endswith((".", "?", "!"))
-    p_end = context.paragraphs[nxt.paragraph][1]
-    after = MARK_RE.split(context.text[closing.close_mark + 1 : p_end], maxsplit=1)[0]
+    after = context.after_quote(closing)
     if not finished and WORD_RE.search(re.split(r"[.!?](?:\s|$)", after, maxsplit=1)[0]):
         return False
     # Two cues ('"A," she sings before asking, "B"') attribute two utterances.
