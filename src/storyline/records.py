@@ -317,6 +317,14 @@ class Quote:
         """The spans of the quoted words: the fragments, or the whole content."""
         return self.fragments or (self.content,)
 
+    def parts_in(self, start: int, end: int) -> tuple[Span, ...]:
+        """The spans of the quoted words that lie in ``[start, end)``, clipped to it."""
+        return tuple(
+            Span(max(part.start, start), min(part.end, end))
+            for part in self.parts()
+            if min(part.end, end) > max(part.start, start)
+        )
+
     def words(self, text: str) -> str:
         """The quoted words as one string (fragments joined by an ellipsis), cue left out."""
         return " … ".join(part.of(text).strip() for part in self.parts())

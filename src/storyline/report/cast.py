@@ -129,11 +129,8 @@ def utterance_text(corpus: Corpus, ref: Ref) -> str:
         ),
         None,
     )
-    parts = quote.parts() if quote is not None else (Span(ref.start, ref.end),)
-    pieces = [
-        text[max(p.start, ref.start) : min(p.end, ref.end)].strip()
-        for p in parts
-        if min(p.end, ref.end) > max(p.start, ref.start)
-    ]
+    whole = (Span(ref.start, ref.end),)
+    parts = quote.parts_in(ref.start, ref.end) if quote is not None else whole
+    pieces = [part.of(text).strip() for part in parts]
     words = " … ".join(piece.rstrip(",").rstrip() for piece in pieces if piece)
     return " ".join((words or text[ref.start : ref.end]).split()).rstrip(",")

@@ -81,7 +81,7 @@ def quoted_words(text: str, quote: Quote, span: Span) -> str:
     """The words ``quote`` quotes inside ``span``: a cue that breaks a sentence ('"I want to
     state," he said, "that ..."') is no part of what was said, and would match other quotes
     on "he said" alone."""
-    pieces = [text[max(p.start, span.start) : min(p.end, span.end)] for p in quote.parts()]
+    pieces = [part.of(text) for part in quote.parts_in(span.start, span.end)]
     return quote_text(" ".join(piece for piece in pieces if piece.strip()))
 
 
