@@ -237,7 +237,7 @@ def _person_in(context: Context, start: int, end: int) -> str | None:
     people = [
         ent
         for ent in context.doc.ents
-        if (ent.label_ == "PERSON" or (_speaks(context, ent.root) and ent.root.tag_ == "NNP"))
+        if (ent.label_ == "PERSON" or (ent.root.tag_ == "NNP" and _named_person(context, ent.root)))
         and start <= ent.start_char
         and ent.end_char <= end
         and not context.in_quote(ent.start_char)
@@ -258,9 +258,12 @@ def _speaks(context: Context, head: Any) -> bool:
     """A NORP or LOC word that still names who spoke: people ("Republicans", "Palestinians")
     or a person the tagger took for a place ("Mashaal urged" tagged LOC, "Khaled Mashaal"
     PERSON elsewhere in the article)."""
-    if head.tag_ in ("NNS", "NNPS"):
-        return True
-    return head.pos_ == "PROPN" and head.text in context.person_words
+    return head.tag_ in ("NNS", "NNPS") or _named_person(context, head)
+
+
+def _named_person(context: Context, token: Any) -> bool:
+    """A proper noun that is part of a PERSON name elsewhere in the article."""
+    return bool(token.pos_ == "PROPN" and token.text in context.person_words)
 
 
 def _body_before(context: Context, before: int, plural: bool) -> str | None:
@@ -294,9 +297,8 @@ def _is_subject(token: Any) -> bool:
 
 def _untagged_surname(context: Context, token: Any) -> bool:
     return (
-        token.pos_ == "PROPN"
+        _named_person(context, token)
         and token.i not in context.entity_of
-        and token.text in context.person_words
         and not context.in_quote(token.idx)
     )
 
