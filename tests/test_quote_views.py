@@ -17,7 +17,7 @@ from conftest import seed_document
 from storyline.cli import app
 from storyline.records import Corpus, QuoteGroup, Ref, Story
 from storyline.report.articles import article_key
-from storyline.report.cast import quotes_by_speaker, story_quote_groups
+from storyline.report.cast import quotes_by_speaker, story_quote_groups, utterance_text
 from storyline.report.render.markdown import md_escape
 from storyline.serve.app import create_app
 from storyline.serve.pages import QUOTE_GROUPS_SHOWN
@@ -123,3 +123,19 @@ def test_every_view_shows_the_quote_groups_in_one_order(
     assert headings == expected(corpus, story, QUOTE_GROUPS_SHOWN)
     if len(ids) > QUOTE_GROUPS_SHOWN:
         assert f"{len(ids) - QUOTE_GROUPS_SHOWN} more" in page
+
+
+def test_a_rendering_shows_the_words_said_without_the_cue_or_the_attributions_comma(
+    analyzed_example: Corpus,
+) -> None:
+    shown = {}
+    for number in ("001", "002"):
+        article = seed_document(analyzed_example, number).article
+        for group in analyzed_example.quote_groups or []:
+            for ref in group.quotes:
+                if ref.article == article.id:
+                    shown[ref] = utterance_text(analyzed_example, ref)
+    texts = list(shown.values())
+    assert "Putin's invitation to Hamas as “a stab in the back”" in texts  # not 'back,”'
+    assert any(t.startswith("I want to state here in Moscow … that if Israel") for t in texts)
+    assert not [t for t in texts if re.search(r",[\"”»]*$", t) or "he said" in t]

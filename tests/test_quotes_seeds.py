@@ -86,3 +86,11 @@ def test_quotes_end_on_words_not_on_commas_or_cut_sentences(seeds: dict[str, Doc
                 words = part.of(text).rstrip()
                 assert not words.endswith(","), words
                 assert not words.endswith("This stance would"), words
+
+
+def test_a_partial_quote_that_ends_its_sentence_keeps_its_closing_mark(
+    seeds: dict[str, Document],
+) -> None:
+    document = seeds["001"]
+    quote = quote_with(document, "democratic election")
+    assert quote.words(document.article.text).endswith("“democratic election.”")

@@ -4,6 +4,7 @@ utterance with its renderings in the story's articles), speaker by speaker."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -133,4 +134,10 @@ def utterance_text(corpus: Corpus, ref: Ref) -> str:
     parts = quote.parts_in(ref.start, ref.end) if quote is not None else whole
     pieces = [part.of(text).strip() for part in parts]
     words = " … ".join(piece.rstrip(",").rstrip() for piece in pieces if piece)
-    return " ".join((words or text[ref.start : ref.end]).split()).rstrip(",")
+    shown = " ".join((words or text[ref.start : ref.end]).split()).rstrip(",")
+    # A partial quote's clause ends with the quote's closing mark, and the comma before it
+    # is the attribution's ('as "a stab in the back," and the United States said').
+    return _COMMA_BEFORE_CLOSING.sub(r"\1", shown)
+
+
+_COMMA_BEFORE_CLOSING = re.compile(r",([\"”»]+)$")

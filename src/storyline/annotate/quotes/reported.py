@@ -4,6 +4,7 @@ to ..."), read from the dependency parse."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,9 +40,19 @@ def _with_marks_direct(context: Context, found: Found) -> Found:
     """Reported speech that quotes some of its words ('called Machado "disgusting"') is a
     partial direct quote: the fragment alone is too short to stand as a quote of its own."""
     start, end = found.content
-    if MARK_RE.search(context.text, start, end) is None:
+    marks = MARK_RE.findall(context.text, start, end)
+    if not marks:
         return found
-    return dataclasses.replace(found, direct=True)
+    # The parse ends the clause before its stop, so a quote that closes the sentence would be
+    # cut before its closing mark ('praised as a "democratic election'): the mark goes with it.
+    closing = _CLOSING_AFTER.match(context.text, end)
+    if closing is not None and len(marks) % 2 == 1:
+        end = closing.end()
+    return dataclasses.replace(found, content=(start, end), direct=True)
+
+
+#: Right after a clause: its stop (or comma) and the closing mark of a quote it opened.
+_CLOSING_AFTER = re.compile(r"[.,!?…]?[\"”»]")
 
 
 def _reported_from_cue(context: Context, cue: Any) -> Found | None:
