@@ -189,3 +189,12 @@ def test_a_relative_clause_on_a_title_in_apposition_is_said_by_the_name() -> Non
     )
     quote = only(quotes_in(text), text, "one-term president")
     assert speaker_of(quote, text) == "McConnell"
+
+
+def test_a_cue_inside_a_quotation_never_reports_a_later_quote() -> None:
+    text = (
+        'Customers "began to say we want you to do this and that," Cook told Benioff, which '
+        'ultimately meant making the "best mobile operating system for enterprise."'
+    )
+    for quote in quotes_in(text):
+        assert "Cook told" not in quote.words(text), quote.words(text)

@@ -210,7 +210,13 @@ def _clause_holding(context: Context, cue: Any, stretch: Stretch) -> tuple[int, 
     the quote reports ('Clinton says she hopes ..., but she knows that "..."'). The clause
     must hold the mark: the parse often cuts it short inside the quote."""
     first = next((t for t in context.tokens_in(stretch.start, stretch.end)), None)
-    above = [a for a in first.ancestors if is_cue(a)] if first is not None else []
+    # A cue inside a quotation is the speaker's word ('"began to say we want ...," Cook told
+    # Benioff'), never the verb that reports a later quote of the sentence.
+    above = (
+        [a for a in first.ancestors if is_cue(a) and not context.in_quote(a.idx)]
+        if first is not None
+        else []
+    )
     for candidate in [cue, *above]:
         clause = complement_range(context, candidate)
         if clause is not None and clause[0] <= stretch.open_mark < clause[1]:
