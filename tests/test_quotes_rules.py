@@ -198,3 +198,11 @@ def test_a_cue_inside_a_quotation_never_reports_a_later_quote() -> None:
     )
     for quote in quotes_in(text):
         assert "Cook told" not in quote.words(text), quote.words(text)
+
+
+def test_a_speaker_is_named_as_the_article_writes_it() -> None:
+    text = (
+        'The victim\'s mother told reporters that "nobody has ever explained to us what happened."'
+    )
+    quote = only(quotes_in(text), text, "nobody has ever explained")
+    assert quote.speaker_name == "The victim's mother"  # not "The victim 's mother"

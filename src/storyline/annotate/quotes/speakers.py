@@ -200,7 +200,7 @@ def _speaker_name(context: Context, head: Any, tokens: list[Any]) -> str | None:
         return None  # a nationality or a region describes a speaker, never is one
     if entity is not None or head.pos_ == "PROPN":
         # spaCy often labels a surname alone as ORG or GPE ("Meshaal"): the full name wins.
-        return _full_name(context, " ".join(t.text for t in tokens))
+        return _full_name(context, _written(context, tokens))
     if head.lower_ in PERSON_PRONOUNS or _is_definite_title(tokens, head):
         antecedent = person_before(context, tokens[0].idx)
         if antecedent:
@@ -210,8 +210,14 @@ def _speaker_name(context: Context, head: Any, tokens: list[Any]) -> str | None:
     if head.lower_ in GROUP_PRONOUNS:
         return _body_before(context, tokens[0].idx, plural=head.lower_ == "they")
     if head.pos_ == "NOUN" and head.lemma_.lower() in SPEAKER_NOUNS | TITLE_NOUNS:
-        return _clean_name(" ".join(t.text for t in tokens))
+        return _clean_name(_written(context, tokens))
     return None
+
+
+def _written(context: Context, tokens: list[Any]) -> str:
+    """The words as the article writes them ("Ming-Chi Kuo", "the victim's mother"), not
+    the tokens joined by spaces ("Ming - Chi Kuo")."""
+    return context.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
 
 
 def _is_definite_title(tokens: list[Any], head: Any) -> bool:
