@@ -15,6 +15,8 @@ from storyline.group.threads import (
     RECALL_SIMILARITY_MARGIN,
     ThreadStage,
     candidate_pairs,
+    days_between,
+    most_days_between,
     profile_story,
     story_order,
     timeml_days,
@@ -60,6 +62,16 @@ def test_the_seed_stories_form_one_thread_in_time_order(seeds) -> None:
         assert link.reason.startswith("shares ") and "Hamas" in link.reason
         assert "similar subject (cos 0." in link.reason
     assert "\n" not in only.description and "3 stories" in only.description
+    # the 2007 report (dated July 2007) may be 17 months after February 2006: its link says
+    # why it continues the invitation's story nonetheless
+    (late,) = [k for k in only.links if k.later == by_first["004"]]
+    assert "months later, continuing it: " in late.reason
+    assert "people and organisations in common" in late.reason
+    early = next(k for k in only.links if k.later == by_first["001"])
+    assert "continuing it" not in early.reason
+    for link in only.links:  # no place, outlet or agency makes a link
+        for name in ("Moscow", "Russia", "Israel", "Al Jazeera", "Aljazeera", "Reuters"):
+            assert name not in link.reason
 
 
 def test_threads_do_not_depend_on_story_or_document_order(seeds) -> None:
@@ -76,16 +88,20 @@ def story_of(
     names: list[str],
     day: dt.date | None,
     dates: tuple[str, ...] = (),
+    kind: str = "ORG",
+    outlet: str | None = None,
+    prose: str = "",
 ) -> tuple[Document, Story]:
-    """One article's story; ``dates`` are the TimeML values of its time expressions."""
-    text = " ".join(names)
+    """One article's story naming ``names`` (of type ``kind``: places link no stories), then
+    ``prose``; ``dates`` are the TimeML values of its time expressions."""
+    text = " ".join(names) + (f"\n\n{prose}" if prose else "")
     mentions, offset = [], 0
     for name in names:
-        mentions.append(Mention(Span(offset, offset + len(name)), name, "GPE"))
+        mentions.append(Mention(Span(offset, offset + len(name)), name, kind))
         offset += len(name) + 1
     embedding = np.asarray(vector, dtype=np.float32)
     document = Document(
-        article=make_article(text, article_id),
+        article=make_article(text, article_id, outlet=outlet),
         mentions=mentions,
         timex=[TimeRef(Span(0, 0), value, TimexType.DATE, value) for value in dates],
         embedding=embedding / np.linalg.norm(embedding),
@@ -96,12 +112,12 @@ def story_of(
 
 def test_links_need_shared_cast_similar_subject_and_time() -> None:
     cases = [
-        story_of("start", [1, 0], ["Oslo", "Bergen", "Narvik"], dt.date(2001, 1, 1)),
-        story_of("sequel", [1, 0.1], ["Oslo", "Bergen"], dt.date(2001, 6, 1)),
-        story_of("other-cast", [1, 0.1], ["Lima", "Cusco"], dt.date(2001, 6, 2)),
-        story_of("other-subject", [0, 1], ["Oslo", "Bergen"], dt.date(2001, 6, 3)),
-        story_of("much-later", [1, 0], ["Oslo", "Bergen"], dt.date(2009, 1, 1)),
-        story_of("undated", [1, 0.05], ["Oslo", "Narvik"], None),
+        story_of("start", [1, 0], ["Statoil", "Telenor", "Norsk Hydro"], dt.date(2001, 1, 1)),
+        story_of("sequel", [1, 0.1], ["Statoil", "Telenor"], dt.date(2001, 6, 1)),
+        story_of("other-cast", [1, 0.1], ["Petroperu", "Inca Kola"], dt.date(2001, 6, 2)),
+        story_of("other-subject", [0, 1], ["Statoil", "Telenor"], dt.date(2001, 6, 3)),
+        story_of("much-later", [1, 0], ["Statoil", "Telenor"], dt.date(2009, 1, 1)),
+        story_of("undated", [1, 0.05], ["Statoil", "Norsk Hydro"], None),
     ]
     documents = [d for d, _ in cases]
     threads = thread(documents, [s for _, s in cases])
@@ -122,22 +138,24 @@ def at_cosine(cosine: float) -> list[float]:
 
 
 def test_a_later_story_naming_the_earlier_ones_days_refers_back() -> None:
-    names = ["Oslo", "Bergen"]
+    names = ["Statoil", "Telenor"]
     start = story_of("start", [1, 0], names, dt.date(2001, 1, 1))
     dates = ("2001-01-01", "2001-01-01T10:00", "2001-01", "2000", "2001-06-01", "P3D", "2001")
     sequel = story_of("sequel", [1, 0.1], names, dt.date(2001, 6, 1), dates)
     (only,) = thread([start[0], sequel[0]], [start[1], sequel[1]])
     (link,) = only.links
     # most named first; its own day ("2001-06-01") and the year it is in ("2001") are no recall
-    assert link.reason == "shares Bergen, Oslo; refers back to 2001-01-01, 2001-01; " + (
+    assert link.reason == "shares Statoil, Telenor; refers back to 2001-01-01, 2001-01; " + (
         "similar subject (cos 1.00)"
     )
 
 
 def test_a_month_precise_story_is_recalled_by_any_day_of_its_month() -> None:
-    start = story_of("start", [1, 0], ["Oslo", "Bergen"], dt.date(2001, 1, 1))
+    start = story_of("start", [1, 0], ["Statoil", "Telenor"], dt.date(2001, 1, 1))
     start = (start[0], dataclasses.replace(start[1], precision=Precision.MONTH))
-    sequel = story_of("sequel", [1, 0], ["Oslo", "Bergen"], dt.date(2001, 3, 1), ("2001-01-20",))
+    sequel = story_of(
+        "sequel", [1, 0], ["Statoil", "Telenor"], dt.date(2001, 3, 1), ("2001-01-20",)
+    )
     (only,) = thread([start[0], sequel[0]], [start[1], sequel[1]])
     assert "refers back to 2001-01-20;" in only.links[0].reason
 
@@ -148,10 +166,138 @@ def test_a_month_precise_story_is_recalled_by_any_day_of_its_month() -> None:
 )
 def test_referring_back_to_a_day_lets_a_less_similar_story_continue(dates, linked) -> None:
     cosine = default_settings().threads.similarity - RECALL_SIMILARITY_MARGIN / 2
-    start = story_of("start", [1, 0], ["Oslo", "Bergen"], dt.date(2001, 1, 1))
-    sequel = story_of("sequel", at_cosine(cosine), ["Oslo", "Bergen"], dt.date(2002, 3, 1), dates)
+    start = story_of("start", [1, 0], ["Statoil", "Telenor"], dt.date(2001, 1, 1))
+    sequel = story_of(
+        "sequel", at_cosine(cosine), ["Statoil", "Telenor"], dt.date(2002, 3, 1), dates
+    )
     threads = thread([start[0], sequel[0]], [start[1], sequel[1]])
     assert len(threads) == (1 if linked else 2)
+
+
+def linked(*cases: tuple[Document, Story]) -> list[str]:
+    """The reasons of the links among ``cases``' stories."""
+    threads = thread([d for d, _ in cases], [s for _, s in cases])
+    return [k.reason for t in threads for k in t.links]
+
+
+def test_a_shared_place_makes_no_link() -> None:
+    start = story_of("start", [1, 0], ["Oslo", "Bergen", "U.S."], dt.date(2001, 1, 1), kind="GPE")
+    sequel = story_of("sequel", [1, 0], ["Oslo", "Bergen", "U.S."], dt.date(2001, 2, 1), kind="GPE")
+    assert linked(start, sequel) == []
+
+
+@pytest.mark.parametrize(
+    ("names", "outlet"),
+    [
+        (["Statoil", "CNBC"], None),  # a well-known outlet
+        (["Statoil", "The Associated Press"], None),
+        (["Statoil", "AP"], None),
+        (["Statoil", "RFE/RL"], None),
+        (["Statoil", "Aljazeera"], "Al Jazeera"),  # the outlet of an article, spelt otherwise
+        (["Statoil", "Bergens Tidende"], "Bergens Tidende"),  # an outlet known by its articles
+    ],
+)
+def test_an_outlet_named_by_two_stories_does_not_link_them(names, outlet) -> None:
+    start = story_of("start", [1, 0], names, dt.date(2001, 1, 1), outlet=outlet)
+    sequel = story_of("sequel", [1, 0], names, dt.date(2001, 2, 1))
+    assert linked(start, sequel) == []
+    # the same stories sharing a second actor are linked, and the outlet is not named
+    start = story_of("start", [1, 0], [*names, "Telenor"], dt.date(2001, 1, 1), outlet=outlet)
+    sequel = story_of("sequel", [1, 0], [*names, "Telenor"], dt.date(2001, 2, 1))
+    (reason,) = linked(start, sequel)
+    assert reason.startswith("shares Statoil, Telenor;")
+
+
+def test_a_person_named_in_full_is_no_outlet() -> None:
+    names = ["Michael Bloomberg", "Jens Stoltenberg"]
+    start = story_of("start", [1, 0], names, dt.date(2001, 1, 1), kind="PERSON")
+    sequel = story_of("sequel", [1, 0], names, dt.date(2001, 2, 1), kind="PERSON")
+    assert linked(start, sequel) == [
+        "shares Jens Stoltenberg, Michael Bloomberg; " + ("similar subject (cos 1.00)")
+    ]
+
+
+GERMAN = (
+    "Die Regierung hat am Dienstag mitgeteilt, dass sie die neuen Regeln nicht vor dem Sommer "
+    "einführen wird, weil die Länder noch nicht alle Daten zur Verfügung gestellt haben."
+)
+RUSSIAN = (
+    "Как сообщили в правительстве, новые правила не будут введены до лета, потому что из "
+    "регионов ещё не поступили все данные, и каждый из них должен их представить."
+)
+
+
+@pytest.mark.parametrize(
+    ("names", "prose"),
+    [
+        (["Sie", "das"], GERMAN),  # English NER on German: stopwords of the page's language
+        (["Из", "Каждый", "Как"], RUSSIAN),
+        (["He", "They"], ""),  # pronouns
+        (["kafir", "orang yang"], ""),  # no name is written in lower case
+        (["Xu", "Q"], ""),  # keys of one or two letters
+    ],
+)
+def test_function_words_make_no_link(names, prose) -> None:
+    start = story_of("start", [1, 0], ["Statoil", *names], dt.date(2001, 1, 1), prose=prose)
+    sequel = story_of("sequel", [1, 0], ["Statoil", *names], dt.date(2001, 2, 1), prose=prose)
+    assert linked(start, sequel) == []
+
+
+def test_a_surname_of_two_letters_counts_when_named_in_full() -> None:
+    names = ["Jack Ma", "Joseph Tsai"]
+    start = story_of("start", [1, 0], names, dt.date(2001, 1, 1), kind="PERSON")
+    sequel = story_of("sequel", [1, 0], names, dt.date(2001, 2, 1), kind="PERSON")
+    assert len(linked(start, sequel)) == 1
+
+
+PEOPLE = ["Jens Stoltenberg", "Erna Solberg"]
+
+
+@pytest.mark.parametrize(
+    ("day", "dates", "reason"),
+    [
+        (
+            dt.date(2001, 12, 1),
+            (),
+            "shares Erna Solberg, Jens Stoltenberg; similar subject (cos 1.00)",
+        ),
+        (dt.date(2004, 1, 15), (), None),  # three years on, two people alone prove nothing
+        (dt.date(2004, 1, 15), ("2001",), None),  # nor a year: "in 2001" names every day of it
+        (
+            dt.date(2004, 1, 15),
+            ("2001-01-01",),
+            "shares Erna Solberg, Jens Stoltenberg; refers back to 2001-01-01; similar subject "
+            "(cos 1.00); 36 months later, continuing it: it names the earlier story's dates",
+        ),
+    ],
+)
+def test_stories_years_apart_link_only_when_the_later_recalls_the_earlier(
+    day, dates, reason
+) -> None:
+    start = story_of("start", [1, 0], PEOPLE, dt.date(2001, 1, 1), kind="PERSON")
+    sequel = story_of("sequel", [1, 0], PEOPLE, day, dates, kind="PERSON")
+    assert linked(start, sequel) == ([reason] if reason else [])
+
+
+def test_over_a_year_apart_more_shared_actors_show_a_continuation() -> None:
+    actors = ["Statoil", "Telenor", "Norsk Hydro", "Equinor"]
+    needed = default_settings().threads.evidence_shared_entities
+    assert len(actors) == needed
+    later = dt.date(2002, 8, 1)  # 19 months
+    few = [
+        story_of(n, [1, 0], actors[:2], d) for n, d in (("a", dt.date(2001, 1, 1)), ("b", later))
+    ]
+    assert linked(*few) == []
+    many = [story_of(n, [1, 0], actors, d) for n, d in (("a", dt.date(2001, 1, 1)), ("b", later))]
+    (reason,) = linked(*many)
+    assert reason.endswith("; 19 months later, continuing it: 4 people and organisations in common")
+
+
+def test_a_story_dated_by_its_year_alone_may_be_as_late_as_its_end() -> None:
+    earlier = Story("s1", ("a",), "a", "a", dt.date(2006, 2, 9), dt.date(2006, 2, 9))
+    later = Story("s2", ("b",), "b", "b", dt.date(2007, 1, 1), None, Precision.YEAR)
+    assert days_between(earlier, later) == 326
+    assert most_days_between(earlier, later) == 690
 
 
 @pytest.mark.parametrize(
@@ -174,17 +320,17 @@ def test_timeml_values_name_days(value: str, days) -> None:
 
 def test_a_thread_keeps_its_id_when_stories_join_it_before_and_after() -> None:
     first_run = [
-        story_of("start", [1, 0], ["Oslo", "Bergen"], dt.date(2001, 1, 1)),
-        story_of("sequel", [1, 0.1], ["Oslo", "Bergen"], dt.date(2001, 6, 1)),
-        story_of("other", [0, 1], ["Lima", "Cusco"], dt.date(2001, 2, 1)),
+        story_of("start", [1, 0], ["Statoil", "Telenor"], dt.date(2001, 1, 1)),
+        story_of("sequel", [1, 0.1], ["Statoil", "Telenor"], dt.date(2001, 6, 1)),
+        story_of("other", [0, 1], ["Petroperu", "Inca Kola"], dt.date(2001, 2, 1)),
     ]
     before = thread([d for d, _ in first_run], [s for _, s in first_run])
     assert thread([d for d, _ in first_run], [s for _, s in first_run], before) == before
     second_run = [
         *first_run,
-        story_of("prequel", [1, 0.05], ["Oslo", "Bergen"], dt.date(2000, 12, 1)),
-        story_of("aftermath", [1, 0.05], ["Oslo", "Bergen"], dt.date(2001, 9, 1)),
-        story_of("unrelated", [-1, 0], ["Tokyo", "Kyoto"], dt.date(2001, 3, 1)),
+        story_of("prequel", [1, 0.05], ["Statoil", "Telenor"], dt.date(2000, 12, 1)),
+        story_of("aftermath", [1, 0.05], ["Statoil", "Telenor"], dt.date(2001, 9, 1)),
+        story_of("unrelated", [-1, 0], ["Toyota", "Nintendo"], dt.date(2001, 3, 1)),
     ]
     after = thread([d for d, _ in second_run], [s for _, s in second_run], before)
     ids = {s.articles[0]: s.id for _, s in second_run}

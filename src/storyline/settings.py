@@ -90,6 +90,8 @@ class ThreadSettings(_Section):
     similarity: float
     min_shared_entities: int
     max_days_apart: int
+    evidence_after_days: int
+    evidence_shared_entities: int
 
 
 class ResolveSettings(_Section):

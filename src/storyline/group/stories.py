@@ -58,18 +58,28 @@ def entity_key(mention: Mention) -> str | None:
     Surnames make "Vladimir Putin" and "Putin" one actor; real resolution comes later (the
     resolve stage), this only has to be good enough to compare articles.
     """
-    from anyascii import anyascii
-
     if mention.type not in CAST_TYPES:
         return None
-    text = _LEADING_ARTICLE.sub("", anyascii(mention.text).lower())
-    words = _WORD.findall(re.sub(r"'s\b", "", text))
-    if not words:
-        return None
     if mention.type == "PERSON":
-        return words[-1]
+        words = name_words(mention.text)
+        return words[-1] if words else None
+    return name_key(mention.text)
+
+
+def name_key(name: str) -> str | None:
+    """The key of an organisation or place called ``name``: "the U.S." and "US" give one key,
+    and so do an outlet's name in an article's metadata and in another article's text."""
+    words = name_words(name)
     key = " ".join(words)
-    return _SHORT_NAMES.get(key, key)
+    return _SHORT_NAMES.get(key, key) if words else None
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words, ASCII and lowercase, without a leading "the" or a possessive."""
+    from anyascii import anyascii
+
+    text = _LEADING_ARTICLE.sub("", anyascii(name).lower())
+    return _WORD.findall(re.sub(r"'s\b", "", text))
 
 
 #: Short forms news writes for the same actor ("US", "U.S.", "the UN"): one key each, or two

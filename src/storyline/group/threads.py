@@ -20,16 +20,19 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
 import numpy as np
 
 from storyline.dates import DateRange
 from storyline.group.lineage import inherit_ids
-from storyline.group.stories import DESCRIPTION_CHARS, entity_key, shorten
+from storyline.group.stories import DESCRIPTION_CHARS, entity_key, name_key, name_words, shorten
 from storyline.ids import content_id
 from storyline.records import (
     Corpus,
+    Document,
+    Mention,
     NamedDate,
     PubDate,
     Story,
@@ -67,6 +70,43 @@ RECALL_SIMILARITY_MARGIN = 0.05
 #: needed: "last year" overlaps every story of that year, so it is shown but proves little.
 RECALL_MAX_DAYS = 31
 
+#: Mention types that make an actor a thread can follow. Places (GPE) do not count: "U.S.",
+#: "China" or "Moscow" are named by half the news of a day, so sharing them says nothing about
+#: one affair going on; the cosine already rewards stories about the same place.
+ACTOR_TYPES = frozenset({"PERSON", "ORG"})
+#: Keys of this length or shorter are no actor: English NER on other languages tags their
+#: function words ("Из", "Я"), and two letters name too many things ("AP", "GE"). A surname
+#: of a full name ("Jack Ma") still counts.
+SHORT_KEY_CHARS = 2
+#: News agencies and outlets articles name as their source ("CNBC reported", "(AP)"): the
+#: same outlet in two stories says who reported them, not that one continues the other.
+#: Each article's own outlet and agencies are added to these (:func:`outlet_keys`), so an
+#: outlet not listed here is caught once its articles are read; these cover outlets quoted
+#: by others, and the short names ("AP", "AFP") agencies sign with.
+NEWS_OUTLETS = frozenset({
+    "reuters", "thomson reuters", "associated press", "ap", "afp", "agence france presse",
+    "dpa", "efe", "ansa", "upi", "united press international", "xinhua", "tass", "itar tass",
+    "ria novosti", "interfax", "kyodo", "yonhap", "anadolu", "bloomberg", "bloomberg news",
+    "cnbc", "cnn", "bbc", "bbc news", "nbc", "nbc news", "abc", "abc news", "cbs", "cbs news",
+    "fox news", "msnbc", "npr", "pbs", "al jazeera", "rfe rl", "radio free europe",
+    "radio free europe radio liberty", "radio liberty", "voice of america", "voa",
+    "new york times", "washington post", "wall street journal", "wsj", "financial times",
+    "guardian", "times", "usa today", "politico", "axios", "daily mail", "sky news",
+    "deutsche welle", "dw", "france 24", "euronews", "rt", "sputnik",
+})  # fmt: skip
+
+_WORD = re.compile(r"\w+")
+
+
+def outlet_form(key: str) -> str:
+    """The form outlet names are compared in: without spaces, as "Al Jazeera" is also
+    written "Aljazeera" and "RFE/RL" "RFERL"."""
+    return key.replace(" ", "")
+
+
+#: :data:`NEWS_OUTLETS` in :func:`outlet_form`.
+KNOWN_OUTLETS = frozenset(map(outlet_form, NEWS_OUTLETS))
+
 #: TimeML date values: a year, a month, or a day (optionally with a time), or an ISO week.
 _TIMEML_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T[\w:.+-]*)?)?)?")
 _TIMEML_WEEK = re.compile(r"(\d{4})-W(\d{2})")
@@ -77,8 +117,12 @@ class Link:
     earlier: StoryProfile
     later: StoryProfile
     cosine: float
-    shared: tuple[str, ...]  # entity keys, most mentioned first
+    shared: tuple[str, ...]  # actors' entity keys, most mentioned first
     recalled: tuple[str, ...] = ()  # dates of the earlier story the later names, most named first
+    #: For stories that may be over ``threads.evidence_after_days`` apart: at most how many
+    #: days, and what shows the later continues the earlier ("recalls" or "actors").
+    apart: int | None = None
+    evidence: str | None = None
 
 
 def story_order(story: Story) -> tuple[int, dt.date, str]:
@@ -88,21 +132,74 @@ def story_order(story: Story) -> tuple[int, dt.date, str]:
     return (0, story.start, story.id)
 
 
-def profile_story(story: Story, corpus: Corpus) -> StoryProfile:
+def profile_story(
+    story: Story, corpus: Corpus, outlets: Collection[str] = KNOWN_OUTLETS
+) -> StoryProfile:
+    """A story's centroid, its actors (:func:`actor_key`; ``outlets``, in :func:`outlet_form`,
+    are no actors) and the dates it names."""
     documents = [corpus.document(article_id) for article_id in story.articles]
     vectors = np.array([np.asarray(d.embedding, dtype=np.float64) for d in documents])
     total = vectors.sum(axis=0)
     norm = float(np.linalg.norm(total))
     cast: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
-    for mention in (m for d in documents for m in d.mentions or []):
-        key = entity_key(mention)
-        if key is not None:
-            cast[key] += 1
-            spellings.setdefault(key, Counter())[" ".join(mention.text.split())] += 1
+    for document in documents:
+        stopwords = function_words(document)
+        for mention in document.mentions or []:
+            key = actor_key(mention, stopwords, outlets)
+            if key is not None:
+                cast[key] += 1
+                spellings.setdefault(key, Counter())[" ".join(mention.text.split())] += 1
     names = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in spellings.items()}
     dates = named_dates(t for d in documents for t in d.timex or [])
     return StoryProfile(story, total / norm if norm else total, cast, names, dates)
+
+
+def actor_key(mention: Mention, stopwords: Collection[str], outlets: Collection[str]) -> str | None:
+    """The entity key of a person or organisation that may link stories, or None.
+
+    None for places; for a function word ("Sie", "das", "Из", "He": every word of the mention
+    is a stopword of its page's language) or a word in lower case ("kafir", "orang yang"),
+    which English NER tags on other languages; for a key of one or two letters; and for a
+    news outlet or agency (a person named in full, "Michael Bloomberg", is still a person).
+    """
+    if mention.type not in ACTOR_TYPES:
+        return None
+    key = entity_key(mention)
+    words = [w.lower() for w in _WORD.findall(mention.text)]
+    if key is None or not words or all(w in stopwords for w in words):
+        return None
+    if mention.text.lower() == mention.text != mention.text.upper():
+        return None  # cased letters, none upper; scripts without case (Chinese) pass
+    full_name = mention.type == "PERSON" and len(name_words(mention.text)) > 1
+    if len(key.replace(" ", "")) <= SHORT_KEY_CHARS and not full_name:
+        return None
+    if outlet_form(key) in outlets and not full_name:
+        return None
+    return key
+
+
+@cache
+def _english_stoplist() -> frozenset[str]:
+    from storyline.clean.language import stoplist
+
+    return stoplist("English")
+
+
+def function_words(document: Document) -> frozenset[str]:
+    """The stopwords of the document's language, and English ones: an entity spelt only
+    with them is a function word. Not every language's: their union (154,000 words, Finnish
+    and Uzbek lists of thousands) holds "Bush", "Israel", "Google" and "Kim"."""
+    from storyline.clean.language import page_stoplist
+
+    return page_stoplist(document.article.body_text.splitlines()) | _english_stoplist()
+
+
+def outlet_keys(documents: Iterable[Document]) -> frozenset[str]:
+    """The keys, in :func:`outlet_form`, of the well-known outlets and of the outlets and
+    agencies of ``documents``."""
+    names = (n for d in documents for n in (d.article.outlet, *d.article.agencies) if n)
+    return KNOWN_OUTLETS | {outlet_form(k) for k in map(name_key, names) if k}
 
 
 def named_dates(timexes: Iterable[TimeRef]) -> tuple[NamedDate, ...]:
@@ -174,16 +271,34 @@ def days_between(earlier: Story, later: Story) -> int | None:
     return (later.start - (earlier.end or earlier.start)).days
 
 
+def most_days_between(earlier: Story, later: Story) -> int | None:
+    """Days from the earlier story's end to the later one's start, as far apart as their
+    dates allow: a story known only by its year ("2007") may start on its last day."""
+    if earlier.start is None or later.start is None:
+        return None
+    end = DateRange.of(PubDate(earlier.end or earlier.start, earlier.precision, "story")).first
+    start = DateRange.of(PubDate(later.start, later.precision, "story")).last
+    return (start - end).days
+
+
 def reason(link: Link) -> str:
-    """A short human reason: "shares Hamas, Moscow, Putin; refers back to 2006-02-09; similar
-    subject (cos 0.62)"."""
+    """A short human reason: "shares Hamas, Meshaal, Putin; refers back to 2006-02-09; similar
+    subject (cos 0.62)", and for stories over a year apart what shows one continues the other:
+    "; 16 months later, continuing it: it names the earlier story's dates"."""
     names = [link.later.names.get(key) or link.earlier.names[key] for key in link.shared]
     listed = ", ".join(sorted(names[:REASON_NAMES]))
     more = f" and {len(names) - REASON_NAMES} more" if len(names) > REASON_NAMES else ""
     recalls = ""
     if link.recalled:
         recalls = f"; refers back to {', '.join(link.recalled[:REASON_DATES])}"
-    return f"shares {listed}{more}{recalls}; similar subject (cos {link.cosine:.2f})"
+    text = f"shares {listed}{more}{recalls}; similar subject (cos {link.cosine:.2f})"
+    if link.apart is None:
+        return text
+    exact = days_between(link.earlier.story, link.later.story) == link.apart
+    when = f"{'' if exact else 'up to '}{round(link.apart / 30.44)} months later"
+    if link.evidence == "recalls":
+        return f"{text}; {when}, continuing it: it names the earlier story's dates"
+    return f"{text}; {when}, continuing it: {len(names)} people and organisations in common"
 
 
 def candidate_pairs(
@@ -275,7 +390,12 @@ class ThreadStage:
         self._around = around
 
     def __call__(self, corpus: Corpus) -> Corpus:
-        here = {story.id: profile_story(story, corpus) for story in corpus.stories or []}
+        # Every article's outlet is no actor in any story: other outlets quote it ("CNBC
+        # reported"). With a store these are the neighbourhood's outlets (and the well-known
+        # ones); a stored profile was cleared of those of the run that made it.
+        outlets = outlet_keys(corpus.documents)
+        stories = corpus.stories or []
+        here = {story.id: profile_story(story, corpus, outlets) for story in stories}
         corpus.story_profiles = here
         if self._around is not None:
             corpus.threads = self._rethread(list(here.values()), corpus, self._around)
@@ -309,8 +429,8 @@ class ThreadStage:
             nearest = nearest_stories(stored, centroids, NEIGHBOURS, window)
             for profile, near in zip(here, nearest, strict=True):
                 for other in near:
-                    pair = sorted((profile, other), key=lambda p: story_order(p.story))
-                    link = self.link(*pair)
+                    first, then = sorted((profile, other), key=lambda p: story_order(p.story))
+                    link = self.link(first, then)
                     if link is not None:
                         links.append(as_record(link))
         here_ids = {p.story.id for p in here}
@@ -337,20 +457,36 @@ class ThreadStage:
         return found
 
     def link(self, earlier: StoryProfile, later: StoryProfile) -> Link | None:
-        days = days_between(earlier.story, later.story)
-        if days is not None and days > self._settings.max_days_apart:
-            return None
+        """The link from ``earlier`` to ``later``, or None: they must share actors and be
+        similar; stories that may be over ``evidence_after_days`` apart need evidence that
+        one continues the other: the later names days or months of the earlier (however late),
+        or, up to ``max_days_apart``, they share ``evidence_shared_entities`` actors."""
+        settings = self._settings
         common = earlier.cast.keys() & later.cast.keys()
-        if len(common) < self._settings.min_shared_entities:
+        if len(common) < settings.min_shared_entities:
             return None
         cosine = float(earlier.centroid @ later.centroid)
-        if cosine < self._settings.similarity - RECALL_SIMILARITY_MARGIN:
+        if cosine < settings.similarity - RECALL_SIMILARITY_MARGIN:
             return None
         recalled = recalled_dates(earlier, later)
-        if cosine < self._settings.similarity and not pinpointed(recalled):
+        if cosine < settings.similarity and not pinpointed(recalled):
             return None
+        apart = most_days_between(earlier.story, later.story)
+        evidence = None
+        if apart is not None and apart > settings.evidence_after_days:
+            days = days_between(earlier.story, later.story)
+            if pinpointed(recalled):
+                evidence = "recalls"
+            elif len(common) >= settings.evidence_shared_entities and (
+                days is None or days <= settings.max_days_apart
+            ):
+                evidence = "actors"
+            else:
+                return None
         shared = sorted(common, key=lambda k: (-(earlier.cast[k] + later.cast[k]), k))
-        return Link(earlier, later, cosine, tuple(shared), tuple(d.label for d in recalled))
+        dates = tuple(d.label for d in recalled)
+        far = apart if evidence else None
+        return Link(earlier, later, cosine, tuple(shared), dates, far, evidence)
 
 
 def as_record(link: Link) -> ThreadLink:
