@@ -48,7 +48,7 @@ class ArticleStore(StoreCore):
         added = 0
         for document in self._backend.before_insert(self._db, documents):
             inserted = self._db.execute(
-                f"INSERT OR IGNORE INTO articles VALUES ({','.join('?' * ARTICLE_COLUMNS)})",
+                "INSERT OR IGNORE INTO articles VALUES (" + ",".join("?" * ARTICLE_COLUMNS) + ")",
                 article_row(document),
             ).rowcount
             if inserted:
