@@ -67,7 +67,9 @@ def annotated(records: list[dict[str, str]], settings: Settings) -> list[Documen
     documents = [
         document
         for begin in range(0, len(articles), size)
-        for document in annotate(articles[begin : begin + size], stages, failures)
+        for document in annotate(
+            articles[begin : begin + size], stages, failures, languages=settings.annotate.languages
+        )
     ]
     if failures:
         print(f"{len(failures)} articles failed: {failures[0].reason}", file=sys.stderr)

@@ -74,6 +74,7 @@ def test_article_entity_and_outlets(client: TestClient) -> None:
     article_id = story["articles"][0]
     article = client.get(f"/api/articles/{article_id}", params={"dropped": True}).json()
     assert article["id"] == article_id and article["entities"] and "dropped" in article
+    assert article["language"] == "en"
     putin = next(m for m in story["cast"] if m["name"] == "Vladimir Putin")
     entity = client.get(f"/api/entities/{putin['entity']}").json()
     assert entity["name"] == "Vladimir Putin" and story["id"] in entity["stories"]

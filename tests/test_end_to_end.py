@@ -21,6 +21,7 @@ ARTICLE_FIELDS = {
     "url",
     "title",
     "outlet",
+    "language",
     "published",
     "published_inferred",
     "text",
@@ -108,6 +109,7 @@ def test_jsonl_export_has_every_field_and_valid_offsets(store_path: Path) -> Non
                 assert text[quote["speaker"]["start"] : quote["speaker"]["end"]].strip()
     inferred = [r for r in rows if r["published_inferred"]]
     assert {r["published"] for r in inferred} == {"2006-02-09"}  # seeds 002 and 003
+    assert {r["language"] for r in rows} == {"en"}
     assert sum(len(r["quotes"]) for r in rows) >= 5
     assert any(e["name"] and "Putin" in e["name"] for r in rows for e in r["entities"])
 

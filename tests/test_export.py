@@ -21,8 +21,8 @@ from storyline.report.render.rows import article_rows, story_rows, thread_rows
 from storyline.settings import Settings
 
 ARTICLE_FIELDS = {
-    "id", "source", "url", "title", "outlet", "published", "published_inferred", "text", "body",
-    "duplicate_of", "story", "thread", "entities", "quotes", "timex",
+    "id", "source", "url", "title", "outlet", "language", "published", "published_inferred",
+    "text", "body", "duplicate_of", "story", "thread", "entities", "quotes", "timex",
 }  # fmt: skip
 STORY_FIELDS = {
     "id", "thread", "title", "description", "articles", "start", "end", "timeline", "cast",
@@ -60,7 +60,7 @@ def test_article_rows_have_exactly_the_contract_fields(articles: dict[str, dict[
         assert set(row) == ARTICLE_FIELDS
         for key in ("id", "source", "text", "body"):
             assert isinstance(row[key], str)
-        for key in ("title", "outlet", "published", "duplicate_of", "story", "thread"):
+        for key in ("title", "outlet", "language", "published", "duplicate_of", "story", "thread"):
             assert isinstance(row[key], OPT_STR)
         assert all(isinstance(row[k], list) for k in ("entities", "quotes", "timex"))
 

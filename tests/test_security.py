@@ -450,7 +450,7 @@ SQL_INTERPOLATIONS = frozenset(
         "where",  # _where_in: " WHERE {column} IN (?,?,...)" or ""
         "chosen",  # "IN (?,?,...)" or a constant sub-select
         "','.join('?' * len(wanted))",
-        "','.join('?' * 18)",
+        "','.join('?' * ARTICLE_COLUMNS)",  # a constant count of placeholders
         "'WHERE grp ' + chosen if chosen else ''",
         "'WHERE story ' + chosen if chosen else ''",
         "_STORIES_OF_MARKED",  # a constant sub-select

@@ -74,6 +74,7 @@ def documents(draw: st.DrawFn) -> Document:
         url=draw(st.none() | st.just("https://example.org/a")),
         highlights=tuple(draw(spans_in(text, 2))),
         dropped=tuple(Dropped(s, "navigation") for s in draw(spans_in(text, 2))),
+        language=draw(st.none() | st.sampled_from(["en", "de", "ko"])),
     )
     spans = draw(spans_in(text))
     return Document(

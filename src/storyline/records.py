@@ -123,6 +123,21 @@ class Hints:
     published: str | None = None  # an ISO date, YYYY[-MM[-DD]]
     published_origin: str = "hint"
     outlet: str | None = None
+    language: str | None = None  # as the server declares it (a Content-Language header)
+
+
+#: The text fields of a :class:`RawDocument`, each made storable when it is made.
+_RAW_TEXT_FIELDS = (
+    "source",
+    "text",
+    "html",
+    "id",
+    "title",
+    "published",
+    "outlet",
+    "url",
+    "language",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +157,13 @@ class RawDocument:
     outlet: str | None = None
     url: str | None = None
     hints: Hints | None = None
+    #: The language the input states (a JSONL record's ``language``): it wins over detection.
+    language: str | None = None
 
     def __post_init__(self) -> None:
         # Made storable here, once, whichever reader (or library caller) made the document:
         # before its id is computed and before any span is taken of its text.
-        for name in ("source", "text", "html", "id", "title", "published", "outlet", "url"):
+        for name in _RAW_TEXT_FIELDS:
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, storable_text(value))
@@ -202,7 +219,12 @@ class Dropped:
 
 @dataclass(frozen=True)
 class Article:
-    """A cleaned article: metadata plus its body as spans of the original text."""
+    """A cleaned article: metadata plus its body as spans of the original text.
+
+    ``language`` is the ISO 639-1 code of the body's language, decided when it is cleaned
+    (:func:`storyline.clean.language.article_language`); None for an article stored before
+    languages were (it was annotated as English then).
+    """
 
     id: str
     source: str
@@ -217,6 +239,7 @@ class Article:
     url: str | None = None
     highlights: tuple[Span, ...] = ()
     dropped: tuple[Dropped, ...] = ()
+    language: str | None = None
 
     @cached_property
     def body_view(self) -> BodyView:

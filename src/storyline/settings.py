@@ -8,17 +8,19 @@ errors that name the key, so a typo never silently does nothing.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from storyline.errors import ConfigError
 
 USER_FILE_NAME = "storyline.toml"
 ENV_VAR = "STORYLINE_CONFIG"
+ISO_639_1 = re.compile(r"[a-z]{2}")
 
 
 class _Section(BaseModel):
@@ -45,6 +47,22 @@ class CleanSettings(_Section):
     min_stopword_density: float
     max_text_chars: int = Field(gt=0)
     max_html_elements: int = Field(gt=0)
+
+
+class AnnotateSettings(_Section):
+    languages: list[str] = Field(min_length=1)
+
+    @field_validator("languages")
+    @classmethod
+    def _iso_codes(cls, languages: list[str]) -> list[str]:
+        # Article.language is always a lower-case ISO 639-1 code: another spelling would
+        # silently match nothing.
+        wrong = [code for code in languages if not ISO_639_1.fullmatch(code)]
+        if wrong:
+            raise ValueError(
+                f"not ISO 639-1 codes (two lower-case letters, such as 'en'): {', '.join(wrong)}"
+            )
+        return languages
 
 
 class PipelineSettings(_Section):
@@ -131,6 +149,7 @@ class Settings(_Section):
     read: ReadSettings
     feeds: FeedSettings
     clean: CleanSettings
+    annotate: AnnotateSettings
     pipeline: PipelineSettings
     embed: EmbedSettings
     dedup: DedupSettings

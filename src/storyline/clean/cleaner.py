@@ -1,11 +1,13 @@
 """The clean stage's entry: a raw document to an article, by the cleaner for its kind (text
-dump or HTML), with what the input states winning over what was found in the page."""
+dump or HTML), with what the input states winning over what was found in the page, and the
+language of what is left."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from storyline.clean.language import article_language, primary_subtag
 from storyline.clean.lines import too_long
 from storyline.dates import parse_given_date
 from storyline.errors import MalformedInput
@@ -28,7 +30,22 @@ def clean(raw: RawDocument, settings: CleanSettings) -> Article:
         article = clean_text(raw, settings)
     else:
         raise MalformedInput(raw.source, "neither text nor html given")
-    return _with_input_metadata(article, raw)
+    return _with_language(_with_input_metadata(article, raw), raw)
+
+
+def _with_language(article: Article, raw: RawDocument) -> Article:
+    """The language the input states wins (a JSONL record's ``language``); else the one
+    detected on the title and clean body, or, on too short a text, the one the page declares
+    (``<html lang>``, else its server's Content-Language)."""
+    stated = primary_subtag(raw.language)
+    if stated:
+        return replace(article, language=stated)
+    from storyline.read.pages import declared_languages
+
+    declared = declared_languages(raw.html, None) if raw.html is not None else []
+    hinted = raw.hints.language if raw.hints else None
+    text = f"{article.title or ''}\n\n{article.body_text}"
+    return replace(article, language=article_language(text, next(iter(declared), hinted)))
 
 
 def _with_input_metadata(article: Article, raw: RawDocument) -> Article:

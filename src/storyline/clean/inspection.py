@@ -97,6 +97,7 @@ def _metadata(article: Article) -> tuple[tuple[str, str], ...]:
         ("source", article.source),
         ("title", article.title),
         ("outlet", article.outlet),
+        ("language", article.language),
         ("published", describe_published(article.published) if article.published else None),
         ("byline", article.byline),
         ("dateline", article.dateline),

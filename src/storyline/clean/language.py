@@ -81,3 +81,55 @@ def stopword_density(line: str, stopwords: frozenset[str]) -> float:
     if not words:
         return 0.0
     return sum(word in stopwords for word in words) / len(words)
+
+
+#: Characters of text (title and clean body) under which a declared language, if any, is
+#: trusted over detection: on a few words a detector guesses. Above it, the text decides:
+#: templates declare the site's language, not the article's (a German page of newsday dev
+#: declares ``en``). Set by judgement: every newsday dev page is longer (120 of 120 right).
+MIN_DETECTION_CHARS = 200
+#: Characters of the text read to detect its language: more change nothing but cost time.
+DETECTION_SAMPLE_CHARS = 5_000
+#: Languages so close in writing that a detector mistakes one for the other, while a page
+#: that declares one of them is rarely wrong: the declared one is taken (newsday dev: an
+#: Indonesian page declaring ``id-ID`` was detected as Malay).
+CLOSE_LANGUAGES = (
+    frozenset({"id", "ms"}),
+    frozenset({"no", "nb", "nn", "da"}),
+    frozenset({"hr", "sr", "bs"}),
+)
+
+
+def article_language(text: str, declared: str | None = None) -> str | None:
+    """The ISO 639-1 code of ``text``'s language (an article's title and clean body).
+
+    ``declared`` (the language a page or a server declares) is taken only when the text is
+    too short to detect reliably, or when it is a close neighbour of the detected one
+    (:data:`CLOSE_LANGUAGES`); None when neither tells.
+    """
+    sample = text.strip()[:DETECTION_SAMPLE_CHARS]
+    declared = primary_subtag(declared)
+    if declared and len(sample) < MIN_DETECTION_CHARS:
+        return declared
+    if not sample:
+        return None
+    # py3langid (langid.py's maintained fork): its model is packaged with it (nothing to
+    # download, nothing to check before use), it runs in about a millisecond per article on
+    # plain numpy, and it covers 97 languages with ISO 639-1 codes. jusText's stoplists above
+    # only say which words are function words; they mistake one Romance or Slavic language
+    # for its neighbour and know nothing of CJK.
+    import py3langid  # lazily: it loads its model on import
+
+    code = str(py3langid.classify(sample)[0])
+    if declared and any({code, declared} <= close for close in CLOSE_LANGUAGES):
+        return declared
+    return code
+
+
+def primary_subtag(code: str | None) -> str | None:
+    """The language of a language tag, lower case ("en-GB" → "en", "pt_BR" → "pt"); of a
+    header's list ("de, en"), the first."""
+    if not code:
+        return None
+    primary = re.split(r"[-_,;\s]", code.strip(), maxsplit=1)[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import ClassVar
 
+from storyline.annotate.languages import annotated
 from storyline.annotate.timex.finder import time_refs
 from storyline.dates import DateRange, most_precise
-from storyline.records import Corpus, Document, PubDate
+from storyline.records import Corpus, Document, PubDate, TimeRef
+from storyline.settings import default_settings
 
 #: ``PubDate.origin`` of a date taken from the article's story.
 STORY_ORIGIN = "story"
@@ -36,26 +38,46 @@ class DatingStage:
     needs: ClassVar[frozenset[str]] = frozenset({"stories", "timex"})
     provides: ClassVar[frozenset[str]] = frozenset({"inferred_dates"})
 
+    def __init__(self, languages: Collection[str] | None = None) -> None:
+        # The time-expression rules are English: an article in another language has none
+        # found again against its new date (annotate.languages, as when it was annotated).
+        self._languages = default_settings().annotate.languages if languages is None else languages
+
     def __call__(self, corpus: Corpus) -> Corpus:
         inferred: dict[str, PubDate] = {}
         for story in corpus.stories or []:
             members = [corpus.document(article_id) for article_id in story.articles]
             named = named_values(members)
             for document in members:
-                published = date_from_story(document, members, named)
+                published = date_from_story(document, members, named, self._languages)
                 if published is not None:
                     inferred[document.article.id] = published
         # Applied once all are found, so that no inference depends on the order of articles.
         for article_id, published in inferred.items():
-            apply_date(corpus.document(article_id), published)
+            apply_date(corpus.document(article_id), published, self._languages)
         corpus.inferred_dates = inferred
         return corpus
 
 
-def apply_date(document: Document, published: PubDate) -> None:
+def apply_date(
+    document: Document, published: PubDate, languages: Collection[str] | None = None
+) -> None:
     """Give ``document`` an inferred date and its time expressions resolved against it."""
     document.article = dataclasses.replace(document.article, published=published)
-    document.timex = time_refs(document.article, events=document.timex or [])
+    document.timex = _time_refs(document, published, languages, events=document.timex or [])
+
+
+def _time_refs(
+    document: Document,
+    published: PubDate,
+    languages: Collection[str] | None,
+    events: Sequence[TimeRef] = (),
+) -> list[TimeRef]:
+    """The article's time expressions against ``published``; none for an article in a
+    language other than ``languages`` (default: all), which the English rules do not read."""
+    if languages is not None and not annotated(document.article, languages):
+        return []
+    return time_refs(document.article, published, events)
 
 
 def named_values(members: Sequence[Document]) -> Counter[str]:
@@ -68,7 +90,10 @@ def named_values(members: Sequence[Document]) -> Counter[str]:
 
 
 def date_from_story(
-    document: Document, members: Sequence[Document], named: Counter[str] | None = None
+    document: Document,
+    members: Sequence[Document],
+    named: Counter[str] | None = None,
+    languages: Collection[str] | None = None,
 ) -> PubDate | None:
     """The date ``document`` gets from its story, or None when it needs or gets none.
 
@@ -91,7 +116,7 @@ def date_from_story(
     published_on = Counter(p.date for p in kept)
 
     def fit(day: PubDate) -> tuple[int, int, int]:
-        resolved = {t.value for t in time_refs(document.article, day) if t.value}
+        resolved = {t.value for t in _time_refs(document, day, languages) if t.value}
         return (
             sum(1 for v in resolved if v in named),
             published_on[day.date],

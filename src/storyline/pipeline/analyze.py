@@ -80,7 +80,7 @@ def corpus_stages(
         QuoteGroupStage(settings.quote_groups, embedder),
         StoryStage(settings.stories),
         ThreadStage(settings.threads, around),
-        DatingStage(),
+        DatingStage(settings.annotate.languages),
     ]
 
 

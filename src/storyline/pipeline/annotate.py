@@ -1,17 +1,27 @@
 """Per-article annotation: the stages in order, and one batch through them with the
-per-article failure boundary (an article a stage fails on is set aside with its reason)."""
+per-article failure boundary (an article a stage fails on is set aside with its reason).
+
+The English-only stages read only the articles in the languages their models cover
+(``annotate.languages``, :mod:`storyline.annotate.languages`); the others skip them and get
+the embedding alone, so this is the one place that decides.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
+from storyline.annotate.languages import annotated, leave_unannotated
 from storyline.errors import StorylineError
 from storyline.records import Article, Document, ReadFailure
-from storyline.settings import Settings
+from storyline.settings import Settings, default_settings
 from storyline.stage import ArticleStage, check_provided
 
 #: Called once per article handled (stored, already known, or failed), for progress bars.
 ProgressCallback = Callable[[str], None]
+#: The stages whose model or rules are English (by name): an article in a language
+#: ``annotate.languages`` does not name skips them (the embedding model is multilingual
+#: enough to place it, and reads every article).
+ENGLISH_STAGES = frozenset({"nlp", "quotes", "timex"})
 
 
 def article_stages(settings: Settings) -> list[ArticleStage]:
@@ -34,20 +44,26 @@ def annotate(
     stages: Sequence[ArticleStage],
     failures: list[ReadFailure],
     progress: ProgressCallback | None = None,
+    languages: Collection[str] | None = None,
 ) -> list[Document]:
     """Run the per-article stages over a batch; an article a stage fails on is set aside.
+
+    The English-only stages (:data:`ENGLISH_STAGES`) read only the articles in ``languages``
+    (default: the packaged ``annotate.languages``); the others get empty annotations.
 
     The batch runs as one (models are fastest on batches); if a stage fails, the batch is
     retried article by article so that only the bad article is lost, with its reason. Any
     exception counts here, third-party ones included: this is the per-article failure boundary.
     """
+    if languages is None:
+        languages = default_settings().annotate.languages
     try:
-        documents = _run_article_stages([Document(a) for a in articles], stages)
+        documents = _run_article_stages([Document(a) for a in articles], stages, languages)
     except Exception:
         documents = []
         for article in articles:
             try:
-                documents += _run_article_stages([Document(article)], stages)
+                documents += _run_article_stages([Document(article)], stages, languages)
             except Exception as exc:
                 reason = (
                     str(exc) if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
@@ -61,9 +77,19 @@ def annotate(
 
 
 def _run_article_stages(
-    documents: list[Document], stages: Sequence[ArticleStage]
+    documents: list[Document], stages: Sequence[ArticleStage], languages: Collection[str]
 ) -> list[Document]:
+    read = [i for i, d in enumerate(documents) if annotated(d.article, languages)]
+    for document in documents:
+        if not annotated(document.article, languages):
+            leave_unannotated(document)
     for stage in stages:
-        documents = stage(documents)
-        check_provided(stage, documents)
+        if stage.name not in ENGLISH_STAGES:
+            documents = stage(documents)
+            check_provided(stage, documents)
+            continue
+        given = stage([documents[i] for i in read])
+        check_provided(stage, given)
+        for i, document in zip(read, given, strict=True):
+            documents[i] = document
     return documents

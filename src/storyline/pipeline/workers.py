@@ -236,7 +236,8 @@ class _Here:
 
     def annotate(self, batch: list[Article]) -> list[Document]:
         self.stages[:] = self.stages or article_stages(self.settings)
-        return annotate(batch, self.stages, self.failures, self.progress)
+        languages = self.settings.annotate.languages
+        return annotate(batch, self.stages, self.failures, self.progress, languages)
 
     def accept(self, annotated: Annotated) -> list[Document]:
         documents, failures = annotated
@@ -294,7 +295,8 @@ def annotate_in_worker(batch: list[Article], settings: Settings) -> Annotated:
     """On a worker (a pool process or a Dask worker): one batch, with the worker's stages."""
     failures: list[ReadFailure] = []
     with _WORKER_LOCK:
-        return annotate(batch, _worker_stages(settings), failures), failures
+        stages = _worker_stages(settings)
+        return annotate(batch, stages, failures, languages=settings.annotate.languages), failures
 
 
 def _worker_stages(settings: Settings) -> list[ArticleStage]:
@@ -327,6 +329,6 @@ def annotated_batches(
     if second is None or not (settings.pipeline.dask or pool_size(settings) > 1):
         stages = article_stages(settings)
         for batch in batches:
-            yield annotate(batch, stages, failures, progress)
+            yield annotate(batch, stages, failures, progress, settings.annotate.languages)
         return
     yield from annotated_elsewhere(batches, settings, failures, progress)

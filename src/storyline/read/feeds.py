@@ -329,5 +329,5 @@ class Crawl:
         refusal = language_refusal(html, fetched.content_language, self._languages)
         if refusal:
             return PassedOver(entry.link, refusal)
-        hints = Hints(entry.title, entry.published, "feed entry", outlet)
+        hints = Hints(entry.title, entry.published, "feed entry", outlet, fetched.content_language)
         return RawDocument(source=entry.link, html=html, url=fetched.url, hints=hints)

@@ -14,7 +14,7 @@ from storyline.records import RawDocument, ReadFailure
 from storyline.settings import ReadSettings
 
 #: Optional JSONL string fields carried into the raw document; others are ignored.
-OPTIONAL_FIELDS = ("id", "title", "published", "outlet", "url")
+OPTIONAL_FIELDS = ("id", "title", "published", "outlet", "url", "language")
 
 
 def _decode_line(data: bytes) -> str:
@@ -100,6 +100,7 @@ def _raw_from_object(source: str, value: dict[str, Any]) -> RawDocument:
         published,
         fields["outlet"],
         fields["url"],
+        language=fields["language"],
     )
 
 

@@ -159,11 +159,17 @@ def _response(source: str, record: ArcWarcRecord, settings: ReadSettings) -> Rea
 
 def _hints(record: ArcWarcRecord) -> Hints | None:
     """A publication date for a page that states none: when the server says it last changed,
-    else when it was archived (a late bound: the page may be older)."""
+    else when it was archived (a late bound: the page may be older); and the language the
+    server declares, for a page too short to tell its own."""
+    language = record.http_headers.get_header("Content-Language")
     modified = http_date(record.http_headers.get_header("Last-Modified"))
     if modified:
-        return Hints(published=modified, published_origin="HTTP Last-Modified (WARC)")
+        return Hints(
+            published=modified, published_origin="HTTP Last-Modified (WARC)", language=language
+        )
     archived = iso_day(record.rec_headers.get_header("WARC-Date"))
     if archived:
-        return Hints(published=archived, published_origin="WARC-Date (when archived)")
-    return None
+        return Hints(
+            published=archived, published_origin="WARC-Date (when archived)", language=language
+        )
+    return Hints(language=language) if language else None

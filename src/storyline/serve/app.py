@@ -75,6 +75,7 @@ class ArticleIn(BaseModel):
     published: str | None = Field(default=None, max_length=40)
     outlet: str | None = Field(default=None, max_length=200)
     url: str | None = Field(default=None, max_length=4000)
+    language: str | None = Field(default=None, max_length=35)
 
     @model_validator(mode="after")
     def _has_content(self) -> ArticleIn:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
+from storyline.annotate.languages import annotated
 from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
 from storyline.report.cast import quotes_by_speaker, utterance_text
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
@@ -147,6 +148,8 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             body=[segments(document.article.text, marks, p) for p in document.article.body],
             story=corpus.story_of(article_id),
             panel=article_panel(corpus, document),
+            annotated=annotated(document.article, reader.settings.annotate.languages),
+            languages=reader.settings.annotate.languages,
         )
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -18,6 +18,7 @@ from storyline.errors import NotFound
 from storyline.records import Document, Mention, Precision, PubDate, Span
 from storyline.store.core import BUMP_GENERATION, StoreCore
 from storyline.store.rows import (
+    ARTICLE_COLUMNS,
     article_from_row,
     article_row,
     quote_from_row,
@@ -47,7 +48,7 @@ class ArticleStore(StoreCore):
         added = 0
         for document in self._backend.before_insert(self._db, documents):
             inserted = self._db.execute(
-                "INSERT OR IGNORE INTO articles VALUES (" + ",".join("?" * 18) + ")",
+                "INSERT OR IGNORE INTO articles VALUES (" + ",".join("?" * ARTICLE_COLUMNS) + ")",
                 article_row(document),
             ).rowcount
             if inserted:

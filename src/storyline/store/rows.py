@@ -126,6 +126,10 @@ def spans_json(spans: Iterable[Span]) -> str:
     return json.dumps([[s.start, s.end] for s in spans])
 
 
+#: Columns of the ``articles`` table, in order: those of schema 1, then ``language`` (10).
+ARTICLE_COLUMNS = 19
+
+
 def article_row(document: Document) -> tuple[Any, ...]:
     a = document.article
     published = a.published
@@ -153,6 +157,7 @@ def article_row(document: Document) -> tuple[Any, ...]:
         json.dumps([[d.span.start, d.span.end, d.reason] for d in a.dropped]),
         spans_json(document.sentences or []),
         embedding,
+        a.language,
     )
 
 
@@ -174,6 +179,7 @@ def article_from_row(row: Sequence[Any]) -> Article:
         body=tuple(Span(s, e) for s, e in json.loads(row[13])),
         highlights=tuple(Span(s, e) for s, e in json.loads(row[14])),
         dropped=tuple(Dropped(Span(s, e), reason) for s, e, reason in json.loads(row[15])),
+        language=row[18],
     )
 
 

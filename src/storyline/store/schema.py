@@ -188,6 +188,15 @@ _SCHEMA_V9 = """
 ALTER TABLE quotes ADD COLUMN fragments TEXT
 """
 
+#: Each article's language (ISO 639-1), decided when it is cleaned. Articles stored before
+#: are left NULL rather than detected here: the clean body is not a column (it is the text
+#: cut by the body spans, in JSON), they were annotated as English when stored, and
+#: annotations are never rewritten, so NULL ("not known; annotated as English") is what
+#: they are. Re-analysing them from their input in a new store gives them one.
+_SCHEMA_V10 = """
+ALTER TABLE articles ADD COLUMN language TEXT
+"""
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -200,6 +209,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (7, "regrouping the neighbourhood of new articles", _SCHEMA_V7),
     (8, "articles stored but not yet regrouped", _SCHEMA_V8),
     (9, "fragments of quotes broken by their cue", _SCHEMA_V9),
+    (10, "each article's language", _SCHEMA_V10),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.

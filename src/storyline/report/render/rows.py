@@ -72,6 +72,8 @@ def article_row(corpus: Corpus, document: Document) -> dict[str, Any]:
         "url": article.url,
         "title": article.title,
         "outlet": article.outlet,
+        # ISO 639-1; None for an article stored before languages were (docs/architecture.md).
+        "language": article.language,
         "published": article.published.iso() if article.published else None,
         # A date the article's story gave it, not one it states (docs/architecture.md,
         # The export contract).
