@@ -69,6 +69,20 @@ def test_one_story_holds_the_whole_report(client: TestClient) -> None:
     assert all(s["sources"] for s in story["summary"])
 
 
+def test_a_story_says_why_it_holds_each_article(client: TestClient) -> None:
+    story = client.get(f"/api/stories/{invitation_id(client)}").json()
+    membership = story["membership"]
+    ids = [item["id"] for item in story["article_items"]]
+    assert len(membership) == len(ids) - 1  # every article after the first
+    for member in membership:
+        assert member["article"] in ids and member["closest"] in ids
+        assert set(member["evidence"]) >= {"score", "embedding", "words", "names", "years"}
+        assert member["reason"].startswith("shares ")
+    assert "Hamas" in {name for m in membership for name in m["names"]}
+    page = client.get(f"/stories/{story['id']}").text
+    assert "Why these articles are one story" in page and "closest to [" in page
+
+
 def test_article_entity_and_outlets(client: TestClient) -> None:
     story = client.get(f"/api/stories/{invitation_id(client)}").json()
     article_id = story["articles"][0]

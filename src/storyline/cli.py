@@ -310,10 +310,11 @@ def _usage_error(message: str) -> NoReturn:
 
 def _show_story(db: str, story: str, config: Path | None) -> None:
     from storyline.report.render.text import render_report_text
-    from storyline.report.story import build_report
+    from storyline.report.story import build_report, membership_basis
     from storyline.settings import load_settings
 
     with _errors_as_messages():
+        settings = load_settings(config)
         from storyline.annotate.embed import remembering_embedder
         from storyline.store.store import Store
 
@@ -321,7 +322,8 @@ def _show_story(db: str, story: str, config: Path | None) -> None:
             corpus = store.load_corpus()
             chosen = _find_story(corpus.stories or [], story)
             embedder = remembering_embedder(store)
-            report = build_report(corpus, chosen, load_settings(config).summary, embedder)
+            basis = membership_basis(corpus, settings.stories)
+            report = build_report(corpus, chosen, settings.summary, embedder, basis)
         out.print(render_report_text(report), highlight=False, markup=False)
 
 

@@ -22,7 +22,7 @@ old story they share most articles with (:mod:`storyline.group.lineage`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -495,3 +495,27 @@ def average_linkage(
         active[j] = False
         groups[i] += groups[j]
     return [sorted(groups[u]) for u in np.flatnonzero(active)]
+
+
+def seen_table(frequencies: Mapping[str, int], documents: int) -> TermTable:
+    """A term table as if it had seen ``documents`` articles with these document frequencies:
+    what scoring a few stored articles needs without adding every article again."""
+    table = TermTable()
+    if frequencies:
+        ids, _ = table.row("", Counter(frequencies))  # gives the terms their ids
+        del table._rows[""]
+        table._df[ids] = np.fromiter(frequencies.values(), dtype=np.float64, count=len(ids))
+        table._log_df[ids] = np.log1p(table._df[ids])
+    table.documents = documents
+    return table
+
+
+def pair_scores_with(
+    settings: StorySettings, profiles: Sequence[Profile], terms: TermTable, cast: TermTable
+) -> np.ndarray:
+    """:meth:`StoryIndex.pair_scores` of ``profiles`` with the document frequencies of
+    ``terms`` and ``cast``, outside an index: the rule itself, for explaining a stored story."""
+    dimensions = len(profiles[0].vector) if profiles else 1
+    index = StoryIndex(settings, dimensions, lambda parts: "")
+    index._terms, index._cast = terms, cast
+    return index.pair_scores(profiles)

@@ -12,10 +12,17 @@ HTML or JSON rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from storyline.group.membership import (
+    Membership,
+    MembershipBasis,
+    membership_reason,
+    story_membership,
+)
+from storyline.group.membership import membership_basis as count_basis
 from storyline.records import Article, Corpus, QuoteGroup, Ref, Story, Thread, stories_span
 from storyline.report.articles import embedder_or_default, story_documents, thread_stories
 from storyline.report.cast import (
@@ -31,7 +38,7 @@ from storyline.report.conflicts import Conflict
 from storyline.report.sentences import SentencePool
 from storyline.report.summary import SummarySentence, apply_summary_hook, build_summary
 from storyline.report.timeline import TimelineEntry, build_timeline
-from storyline.settings import SummarySettings
+from storyline.settings import StorySettings, SummarySettings, default_settings
 
 if TYPE_CHECKING:
     from storyline.annotate.embed import Embedder
@@ -41,6 +48,8 @@ __all__ = [
     "StoryReport",
     "ThreadStep",
     "build_report",
+    "membership_basis",
+    "membership_lines",
     "referenced_names",
     "story_reports",
     "thread_steps",
@@ -72,6 +81,8 @@ class StoryReport:
     names: dict[str, str]
     # What each rendering in the quote groups says (cast.utterance_text): every view shows it.
     quote_texts: dict[Ref, str]
+    # Why each article after the first (in ``articles``' order) is in the story.
+    membership: list[Membership]
 
     def quotes_by_speaker(self) -> list[SpeakerQuotes]:
         """The quote groups under one heading per speaker, in the story's order: what every
@@ -84,8 +95,10 @@ def build_report(
     story: Story,
     settings: SummarySettings,
     embedder: Embedder | None = None,
+    basis: MembershipBasis | None = None,
 ) -> StoryReport:
-    """Everything a reader sees of one story."""
+    """Everything a reader sees of one story. ``basis`` (:func:`membership_basis`) is counted
+    over the corpus when not given: reports of many stories of one corpus should share one."""
     documents = story_documents(corpus, story)
     primary = [d for d in documents if d.article.id not in corpus.duplicate_of]
     embedder = embedder_or_default(embedder)
@@ -119,7 +132,51 @@ def build_report(
         sides=comparison.sides,
         coverage=comparison.coverage,
         conflicts=comparison.conflicts,
+        membership=story_membership(
+            corpus,
+            story,
+            basis or membership_basis(corpus),
+            [d.article.id for d in documents],
+        ),
     )
+
+
+def membership_basis(corpus: Corpus, settings: StorySettings | None = None) -> MembershipBasis:
+    """What explaining the corpus's stories needs, under ``settings`` (the shipped ones by
+    default): counted once, shared by every report over the corpus."""
+    return count_basis(corpus, settings or default_settings().stories)
+
+
+def membership_lines(report: StoryReport, markers: Mapping[str, str]) -> list[str]:
+    """Why the story holds each of its articles, one line each, articles named by their
+    citation ``markers``: the first article, then "2006-02-09 [Al Jazeera]: closest to
+    [unknown 1] — shares Hamas, Putin; ..." or "... [AP 2]: copy of [AP 1]"."""
+    if not report.membership:
+        return []
+    dates = {a.id: _own_date(a) for a in report.articles}
+
+    def label(article_id: str) -> str:
+        return f"[{markers.get(article_id, article_id)}]"
+
+    first = report.articles[0].id
+    lines = [f"{dates[first]} {label(first)}: the first article"]
+    for member in report.membership:
+        head = f"{dates.get(member.article, 'undated')} {label(member.article)}"
+        if member.copy_of is not None:
+            lines.append(f"{head}: copy of {label(member.copy_of)}")
+        elif member.closest is None:
+            lines.append(f"{head}: {membership_reason(member)}")
+        else:
+            lines.append(
+                f"{head}: closest to {label(member.closest)} — {membership_reason(member)}"
+            )
+    return lines
+
+
+def _own_date(article: Article) -> str:
+    """The date the article states; one its story gave it is no evidence, so it reads as none."""
+    published = article.published
+    return published.iso() if published and not published.inferred else "undated"
 
 
 def thread_summary(corpus: Corpus, thread: Thread) -> str:
@@ -157,11 +214,16 @@ def thread_steps(corpus: Corpus, thread: Thread | None) -> list[ThreadStep]:
 
 
 def story_reports(
-    corpus: Corpus, settings: SummarySettings, embedder: Embedder | None = None
+    corpus: Corpus,
+    settings: SummarySettings,
+    embedder: Embedder | None = None,
+    basis: MembershipBasis | None = None,
 ) -> list[StoryReport]:
     """A report per story, oldest story first (undated last), ties by id."""
     stories = sorted(corpus.stories or [], key=_story_key)
-    return [build_report(corpus, story, settings, embedder) for story in stories]
+    if stories and basis is None:
+        basis = membership_basis(corpus)
+    return [build_report(corpus, story, settings, embedder, basis) for story in stories]
 
 
 def _story_key(story: Story) -> tuple[str, str]:

@@ -25,7 +25,7 @@ from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
 from storyline.report.cast import quotes_by_speaker, utterance_text
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
 from storyline.report.render.text import citation_markers
-from storyline.report.story import StoryReport, thread_steps
+from storyline.report.story import StoryReport, membership_lines, thread_steps
 from storyline.report.timeline import TimelineEntry
 from storyline.serve.views import (
     entity_view,
@@ -135,6 +135,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             refs=_ref_attr,
             span_text=lambda r: report.quote_texts.get(r) or _span_text(corpus, r),
             quote_speakers=quotes_by_speaker(groups.shown, report.names),
+            membership=membership_lines(report, markers),
         )
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)

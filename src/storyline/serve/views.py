@@ -16,10 +16,11 @@ from functools import cached_property
 from pathlib import Path
 
 from storyline.errors import NotFound
+from storyline.group.membership import MembershipBasis
 from storyline.records import Corpus, Document, Entity, QuoteGroup, Story, Thread
 from storyline.report.articles import UNKNOWN_OUTLET
-from storyline.report.story import StoryReport, build_report
-from storyline.settings import Settings
+from storyline.report.story import StoryReport, build_report, membership_basis
+from storyline.settings import Settings, StorySettings
 from storyline.store.store import Store, StoreWatch
 
 __all__ = [
@@ -70,6 +71,14 @@ class Browse:
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self.reports: dict[str, StoryReport] = {}  # story id → its report over this corpus
+        self._basis: MembershipBasis | None = None
+
+    def membership_basis(self, settings: StorySettings) -> MembershipBasis:
+        """What explaining story membership needs, counted over this read of the store once
+        (two requests at once may both count it; either answer is the same)."""
+        if self._basis is None:
+            self._basis = membership_basis(self.corpus, settings)
+        return self._basis
 
     @cached_property
     def newest_first(self) -> list[Story]:
@@ -180,7 +189,8 @@ class StoreReader:
         if cached is None:
             with Store(self.db) as store:
                 embedder = remembering_embedder(store)
-                cached = build_report(browse.corpus, story, self.settings.summary, embedder)
+                basis = browse.membership_basis(self.settings.stories)
+                cached = build_report(browse.corpus, story, self.settings.summary, embedder, basis)
             browse.reports[story.id] = cached
         return cached
 

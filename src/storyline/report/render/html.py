@@ -20,12 +20,13 @@ from storyline.report.render.context import (
     cited_thread_summary,
 )
 from storyline.report.render.lists import shown_facts
-from storyline.report.story import story_reports, thread_summary
+from storyline.report.story import membership_lines, story_reports, thread_summary
 from storyline.report.summary import SummarySentence
 from storyline.settings import SummarySettings
 
 if TYPE_CHECKING:
     from storyline.annotate.embed import Embedder
+    from storyline.group.membership import MembershipBasis
 
 __all__ = ["esc", "html_report"]
 
@@ -46,9 +47,14 @@ th{background:#f3f3f3}.cite{font-size:80%;color:#06c;text-decoration:none}
 """.strip()
 
 
-def html_report(corpus: Corpus, settings: SummarySettings, embedder: Embedder | None = None) -> str:
+def html_report(
+    corpus: Corpus,
+    settings: SummarySettings,
+    embedder: Embedder | None = None,
+    basis: MembershipBasis | None = None,
+) -> str:
     """The whole corpus as one self-contained HTML page (inline CSS, no scripts, no links out)."""
-    reports = story_reports(corpus, settings, embedder)
+    reports = story_reports(corpus, settings, embedder, basis)
     body: list[str] = ["<h1>Storyline report</h1>"]
     if not reports:
         body.append("<p>No stories.</p>")
@@ -94,7 +100,7 @@ def _html_story(ctx: StoryContext) -> str:
         f'<p class="dates">{esc(story.date_label())}</p>',
         f'<p class="description">{esc(story.description)}</p>',
     ]
-    for section in (_html_articles, _html_summary, _html_timeline, _html_cast):
+    for section in (_html_articles, _html_membership, _html_summary, _html_timeline, _html_cast):
         parts.append(section(ctx))
     parts += [_html_quotes(ctx), _html_outlets(ctx), "</section>"]
     return "\n".join(p for p in parts if p)
@@ -127,6 +133,14 @@ def _html_articles(ctx: StoryContext) -> str:
             f"{esc(ctx.published(article))}</span>{note}</li>"
         )
     return "<h4>Articles</h4><ul>" + "".join(items) + "</ul>"
+
+
+def _html_membership(ctx: StoryContext) -> str:
+    lines = membership_lines(ctx.report, ctx.markers)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    return f'<h4>Why these articles are one story</h4><ul class="membership">{items}</ul>'
 
 
 def _html_summary(ctx: StoryContext) -> str:

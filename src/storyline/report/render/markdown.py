@@ -21,11 +21,12 @@ from storyline.report.render.context import (
     cited_thread_summary,
 )
 from storyline.report.render.lists import shown_facts
-from storyline.report.story import story_reports, thread_summary
+from storyline.report.story import membership_lines, story_reports, thread_summary
 from storyline.settings import SummarySettings
 
 if TYPE_CHECKING:
     from storyline.annotate.embed import Embedder
+    from storyline.group.membership import MembershipBasis
 
 __all__ = ["markdown_report", "md_escape"]
 
@@ -43,10 +44,13 @@ def md_escape(text: str) -> str:
 
 
 def markdown_report(
-    corpus: Corpus, settings: SummarySettings, embedder: Embedder | None = None
+    corpus: Corpus,
+    settings: SummarySettings,
+    embedder: Embedder | None = None,
+    basis: MembershipBasis | None = None,
 ) -> str:
     """The whole corpus as a Markdown report: threads, then their stories."""
-    reports = story_reports(corpus, settings, embedder)
+    reports = story_reports(corpus, settings, embedder, basis)
     lines = ["# Storyline report", ""]
     if not reports:
         lines += ["No stories.", ""]
@@ -80,7 +84,15 @@ def _md_story(ctx: StoryContext) -> list[str]:
     story = ctx.report.story
     lines = [f"### {md_escape(story.title)}", "", f"*{md_escape(story.date_label())}*", ""]
     lines += [md_escape(story.description), ""]
-    for section in (_md_articles, _md_summary, _md_timeline, _md_cast, _md_quotes, _md_outlets):
+    for section in (
+        _md_articles,
+        _md_membership,
+        _md_summary,
+        _md_timeline,
+        _md_cast,
+        _md_quotes,
+        _md_outlets,
+    ):
         lines += section(ctx)
     return lines
 
@@ -96,6 +108,13 @@ def _md_articles(ctx: StoryContext) -> list[str]:
             f"{md_escape(ctx.published(article))}{note}"
         )
     return [*lines, ""]
+
+
+def _md_membership(ctx: StoryContext) -> list[str]:
+    lines = membership_lines(ctx.report, ctx.markers)
+    if not lines:
+        return []
+    return ["#### Why these articles are one story", "", *(f"- {md_escape(x)}" for x in lines), ""]
 
 
 def _md_cite(ctx: StoryContext, refs: Iterable[Ref]) -> str:

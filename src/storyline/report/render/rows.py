@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from storyline.group.membership import Membership, membership_reason
 from storyline.records import (
     Article,
     Corpus,
@@ -42,6 +43,7 @@ __all__ = [
     "article_rows",
     "dropped_rows",
     "entity_row",
+    "membership_row",
     "outlet_count_row",
     "posted_row",
     "ref_rows",
@@ -306,7 +308,36 @@ def story_page_row(
     row["reported_by_some"] = [_fact_row(f) for f in reported_by_some(report.coverage)]
     row["article_items"] = [article_item_row(a, duplicate_of.get(a.id)) for a in articles]
     row["thread_items"] = [thread_step_row(step) for step in steps]
+    row["membership"] = [membership_row(m) for m in report.membership]
     return row
+
+
+def membership_row(member: Membership) -> dict[str, Any]:
+    """Why an article is in its story: the member it is closest to, the pair's score and its
+    parts (``evidence``, null for a story of one original), what the two share, and the
+    reason in words."""
+    evidence = member.evidence
+    return {
+        "article": member.article,
+        "closest": member.closest,
+        "copy_of": member.copy_of,
+        "evidence": (
+            {
+                "score": evidence.score,
+                "embedding": evidence.dense,
+                "words": evidence.words,
+                "names": evidence.names,
+                "years": evidence.years,
+                "shared_quote": evidence.shared_quote,
+            }
+            if evidence
+            else None
+        ),
+        "names": list(member.names),
+        "words": list(member.words),
+        "days_apart": member.days_apart,
+        "reason": membership_reason(member),
+    }
 
 
 def article_item_row(article: Article, duplicate_of: str | None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from storyline.clean.inspection import ArticleInspection
 from storyline.records import Article, Ref
 from storyline.report.articles import outlet_name, thread_link_lines
 from storyline.report.render.lists import shown_facts
-from storyline.report.story import StoryReport
+from storyline.report.story import StoryReport, membership_lines
 
 __all__ = ["citation_markers", "render_article_text", "render_report_text", "shorten"]
 
@@ -64,6 +64,9 @@ def render_report_text(report: StoryReport) -> str:
     lines += [
         f"  [{markers[a.id]}] {a.title or '(untitled)'}  (article {a.id})" for a in report.articles
     ]
+    if report.membership:
+        lines += ["", "Why these articles are one story:"]
+        lines += [f"  {line}" for line in membership_lines(report, markers)]
     if report.thread is not None and len(report.thread_stories) > 1:
         lines += ["", f"Thread {report.thread.id}: {report.thread.description}"]
         lines += [f"  {line}" for line in thread_link_lines(report.thread, report.thread_stories)]
