@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 
 from storyline.dates import DateRange
 from storyline.group.story_index import (
+    Profile,
     TermTable,
     TimeBuckets,
     _top_rows,
     average_linkage,
     near_pairs_only,
+    other_languages,
 )
 
 
@@ -90,6 +92,60 @@ def test_near_pairs_only_caps_and_never_raises(case, rank) -> None:
     # every article keeps its best partner at full score
     best = np.argmax(np.where(np.eye(size, dtype=bool), -np.inf, scores), axis=1)
     assert np.array_equal(near[np.arange(size), best], scores[np.arange(size), best])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(2, 8).flatmap(
+        lambda n: st.tuples(st.just(n), st.lists(st.floats(-1, 1), min_size=n * n, max_size=n * n))
+    ),
+    st.floats(-1, 1),
+    st.integers(0, 8),
+)
+def test_the_seed_rule_only_ever_splits_what_average_linkage_joins(case, threshold, size) -> None:
+    count, values = case
+    scores = symmetric(values, count)
+    units = [[i] for i in range(count)]
+    seeded = average_linkage(scores, units, threshold, scores >= 0.5, size)
+    assert sorted(u for g in seeded for u in g) == list(range(count))
+    if size < 2:  # no merge makes a group this small: the rule never applies
+        assert seeded == average_linkage(scores, units, threshold)
+    for group in seeded:  # a small story holds a strong pair
+        if 2 <= len(group) <= size:
+            assert (scores[np.ix_(group, group)] >= 0.5).any()
+
+
+def test_a_small_story_needs_a_strong_pair_and_a_large_one_a_good_mean() -> None:
+    # Three reports that all score 0.3 together: above the threshold, but no pair is strong.
+    passable = np.full((3, 3), 0.3)
+    np.fill_diagonal(passable, 1.0)
+    strong = passable >= 0.5
+    assert average_linkage(passable, [[0], [1], [2]], 0.25, strong, 5) == [[0], [1], [2]]
+    assert average_linkage(passable, [[0], [1], [2]], 0.25) == [[0, 1, 2]]  # without the rule
+    # One strong pair makes a story; a third report joins a story this small only through a
+    # strong pair of its own with one of its reports.
+    seeded = passable.copy()
+    seeded[0, 1] = seeded[1, 0] = 0.6
+    assert average_linkage(seeded, [[0], [1], [2]], 0.25, seeded >= 0.5, 5) == [[0, 1], [2]]
+    seeded[1, 2] = seeded[2, 1] = 0.55
+    assert average_linkage(seeded, [[0], [1], [2]], 0.25, seeded >= 0.5, 5) == [[0, 1, 2]]
+    # A story already past seed_size takes a member on the mean alone.
+    six = np.full((6, 6), 0.3)
+    six[:5, :5] = 0.6
+    units = [[0, 1, 2, 3, 4], [5]]
+    assert average_linkage(six, units, 0.25, six >= 0.5, 5) == [[0, 1]]
+
+
+def profile(article_id: str, language: str | None) -> Profile:
+    return Profile(article_id, np.ones(2), Counter(), Counter(), frozenset(), None, frozenset(),
+                   language=language)  # fmt: skip
+
+
+def test_two_languages_never_share_a_story_but_an_unknown_one_may() -> None:
+    found = other_languages([profile("a", "en"), profile("b", "de"), profile("c", None),
+                             profile("d", "en")])  # fmt: skip
+    assert found[0, 1] and found[1, 0] and found[1, 3]
+    assert not found[0, 3] and not found[0, 2] and not found[1, 2] and not found[2, 2]
 
 
 def test_a_unit_of_several_rows_moves_as_one() -> None:

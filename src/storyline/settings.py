@@ -102,6 +102,8 @@ class StorySettings(_Section):
     near_rank: int
     strong_pair: float
     far_cap: float
+    seed_pair: float
+    seed_size: int
 
 
 class ThreadSettings(_Section):

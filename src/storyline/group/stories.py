@@ -20,19 +20,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar
 
 import numpy as np
 
+from storyline.annotate.languages import annotated
 from storyline.dates import most_precise
 from storyline.group.dedup import chronological_key
 from storyline.group.story_index import Profile, StoryIndex
 from storyline.ids import content_id
 from storyline.records import Corpus, Document, Mention, Precision, PubDate, Story, TimeRef
-from storyline.settings import StorySettings
+from storyline.settings import StorySettings, default_settings
 
 #: Mention types that identify an event's cast and place; nationalities (NORP) and the like
 #: are shared by too many unrelated events.
@@ -127,19 +128,47 @@ def quote_groups_by_article(corpus: Corpus) -> dict[str, frozenset[str]]:
     return {article_id: frozenset(ids) for article_id, ids in found.items()}
 
 
-def profile_of(document: Document, quote_groups: frozenset[str] = frozenset()) -> Profile:
+def independent_terms_of(text: str) -> Counter[str]:
+    """The words of ``text`` that mean the same in every language: numbers and names (words
+    written with a capital, in scripts that have one), and adjacent pairs of them.
+
+    What an article in a language the models do not cover is compared by: its other words
+    are compared only with its own language's, and the embedding model reads English.
+    """
+    words = [
+        w.lower()
+        for w in _TERM.findall(text)
+        if w.isdigit() or (w[0].isupper() and len(w) >= MIN_TERM_CHARS)
+    ]
+    return Counter(words + [f"{a} {b}" for a, b in pairwise(words)])
+
+
+def profile_of(
+    document: Document,
+    quote_groups: frozenset[str] = frozenset(),
+    languages: Collection[str] | None = None,
+) -> Profile:
+    """What story building compares of one article. An article in a language not in
+    ``languages`` (default: the packaged ``annotate.languages``) is compared by its numbers
+    and names only (:func:`independent_terms_of`)."""
     if document.embedding is None or document.mentions is None or document.timex is None:
         from storyline.errors import PipelineError
 
         raise PipelineError(f"article {document.article.id} has no embedding, mentions or timex")
+    if languages is None:
+        languages = default_settings().annotate.languages
+    article = document.article
+    covered = annotated(article, languages)
     return Profile(
-        article_id=document.article.id,
+        article_id=article.id,
         vector=np.asarray(document.embedding, dtype=np.float32),
-        terms=terms_of(document.article.body_text),
+        terms=terms_of(article.body_text) if covered else independent_terms_of(article.body_text),
         cast=Counter(k for k in map(entity_key, document.mentions) if k is not None),
         years=years_of(document.timex),
         published=document.article.published,
         quote_groups=quote_groups,
+        language=article.language,
+        covered=covered,
     )
 
 
@@ -156,8 +185,9 @@ class StoryStage:
     )
     provides: ClassVar[frozenset[str]] = frozenset({"stories"})
 
-    def __init__(self, settings: StorySettings) -> None:
+    def __init__(self, settings: StorySettings, languages: Collection[str] | None = None) -> None:
         self._settings = settings
+        self._languages = languages
 
     def __call__(self, corpus: Corpus) -> Corpus:
         documents = sorted(corpus.documents, key=lambda d: chronological_key(d.article))
@@ -185,7 +215,8 @@ class StoryStage:
         copies = {a for a in known if duplicate_of.get(a) in known}
         originals = [d for d in documents if d.article.id not in copies]
         profiles = {
-            d.article.id: profile_of(d, quoted.get(d.article.id, frozenset())) for d in originals
+            d.article.id: profile_of(d, quoted.get(d.article.id, frozenset()), self._languages)
+            for d in originals
         }
         index = self._index(originals)
         self._restore(index, earlier or {}, originals, profiles)

@@ -53,6 +53,8 @@ class Profile:
     years: frozenset[int]  # the years its time expressions name most often
     published: PubDate | None
     quote_groups: frozenset[str]  # the groups (utterances) this article quotes
+    language: str | None = None  # ISO 639-1, None when unknown
+    covered: bool = True  # whether the models read its language (else: numbers and names only)
 
     @property
     def dates(self) -> DateRange | None:
@@ -289,18 +291,22 @@ class StoryIndex:
 
     def _cluster(self, units: list[_Unit]) -> list[list[str]]:
         """Average linkage over the units' near pair scores, stopping below the threshold."""
+        s = self._settings
         rows = [a for unit in units for a in unit.sample]
-        scores = near_pairs_only(
-            self.pair_scores([self._profiles[a] for a in rows]),
-            self._settings.near_rank,
-            self._settings.strong_pair,
-            self._settings.far_cap,
-        )
+        profiles = [self._profiles[a] for a in rows]
+        scores = near_pairs_only(self.pair_scores(profiles), s.near_rank, s.strong_pair, s.far_cap)
+        # A strong pair: one that scores seed_pair, or that renders one utterance (a quote
+        # group spans both) and reaches the threshold: two outlets quoting the same words
+        # report one event even when they tell it differently (the seeds' Al Jazeera report
+        # of Putin's invitation scores 0.48 with the others, and quotes what they quote).
+        strong = (scores >= s.seed_pair) | ((shared_quotes(profiles) > 0) & (scores >= s.threshold))
         position = {a: n for n, a in enumerate(rows)}
         groups = average_linkage(
             scores,
             [[position[a] for a in unit.sample] for unit in units],
-            self._settings.threshold,
+            s.threshold,
+            strong.astype(np.float64),
+            s.seed_size,
         )
         found = [[a for u in group for a in units[u].members] for group in groups]
         return [sorted(group, key=self._order.__getitem__) for group in found]
@@ -309,20 +315,26 @@ class StoryIndex:
         """The pair score matrix: the rule stories are built by (see defaults.toml)."""
         s = self._settings
         dense = dense_cosines(profiles)
-        terms = [self._terms.row(p.article_id, p.terms) for p in profiles]
+        terms = self._terms.cosines([self._terms.row(p.article_id, p.terms) for p in profiles])
         cast = [self._cast.row(p.article_id, p.cast) for p in profiles]
         content = (
             s.dense_weight * dense
-            + s.term_weight * self._terms.cosines(terms)
+            + s.term_weight * terms
             + s.cast_weight * self._cast.cosines(cast)
         ) / (s.dense_weight + s.term_weight + s.cast_weight)
+        # An article in a language the models do not cover has no names found, and the
+        # embedding reads English: its numbers and names (its terms) are all it is judged by.
+        covered = np.array([p.covered for p in profiles])
+        both = np.outer(covered, covered)
+        content = np.where(both, content, terms)
         scores = (
             content
             + s.year_weight * year_agreement(profiles)
             + s.quote_weight * shared_quotes(profiles)
         )
         scores[too_far_apart(profiles, s.max_days_apart)] = CANNOT_LINK
-        scores[dense < s.min_dense] = CANNOT_LINK
+        scores[both & (dense < s.min_dense)] = CANNOT_LINK
+        scores[other_languages(profiles)] = CANNOT_LINK
         return scores
 
 
@@ -452,6 +464,15 @@ def indicator(sets: Sequence[Iterable[object]]) -> np.ndarray:
     return matrix
 
 
+def other_languages(profiles: Sequence[Profile]) -> np.ndarray:
+    """Pairs written in two different languages (when both are known). Grouping across
+    languages needs a multilingual embedding and names matched across scripts; until then two
+    languages never share a story, rather than share one on an English model's guess."""
+    codes = np.array([p.language or "" for p in profiles])
+    known = codes != ""
+    return np.outer(known, known) & (codes[:, None] != codes[None, :])
+
+
 def too_far_apart(profiles: Sequence[Profile], max_days: int) -> np.ndarray:
     """Pairs whose publication dates (when both known) are more than ``max_days`` apart."""
     ranges = [p.dates for p in profiles]
@@ -463,25 +484,36 @@ def too_far_apart(profiles: Sequence[Profile], max_days: int) -> np.ndarray:
 
 
 def average_linkage(
-    scores: np.ndarray, units: Iterable[list[int]], threshold: float
+    scores: np.ndarray,
+    units: Iterable[list[int]],
+    threshold: float,
+    strong: np.ndarray | None = None,
+    seed_size: int = 0,
 ) -> list[list[int]]:
     """Merge the closest pair of groups while their mean pair score reaches ``threshold``.
 
     Groups start as ``units`` (lists of rows of ``scores``) and the result lists unit
     indices. Scores within a unit never count: its rows are one group from the start.
-    Hand-written (Lance-Williams update on pair sums) because the pools are small and
-    scikit-learn's version would be a heavy dependency for a 20-line loop.
+    With ``strong`` (a boolean matrix over the rows), a merge that makes a group of at most
+    ``seed_size`` rows also needs one strong pair across the two groups (see defaults.toml
+    ``[stories]`` ``seed_pair``).
+    Hand-written (Lance-Williams update on pair sums, and on "any strong pair" for the seed
+    rule) because the pools are small and scikit-learn's version would be a heavy dependency
+    for a 30-line loop, without the seed rule.
     """
     units = list(units)
     membership = np.zeros((scores.shape[0], len(units)))
     for u, rows in enumerate(units):
         membership[rows, u] = 1.0
     sums = membership.T @ scores @ membership
+    seeded = membership.T @ strong @ membership > 0 if strong is not None and seed_size else None
     sizes = membership.sum(axis=0)
     groups = [[u] for u in range(len(units))]
     active = np.ones(len(units), dtype=bool)
     while active.sum() > 1:
         mean = sums / np.outer(sizes, sizes)
+        if seeded is not None:
+            mean[~seeded & (np.add.outer(sizes, sizes) <= seed_size)] = -np.inf
         mean[~active, :] = -np.inf
         mean[:, ~active] = -np.inf
         np.fill_diagonal(mean, -np.inf)
@@ -491,6 +523,9 @@ def average_linkage(
         i, j = min(i, j), max(i, j)
         sums[i, :] += sums[j, :]
         sums[:, i] += sums[:, j]
+        if seeded is not None:
+            seeded[i, :] |= seeded[j, :]
+            seeded[:, i] = seeded[i, :]
         sizes[i] += sizes[j]
         active[j] = False
         groups[i] += groups[j]

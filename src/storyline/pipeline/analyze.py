@@ -78,7 +78,7 @@ def corpus_stages(
         DedupStage(settings.dedup),
         ResolveStage(settings.resolve, around.entities_with_keys if around else None),
         QuoteGroupStage(settings.quote_groups, embedder),
-        StoryStage(settings.stories),
+        StoryStage(settings.stories, settings.annotate.languages),
         ThreadStage(settings.threads, around),
         DatingStage(settings.annotate.languages),
     ]

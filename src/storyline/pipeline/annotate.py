@@ -19,8 +19,9 @@ from storyline.stage import ArticleStage, check_provided
 #: Called once per article handled (stored, already known, or failed), for progress bars.
 ProgressCallback = Callable[[str], None]
 #: The stages whose model or rules are English (by name): an article in a language
-#: ``annotate.languages`` does not name skips them (the embedding model is multilingual
-#: enough to place it, and reads every article).
+#: ``annotate.languages`` does not name skips them. The embedding stage reads every article:
+#: its vector is stored and searched, though story building compares such an article by its
+#: numbers and names only (the embedding model reads English; see group/stories.py).
 ENGLISH_STAGES = frozenset({"nlp", "quotes", "timex"})
 
 
