@@ -51,9 +51,11 @@ STOPLISTS = {
 _SHARES = re.compile(r"^shares (?P<names>.*?)(?: and \d+ more)?(?:;|$)")
 
 
-def storyline(*arguments: str) -> None:
+def storyline(*arguments: str, quiet: bool = False) -> None:
+    """Run a storyline command; its skipped-input lines (stderr) show unless ``quiet``."""
     command = [sys.executable, "-m", "storyline", *arguments]
-    done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
+    stderr = subprocess.DEVNULL if quiet else None
+    done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=stderr)
     if done.returncode not in (0, 3):  # 3: some input skipped, and said why
         raise SystemExit(f"{' '.join(arguments[:1])} failed with exit code {done.returncode}")
 
@@ -65,7 +67,8 @@ def analyze(folder: Path, name: str, records: Iterable[dict[str, Any]]) -> None:
 
 def export(folder: Path, form: str) -> list[dict[str, Any]]:
     out = folder / f"export-{form}.jsonl"
-    storyline("export", "--db", str(folder / "storyline.db"), "--format", form, "--out", str(out))
+    storyline("export", "--db", str(folder / "storyline.db"), "--format", form, "--out", str(out),
+              quiet=True)  # fmt: skip
     return list(read_jsonl(out))
 
 
@@ -124,10 +127,13 @@ def report_newsday(
     print(f"  pages in languages the models do not cover: {len(others)}; on them "
           + ", ".join(f"{n} {field}" for field, n in counts.items()))  # fmt: skip
     bad = bad_links(threads, rows.values())
-    links = sum(len(t["links"]) for t in threads)
-    print(f"  thread links: {links}; through an outlet, agency or function word: {len(bad)}")
-    for reason in bad:
-        print(f"    {reason}")
+    links = [link for thread in threads for link in thread["links"]]
+    print(f"  thread links: {len(links)}; through an outlet, agency or function word: {len(bad)}")
+    titles = {row["story"]: row.get("title") or "" for row in rows.values()}
+    for link in links:
+        earlier, later = (shorten(titles.get(link[end], "")) for end in ("earlier", "later"))
+        mark = "!" if link["reason"] in bad else " "  # a link through a non-actor
+        print(f"   {mark}{earlier} -> {later}: {link['reason']}")
 
 
 def bad_links(threads: list[dict[str, Any]], rows: Iterable[dict[str, Any]]) -> list[str]:
@@ -160,6 +166,10 @@ def is_not_an_actor(name: str, outlets: set[str], function_words: set[str]) -> b
     if len(squashed) <= 2 or name == name.lower():
         return True
     return all(word in function_words and word not in {"may", "john"} for word in words)
+
+
+def shorten(title: str, width: int = 40) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
 
 
 def squash(name: str) -> str:
