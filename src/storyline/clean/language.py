@@ -62,6 +62,35 @@ def page_stoplist(lines: Iterable[str]) -> frozenset[str]:
     return best
 
 
+#: jusText's stoplist for each ISO 639-1 code storyline's language detection gives. Written
+#: out because the libraries that name languages (langcodes) need a data package storyline
+#: does not otherwise carry; a code not here falls back to the page's best stoplist.
+STOPLIST_NAMES = {
+    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan",
+    "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek",
+    "en": "English", "eo": "Esperanto", "es": "Spanish", "et": "Estonian", "eu": "Basque",
+    "fa": "Persian", "fi": "Finnish", "fr": "French", "ga": "Irish", "gl": "Galician",
+    "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "hy": "Armenian",
+    "id": "Indonesian", "is": "Icelandic", "it": "Italian", "ka": "Georgian", "kk": "Kazakh",
+    "ko": "Korean", "la": "Latin", "lt": "Lithuanian", "lv": "Latvian", "mk": "Macedonian",
+    "ms": "Malay", "nb": "Norwegian_Bokmal", "nl": "Dutch", "nn": "Norwegian_Nynorsk",
+    "no": "Norwegian_Bokmal", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
+    "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian", "sr": "Serbian",
+    "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "tl": "Tagalog",
+    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
+}  # fmt: skip
+
+
+def language_stoplist(language: str | None, lines: Iterable[str]) -> frozenset[str]:
+    """The stoplist of an article's known language, else the page's best (:func:`page_stoplist`).
+
+    Grouping reads the stopwords of every article it places; looking the language up costs
+    nothing where guessing it from the page scans a hundred lists.
+    """
+    name = STOPLIST_NAMES.get(language or "")
+    return stoplist(name) if name else page_stoplist(lines)
+
+
 def word_count(line: str) -> int:
     """Words of a line; a CJK character counts as half a word (two make a typical word)."""
     cjk = len(CJK.findall(line))

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import ClassVar
 
@@ -75,12 +76,16 @@ def name_key(name: str) -> str | None:
     return _SHORT_NAMES.get(key, key) if words else None
 
 
-def name_words(name: str) -> list[str]:
-    """A name's words, ASCII and lowercase, without a leading "the" or a possessive."""
+@lru_cache(maxsize=1 << 16)
+def name_words(name: str) -> tuple[str, ...]:
+    """A name's words, ASCII and lowercase, without a leading "the" or a possessive.
+
+    Kept for the names seen last: stories and threads key every mention of every article they
+    profile, and a day's news names the same people over and over."""
     from anyascii import anyascii
 
     text = _LEADING_ARTICLE.sub("", anyascii(name).lower())
-    return _WORD.findall(re.sub(r"'s\b", "", text))
+    return tuple(_WORD.findall(re.sub(r"'s\b", "", text)))
 
 
 #: Short forms news writes for the same actor ("US", "U.S.", "the UN"): one key each, or two
@@ -93,15 +98,15 @@ _SHORT_NAMES = {
 }  # fmt: skip
 
 
-def terms_of(text: str) -> Counter[str]:
+def terms_of(text: str, language: str | None = None) -> Counter[str]:
     """Lowercased words (numbers included: "6.1", "23") and adjacent word pairs, no stopwords.
 
     Pairs carry what single words cannot ("red sox" is not "red" and "sox"); numbers tell two
     earthquakes or two death tolls apart. Stopwords come from the page's own language.
     """
-    from storyline.clean.language import page_stoplist
+    from storyline.clean.language import language_stoplist
 
-    stopwords = page_stoplist(text.splitlines())
+    stopwords = language_stoplist(language, text.splitlines())
     words = [
         w
         for w in _TERM.findall(text.lower())
@@ -162,7 +167,11 @@ def profile_of(
     return Profile(
         article_id=article.id,
         vector=np.asarray(document.embedding, dtype=np.float32),
-        terms=terms_of(article.body_text) if covered else independent_terms_of(article.body_text),
+        terms=(
+            terms_of(article.body_text, article.language)
+            if covered
+            else independent_terms_of(article.body_text)
+        ),
         cast=Counter(k for k in map(entity_key, document.mentions) if k is not None),
         years=years_of(document.timex),
         published=document.article.published,

@@ -190,9 +190,19 @@ def function_words(document: Document) -> frozenset[str]:
     """The stopwords of the document's language, and English ones: an entity spelt only
     with them is a function word. Not every language's: their union (154,000 words, Finnish
     and Uzbek lists of thousands) holds "Bush", "Israel", "Google" and "Kim"."""
-    from storyline.clean.language import page_stoplist
+    from storyline.clean.language import STOPLIST_NAMES, language_stoplist
 
-    return page_stoplist(document.article.body_text.splitlines()) | _english_stoplist()
+    language = document.article.language
+    if language in STOPLIST_NAMES:
+        return _with_english(language)
+    return language_stoplist(None, document.article.body_text.splitlines()) | _english_stoplist()
+
+
+@cache
+def _with_english(language: str) -> frozenset[str]:
+    from storyline.clean.language import STOPLIST_NAMES, stoplist
+
+    return stoplist(STOPLIST_NAMES[language]) | _english_stoplist()
 
 
 def outlet_keys(documents: Iterable[Document]) -> frozenset[str]:
