@@ -72,6 +72,18 @@ def export(folder: Path, form: str) -> list[dict[str, Any]]:
     return list(read_jsonl(out))
 
 
+def analysed_alone(
+    folder: Path, name: str, records: Iterable[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The exported article rows, by id, of ``records`` analysed into a store of their own."""
+    started = time.perf_counter()
+    folder.mkdir()
+    analyze(folder, name, records)
+    rows = {row["id"]: row for row in export(folder, "jsonl")}
+    print(f"[{name} analysed in {time.perf_counter() - started:.0f}s]")
+    return rows
+
+
 def newsday_input(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"id": r["id"], "html": r["html"], "url": r["url"]} for r in records]
 
@@ -187,18 +199,11 @@ def main() -> None:
     ecbplus = list(read_jsonl(args.eval_dir / ECBPLUS))
     with tempfile.TemporaryDirectory() as folder:
         if "newsday" in sets:
-            started, alone = time.perf_counter(), Path(folder) / "newsday"
-            alone.mkdir()
-            analyze(alone, "newsday", newsday_input(newsday))
-            rows = {row["id"]: row for row in export(alone, "jsonl")}
-            print(f"[newsday analysed in {time.perf_counter() - started:.0f}s]")
+            alone = Path(folder) / "newsday"
+            rows = analysed_alone(alone, "newsday", newsday_input(newsday))
             report_newsday(args.eval_dir, newsday, rows, export(alone, "threads"))
         if "ecbplus" in sets:
-            started, alone = time.perf_counter(), Path(folder) / "ecbplus"
-            alone.mkdir()
-            analyze(alone, "ecbplus", ecbplus_input(ecbplus))
-            rows = {row["id"]: row for row in export(alone, "jsonl")}
-            print(f"[ecbplus analysed in {time.perf_counter() - started:.0f}s]")
+            rows = analysed_alone(Path(folder) / "ecbplus", "ecbplus", ecbplus_input(ecbplus))
             scored = clustering(args.eval_dir, ECBPLUS, rows, "event")
             print(f"ECB+ dev ({len(ecbplus)} texts): {scored}")
         if args.together:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -396,3 +397,13 @@ def test_links_through_the_index_are_the_links_of_all_pairs() -> None:
     assert sorted(key) == sorted(
         (k.earlier.story.id, k.later.story.id, k.cosine, k.shared) for k in found
     )
+
+
+def test_a_name_written_alike_under_two_keys_is_listed_once() -> None:
+    from storyline.group.threads import Link, reason
+    from storyline.records import StoryProfile
+
+    names = {"macbook pro": "MacBook Pro", "pro": "MacBook Pro", "apple": "Apple"}
+    profile = StoryProfile(Story("s", (), "t", "d", None, None), np.ones(2), Counter(), names)
+    link = Link(profile, profile, 0.76, ("apple", "macbook pro", "pro"))
+    assert reason(link) == "shares Apple, MacBook Pro; similar subject (cos 0.76)"

@@ -295,7 +295,10 @@ def reason(link: Link) -> str:
     """A short human reason: "shares Hamas, Meshaal, Putin; refers back to 2006-02-09; similar
     subject (cos 0.62)", and for stories over a year apart what shows one continues the other:
     "; 16 months later, continuing it: it names the earlier story's dates"."""
-    names = [link.later.names.get(key) or link.earlier.names[key] for key in link.shared]
+    # Two keys may be written alike ("MacBook Pro" as a product and, mistagged, a person
+    # called Pro): a reader sees the name once.
+    names = list(dict.fromkeys(link.later.names.get(key) or link.earlier.names[key]
+                               for key in link.shared))  # fmt: skip
     listed = ", ".join(sorted(names[:REASON_NAMES]))
     more = f" and {len(names) - REASON_NAMES} more" if len(names) > REASON_NAMES else ""
     recalls = ""
