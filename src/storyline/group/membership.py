@@ -9,7 +9,7 @@ same year or render one quote, how many days apart they came out. A copy (the de
 
 Scores are worked out again at report time from the stored articles, through the rule's own
 pieces (:func:`~storyline.group.stories.profile_of`,
-:func:`~storyline.group.story_index.pair_scores_with`), so the evidence follows the rule as it
+:func:`~storyline.group.story_index.score_pairs`), so the evidence follows the rule as it
 changes. The document frequencies are counted over every stored article but copies (what story
 building counts), once per corpus (:func:`membership_basis`); a story's scores cost one small
 matrix over its own articles.
@@ -29,13 +29,11 @@ from storyline.errors import PipelineError
 from storyline.group.stories import entity_key, name_words, profile_of, quote_groups_by_article
 from storyline.group.story_index import (
     CANNOT_LINK,
+    PairScores,
     Profile,
     TermTable,
-    dense_cosines,
-    pair_scores_with,
+    score_pairs,
     seen_table,
-    shared_quotes,
-    year_agreement,
 )
 from storyline.records import Corpus, Document, Precision, Story
 from storyline.settings import StorySettings
@@ -139,14 +137,13 @@ def story_membership(
     if len(found) < 2:
         return []
     profiles = [p for _, p in found]
-    tables = _tables(profiles, basis.frequencies)
-    matrix = _PairMatrix.of(profiles, tables, basis.settings)
+    pairs = score_pairs(basis.settings, profiles, *_tables(profiles, basis.frequencies))
     ids = [p.article_id for p in profiles]
     originals = np.array([a not in corpus.duplicate_of for a in ids])
     members = []
     for row, (document, profile) in enumerate(found[1:], start=1):
         copy_of = corpus.duplicate_of.get(profile.article_id)
-        partner = ids.index(copy_of) if copy_of in ids else matrix.closest(row, originals)
+        partner = ids.index(copy_of) if copy_of in ids else _closest(pairs, row, originals)
         if partner is None:
             members.append(Membership(profile.article_id, None, None, (), (), None, copy_of))
             continue
@@ -155,7 +152,7 @@ def story_membership(
             Membership(
                 article=profile.article_id,
                 closest=other[1].article_id,
-                evidence=matrix.evidence(row, partner),
+                evidence=_evidence(pairs, row, partner),
                 names=shared_names(document, profile, other[1]),
                 words=shared_words(profile, other[1], basis.frequencies),
                 days_apart=days_apart(profile, other[1]),
@@ -190,49 +187,25 @@ def _tables(profiles: Sequence[Profile], frequencies: Frequencies) -> tuple[Term
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _PairMatrix:
-    """The story's pair scores and their parts, one matrix each."""
+def _closest(pairs: PairScores, row: int, allowed: np.ndarray) -> int | None:
+    """The allowed row (not ``row``) ``row`` scores highest with; the first on ties."""
+    candidates = allowed.copy()
+    candidates[row] = False
+    if not candidates.any():
+        return None
+    return int(np.argmax(np.where(candidates, pairs.scores[row], -np.inf)))
 
-    scores: np.ndarray
-    dense: np.ndarray
-    words: np.ndarray
-    names: np.ndarray
-    years: np.ndarray
-    quotes: np.ndarray
 
-    @classmethod
-    def of(
-        cls, profiles: Sequence[Profile], tables: tuple[TermTable, TermTable], s: StorySettings
-    ) -> _PairMatrix:
-        terms, cast = tables
-        return cls(
-            scores=pair_scores_with(s, profiles, terms, cast),
-            dense=dense_cosines(profiles),
-            words=terms.cosines([terms.row(p.article_id, p.terms) for p in profiles]),
-            names=cast.cosines([cast.row(p.article_id, p.cast) for p in profiles]),
-            years=year_agreement(profiles),
-            quotes=shared_quotes(profiles),
-        )
-
-    def closest(self, row: int, allowed: np.ndarray) -> int | None:
-        """The allowed row (not ``row``) ``row`` scores highest with; the first on ties."""
-        candidates = allowed.copy()
-        candidates[row] = False
-        if not candidates.any():
-            return None
-        return int(np.argmax(np.where(candidates, self.scores[row], -np.inf)))
-
-    def evidence(self, row: int, other: int) -> PairEvidence:
-        year = self.years[row, other]
-        return PairEvidence(
-            score=round(float(self.scores[row, other]), 4),
-            dense=round(float(self.dense[row, other]), 4),
-            words=round(float(self.words[row, other]), 4),
-            names=round(float(self.names[row, other]), 4),
-            years=YEARS_AGREE if year > 0 else YEARS_DISAGREE if year < 0 else YEARS_UNKNOWN,
-            shared_quote=bool(self.quotes[row, other]),
-        )
+def _evidence(pairs: PairScores, row: int, other: int) -> PairEvidence:
+    year = pairs.years[row, other]
+    return PairEvidence(
+        score=round(float(pairs.scores[row, other]), 4),
+        dense=round(float(pairs.dense[row, other]), 4),
+        words=round(float(pairs.words[row, other]), 4),
+        names=round(float(pairs.names[row, other]), 4),
+        years=YEARS_AGREE if year > 0 else YEARS_DISAGREE if year < 0 else YEARS_UNKNOWN,
+        shared_quote=bool(pairs.quotes[row, other]),
+    )
 
 
 def shared_names(document: Document, profile: Profile, other: Profile) -> tuple[str, ...]:

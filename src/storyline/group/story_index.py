@@ -293,13 +293,13 @@ class StoryIndex:
         """Average linkage over the units' near pair scores, stopping below the threshold."""
         s = self._settings
         rows = [a for unit in units for a in unit.sample]
-        profiles = [self._profiles[a] for a in rows]
-        scores = near_pairs_only(self.pair_scores(profiles), s.near_rank, s.strong_pair, s.far_cap)
+        pairs = score_pairs(s, [self._profiles[a] for a in rows], self._terms, self._cast)
+        scores = near_pairs_only(pairs.scores, s.near_rank, s.strong_pair, s.far_cap)
         # A strong pair: one that scores seed_pair, or that renders one utterance (a quote
         # group spans both) and reaches the threshold: two outlets quoting the same words
         # report one event even when they tell it differently (the seeds' Al Jazeera report
         # of Putin's invitation scores 0.48 with the others, and quotes what they quote).
-        strong = (scores >= s.seed_pair) | ((shared_quotes(profiles) > 0) & (scores >= s.threshold))
+        strong = (scores >= s.seed_pair) | ((pairs.quotes > 0) & (scores >= s.threshold))
         position = {a: n for n, a in enumerate(rows)}
         groups = average_linkage(
             scores,
@@ -312,30 +312,44 @@ class StoryIndex:
         return [sorted(group, key=self._order.__getitem__) for group in found]
 
     def pair_scores(self, profiles: Sequence[Profile]) -> np.ndarray:
-        """The pair score matrix: the rule stories are built by (see defaults.toml)."""
-        s = self._settings
-        dense = dense_cosines(profiles)
-        terms = self._terms.cosines([self._terms.row(p.article_id, p.terms) for p in profiles])
-        cast = [self._cast.row(p.article_id, p.cast) for p in profiles]
-        content = (
-            s.dense_weight * dense
-            + s.term_weight * terms
-            + s.cast_weight * self._cast.cosines(cast)
-        ) / (s.dense_weight + s.term_weight + s.cast_weight)
-        # An article in a language the models do not cover has no names found, and the
-        # embedding reads English: its numbers and names (its terms) are all it is judged by.
-        covered = np.array([p.covered for p in profiles])
-        both = np.outer(covered, covered)
-        content = np.where(both, content, terms)
-        scores = (
-            content
-            + s.year_weight * year_agreement(profiles)
-            + s.quote_weight * shared_quotes(profiles)
-        )
-        scores[too_far_apart(profiles, s.max_days_apart)] = CANNOT_LINK
-        scores[both & (dense < s.min_dense)] = CANNOT_LINK
-        scores[other_languages(profiles)] = CANNOT_LINK
-        return scores
+        """The pair score matrix: the rule stories are built by (see :func:`score_pairs`)."""
+        return score_pairs(self._settings, profiles, self._terms, self._cast).scores
+
+
+@dataclass(frozen=True, slots=True)
+class PairScores:
+    """The pair score matrix of some articles, and the parts it is made of."""
+
+    scores: np.ndarray
+    dense: np.ndarray  # cosines of the embeddings
+    words: np.ndarray  # TF-IDF cosines of words and word pairs
+    names: np.ndarray  # TF-IDF cosines of people, organisations and places
+    years: np.ndarray  # +1 / -1 / 0: the years talked about most agree, differ, are unknown
+    quotes: np.ndarray  # 1 where the two render one utterance
+
+
+def score_pairs(
+    s: StorySettings, profiles: Sequence[Profile], terms: TermTable, cast: TermTable
+) -> PairScores:
+    """The rule stories are built by (see defaults.toml), with the document frequencies of
+    ``terms`` and ``cast``: an index's own, or a stored corpus's when a story is explained."""
+    dense = dense_cosines(profiles)
+    words = terms.cosines([terms.row(p.article_id, p.terms) for p in profiles])
+    names = cast.cosines([cast.row(p.article_id, p.cast) for p in profiles])
+    content = (s.dense_weight * dense + s.term_weight * words + s.cast_weight * names) / (
+        s.dense_weight + s.term_weight + s.cast_weight
+    )
+    # An article in a language the models do not cover has no names found, and the
+    # embedding reads English: its numbers and names (its terms) are all it is judged by.
+    covered = np.array([p.covered for p in profiles])
+    both = np.outer(covered, covered)
+    content = np.where(both, content, words)
+    years, quotes = year_agreement(profiles), shared_quotes(profiles)
+    scores = content + s.year_weight * years + s.quote_weight * quotes
+    scores[too_far_apart(profiles, s.max_days_apart)] = CANNOT_LINK
+    scores[both & (dense < s.min_dense)] = CANNOT_LINK
+    scores[other_languages(profiles)] = CANNOT_LINK
+    return PairScores(scores, dense, words, names, years, quotes)
 
 
 def near_pairs_only(scores: np.ndarray, rank: int, strong: float, cap: float) -> np.ndarray:
@@ -543,14 +557,3 @@ def seen_table(frequencies: Mapping[str, int], documents: int) -> TermTable:
         table._log_df[ids] = np.log1p(table._df[ids])
     table.documents = documents
     return table
-
-
-def pair_scores_with(
-    settings: StorySettings, profiles: Sequence[Profile], terms: TermTable, cast: TermTable
-) -> np.ndarray:
-    """:meth:`StoryIndex.pair_scores` of ``profiles`` with the document frequencies of
-    ``terms`` and ``cast``, outside an index: the rule itself, for explaining a stored story."""
-    dimensions = len(profiles[0].vector) if profiles else 1
-    index = StoryIndex(settings, dimensions, lambda parts: "")
-    index._terms, index._cast = terms, cast
-    return index.pair_scores(profiles)
