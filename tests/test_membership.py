@@ -192,3 +192,17 @@ def test_show_explains_every_article_of_the_invitation_story(
     assert lines[0].endswith("the first article")
     assert all("closest to [" in line and "Hamas" in line for line in lines[1:])
     assert "embedding cos" in section and "quotes the same words" in section
+
+
+def test_the_basis_counts_articles_as_stories_were_built_under_the_languages_given(
+    settings: Settings,
+) -> None:
+    text = "Die Polizei hat am Montag zwölf Personen festgenommen, sagte Anna Schmidt."
+    german = simple_document("de", text, "Zeitung", None)
+    german.article = dataclasses.replace(german.article, language="de")
+    german.embedding = np.ones(4) / 2
+    corpus = Corpus([german], stories=[], duplicate_of={})
+    stories = settings.stories
+    # Not a language the models cover: compared by its numbers and names only.
+    assert "festgenommen" not in membership_basis(corpus, stories, ["en"]).frequencies.terms
+    assert "festgenommen" in membership_basis(corpus, stories, ["en", "de"]).frequencies.terms

@@ -322,7 +322,7 @@ def _show_story(db: str, story: str, config: Path | None) -> None:
             corpus = store.load_corpus()
             chosen = _find_story(corpus.stories or [], story)
             embedder = remembering_embedder(store)
-            basis = membership_basis(corpus, settings.stories)
+            basis = membership_basis(corpus, settings)
             report = build_report(corpus, chosen, settings.summary, embedder, basis)
         out.print(render_report_text(report), highlight=False, markup=False)
 

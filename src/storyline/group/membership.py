@@ -20,13 +20,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from storyline.errors import PipelineError
-from storyline.group.stories import entity_key, name_words, profile_of, quote_groups_by_article
+from storyline.group.stories import (
+    SHORT_KEY_CHARS,
+    entity_key,
+    name_words,
+    profile_of,
+    quote_groups_by_article,
+)
 from storyline.group.story_index import (
     CANNOT_LINK,
     PairScores,
@@ -51,9 +57,6 @@ __all__ = [
 #: How many shared names, and how many shared words, a member's evidence lists.
 EVIDENCE_NAMES = 3
 EVIDENCE_WORDS = 3
-#: Name keys this short are no name a reader would recognise: English NER on other languages
-#: tags function words ("Из"), and two letters name too many things.
-SHORT_KEY_CHARS = 2
 
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -74,11 +77,14 @@ class Frequencies:
 @dataclass(frozen=True, slots=True)
 class MembershipBasis:
     """What explaining any story of a corpus needs: the rule's settings, the corpus's
-    document frequencies and the quote groups each article has a quote in."""
+    document frequencies, the quote groups each article has a quote in, and the languages
+    the models annotate (``annotate.languages``; None: the packaged ones), as stories were
+    built with them."""
 
     settings: StorySettings
     frequencies: Frequencies
     quote_groups: Mapping[str, frozenset[str]]
+    languages: Collection[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +112,9 @@ class Membership:
     copy_of: str | None  # the article it is a copy of (the dedup stage's duplicate_of)
 
 
-def membership_basis(corpus: Corpus, settings: StorySettings) -> MembershipBasis:
+def membership_basis(
+    corpus: Corpus, settings: StorySettings, languages: Collection[str] | None = None
+) -> MembershipBasis:
     """Counts over the corpus that every story's evidence shares (copies left out, as story
     building leaves them out)."""
     terms: Counter[str] = Counter()
@@ -115,14 +123,14 @@ def membership_basis(corpus: Corpus, settings: StorySettings) -> MembershipBasis
     for document in corpus.documents:
         if document.article.id in corpus.duplicate_of:
             continue
-        profile = _profile(document, frozenset())
+        profile = _profile(document, frozenset(), languages)
         if profile is None:
             continue
         terms.update(profile.terms.keys())
         cast.update(profile.cast.keys())
         documents += 1
     return MembershipBasis(
-        settings, Frequencies(terms, cast, documents), quote_groups_by_article(corpus)
+        settings, Frequencies(terms, cast, documents), quote_groups_by_article(corpus), languages
     )
 
 
@@ -133,7 +141,11 @@ def story_membership(
     is in it. Articles the rule cannot score (no embedding, mentions or time expressions)
     are left out."""
     documents = [corpus.document(a) for a in (order or story.articles)]
-    found = [(d, p) for d in documents if (p := _profile(d, _quoted(basis, d))) is not None]
+    found = [
+        (d, p)
+        for d in documents
+        if (p := _profile(d, _quoted(basis, d), basis.languages)) is not None
+    ]
     if len(found) < 2:
         return []
     profiles = [p for _, p in found]
@@ -162,10 +174,12 @@ def story_membership(
     return members
 
 
-def _profile(document: Document, quote_groups: frozenset[str]) -> Profile | None:
+def _profile(
+    document: Document, quote_groups: frozenset[str], languages: Collection[str] | None
+) -> Profile | None:
     """The article as story building saw it: a date the story gave it afterwards is no date."""
     try:
-        profile = profile_of(document, quote_groups)
+        profile = profile_of(document, quote_groups, languages)
     except PipelineError:
         return None
     if profile.published is not None and profile.published.inferred:

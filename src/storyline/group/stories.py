@@ -54,6 +54,12 @@ MIN_TERM_CHARS = 3
 _YEAR_VALUE = re.compile(r"^\d{4}(?!\d)")
 
 
+#: Name keys this short are no name a reader would recognise, nor an actor a thread follows:
+#: English NER on other languages tags their function words ("Из", "Я"), and two letters name
+#: too many things ("AP", "GE").
+SHORT_KEY_CHARS = 2
+
+
 def entity_key(mention: Mention) -> str | None:
     """A normalised name for a cast mention: ASCII, lowercase, people by surname.
 

@@ -27,7 +27,14 @@ import numpy as np
 
 from storyline.dates import DateRange
 from storyline.group.lineage import inherit_ids
-from storyline.group.stories import DESCRIPTION_CHARS, entity_key, name_key, name_words, shorten
+from storyline.group.stories import (
+    DESCRIPTION_CHARS,
+    SHORT_KEY_CHARS,
+    entity_key,
+    name_key,
+    name_words,
+    shorten,
+)
 from storyline.ids import content_id
 from storyline.records import (
     Corpus,
@@ -74,10 +81,6 @@ RECALL_MAX_DAYS = 31
 #: "China" or "Moscow" are named by half the news of a day, so sharing them says nothing about
 #: one affair going on; the cosine already rewards stories about the same place.
 ACTOR_TYPES = frozenset({"PERSON", "ORG"})
-#: Keys of this length or shorter are no actor: English NER on other languages tags their
-#: function words ("Из", "Я"), and two letters name too many things ("AP", "GE"). A surname
-#: of a full name ("Jack Ma") still counts.
-SHORT_KEY_CHARS = 2
 #: News agencies and outlets articles name as their source ("CNBC reported", "(AP)"): the
 #: same outlet in two stories says who reported them, not that one continues the other.
 #: Each article's own outlet and agencies are added to these (:func:`outlet_keys`), so an
@@ -172,6 +175,7 @@ def actor_key(mention: Mention, stopwords: Collection[str], outlets: Collection[
     if mention.text.lower() == mention.text != mention.text.upper():
         return None  # cased letters, none upper; scripts without case (Chinese) pass
     full_name = mention.type == "PERSON" and len(name_words(mention.text)) > 1
+    # The surname of a full name ("Jack Ma") is an actor however short.
     if len(key.replace(" ", "")) <= SHORT_KEY_CHARS and not full_name:
         return None
     if outlet_form(key) in outlets and not full_name:
@@ -190,12 +194,12 @@ def function_words(document: Document) -> frozenset[str]:
     """The stopwords of the document's language, and English ones: an entity spelt only
     with them is a function word. Not every language's: their union (154,000 words, Finnish
     and Uzbek lists of thousands) holds "Bush", "Israel", "Google" and "Kim"."""
-    from storyline.clean.language import STOPLIST_NAMES, language_stoplist
+    from storyline.clean.language import STOPLIST_NAMES, page_stoplist
 
     language = document.article.language
     if language in STOPLIST_NAMES:
         return _with_english(language)
-    return language_stoplist(None, document.article.body_text.splitlines()) | _english_stoplist()
+    return page_stoplist(document.article.body_text.splitlines()) | _english_stoplist()
 
 
 @cache

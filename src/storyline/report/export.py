@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 from storyline.errors import ConfigError
-from storyline.group.membership import MembershipBasis
 from storyline.records import Corpus
 from storyline.report.render.html import html_report
 from storyline.report.render.markdown import markdown_report
@@ -41,15 +40,12 @@ def export_text(
     if format == "threads":
         return _jsonl_text(thread_rows(corpus, settings.summary, embedder))
     if format == "md":
-        return markdown_report(corpus, settings.summary, embedder, _basis(corpus, settings))
+        return markdown_report(
+            corpus, settings.summary, embedder, membership_basis(corpus, settings)
+        )
     if format == "html":
-        return html_report(corpus, settings.summary, embedder, _basis(corpus, settings))
+        return html_report(corpus, settings.summary, embedder, membership_basis(corpus, settings))
     raise ConfigError(f"unknown export format {format!r} (known: {', '.join(FORMATS)})")
-
-
-def _basis(corpus: Corpus, settings: Settings) -> MembershipBasis:
-    """What explaining story membership needs, under the settings stories were built with."""
-    return membership_basis(corpus, settings.stories)
 
 
 def _jsonl_text(rows: Iterable[dict[str, Any]]) -> str:

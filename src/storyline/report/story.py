@@ -38,7 +38,7 @@ from storyline.report.conflicts import Conflict
 from storyline.report.sentences import SentencePool
 from storyline.report.summary import SummarySentence, apply_summary_hook, build_summary
 from storyline.report.timeline import TimelineEntry, build_timeline
-from storyline.settings import StorySettings, SummarySettings, default_settings
+from storyline.settings import Settings, SummarySettings, default_settings
 
 if TYPE_CHECKING:
     from storyline.annotate.embed import Embedder
@@ -141,10 +141,11 @@ def build_report(
     )
 
 
-def membership_basis(corpus: Corpus, settings: StorySettings | None = None) -> MembershipBasis:
-    """What explaining the corpus's stories needs, under ``settings`` (the shipped ones by
-    default): counted once, shared by every report over the corpus."""
-    return count_basis(corpus, settings or default_settings().stories)
+def membership_basis(corpus: Corpus, settings: Settings | None = None) -> MembershipBasis:
+    """What explaining the corpus's stories needs, under the settings stories were built with
+    (the shipped ones by default): counted once, shared by every report over the corpus."""
+    chosen = settings or default_settings()
+    return count_basis(corpus, chosen.stories, chosen.annotate.languages)
 
 
 def membership_lines(report: StoryReport, markers: Mapping[str, str]) -> list[str]:

@@ -20,7 +20,7 @@ from storyline.group.membership import MembershipBasis
 from storyline.records import Corpus, Document, Entity, QuoteGroup, Story, Thread
 from storyline.report.articles import UNKNOWN_OUTLET
 from storyline.report.story import StoryReport, build_report, membership_basis
-from storyline.settings import Settings, StorySettings
+from storyline.settings import Settings
 from storyline.store.store import Store, StoreWatch
 
 __all__ = [
@@ -73,7 +73,7 @@ class Browse:
         self.reports: dict[str, StoryReport] = {}  # story id → its report over this corpus
         self._basis: MembershipBasis | None = None
 
-    def membership_basis(self, settings: StorySettings) -> MembershipBasis:
+    def membership_basis(self, settings: Settings) -> MembershipBasis:
         """What explaining story membership needs, counted over this read of the store once
         (two requests at once may both count it; either answer is the same)."""
         if self._basis is None:
@@ -189,7 +189,7 @@ class StoreReader:
         if cached is None:
             with Store(self.db) as store:
                 embedder = remembering_embedder(store)
-                basis = browse.membership_basis(self.settings.stories)
+                basis = browse.membership_basis(self.settings)
                 cached = build_report(browse.corpus, story, self.settings.summary, embedder, basis)
             browse.reports[story.id] = cached
         return cached
