@@ -233,3 +233,29 @@ def test_a_store_written_before_languages_is_migrated(
         languages = {d.article.id: d.article.language for d in store.load_documents()}
     # The old article was annotated as English when stored: it stays unknown, not guessed.
     assert languages == {"old": None, "new": "de"}
+
+
+def test_a_stage_that_declares_itself_language_bound_skips_other_languages() -> None:
+    from typing import ClassVar
+
+    from storyline.pipeline.annotate import annotate
+
+    seen: list[str] = []
+
+    class Counting:
+        needs: ClassVar[frozenset[str]] = frozenset({"article"})
+        provides: ClassVar[frozenset[str]] = frozenset()
+
+        def __init__(self, name: str, bound: bool) -> None:
+            self.name, self.language_bound = name, bound  # type: ignore[misc]
+
+        def __call__(self, documents: list[Document]) -> list[Document]:
+            seen.extend(f"{self.name}:{d.article.id}" for d in documents)
+            return documents
+
+    def article(article_id: str, language: str) -> Article:
+        return Article(article_id, article_id, "Text.", (Span(0, 5),), language=language)
+
+    stages = [Counting("bound", True), Counting("free", False)]
+    annotate([article("en-1", "en"), article("de-1", "de")], stages, [], languages=["en"])
+    assert seen == ["bound:en-1", "free:en-1", "free:de-1"]

@@ -36,7 +36,14 @@ class Stage(Protocol):
 
 
 class ArticleStage(Stage, Protocol):
-    """Adds annotations to a batch of documents, each independently of the others."""
+    """Adds annotations to a batch of documents, each independently of the others.
+
+    A ``language_bound`` stage's model or rules read only the languages ``annotate.languages``
+    names: an article in another language skips it, with what it provides left empty
+    (:mod:`storyline.annotate.languages`, applied by :mod:`storyline.pipeline.annotate`).
+    """
+
+    language_bound: ClassVar[bool]
 
     def __call__(self, documents: list[Document]) -> list[Document]: ...
 

@@ -168,6 +168,7 @@ class EmbedStage:
     """Provides one vector per article (title and lead)."""
 
     name: ClassVar[str] = "embed"
+    language_bound: ClassVar[bool] = False  # stored and searched for every article
     needs: ClassVar[frozenset[str]] = frozenset({"article"})
     provides: ClassVar[frozenset[str]] = frozenset({"embedding"})
 

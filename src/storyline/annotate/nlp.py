@@ -67,6 +67,7 @@ class NlpStage:
     """Provides ``parse`` (spaCy Doc of the body), ``sentences`` and ``mentions``."""
 
     name: ClassVar[str] = "nlp"
+    language_bound: ClassVar[bool] = True  # English models or rules
     needs: ClassVar[frozenset[str]] = frozenset({"article"})
     provides: ClassVar[frozenset[str]] = frozenset({"parse", "sentences", "mentions"})
 

@@ -1,9 +1,10 @@
 """Per-article annotation: the stages in order, and one batch through them with the
 per-article failure boundary (an article a stage fails on is set aside with its reason).
 
-The English-only stages read only the articles in the languages their models cover
-(``annotate.languages``, :mod:`storyline.annotate.languages`); the others skip them and get
-the embedding alone, so this is the one place that decides.
+The stages that declare themselves ``language_bound`` (English models or rules) read only the
+articles in the languages their models cover (``annotate.languages``,
+:mod:`storyline.annotate.languages`); the others skip them and get the embedding alone, so
+this is the one place that decides.
 """
 
 from __future__ import annotations
@@ -18,11 +19,6 @@ from storyline.stage import ArticleStage, check_provided
 
 #: Called once per article handled (stored, already known, or failed), for progress bars.
 ProgressCallback = Callable[[str], None]
-#: The stages whose model or rules are English (by name): an article in a language
-#: ``annotate.languages`` does not name skips them. The embedding stage reads every article:
-#: its vector is stored and searched, though story building compares such an article by its
-#: numbers and names only (the embedding model reads English; see group/stories.py).
-ENGLISH_STAGES = frozenset({"nlp", "quotes", "timex"})
 
 
 def article_stages(settings: Settings) -> list[ArticleStage]:
@@ -49,7 +45,7 @@ def annotate(
 ) -> list[Document]:
     """Run the per-article stages over a batch; an article a stage fails on is set aside.
 
-    The English-only stages (:data:`ENGLISH_STAGES`) read only the articles in ``languages``
+    The ``language_bound`` stages (English models) read only the articles in ``languages``
     (default: the packaged ``annotate.languages``); the others get empty annotations.
 
     The batch runs as one (models are fastest on batches); if a stage fails, the batch is
@@ -80,12 +76,17 @@ def annotate(
 def _run_article_stages(
     documents: list[Document], stages: Sequence[ArticleStage], languages: Collection[str]
 ) -> list[Document]:
-    read = [i for i, d in enumerate(documents) if annotated(d.article, languages)]
-    for document in documents:
-        if not annotated(document.article, languages):
+    read = []
+    for i, document in enumerate(documents):
+        if annotated(document.article, languages):
+            read.append(i)
+        else:
             leave_unannotated(document)
     for stage in stages:
-        if stage.name not in ENGLISH_STAGES:
+        # The embedding stage is not language bound: its vector is stored and searched for
+        # every article, though story building compares one in a language the models do not
+        # cover by its numbers and names only (the embedding model reads English).
+        if not stage.language_bound:
             documents = stage(documents)
             check_provided(stage, documents)
             continue

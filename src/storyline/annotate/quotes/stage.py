@@ -24,6 +24,7 @@ class QuoteStage:
     """Provides ``quotes``: direct quotations and reported speech, with cue and speaker."""
 
     name: ClassVar[str] = "quotes"
+    language_bound: ClassVar[bool] = True  # English models or rules
     needs: ClassVar[frozenset[str]] = frozenset({"parse", "mentions"})
     provides: ClassVar[frozenset[str]] = frozenset({"quotes"})
 

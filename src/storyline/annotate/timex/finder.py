@@ -199,6 +199,7 @@ class TimexStage:
     """
 
     name: ClassVar[str] = "timex"
+    language_bound: ClassVar[bool] = True  # English models or rules
     needs: ClassVar[frozenset[str]] = frozenset({"article"})
     provides: ClassVar[frozenset[str]] = frozenset({"timex"})
 
