@@ -172,7 +172,7 @@ def is_not_an_actor(name: str, outlets: set[str], function_words: set[str]) -> b
     jusText's English list holds names ("London", "May"): a name counts as a function word
     only when it is written in lower case or every word of it is one."""
     squashed = squash(name)
-    if squashed in outlets or squashed in {squash(a) for a in AGENCIES}:
+    if squashed in outlets or squashed in SQUASHED_AGENCIES:
         return True
     words = re.findall(r"\w+", name.lower())
     if len(squashed) <= 2 or name == name.lower():
@@ -186,6 +186,9 @@ def shorten(title: str, width: int = 40) -> str:
 
 def squash(name: str) -> str:
     return re.sub(r"\W+", "", name.lower().removeprefix("the "))
+
+
+SQUASHED_AGENCIES = frozenset(map(squash, AGENCIES))
 
 
 def main() -> None:
