@@ -70,7 +70,16 @@ def _commands() -> dict[str, list[str]]:
 
 def test_every_command_and_option_is_documented() -> None:
     commands = _commands()
-    assert set(commands) == {"analyze", "regroup", "stories", "show", "export", "serve", "watch"}
+    assert set(commands) == {
+        "analyze",
+        "regroup",
+        "stories",
+        "show",
+        "export",
+        "timeline",
+        "serve",
+        "watch",
+    }
     reference = _doc("commands.md")
     for name, options in commands.items():
         assert f"storyline {name}" in README, name

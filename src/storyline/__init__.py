@@ -5,6 +5,7 @@ The library is the product; the CLI, the HTTP API and the web UI are shells over
     import storyline
     result = storyline.analyze(["examples/russia-hamas"], db="storyline.db")
     corpus = storyline.load("storyline.db")
+    dates = storyline.timeline("storyline.db", query="Hamas", dates=10)
 
 Nothing heavy happens at import: models load on first use.
 """
@@ -24,6 +25,7 @@ from storyline.errors import (
     UnreadableInput,
 )
 from storyline.pipeline.analyze import AnalyzeResult, analyze, load
+from storyline.pipeline.timeline import timeline
 from storyline.records import (
     Article,
     Corpus,
@@ -84,4 +86,5 @@ __all__ = [
     "analyze",
     "load",
     "load_settings",
+    "timeline",
 ]

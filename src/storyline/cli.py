@@ -401,6 +401,132 @@ def export(
         err.print(f"wrote {out_path}", highlight=False)
 
 
+class TimelineFormat(StrEnum):
+    text = "text"
+    jsonl = "jsonl"
+    md = "md"
+    html = "html"
+
+
+@app.command()
+def timeline(
+    db: DbOption = "storyline.db",
+    query: Annotated[
+        str | None,
+        typer.Option(
+            "--query", "-q", help="Only the articles holding every word of TEXT.", metavar="TEXT"
+        ),
+    ] = None,
+    thread: Annotated[
+        str | None,
+        typer.Option(
+            "--thread",
+            help="Only the articles of this thread (an id or a unique beginning of one, as "
+            "`storyline export --format threads` lists).",
+            metavar="ID",
+        ),
+    ] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option(
+            "--entity",
+            help="Only the articles naming this entity (an id or a unique beginning of one, as "
+            "`storyline export` lists in each article's entities).",
+            metavar="ID",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="First day (YYYY-MM-DD), inclusive.", metavar="DATE"),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Last day (YYYY-MM-DD), inclusive.", metavar="DATE"),
+    ] = None,
+    dates: Annotated[
+        int | None,
+        typer.Option(
+            "--dates",
+            "-l",
+            min=1,
+            help="How many dates to show; without it, the days that stand out (at most "
+            "timeline.max_dates).",
+            metavar="L",
+        ),
+    ] = None,
+    sentences: Annotated[
+        int | None,
+        typer.Option(
+            "--sentences",
+            "-k",
+            min=1,
+            help="Sentences per date, at most (default: timeline.sentences).",
+            metavar="K",
+        ),
+    ] = None,
+    format: Annotated[
+        TimelineFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: for reading here; jsonl: one JSON line, each date with its sentences "
+            "and their source spans; md: Markdown; html: a self-contained page.",
+        ),
+    ] = TimelineFormat.text,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """A timeline of the whole store, a search, a thread or an entity: the dates that matter
+    most from --since to --until, each with the sentences that say what happened that day,
+    citing their articles.
+
+    A date matters by how many articles came out on it and how many name it; a sentence
+    stands for the day its own date names (else, among an article's first sentences, the day
+    the article came out).
+    """
+    import json
+
+    from storyline.pipeline.timeline import timeline as build
+    from storyline.report.render.timeline import (
+        timeline_html,
+        timeline_markdown,
+        timeline_row,
+        timeline_text,
+    )
+    from storyline.settings import load_settings
+
+    if sum(x is not None for x in (query, thread, entity)) > 1:
+        _usage_error("give one of --query, --thread and --entity, not several")
+    with _errors_as_messages():
+        settings = load_settings(config)
+        found = build(
+            _existing(db),
+            query=query,
+            thread=thread,
+            entity=entity,
+            since=since,
+            until=until,
+            dates=dates,
+            sentences=sentences,
+            settings=settings,
+        )
+    if format is TimelineFormat.jsonl:
+        text = json.dumps(timeline_row(found), ensure_ascii=False) + "\n"
+    elif format is TimelineFormat.md:
+        text = timeline_markdown(found)
+    elif format is TimelineFormat.html:
+        text = timeline_html(found)
+    else:
+        text = timeline_text(found)
+    if out_path is None:
+        sys.stdout.write(text)
+    else:
+        out_path.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out_path}", highlight=False)
+
+
 @app.command()
 def serve(
     db: DbOption = "storyline.db",

@@ -142,6 +142,19 @@ class SummarySettings(_Section):
     timeline_similarity: float
 
 
+class TimelineSettings(_Section):
+    named_weight: float = Field(ge=0)
+    published_weight: float = Field(ge=0)
+    min_score: float = Field(ge=0)
+    max_dates: int = Field(ge=1)
+    sentences: int = Field(ge=1)
+    lead_sentences: int = Field(ge=0)
+    min_words: int = Field(ge=1)
+    max_words: int = Field(ge=1)
+    redundancy: float
+    agree_similarity: float
+
+
 class ServeSettings(_Section):
     requests_per_minute: int = Field(ge=0)
     writes_per_minute: int = Field(ge=0)
@@ -161,6 +174,7 @@ class Settings(_Section):
     quotes: QuoteSettings
     quote_groups: QuoteGroupSettings
     summary: SummarySettings
+    timeline: TimelineSettings
     serve: ServeSettings
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from storyline.annotate.labels import normalise_space
-from storyline.records import Document, Ref, Span
+from storyline.records import Document, Ref, Span, TimeRef
 from storyline.report.figures import Figure, figures_in
 
 if TYPE_CHECKING:
@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 __all__ = [
     "SentencePool",
     "aligned",
+    "in_background",
     "in_own_words",
     "is_statement",
     "is_summary_candidate",
     "quotations",
+    "report_sentences",
     "whole_quotations",
 ]
 
@@ -58,9 +60,7 @@ class SentencePool:
     def build(cls, documents: Sequence[Document], embedder: Embedder) -> SentencePool:
         refs, texts, order = [], [], []
         for rank, document in enumerate(documents):
-            text = document.article.text
-            pieces = list(_line_pieces(text, document.sentences or []))
-            for span in whole_quotations(text, pieces):
+            for span in report_sentences(document):
                 refs.append(Ref(document.article.id, span.start, span.end))
                 texts.append(normalise_space(span.of(document.article.text)))
                 order.append(rank)
@@ -92,6 +92,35 @@ class SentencePool:
             if ref.article == article and ref.start <= span.start < ref.end:
                 return i
         return None
+
+
+#: Words that, between the start of a date's clause and the date, make the date background to
+#: its sentence: a relative or subordinate clause ("Hamas, which won the elections on Jan.
+#: 25"; "after it won elections last year"; "when he announced in January") or a stretch of
+#: time reaching back ("the territories occupied since 1967").
+_BACKGROUND_CLAUSE = re.compile(
+    r"\b(?:which|who|whom|whose|when|after|before|since|while|because|although|though|"
+    r"until|once)\b",
+    re.IGNORECASE,
+)
+
+
+def in_background(text: str, timeref: TimeRef) -> bool:
+    """Whether a time expression dates background to its sentence, not the event the
+    sentence reports: its clause (``TimeRef.event``) opens with, or holds before it, a
+    relative or subordinating word. Without a clause, only a "since" or "ago" beside it says
+    so."""
+    if timeref.event is None or not timeref.event.start <= timeref.span.start:
+        lead = text[max(0, timeref.span.start - 7) : timeref.span.start]
+        return bool(re.search(r"\bsince\s*$", lead, re.IGNORECASE))
+    return bool(_BACKGROUND_CLAUSE.search(text, timeref.event.start, timeref.span.start))
+
+
+def report_sentences(document: Document) -> list[Span]:
+    """The document's sentences as reports show them: cut at line breaks, whole quotations
+    joined (see the module's docstring)."""
+    text = document.article.text
+    return whole_quotations(text, list(_line_pieces(text, document.sentences or [])))
 
 
 def _line_pieces(text: str, sentences: Iterable[Span]) -> Iterator[Span]:

@@ -42,6 +42,7 @@ from storyline.report.render.rows import (
     story_item_row,
     story_page_row,
 )
+from storyline.report.render.timeline import timeline_row
 from storyline.report.story import thread_steps
 from storyline.serve.guards import (
     API_LIMITS,
@@ -175,6 +176,33 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
     def entity(entity_id: str) -> dict[str, Any]:
         view = entity_view(reader.browse(), entity_id)
         return entity_row(view.entity, view.stories, view.quote_groups)
+
+    @app.get("/api/timeline", summary="The dates that matter most, and what happened on each")
+    def timeline(
+        q: Annotated[
+            str | None, Query(max_length=500, description="only articles holding these words")
+        ] = None,
+        thread: Annotated[
+            str | None, Query(max_length=100, description="only this thread's articles")
+        ] = None,
+        entity: Annotated[
+            str | None, Query(max_length=100, description="only articles naming this entity")
+        ] = None,
+        since: Annotated[str | None, Query(description="first day, YYYY-MM-DD")] = None,
+        until: Annotated[str | None, Query(description="last day, YYYY-MM-DD")] = None,
+        dates: Annotated[int | None, Query(ge=1, le=API_LIMITS.page)] = None,
+        sentences: Annotated[int | None, Query(ge=1, le=20)] = None,
+    ) -> dict[str, Any]:
+        found = reader.timeline(
+            query=q,
+            thread=thread,
+            entity=entity,
+            since=since,
+            until=until,
+            dates=dates,
+            sentences=sentences,
+        )
+        return timeline_row(found)
 
     @app.get("/api/outlets", summary="Outlets with their numbers of articles and stories")
     def outlets() -> list[dict[str, Any]]:

@@ -25,8 +25,10 @@ from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
 from storyline.report.cast import quotes_by_speaker, utterance_text
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
 from storyline.report.render.text import citation_markers
+from storyline.report.render.timeline import heading
 from storyline.report.story import StoryReport, membership_lines, thread_steps
 from storyline.report.timeline import TimelineEntry
+from storyline.report.topic_timeline import TopicTimeline
 from storyline.serve.views import (
     entity_view,
     filtered_stories,
@@ -168,6 +170,22 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             markers=browse.outlet_of,
             shown=ENTITY_ITEMS_SHOWN,
         )
+
+    @app.get("/threads/{thread_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def thread_timeline(
+        thread_id: str, since: str | None = None, until: str | None = None
+    ) -> HTMLResponse:
+        return timeline_page(reader.timeline(thread=thread_id, since=since, until=until))
+
+    @app.get("/entities/{entity_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def entity_timeline(
+        entity_id: str, since: str | None = None, until: str | None = None
+    ) -> HTMLResponse:
+        return timeline_page(reader.timeline(entity=entity_id, since=since, until=until))
+
+    def timeline_page(found: TopicTimeline) -> HTMLResponse:
+        markers = citation_markers(list(found.cited))
+        return page("timeline.html", timeline=found, heading=heading(found), markers=markers)
 
 
 # --------------------------------------------------------------------------- pieces

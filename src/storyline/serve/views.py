@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from storyline.errors import NotFound
 from storyline.group.membership import MembershipBasis
 from storyline.records import Corpus, Document, Entity, QuoteGroup, Story, Thread
 from storyline.report.articles import UNKNOWN_OUTLET
 from storyline.report.story import StoryReport, build_report, membership_basis
+from storyline.report.topic_timeline import TopicTimeline
 from storyline.settings import Settings
 from storyline.store.store import Store, StoreWatch
 
@@ -197,6 +199,14 @@ class StoreReader:
     def search(self, query: str) -> list[str]:
         with Store(self.db) as store:
             return store.search(query)
+
+    def timeline(self, **asked: Any) -> TopicTimeline:
+        """``storyline.pipeline.timeline.timeline`` over the store, read as it is now (it
+        reads only the articles it needs, so nothing is kept)."""
+        from storyline.pipeline.timeline import timeline
+
+        with Store(self.db) as store:
+            return timeline(store, settings=self.settings, **asked)
 
 
 def filtered_stories(

@@ -115,6 +115,64 @@ class ArticleStore(StoreCore):
             for row in rows
         ]
 
+    def published_between(self, since: str | None = None, until: str | None = None) -> list[str]:
+        """Ids of the articles published from ``since`` to ``until`` (ISO days, inclusive;
+        open ends when None), and of those stating no date (their story may date them)."""
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE published IS NULL"
+            " OR (published >= ? AND published <= ?) ORDER BY id",
+            (since or "0000-00-00", until or "9999-99-99"),
+        )
+        return [row[0] for row in rows]
+
+    def documents_as_read(self, ids: Iterable[str]) -> list[Document]:
+        """Stored documents, each undated one with the date its story gave it (marked
+        inferred) and its time expressions resolved against that date, as readers see them."""
+        with self._reading():
+            documents = self.load_documents(ids)
+            self._inferred_dates(documents)
+        return documents
+
+    def articles_of_thread(self, thread_id: str) -> list[str]:
+        """Ids of the articles of the thread's stories."""
+        rows = self._db.execute(
+            "SELECT DISTINCT a.article FROM thread_stories t"
+            " JOIN story_articles a ON a.story = t.story WHERE t.thread = ? ORDER BY a.article",
+            (thread_id,),
+        )
+        return [row[0] for row in rows]
+
+    def articles_naming(self, entity_id: str) -> list[str]:
+        """Ids of the articles that mention the entity."""
+        rows = self._db.execute(
+            "SELECT DISTINCT article FROM entity_mentions WHERE entity = ? ORDER BY article",
+            (entity_id,),
+        )
+        return [row[0] for row in rows]
+
+    def label_of(self, table: str, found: str) -> str:
+        """A thread's title or an entity's name ("threads", "entities"), by its id."""
+        column = {"threads": "title", "entities": "name"}[table]
+        row = self._db.execute(f"SELECT {column} FROM {table} WHERE id = ?", (found,)).fetchone()
+        return str(row[0]) if row else found
+
+    def find_id(self, table: str, prefix: str) -> str:
+        """The one id of ``table`` ("threads", "entities", "stories") beginning with
+        ``prefix``; :class:`NotFound` names the kind when none or several do."""
+        kind = {"threads": "thread", "entities": "entity", "stories": "story"}[table]
+        found = [
+            row[0]
+            for row in self._db.execute(
+                f"SELECT id FROM {table} WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 2",
+                (prefix,),
+            )
+        ]
+        if not prefix or not found:
+            raise NotFound(f"no {kind} id begins with {prefix!r} in {self.path}")
+        if len(found) > 1:
+            raise NotFound(f"{prefix!r} begins several {kind} ids in {self.path}; give more of it")
+        return found[0]
+
     def article(self, article_id: str) -> Document:
         """One stored article, as readers see it (with the date its story gave it, if any)."""
         found = self.load_documents([article_id])
