@@ -359,3 +359,51 @@ def test_stage_spans_point_into_the_original_text(pieces: list[str]) -> None:
     [document] = TimexStage()([Document(article)])
     for ref in document.timex or []:
         assert ref.span.of(text) == ref.text
+
+
+# --- the lines above the body ----------------------------------------------------------------
+
+
+def _cleaned_refs(text: str, published: str) -> dict[str, str | None]:
+    """Text → value of the expressions the stage finds in ``text`` as the cleaner reads it."""
+    from storyline.clean import clean
+    from storyline.records import RawDocument
+    from storyline.settings import default_settings
+
+    article = clean(
+        RawDocument(source="test", text=text, published=published), default_settings().clean
+    )
+    [document] = TimexStage()([Document(article)])
+    for ref in document.timex or []:
+        assert ref.span.of(text) == ref.text
+    return {ref.text: ref.value for ref in document.timex or []}
+
+
+def test_a_dateline_on_its_own_line_is_read() -> None:
+    text = (
+        "BUDAPEST, March 12 (Xinhua) --\n\n"
+        "Hungary formally joined NATO on Friday at a ceremony in Independence, Missouri, the "
+        "Hungarian foreign ministry said in a statement.\n\n"
+        "The country had applied for membership in 1994 and was invited to join the alliance "
+        "at a summit in Madrid in July 1997, officials said.\n"
+    )
+    refs = _cleaned_refs(text, "1999-03-13")
+    assert refs["March 12"] == "1999-03-12"
+    assert refs["Friday"] == "1999-03-12"
+    assert refs["July 1997"] == "1997-07"
+
+
+def test_the_headline_is_read_but_not_the_menus_around_the_body() -> None:
+    text = (
+        "Home | World | Business | Sport | Today's paper\n\n"
+        "The Times says in an editorial on Thursday, Jan. 6:\n\n"
+        "The immigration service made a reasonable decision Wednesday in ruling that the boy "
+        "should be reunited with his father in Cuba, the editorial said.\n\n"
+        "The decision will anger the boy's relatives in Miami, who said they would appeal it "
+        "in the coming weeks, lawyers for the family said on Thursday.\n\n"
+        "Most read this week\n"
+    )
+    refs = _cleaned_refs(text, "2000-01-06")
+    assert refs["Thursday, Jan. 6"] == "2000-01-06"
+    assert refs["Wednesday"] == "2000-01-05"
+    assert "Today" not in refs and "this week" not in refs
