@@ -407,3 +407,11 @@ def test_the_headline_is_read_but_not_the_menus_around_the_body() -> None:
     assert refs["Thursday, Jan. 6"] == "2000-01-06"
     assert refs["Wednesday"] == "2000-01-05"
     assert "Today" not in refs and "this week" not in refs
+
+
+# --- tense around the expression -------------------------------------------------------------
+
+
+def test_a_deadline_just_passed_in_a_future_sentence_is_this_year_s() -> None:
+    text = "The service ordered the relatives to hand over the boy by Jan. 14, officials said."
+    assert values(text, dt.date(2000, 1, 15))["Jan. 14"] == "2000-01-14"
