@@ -415,3 +415,13 @@ def test_the_headline_is_read_but_not_the_menus_around_the_body() -> None:
 def test_a_deadline_just_passed_in_a_future_sentence_is_this_year_s() -> None:
     text = "The service ordered the relatives to hand over the boy by Jan. 14, officials said."
     assert values(text, dt.date(2000, 1, 15))["Jan. 14"] == "2000-01-14"
+
+
+def test_a_weekday_deadline_with_its_clock_time_lies_ahead() -> None:
+    text = "The service has given the relatives until 9 a.m. Tuesday to sign the paper."
+    assert values(text, dt.date(2000, 4, 3))["9 a.m. Tuesday"] == "2000-04-04T09:00"
+
+
+def test_a_weekday_deadline_told_in_the_past_perfect_looks_back() -> None:
+    text = "Until Thursday, investigators had not called Kopp a suspect in the shooting."
+    assert values(text, dt.date(1999, 5, 7))["Thursday"] == "1999-05-06"
