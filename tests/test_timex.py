@@ -425,3 +425,21 @@ def test_a_weekday_deadline_with_its_clock_time_lies_ahead() -> None:
 def test_a_weekday_deadline_told_in_the_past_perfect_looks_back() -> None:
     text = "Until Thursday, investigators had not called Kopp a suspect in the shooting."
     assert values(text, dt.date(1999, 5, 7))["Thursday"] == "1999-05-06"
+
+
+def test_the_tense_inside_a_quote_is_the_quote_s_own() -> None:
+    text = (
+        "``This courageous father will leave at 4 in the morning (4 a.m. EDT Thursday),'' "
+        "Castro said."
+    )
+    found = values(text, dt.date(2000, 4, 5))
+    assert found["4 a.m. EDT Thursday"] == "2000-04-06T04:00"
+    assert "2000-03-30T04:00" not in found.values()
+
+
+def test_next_to_a_place_is_no_future() -> None:
+    text = (
+        "More than 1,000 people were wounded in the blasts next to the U.S. embassies in Kenya "
+        "and Tanzania on Friday."
+    )
+    assert values(text, dt.date(1998, 8, 8))["Friday"] == "1998-08-07"
