@@ -359,3 +359,87 @@ def test_stage_spans_point_into_the_original_text(pieces: list[str]) -> None:
     [document] = TimexStage()([Document(article)])
     for ref in document.timex or []:
         assert ref.span.of(text) == ref.text
+
+
+# --- the lines above the body ----------------------------------------------------------------
+
+
+def _cleaned_refs(text: str, published: str) -> dict[str, str | None]:
+    """Text → value of the expressions the stage finds in ``text`` as the cleaner reads it."""
+    from storyline.clean import clean
+    from storyline.records import RawDocument
+    from storyline.settings import default_settings
+
+    article = clean(
+        RawDocument(source="test", text=text, published=published), default_settings().clean
+    )
+    [document] = TimexStage()([Document(article)])
+    for ref in document.timex or []:
+        assert ref.span.of(text) == ref.text
+    return {ref.text: ref.value for ref in document.timex or []}
+
+
+def test_a_dateline_on_its_own_line_is_read() -> None:
+    text = (
+        "BUDAPEST, March 12 (Xinhua) --\n\n"
+        "Hungary formally joined NATO on Friday at a ceremony in Independence, Missouri, the "
+        "Hungarian foreign ministry said in a statement.\n\n"
+        "The country had applied for membership in 1994 and was invited to join the alliance "
+        "at a summit in Madrid in July 1997, officials said.\n"
+    )
+    refs = _cleaned_refs(text, "1999-03-13")
+    assert refs["March 12"] == "1999-03-12"
+    assert refs["Friday"] == "1999-03-12"
+    assert refs["July 1997"] == "1997-07"
+
+
+def test_the_headline_is_read_but_not_the_menus_around_the_body() -> None:
+    text = (
+        "Home | World | Business | Sport | Today's paper\n\n"
+        "The Times says in an editorial on Thursday, Jan. 6:\n\n"
+        "The immigration service made a reasonable decision Wednesday in ruling that the boy "
+        "should be reunited with his father in Cuba, the editorial said.\n\n"
+        "The decision will anger the boy's relatives in Miami, who said they would appeal it "
+        "in the coming weeks, lawyers for the family said on Thursday.\n\n"
+        "Most read this week\n"
+    )
+    refs = _cleaned_refs(text, "2000-01-06")
+    assert refs["Thursday, Jan. 6"] == "2000-01-06"
+    assert refs["Wednesday"] == "2000-01-05"
+    assert "Today" not in refs and "this week" not in refs
+
+
+# --- tense around the expression -------------------------------------------------------------
+
+
+def test_a_deadline_just_passed_in_a_future_sentence_is_this_year_s() -> None:
+    text = "The service ordered the relatives to hand over the boy by Jan. 14, officials said."
+    assert values(text, dt.date(2000, 1, 15))["Jan. 14"] == "2000-01-14"
+
+
+def test_a_weekday_deadline_with_its_clock_time_lies_ahead() -> None:
+    text = "The service has given the relatives until 9 a.m. Tuesday to sign the paper."
+    assert values(text, dt.date(2000, 4, 3))["9 a.m. Tuesday"] == "2000-04-04T09:00"
+
+
+def test_a_weekday_deadline_told_in_the_past_perfect_looks_back() -> None:
+    text = "Until Thursday, investigators had not called Kopp a suspect in the shooting."
+    assert values(text, dt.date(1999, 5, 7))["Thursday"] == "1999-05-06"
+
+
+def test_the_tense_inside_a_quote_is_the_quote_s_own() -> None:
+    text = (
+        "``This courageous father will leave at 4 in the morning (4 a.m. EDT Thursday),'' "
+        "Castro said."
+    )
+    found = values(text, dt.date(2000, 4, 5))
+    assert found["4 a.m. EDT Thursday"] == "2000-04-06T04:00"
+    assert "2000-03-30T04:00" not in found.values()
+
+
+def test_next_to_a_place_is_no_future() -> None:
+    text = (
+        "More than 1,000 people were wounded in the blasts next to the U.S. embassies in Kenya "
+        "and Tanzania on Friday."
+    )
+    assert values(text, dt.date(1998, 8, 8))["Friday"] == "1998-08-07"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from storyline.records import Precision, TimexType
@@ -22,11 +22,19 @@ class Timex:
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
+#: Words whose period ends no sentence: clock times, titles, months, initials ("at 4 a.m. EDT
+#: Thursday", "Gen. Schwarzkopf", "Jan. 14", "Joann S. Lublin"). Breaking there cut the tense
+#: of "will leave at 4 a.m. EDT Thursday" off its date.
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[ap]\.m|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Jan|Feb|Mar|Apr|Aug|"
+    r"Sept?|Oct|Nov|Dec|No|vs|U\.S|U\.N)|(?<![\w.])[A-Z])$"
+)
 #: How far (characters) a sentence is looked for around an expression.
 _SENTENCE_REACH = 300
 _FUTURE = re.compile(
     r"\b(?:will|won't|would|might|shall|is to|are to|due to|expected to|scheduled|set to|"
-    r"plans? to|planning to|planned for|intends? to|going to|as (?:soon|early) as|next)\b|'ll\b",
+    r"plans? to|planning to|planned for|intends? to|going to|as (?:soon|early) as|"
+    r"next(?! to\b))\b|'ll\b",  # "next to the embassy" is a place
     re.IGNORECASE,
 )
 #: Past forms; a participle after "be"/"been" ("will be held") is no mark of the past.
@@ -40,6 +48,11 @@ _PAST = re.compile(
     r"greed|ted|fred|ahmed|mohammed|mohamed|sacred|naked|wicked|kindred|rugged|beloved)\b)\w+ed)\b",
     re.IGNORECASE,
 )
+
+
+#: A quotation mark between a tense marker and an expression: the speaker's "said" outside a
+#: quote is not the tense of what the quote says.
+_QUOTE_MARK = re.compile(r"``|''|[\"“”]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,20 +78,28 @@ class Context:
         mostly comes first ("said on March 2 it would" is past). TempEval-3 train value F1
         0.7872 → 0.7877 (benchmarks/bench_time.py); the tense of the verb the parse hangs the
         expression from scored the same, 0.7877.
+
+        A marker across a quotation mark counts only when none is on the expression's side of
+        it: in "``The father will leave at 4 a.m. Thursday,'' Castro said", the quote's "will"
+        is the tense, not "said". 0.8216 → 0.8221 (the same benchmark).
         """
         sentence_start, sentence_end = self._sentence(start, end)
-        best: tuple[int, bool] | None = None
+        best: tuple[bool, int, bool] | None = None
         for pattern, is_future in ((_FUTURE, True), (_PAST, False)):
             for m in pattern.finditer(self.text, sentence_start, sentence_end):
                 if start <= m.start() < end:
                     continue  # the expression's own words ("last week") say nothing of tense
-                distance = 2 * (m.start() - end) if m.start() >= end else start - m.end()
-                if best is None or distance < best[0]:
-                    best = (distance, is_future)
-        return None if best is None else best[1]
+                if m.start() >= end:
+                    distance, between = 2 * (m.start() - end), self.text[end : m.start()]
+                else:
+                    distance, between = start - m.end(), self.text[m.end() : start]
+                key = (_QUOTE_MARK.search(between) is not None, distance, is_future)
+                if best is None or key[:2] < best[:2]:
+                    best = key
+        return None if best is None else best[2]
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
-        after = _SENTENCE_BREAK.search(self.text, end, end + _SENTENCE_REACH)
+        after = next(_breaks(self.text, end, end + _SENTENCE_REACH), None)
         last = after.start() if after else min(len(self.text), end + _SENTENCE_REACH)
         return start_of_sentence(self.text, start), last
 
@@ -104,5 +125,12 @@ class Rule:
 def start_of_sentence(text: str, position: int) -> int:
     """Where the sentence holding ``position`` begins (at most ``_SENTENCE_REACH`` before)."""
     reach = max(0, position - _SENTENCE_REACH)
-    breaks = list(_SENTENCE_BREAK.finditer(text, reach, position))
+    breaks = list(_breaks(text, reach, position))
     return breaks[-1].end() if breaks else reach
+
+
+def _breaks(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The sentence breaks in ``text[start:end]``, but for the period of an abbreviation."""
+    for m in _SENTENCE_BREAK.finditer(text, start, end):
+        if m.group()[0] != "." or not _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
+            yield m
