@@ -71,9 +71,9 @@ def dated_sentences(
                 continue
             clause = normalise_space(timeref.event.of(text)) if timeref.event else ""
             key = (str(timeref.value), index)
-            dated = DatedSentence(key[0], index, clause or pool.texts[index], inferred, True)
+            told = DatedSentence(key[0], index, clause or pool.texts[index], inferred, True)
             start = pool.refs[index].start
-            found.setdefault(key, (dated, timeref.span.start - start, timeref.span.end - start))
+            found.setdefault(key, (told, timeref.span.start - start, timeref.span.end - start))
     if not found:
         return []
     main = _in_main_clause(pool, documents, list(found.values()), parser)
