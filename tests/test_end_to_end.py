@@ -49,6 +49,7 @@ STORY_FIELDS = {
     "coverage",
     "conflicts",
     "summary",
+    "background",
 }
 
 

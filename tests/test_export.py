@@ -26,7 +26,7 @@ ARTICLE_FIELDS = {
 }  # fmt: skip
 STORY_FIELDS = {
     "id", "thread", "title", "description", "articles", "start", "end", "timeline", "cast",
-    "quote_groups", "outlets", "sides", "coverage", "conflicts", "summary",
+    "quote_groups", "outlets", "sides", "coverage", "conflicts", "summary", "background",
 }  # fmt: skip
 OPT_STR = (str, type(None))
 
@@ -138,7 +138,7 @@ def test_story_rows_contract(stories: dict[str, dict[str, Any]], corpus: Corpus)
     for row in stories.values():
         assert set(row) == STORY_FIELDS
         assert isinstance(row["articles"], list) and isinstance(row["title"], str)
-        for entry in row["timeline"]:
+        for entry in row["timeline"] + row["background"]:
             assert set(entry) == {"date", "precision", "inferred", "text", "sources"}
             assert isinstance(entry["inferred"], bool)
         for member in row["cast"]:
@@ -153,7 +153,8 @@ def test_story_rows_contract(stories: dict[str, dict[str, Any]], corpus: Corpus)
             assert all(isinstance(p, list) for p in outlet["labels"].values())
         for sentence in row["summary"]:
             assert set(sentence) == {"sentence", "sources"}
-        sources = [s for e in row["timeline"] + row["summary"] for s in e["sources"]]
+        told = row["timeline"] + row["background"] + row["summary"]
+        sources = [s for e in told for s in e["sources"]]
         sources += [q for g in row["quote_groups"] for q in g["quotes"]]
         for source in sources:
             assert set(source) == {"article", "start", "end"}

@@ -9,6 +9,7 @@ reader is shown is a whole statement with its speaker, never half a quote.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,20 @@ class SentencePool:
         return None
 
 
+#: A dateline and the dash after it, before a report's first sentence: "MOSCOW, Russia
+#: (Reuters) -- ", "MOSCOW, March 3, 2006 (RFE/RL) -- ".
+_DATELINE = re.compile(r"[^\n]{0,60}?\s(?:--|—|–)\s+(?=\S)")
+
+
+def _without_dateline(text: str, span: Span, dateline: str | None) -> Span:
+    """``span`` less the article's dateline at its start: a reader is shown what was reported,
+    not where the report was filed."""
+    if not dateline or not text.startswith(dateline, span.start):
+        return span
+    found = _DATELINE.match(text, span.start, span.end)
+    return Span(found.end(), span.end) if found else span
+
+
 #: Words that, between the start of a date's clause and the date, make the date background to
 #: its sentence: a relative or subordinate clause ("Hamas, which won the elections on Jan.
 #: 25"; "after it won elections last year"; "when he announced in January") or a stretch of
@@ -120,7 +135,11 @@ def report_sentences(document: Document) -> list[Span]:
     """The document's sentences as reports show them: cut at line breaks, whole quotations
     joined (see the module's docstring)."""
     text = document.article.text
-    return whole_quotations(text, list(_line_pieces(text, document.sentences or [])))
+    pieces = list(_line_pieces(text, document.sentences or []))
+    return [
+        _without_dateline(text, whole, document.article.dateline)
+        for whole in whole_quotations(text, pieces)
+    ]
 
 
 def _line_pieces(text: str, sentences: Iterable[Span]) -> Iterator[Span]:
@@ -200,20 +219,24 @@ def _mark_role(text: str, at: int, paragraph: Span) -> str | None:
 
 def whole_quotations(text: str, sentences: Sequence[Span]) -> list[Span]:
     """``sentences`` (in text order, none across a line break) joined wherever a boundary
-    falls inside a quotation of their line (:func:`quotations`), so no sentence begins or ends
-    inside one.
+    falls inside a quotation (:func:`quotations`) or inside a sentence a line break cut
+    (:func:`_wrapped`), so no sentence begins or ends inside one.
 
     spaCy ends a sentence at a full stop inside a quote ('Putin said: "We haven't considered
     Hamas a terrorist organization. | Today we must ...people."'), which leaves the first half
     with an open quote and the second as a plain fact with no speaker. When all the quotation
     leaves of the next sentence is its closing mark ('organization. | "'), the boundary moves
     past the mark instead, unless what follows begins in lower case ('" he said.'), which is
-    joined too. Offsets stay those of ``text``.
+    joined too. Quotations are paired line by line, a line joined to the next where its open
+    quote is closed there (:func:`_quote_blocks`). Offsets stay those of ``text``.
     """
     joined: list[Span] = []
-    lines: dict[int, list[Span]] = {}
+    blocks = _quote_blocks(text)
     for sentence in sentences:
-        quotation = _straddling(text, joined[-1], sentence, lines) if joined else None
+        if joined and _wrapped(text, joined[-1], sentence, blocks):
+            joined[-1] = Span(joined[-1].start, sentence.end)
+            continue
+        quotation = _straddling(joined[-1], sentence, blocks) if joined else None
         if quotation is None:
             joined.append(sentence)
             continue
@@ -228,21 +251,90 @@ def whole_quotations(text: str, sentences: Sequence[Span]) -> list[Span]:
     return joined
 
 
-def _straddling(
-    text: str, previous: Span, sentence: Span, lines: dict[int, list[Span]]
-) -> Span | None:
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """Lines quotations are paired over, and those quotations."""
+
+    span: Span
+    quotations: list[Span]
+
+
+def _quote_blocks(text: str) -> list[_Block]:
+    """The lines of ``text``, a line whose quotation is left open at its end joined to those
+    after it up to the one that closes it, with no blank line between: hard-wrapped lines
+    ('"... of freeing all' / 'the arrested ...; then our movement will take' / 'serious steps
+    towards securing peace."'). The first quote mark after the break must close: a quote
+    continued in a new paragraph opens again there, so its paragraphs stay apart, and a mark
+    a typo left open closes nothing on the lines after it."""
+    lines = [Span(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    blocks: list[_Block] = []
+    n = 0
+    while n < len(lines):
+        block = _Block(lines[n], quotations(text, lines[n]))
+        n += 1
+        while block.quotations and block.quotations[-1].end == block.span.end:
+            closing = _closing_line(text, lines, n, block.span.end)
+            if closing is None:
+                break
+            merged = Span(block.span.start, lines[closing].end)
+            block = _Block(merged, quotations(text, merged))
+            n = closing + 1
+        blocks.append(block)
+    return blocks
+
+
+def _closing_line(text: str, lines: list[Span], n: int, end: int) -> int | None:
+    """The first of ``lines[n:]`` with a quote mark, if that mark closes and no blank line
+    comes before it (``end`` is where the open quotation's line ends)."""
+    for k in range(n, len(lines)):
+        if text[end : lines[k].start] != "\n":
+            return None
+        role = _first_mark(text, lines[k])
+        if role is not None:
+            return k if role == "close" else None
+        end = lines[k].end
+    return None
+
+
+def _first_mark(text: str, line: Span) -> str | None:
+    """The role of the first quote mark of ``line`` (:func:`_mark_role`), None if it has none."""
+    match = _MARK.search(text, line.start, line.end)
+    return _mark_role(text, match.start(), line) if match else None
+
+
+def _block_of(blocks: list[_Block], at: int) -> _Block | None:
+    index = bisect.bisect_right([b.span.start for b in blocks], at) - 1
+    return blocks[index] if index >= 0 and at < blocks[index].span.end else None
+
+
+def _straddling(previous: Span, sentence: Span, blocks: list[_Block]) -> Span | None:
     """The quotation holding both the end of ``previous`` and the start of ``sentence``."""
-    line_start = text.rfind("\n", 0, previous.start) + 1
-    line_end = text.find("\n", previous.start)
-    line_end = len(text) if line_end < 0 else line_end
-    if sentence.start >= line_end:
+    block = _block_of(blocks, previous.end - 1)
+    if block is None or sentence.start >= block.span.end:
         return None
-    if line_start not in lines:
-        lines[line_start] = quotations(text, Span(line_start, line_end))
     return next(
-        (q for q in lines[line_start] if q.start < previous.end and sentence.start < q.end),
+        (q for q in block.quotations if q.start < previous.end and sentence.start < q.end),
         None,
     )
+
+
+#: What a line cut inside a sentence ends with: a comma, semicolon, colon, dash or bracket.
+_CUT_AFTER = re.compile(r"[,;:(\[—–-]$")
+
+
+def _wrapped(text: str, previous: Span, sentence: Span, blocks: list[_Block]) -> bool:
+    """Whether ``sentence`` goes on the sentence ``previous`` began, cut by a single line
+    break (hard-wrapped text): ``previous`` ends no sentence, and it ends in a comma or the
+    like, or ``sentence`` goes on in lower case ('... in his words,' / '“expect that ...').
+    A heading has no such ending and a new sentence begins in capitals, so both stay apart;
+    so does anything after a blank line."""
+    between = text[previous.end : sentence.start]
+    if between.count("\n") != 1 or between.strip():
+        return False
+    ending = text[previous.start : previous.end]
+    if _TERMINAL.search(ending):
+        return False
+    return bool(_CUT_AFTER.search(ending)) or text[sentence.start].islower()
 
 
 def _after(text: str, start: int, end: int) -> Span | None:
@@ -252,7 +344,8 @@ def _after(text: str, start: int, end: int) -> Span | None:
     return Span(end - len(stripped), end) if stripped else None
 
 
-_PAIRED_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”")
+#: A pair of quote marks, curly and straight mixed as one outlet mixes them ('“expect ...."').
+_PAIRED_QUOTES = re.compile(r"[\"“„][^\"“”„]*[\"”]")
 #: An unpaired quote mark after punctuation closes a quote begun in an earlier sentence.
 _CLOSING_QUOTE = re.compile(r"[,.?!]\s*[\"”]")
 

@@ -13,7 +13,7 @@ HTML or JSON rows.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyline.group.membership import (
@@ -35,9 +35,10 @@ from storyline.report.cast import (
 )
 from storyline.report.compare import Fact, OutletView, build_comparison
 from storyline.report.conflicts import Conflict
+from storyline.report.event_dates import dated_sentences
 from storyline.report.sentences import SentencePool
 from storyline.report.summary import SummarySentence, apply_summary_hook, build_summary
-from storyline.report.timeline import TimelineEntry, build_timeline
+from storyline.report.timeline import TimelineEntry, build_background, build_timeline
 from storyline.settings import Settings, SummarySettings, default_settings
 
 if TYPE_CHECKING:
@@ -83,6 +84,9 @@ class StoryReport:
     quote_texts: dict[Ref, str]
     # Why each article after the first (in ``articles``' order) is in the story.
     membership: list[Membership]
+    # What the articles say of times a year or more before the story: not its events, so
+    # neither on the timeline nor on its chart.
+    background: list[TimelineEntry] = field(default_factory=list)
 
     def quotes_by_speaker(self) -> list[SpeakerQuotes]:
         """The quote groups under one heading per speaker, in the story's order: what every
@@ -105,7 +109,8 @@ def build_report(
     pool = SentencePool.build(primary, embedder)
     thread = corpus.thread_of(story.id)
     quote_groups = story_quote_groups(corpus, story)
-    timeline = build_timeline(primary, pool, settings, embedder)
+    dated = dated_sentences(primary, pool, settings.min_words)
+    timeline = build_timeline(primary, pool, settings, embedder, dated)
     comparison = build_comparison(
         corpus,
         documents,
@@ -125,7 +130,7 @@ def build_report(
         quote_groups=quote_groups,
         outlets=comparison.outlets,
         summary=apply_summary_hook(
-            settings.hook, story.title, build_summary(pool, settings, primary)
+            settings.hook, story.title, build_summary(pool, settings, primary, dated)
         ),
         names=referenced_names(corpus, comparison.outlets, quote_groups),
         quote_texts={r: utterance_text(corpus, r) for g in quote_groups for r in g.quotes},
@@ -138,6 +143,7 @@ def build_report(
             basis or membership_basis(corpus),
             [d.article.id for d in documents],
         ),
+        background=build_background(primary, pool, settings, embedder, dated),
     )
 
 

@@ -3,9 +3,10 @@ outlet that wrote a near-identical one; and the user's summariser, held to those
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,13 @@ import numpy as np
 from storyline.errors import ConfigError
 from storyline.records import Corpus, Document, Ref, Thread
 from storyline.report.articles import embedder_or_default, story_documents, thread_stories
+from storyline.report.event_dates import (
+    DatedSentence,
+    dated_sentences,
+    is_background,
+    story_start,
+)
 from storyline.report.sentences import SentencePool, is_summary_candidate
-from storyline.report.timeline import ISO_DATE
 from storyline.settings import SummarySettings
 
 if TYPE_CHECKING:
@@ -41,17 +47,21 @@ class SummarySentence:
 
 
 def build_summary(
-    pool: SentencePool, settings: SummarySettings, documents: Sequence[Document] = ()
+    pool: SentencePool,
+    settings: SummarySettings,
+    documents: Sequence[Document] = (),
+    dated: Sequence[DatedSentence] | None = None,
 ) -> list[SummarySentence]:
     """Central, non-redundant sentences (MMR), each citing the outlets that say the same,
-    in the order of the dates they tell of (``documents`` give their time expressions)."""
+    in the order of the dates they tell of (``documents`` give their time expressions;
+    ``dated`` is :func:`dated_sentences` of the pool, when already made)."""
     candidates = [
         i for i, text in enumerate(pool.texts) if is_summary_candidate(text, settings.min_words)
     ]
     if not candidates:
         return []
     chosen = _select_mmr(pool, candidates, settings)
-    dates = sentence_dates(documents, pool)
+    dates = sentence_dates(documents, pool, dated)
     chosen.sort(key=lambda i: (dates.get(i, ""), pool.order[i], pool.refs[i]))
     return [SummarySentence(pool.texts[i], _citations(pool, i, settings)) for i in chosen]
 
@@ -62,32 +72,89 @@ def build_thread_summary(
     settings: SummarySettings,
     embedder: Embedder | None = None,
 ) -> list[SummarySentence]:
-    """A thread's summary: each story's most central sentence first, then the most central of
-    the rest (MMR over all the thread's articles), in the order of the dates they tell of."""
+    """A thread's summary: how each of its stories went, story by story in the thread's
+    order, the latest included.
+
+    Each story gives its lead: the statement closest to its title, which says what happened
+    ("Russia downgrades ties with Hamas"; the most central statement of an untitled story).
+    MMR over all the thread's statements adds the rest. A statement that tells only of times a
+    year or more before its own story (the 2007 story's "Russia established high-level
+    contacts with Hamas after it won Palestinian elections last year") is left out: it is
+    background, told by the stories it happened in. Each story's sentences read in the order
+    of the dates they tell of.
+    """
     stories = thread_stories(corpus, thread)
-    documents = [
-        d
+    by_story = [
+        [d for d in story_documents(corpus, story) if d.article.id not in corpus.duplicate_of]
         for story in stories
-        for d in story_documents(corpus, story)
-        if d.article.id not in corpus.duplicate_of
     ]
-    pool = SentencePool.build(documents, embedder_or_default(embedder))
+    documents = [d for story_docs in by_story for d in story_docs]
+    embedder = embedder_or_default(embedder)
+    pool = SentencePool.build(documents, embedder)
+    dated = dated_sentences(documents, pool, settings.min_words)
+    story_of = {d.article.id: n for n, story_docs in enumerate(by_story) for d in story_docs}
+    starts = {d.article.id: story_start(by_story[n]) for d, n in _with_story(by_story)}
+    told = _told_dates(documents, pool, dated, starts)
+    earlier = _background_only(pool, dated, starts)
     candidates = [
-        i for i, text in enumerate(pool.texts) if is_summary_candidate(text, settings.min_words)
+        i
+        for i, text in enumerate(pool.texts)
+        if i not in earlier and is_summary_candidate(text, settings.min_words)
     ]
     if not candidates:
         return []
-    story_of = {a: n for n, story in enumerate(stories) for a in story.articles}
+    titles = embedder.encode([story.title or "" for story in stories])
     leads = [
-        _most_central(pool, [i for i in candidates if story_of[pool.refs[i].article] == n])
-        for n in range(len(stories))
+        _lead(
+            pool,
+            [i for i in candidates if story_of[pool.refs[i].article] == n],
+            titles[n] if story.title else None,
+        )
+        for n, story in enumerate(stories)
     ]
-    seeded = [i for i in leads if i is not None][: settings.max_sentences]
+    seeded = _spread([i for i in leads if i is not None], settings.max_sentences)
     chosen = _select_mmr(pool, candidates, settings, seeded)
-    dates = sentence_dates(documents, pool)
-    chosen.sort(key=lambda i: (dates.get(i, ""), pool.order[i], pool.refs[i]))
+    chosen.sort(
+        key=lambda i: (story_of[pool.refs[i].article], told.get(i, ""), pool.order[i], pool.refs[i])
+    )
     summary = [SummarySentence(pool.texts[i], _citations(pool, i, settings)) for i in chosen]
     return apply_summary_hook(settings.hook, thread.title, summary)
+
+
+def _with_story(by_story: list[list[Document]]) -> list[tuple[Document, int]]:
+    return [(d, n) for n, story_docs in enumerate(by_story) for d in story_docs]
+
+
+def _lead(pool: SentencePool, rows: list[int], title: np.ndarray | None) -> int | None:
+    """The statement closest to the story's title, else (untitled) the most central one."""
+    if not rows:
+        return None
+    if title is None:
+        return _most_central(pool, rows)
+    return rows[int(np.argmax(pool.vectors[rows] @ title))]
+
+
+def _spread(leads: list[int], limit: int) -> list[int]:
+    """At most ``limit`` of the stories' leads, the first and the latest among them, the rest
+    evenly between: a long thread's summary still ends with where it stands."""
+    if len(leads) <= limit:
+        return leads
+    picks = np.linspace(0, len(leads) - 1, max(limit, 1)).round().astype(int)
+    return [leads[k] for k in dict.fromkeys(int(p) for p in picks)]
+
+
+def _background_only(
+    pool: SentencePool, dated: Sequence[DatedSentence], starts: Mapping[str, dt.date | None]
+) -> set[int]:
+    """The statements whose dates all lie a year or more before their own story."""
+    dates: dict[int, list[str]] = {}
+    for d in dated:
+        dates.setdefault(d.sentence, []).append(d.date)
+    return {
+        i
+        for i, values in dates.items()
+        if all(is_background(v, starts.get(pool.refs[i].article)) for v in values)
+    }
 
 
 def _most_central(pool: SentencePool, rows: list[int]) -> int | None:
@@ -138,17 +205,42 @@ def _load_hook(hook: str) -> Callable[[str, list[SummarySentence]], Iterable[Sum
     return function
 
 
-def sentence_dates(documents: Sequence[Document], pool: SentencePool) -> dict[int, str]:
-    """Pool sentence → the date it tells of: its earliest calendar date, else its article's."""
+def sentence_dates(
+    documents: Sequence[Document],
+    pool: SentencePool,
+    dated: Sequence[DatedSentence] | None = None,
+) -> dict[int, str]:
+    """Pool sentence → the date it tells of: the earliest that dates what it reports
+    (:mod:`~storyline.report.event_dates`), else its article's; a statement telling only of
+    times a year or more before the story, by the earliest of those."""
+    start = story_start(documents)
+    return _told_dates(documents, pool, dated, {d.article.id: start for d in documents})
+
+
+def _told_dates(
+    documents: Sequence[Document],
+    pool: SentencePool,
+    dated: Sequence[DatedSentence] | None,
+    starts: Mapping[str, dt.date | None],
+) -> dict[int, str]:
+    if dated is None:
+        dated = dated_sentences(documents, pool)
     published = {d.article.id: d.article.published for d in documents}
-    told = pool.time_values(documents)
+    events: dict[int, str] = {}
+    earlier: dict[int, str] = {}
+    for d in dated:  # in date order: the first kept is the earliest
+        if is_background(d.date, starts.get(pool.refs[d.sentence].article)):
+            earlier.setdefault(d.sentence, d.date)
+        elif d.main:
+            events.setdefault(d.sentence, d.date)
     dates: dict[int, str] = {}
     for i, ref in enumerate(pool.refs):
         if ref.article not in published:
             continue
-        calendar = [v for v in told.get(i, []) if ISO_DATE.match(v)]
         own = published[ref.article]
-        dates[i] = min(calendar) if calendar else own.iso() if own else ""
+        dates[i] = events.get(i) or (own.iso() if own else "")
+        if i in earlier and i not in events:
+            dates[i] = earlier[i]
     return dates
 
 

@@ -1,9 +1,10 @@
-"""A story's timeline: each dated event once, with every report of it, and each article's
-coming out ("<outlet> reports: <title>") where its headline reports no event of its day."""
+"""A story's timeline: each event once, dated by what its statements report, with every
+report of it, and each article's coming out ("<outlet> reports: <title>") where its headline
+reports no event of its day; and apart from it, the background: what the statements say of
+times a year or more before the story."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -11,15 +12,29 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from storyline.annotate.labels import normalise_space
-from storyline.records import Article, Document, Ref, TimexType
+from storyline.records import Article, Document, Ref
 from storyline.report.articles import outlet_name
-from storyline.report.sentences import SentencePool, in_own_words, is_statement
+from storyline.report.event_dates import (
+    ISO_DATE,
+    DatedSentence,
+    dated_sentences,
+    is_background,
+    story_start,
+)
+from storyline.report.sentences import SentencePool, in_own_words
 from storyline.settings import SummarySettings
 
 if TYPE_CHECKING:
     from storyline.annotate.embed import Embedder
 
-__all__ = ["ISO_DATE", "TimelineEntry", "build_timeline", "publication_event"]
+__all__ = [
+    "BACKGROUND_HEADING",
+    "ISO_DATE",
+    "TimelineEntry",
+    "build_background",
+    "build_timeline",
+    "publication_event",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +54,9 @@ class TimelineEntry:
         return f"{self.date} (inferred)" if self.inferred else self.date
 
 
-ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+#: What every view calls the background: the dates it shows are those the statements
+#: mention, not when they were made.
+BACKGROUND_HEADING = "Background (earlier times the articles mention)"
 _PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 
 
@@ -48,24 +65,28 @@ def build_timeline(
     pool: SentencePool,
     settings: SummarySettings,
     embedder: Embedder,
+    dated: Sequence[DatedSentence] | None = None,
 ) -> list[TimelineEntry]:
-    """Events by date, each once with every report of it.
+    """The story's events by date, each once with every report of it.
 
-    An event is a statement holding a resolved calendar date. Two with one date are one event
-    when the clauses their dates are in say the same thing (``TimeRef.event``; the sentence
-    where none was found), or their sentences do: one outlet writes "Hamas defeated Fatah in
-    a landslide on 25 January", another dates the same election inside a sentence about Putin.
-    An article's publication joins the event of that day its headline reports ("Putin to
-    invite Hamas to Moscow" and another outlet's "Putin said on Thursday that he was
-    considering inviting ... Hamas to Moscow"), or else stands as "<outlet> reports: <title>".
+    An event is a statement dated by what it reports (:mod:`~storyline.report.event_dates`:
+    its main clause holds the date, and the date is not background). Two with one date are
+    one event when the clauses their dates are in say the same thing (``TimeRef.event``; the
+    sentence where none was found), or their sentences do. A statement that only mentions
+    the date of an event ("Putin rejected claims ... declaring Hamas, which won the elections
+    on Jan. 25, a terrorist organization") is cited as a report of it (another outlet's
+    "Hamas defeated Fatah in a landslide on 25 January"), never shown as an event of that
+    day. An article's publication joins the event of that day its headline reports ("Putin
+    to invite Hamas to Moscow" and another outlet's "Putin said on Thursday that he was
+    considering inviting ... Hamas to Moscow"), or else stands as "<outlet> reports:
+    <title>". ``dated`` is :func:`dated_sentences` of the pool, when already made.
     """
-    dated = _dated_events(documents, pool, settings)
-    clauses = embedder.encode([d.clause for d in dated]) if dated else np.zeros((0, 1))
-    groups = _merge_dated(dated, clauses, pool, settings.timeline_similarity)
-    entries = [
-        _entry(date, [dated[m] for m in members], pool, settings.min_words)
-        for date, members in groups
-    ]
+    if dated is None:
+        dated = dated_sentences(documents, pool, settings.min_words)
+    start = story_start(documents)
+    events = [d for d in dated if d.main and not is_background(d.date, start)]
+    mentions = [d for d in dated if not d.main and not is_background(d.date, start)]
+    entries, groups, clauses = _grouped(events, mentions, pool, settings, embedder)
     publications = [(d.article, e) for d in documents if (e := publication_event(d.article))]
     titles = embedder.encode([a.title or "" for a, _ in publications]) if publications else ()
     for (article, event), title in zip(publications, titles, strict=True):
@@ -80,41 +101,85 @@ def build_timeline(
             entries[best] = _with_report(entries[best], event)
         else:
             entries.append(event)
+    return _in_order(entries)
+
+
+def build_background(
+    documents: Sequence[Document],
+    pool: SentencePool,
+    settings: SummarySettings,
+    embedder: Embedder,
+    dated: Sequence[DatedSentence] | None = None,
+) -> list[TimelineEntry]:
+    """What the story's statements say of earlier times, by the date they mention: one a
+    year or more before the story's first article ("the territories occupied since 1967", "a
+    ceasefire agreed last year"), in whatever clause. Kept apart from the timeline, whose
+    events (and chart) span the story; a statement on the timeline is not repeated here."""
+    if dated is None:
+        dated = dated_sentences(documents, pool, settings.min_words)
+    start = story_start(documents)
+    on_timeline = {d.sentence for d in dated if d.main and not is_background(d.date, start)}
+    earlier = [d for d in dated if is_background(d.date, start) and d.sentence not in on_timeline]
+    return _in_order(_grouped(earlier, [], pool, settings, embedder)[0])
+
+
+def _in_order(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: (e.date, e.sources[0] if e.sources else e.text))
 
 
-@dataclass(frozen=True, slots=True)
-class _Dated:
-    """A statement holding a resolved date: its pool sentence and the clause the date is in."""
+def _grouped(
+    told: list[DatedSentence],
+    mentions: list[DatedSentence],
+    pool: SentencePool,
+    settings: SummarySettings,
+    embedder: Embedder,
+) -> tuple[list[TimelineEntry], list[tuple[str, list[int]]], np.ndarray]:
+    """An entry per event of ``told``, citing the ``mentions`` that tell one of them; with
+    the groups (indices into ``told``) and the embedded clauses of ``told``."""
+    clauses = embedder.encode([d.clause for d in told]) if told else np.zeros((0, 1))
+    groups = _merge_dated(told, clauses, pool, settings.timeline_similarity)
+    support: dict[int, list[DatedSentence]] = {}
+    if mentions and groups:
+        vectors = embedder.encode([d.clause for d in mentions])
+        for mention, vector in zip(mentions, vectors, strict=True):
+            home = _home(told, groups, clauses, mention, vector, pool, settings)
+            if home is not None:
+                support.setdefault(home, []).append(mention)
+    entries = [
+        _entry(date, [told[m] for m in members], support.get(n, []), pool, settings.min_words)
+        for n, (date, members) in enumerate(groups)
+    ]
+    return entries, groups, clauses
 
-    date: str
-    sentence: int
-    clause: str
-    inferred: bool  # resolved against a publication date inferred from the story
 
-
-def _dated_events(
-    documents: Sequence[Document], pool: SentencePool, settings: SummarySettings
-) -> list[_Dated]:
-    """Each statement holding a resolved calendar date, once per date, in reading order."""
-    found: dict[tuple[str, int], _Dated] = {}
-    for document in documents:
-        text, published = document.article.text, document.article.published
-        inferred = published is not None and published.inferred
-        for timeref in document.timex or []:
-            if timeref.type is not TimexType.DATE or not ISO_DATE.match(timeref.value or ""):
-                continue
-            index = pool.index_of(document.article.id, timeref.span)
-            if index is not None and is_statement(pool.texts[index], settings.min_words):
-                clause = normalise_space(timeref.event.of(text)) if timeref.event else ""
-                key = (str(timeref.value), index)
-                dated = _Dated(key[0], index, clause or pool.texts[index], inferred)
-                found.setdefault(key, dated)
-    return sorted(found.values(), key=lambda d: (d.date, pool.order[d.sentence], d.sentence))
+def _home(
+    told: list[DatedSentence],
+    groups: list[tuple[str, list[int]]],
+    clauses: np.ndarray,
+    mention: DatedSentence,
+    vector: np.ndarray,
+    pool: SentencePool,
+    settings: SummarySettings,
+) -> int | None:
+    """The group of the mention's date whose event it tells (by clause or by sentence), if
+    any, among those no statement of the mention's article is in."""
+    article = pool.refs[mention.sentence].article
+    for n, (date, members) in enumerate(groups):
+        if date != mention.date or any(
+            pool.refs[told[m].sentence].article == article for m in members
+        ):
+            continue
+        first = members[0]
+        if (
+            float(clauses[first] @ vector) >= settings.timeline_similarity
+            or _cosine(pool, told[first].sentence, mention.sentence) >= settings.timeline_similarity
+        ):
+            return n
+    return None
 
 
 def _merge_dated(
-    dated: list[_Dated], clauses: np.ndarray, pool: SentencePool, threshold: float
+    dated: list[DatedSentence], clauses: np.ndarray, pool: SentencePool, threshold: float
 ) -> list[tuple[str, list[int]]]:
     """Groups of ``dated`` (indices) with one date whose clauses or sentences say one thing.
 
@@ -145,22 +210,32 @@ def _merge_dated(
     return groups
 
 
-def _entry(date: str, members: list[_Dated], pool: SentencePool, min_words: int) -> TimelineEntry:
+def _entry(
+    date: str,
+    members: list[DatedSentence],
+    mentions: list[DatedSentence],
+    pool: SentencePool,
+    min_words: int,
+) -> TimelineEntry:
     """One event; told by its shortest report in the reporter's own words, which says least
     besides it (a quote only when every report is one: a whole quotation is often the
-    longest way to tell what happened, and the shortest is then a speaker's words alone)."""
+    longest way to tell what happened, and the shortest is then a speaker's words alone).
+    The statements that only mention its date are cited, never shown."""
     precision = _PRECISION_BY_LENGTH[len(date)]
-    sources = tuple(dict.fromkeys(pool.refs[m.sentence] for m in members))
+    sources = tuple(dict.fromkeys(pool.refs[m.sentence] for m in [*members, *mentions]))
     text = min(
         (pool.texts[m.sentence] for m in members),
         key=lambda t: (not in_own_words(t, min_words), len(t)),
     )
-    return TimelineEntry(date, precision, text, sources, all(m.inferred for m in members))
+    inferred = all(m.inferred for m in [*members, *mentions])
+    return TimelineEntry(date, precision, text, sources, inferred)
 
 
 def _with_report(entry: TimelineEntry, publication: TimelineEntry) -> TimelineEntry:
-    """``entry`` with the headline of an article that reports it on its day."""
-    sources = tuple(dict.fromkeys([*entry.sources, *publication.sources]))
+    """``entry`` with the headline of an article that reports it on its day (cited once: an
+    article the entry cites already is not cited again for its title)."""
+    cited = {r.article for r in entry.sources}
+    sources = (*entry.sources, *(r for r in publication.sources if r.article not in cited))
     return replace(entry, sources=sources, inferred=entry.inferred and publication.inferred)
 
 

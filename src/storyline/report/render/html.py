@@ -22,6 +22,7 @@ from storyline.report.render.context import (
 from storyline.report.render.lists import shown_facts
 from storyline.report.story import membership_lines, story_reports, thread_summary
 from storyline.report.summary import SummarySentence
+from storyline.report.timeline import BACKGROUND_HEADING
 from storyline.settings import SummarySettings
 
 if TYPE_CHECKING:
@@ -100,7 +101,14 @@ def _html_story(ctx: StoryContext) -> str:
         f'<p class="dates">{esc(story.date_label())}</p>',
         f'<p class="description">{esc(story.description)}</p>',
     ]
-    for section in (_html_articles, _html_membership, _html_summary, _html_timeline, _html_cast):
+    for section in (
+        _html_articles,
+        _html_membership,
+        _html_summary,
+        _html_timeline,
+        _html_background,
+        _html_cast,
+    ):
         parts.append(section(ctx))
     parts += [_html_quotes(ctx), _html_outlets(ctx), "</section>"]
     return "\n".join(p for p in parts if p)
@@ -168,6 +176,16 @@ def _html_timeline(ctx: StoryContext) -> str:
         [esc(e.shown_date()), esc(e.text), _html_cite(ctx, e.sources)] for e in ctx.report.timeline
     ]
     return "<h4>Timeline</h4>" + _html_table(["Date", "Event", "Sources"], rows)
+
+
+def _html_background(ctx: StoryContext) -> str:
+    if not ctx.report.background:
+        return ""
+    rows = [
+        [esc(e.shown_date()), esc(e.text), _html_cite(ctx, e.sources)]
+        for e in ctx.report.background
+    ]
+    return f"<h4>{esc(BACKGROUND_HEADING)}</h4>" + _html_table(["Date", "Said", "Sources"], rows)
 
 
 def _html_cast(ctx: StoryContext) -> str:

@@ -22,6 +22,7 @@ from storyline.report.render.context import (
 )
 from storyline.report.render.lists import shown_facts
 from storyline.report.story import membership_lines, story_reports, thread_summary
+from storyline.report.timeline import BACKGROUND_HEADING
 from storyline.settings import SummarySettings
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ def _md_story(ctx: StoryContext) -> list[str]:
         _md_membership,
         _md_summary,
         _md_timeline,
+        _md_background,
         _md_cast,
         _md_quotes,
         _md_outlets,
@@ -136,6 +138,17 @@ def _md_timeline(ctx: StoryContext) -> list[str]:
     lines += [
         f"| {md_escape(e.shown_date())} | {md_escape(e.text)} | {_md_cite(ctx, e.sources)} |"
         for e in ctx.report.timeline
+    ]
+    return [*lines, ""]
+
+
+def _md_background(ctx: StoryContext) -> list[str]:
+    if not ctx.report.background:
+        return []
+    lines = [f"#### {BACKGROUND_HEADING}", "", "| Date | Said | Sources |", "| --- | --- | --- |"]
+    lines += [
+        f"| {md_escape(e.shown_date())} | {md_escape(e.text)} | {_md_cite(ctx, e.sources)} |"
+        for e in ctx.report.background
     ]
     return [*lines, ""]
 

@@ -173,6 +173,7 @@ def story_row(report: StoryReport) -> dict[str, Any]:
         "start": story.iso_range()[0],
         "end": story.iso_range()[1],
         "timeline": [_timeline_row(e) for e in report.timeline],
+        "background": [_timeline_row(e) for e in report.background],
         "cast": [_cast_row(m) for m in report.cast],
         "quote_groups": [_group_row(g) for g in report.quote_groups],
         "outlets": [_outlet_row(o) for o in report.outlets],

@@ -16,6 +16,7 @@ from storyline.records import Article, Ref
 from storyline.report.articles import outlet_name, thread_link_lines
 from storyline.report.render.lists import shown_facts
 from storyline.report.story import StoryReport, membership_lines
+from storyline.report.timeline import BACKGROUND_HEADING
 
 __all__ = ["citation_markers", "render_article_text", "render_report_text", "shorten"]
 
@@ -76,6 +77,12 @@ def render_report_text(report: StoryReport) -> str:
         "Timeline:",
         *(f"  {e.shown_date()}  {e.text} {cite(e.sources)}" for e in report.timeline),
     ]
+    if report.background:
+        lines += [
+            "",
+            f"{BACKGROUND_HEADING}:",
+            *(f"  {e.shown_date()}  {e.text} {cite(e.sources)}" for e in report.background),
+        ]
     lines += [
         "",
         "Cast:",
