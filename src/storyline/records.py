@@ -367,7 +367,10 @@ class TimeRef:
     ``value`` is a TimeML value such as ``2006-02-09``, ``2006-W06``, ``2006-01``, ``P3D``,
     ``PRESENT_REF``; ``None`` when the expression could not be resolved (no anchor date).
     ``event`` is the clause the expression dates ("Hamas, which won the elections on Jan.
-    25"), when the parse was there to find it.
+    25"), when the parse was there to find it. ``reports`` says whether the expression dates
+    what its sentence reports (it stands in the main clause, not in a clause describing a
+    noun, an appositive or a bound such as "since 1967"); None where no parse was there to
+    judge (stores analysed before storyline knew, headlines and datelines).
     """
 
     span: Span
@@ -375,6 +378,7 @@ class TimeRef:
     type: TimexType
     value: str | None
     event: Span | None = None
+    reports: bool | None = None
 
 
 @dataclass

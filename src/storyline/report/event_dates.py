@@ -8,8 +8,8 @@ ceasefire agreed last year"), in an appositive, or one that only bounds another 
 1967", "after it won the elections last year"). And a date a year or more before the story's
 first article is background, not one of the story's events, whatever clause it is in.
 
-Which clause a date is in is read from a dependency parse of the statement (the annotation's
-parse is not stored; :class:`~storyline.records.TimeRef` keeps only the clause's span).
+Which clause a date is in is judged from the dependency parse at annotation
+(:func:`storyline.annotate.timex.finder.dates_its_sentence`, kept as ``TimeRef.reports``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from storyline.annotate.labels import normalise_space
 from storyline.records import Document, TimexType
@@ -51,15 +50,13 @@ class DatedSentence:
 
 
 def dated_sentences(
-    documents: Sequence[Document],
-    pool: SentencePool,
-    min_words: int = 0,
-    parser: Any = None,
+    documents: Sequence[Document], pool: SentencePool, min_words: int = 0
 ) -> list[DatedSentence]:
     """Each statement's resolved calendar dates, once per date and sentence, by date and then
-    reading order (a statement: :func:`is_statement` with ``min_words``). ``parser`` is a
-    spaCy pipeline (the packaged English one by default)."""
-    found: dict[tuple[str, int], tuple[DatedSentence, int, int]] = {}
+    reading order (a statement: :func:`is_statement` with ``min_words``). Whether a date is
+    its sentence's own was judged from the parse at annotation (``TimeRef.reports``); where
+    it was not (a store analysed before), the date is taken as the sentence's."""
+    found: dict[tuple[str, int], DatedSentence] = {}
     for document in documents:
         text, published = document.article.text, document.article.published
         inferred = published is not None and published.inferred
@@ -71,86 +68,11 @@ def dated_sentences(
                 continue
             clause = normalise_space(timeref.event.of(text)) if timeref.event else ""
             key = (str(timeref.value), index)
-            told = DatedSentence(key[0], index, clause or pool.texts[index], inferred, True)
-            start = pool.refs[index].start
-            found.setdefault(key, (told, timeref.span.start - start, timeref.span.end - start))
-    if not found:
-        return []
-    main = _in_main_clause(pool, documents, list(found.values()), parser)
-    dated = [
-        DatedSentence(d.date, d.sentence, d.clause, d.inferred, is_main)
-        for (d, _, _), is_main in zip(found.values(), main, strict=True)
-    ]
-    return sorted(dated, key=lambda d: (d.date, pool.order[d.sentence], d.sentence))
-
-
-#: Dependencies of a phrase that describes a noun rather than reports an event: relative and
-#: participle clauses ("which won ... last month", "agreed last year") and appositives.
-_DESCRIBING = frozenset({"relcl", "acl", "appos"})
-#: Prepositions and conjunctions that make a date the bound of another time, not its day.
-_BOUNDS = frozenset({"since", "until", "till", "after", "before", "by"})
-#: Conjunctions that put an adverbial clause at the main event's own time.
-_SAME_TIME = frozenset({"when", "as", "while"})
-_DATE_ENTITIES = frozenset({"DATE", "TIME"})
-
-
-def _in_main_clause(
-    pool: SentencePool,
-    documents: Sequence[Document],
-    found: list[tuple[DatedSentence, int, int]],
-    parser: Any,
-) -> list[bool]:
-    """Per found date (and its offsets in its sentence): whether it is in the main clause."""
-    if parser is None:
-        from storyline.annotate.models import spacy_pipeline
-
-        parser = spacy_pipeline()
-    texts = {d.article.id: d.article.text for d in documents}
-    sentences = sorted({d.sentence for d, _, _ in found})
-    raw = [texts[pool.refs[i].article][pool.refs[i].start : pool.refs[i].end] for i in sentences]
-    parses = dict(zip(sentences, parser.pipe(raw), strict=True))
-    return [_dates_its_sentence(parses[d.sentence], start, end) for d, start, end in found]
-
-
-def _dates_its_sentence(parse: Any, start: int, end: int) -> bool:
-    """Whether the expression at ``[start, end)`` of the parsed sentence dates what it reports.
-
-    The path from the expression up to the root of its sentence (a quoted sentence's own root
-    counts: "Today we must recognize ..." is the speaker's statement of that day) must not
-    pass through a phrase that describes a noun, an adverbial clause of another time ("after
-    it won"), or a preposition that bounds ("since 1967").
-    """
-    span = parse.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return True  # no tokens to judge by: the clause the annotation found stands
-    node = span.root
-    if node.dep_ == "pobj" and node.head.lower_ in _BOUNDS:
-        return False
-    while node.head.i != node.i:
-        if node.dep_ in _DESCRIBING and not (
-            node.dep_ == "appos" and node.head.ent_type_ in _DATE_ENTITIES
-        ):
-            return False
-        if node.dep_ == "advcl" and not _at_same_time(node):
-            return False
-        if node.dep_ == "pcomp" and node.head.lower_ in _BOUNDS:
-            return False
-        node = node.head
-    return True
-
-
-def _at_same_time(verb: Any) -> bool:
-    """Whether an adverbial clause happens at its main clause's time: one with no conjunction
-    ("Speaking at a news conference tonight, Mish'al said") or a "when"/"as"/"while" one."""
-    marker = next(
-        (
-            c.lower_
-            for c in verb.children
-            if c.i < verb.i and (c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB"))
-        ),
-        None,
-    )
-    return marker is None or marker in _SAME_TIME
+            main = timeref.reports is not False
+            found.setdefault(
+                key, DatedSentence(key[0], index, clause or pool.texts[index], inferred, main)
+            )
+    return sorted(found.values(), key=lambda d: (d.date, pool.order[d.sentence], d.sentence))
 
 
 def story_start(documents: Sequence[Document]) -> dt.date | None:

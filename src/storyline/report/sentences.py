@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from storyline.annotate.labels import normalise_space
-from storyline.records import Document, Ref, Span, TimeRef
+from storyline.records import Document, Ref, Span
 from storyline.report.figures import Figure, figures_in
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 __all__ = [
     "SentencePool",
     "aligned",
-    "in_background",
     "in_own_words",
     "is_statement",
     "is_summary_candidate",
@@ -107,28 +106,6 @@ def _without_dateline(text: str, span: Span, dateline: str | None) -> Span:
         return span
     found = _DATELINE.match(text, span.start, span.end)
     return Span(found.end(), span.end) if found else span
-
-
-#: Words that, between the start of a date's clause and the date, make the date background to
-#: its sentence: a relative or subordinate clause ("Hamas, which won the elections on Jan.
-#: 25"; "after it won elections last year"; "when he announced in January") or a stretch of
-#: time reaching back ("the territories occupied since 1967").
-_BACKGROUND_CLAUSE = re.compile(
-    r"\b(?:which|who|whom|whose|when|after|before|since|while|because|although|though|"
-    r"until|once)\b",
-    re.IGNORECASE,
-)
-
-
-def in_background(text: str, timeref: TimeRef) -> bool:
-    """Whether a time expression dates background to its sentence, not the event the
-    sentence reports: its clause (``TimeRef.event``) opens with, or holds before it, a
-    relative or subordinating word. Without a clause, only a "since" or "ago" beside it says
-    so."""
-    if timeref.event is None or not timeref.event.start <= timeref.span.start:
-        lead = text[max(0, timeref.span.start - 7) : timeref.span.start]
-        return bool(re.search(r"\bsince\s*$", lead, re.IGNORECASE))
-    return bool(_BACKGROUND_CLAUSE.search(text, timeref.event.start, timeref.span.start))
 
 
 def report_sentences(document: Document) -> list[Span]:

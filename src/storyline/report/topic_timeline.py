@@ -5,8 +5,9 @@ This is timeline summarization as Ghalandari & Ifrim's DATEWISE does it (ACL 202
 dates first, then summarise each date from the sentences that report it. A date matters by how
 many articles *name* it (resolved time expressions: a day people look back on is named in
 the weeks after) and how many came out on it; a sentence reports the day its own date
-expression names, else (a lead sentence stating no date) the day its article came out or the
-day before (news reports yesterday's events). Each date's summary is the candidates nearest
+expression names when that date is its main clause's (``TimeRef.reports``: not "Hamas, which
+won the elections on Jan. 25"), else (a lead sentence stating no date) the day its article
+came out or the day before (news reports yesterday's events). Each date's summary is the candidates nearest
 their TF-IDF centroid, without repeats, each citing every article that says nearly the same.
 
 TF-IDF is written out here with numpy: a few thousand short sentences, one vocabulary per
@@ -28,7 +29,7 @@ from functools import cache
 from storyline.annotate.labels import normalise_space
 from storyline.dates import date_range
 from storyline.records import Article, Document, Ref, TimexType
-from storyline.report.sentences import in_background, is_statement, report_sentences
+from storyline.report.sentences import is_statement, report_sentences
 from storyline.settings import TimelineSettings
 
 __all__ = [
@@ -220,11 +221,10 @@ def _named_days(document: Document, within: Callable[[str], bool]) -> list[tuple
     """(offset, ISO day, whether it dates its sentence's event) of each resolved calendar day
     the document names in range."""
     found = []
-    text = document.article.text
     for timeref in document.timex or []:
         value = timeref.value or ""
         if timeref.type is TimexType.DATE and _DAY.match(value) and within(value):
-            found.append((timeref.span.start, value, not in_background(text, timeref)))
+            found.append((timeref.span.start, value, timeref.reports is not False))
     return found
 
 

@@ -70,7 +70,7 @@ class ArticleStore(StoreCore):
             [quote_row(aid, q) for q in document.quotes or []],
         )
         self._db.executemany(
-            "INSERT OR IGNORE INTO timex VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO timex VALUES (?,?,?,?,?,?,?,?,?)",
             [timex_row(aid, t) for t in document.timex or []],
         )
 

@@ -194,12 +194,14 @@ def timex_row(article_id: str, timex: TimeRef) -> tuple[Any, ...]:
         timex.value,
         event.start if event else None,
         event.end if event else None,
+        None if timex.reports is None else int(timex.reports),
     )
 
 
 def timex_from_row(row: Sequence[Any]) -> TimeRef:
     event = None if row[6] is None else Span(row[6], row[7])
-    return TimeRef(Span(row[1], row[2]), row[3], TimexType(row[4]), row[5], event)
+    reports = None if row[8] is None else bool(row[8])
+    return TimeRef(Span(row[1], row[2]), row[3], TimexType(row[4]), row[5], event, reports)
 
 
 def quote_row(article_id: str, quote: Quote) -> tuple[Any, ...]:

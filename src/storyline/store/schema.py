@@ -197,6 +197,13 @@ _SCHEMA_V10 = """
 ALTER TABLE articles ADD COLUMN language TEXT
 """
 
+#: Whether a time expression dates what its sentence reports (its main clause), judged from
+#: the parse at annotation; NULL for expressions stored before (and where no parse was).
+_SCHEMA_V11 = """
+ALTER TABLE timex ADD COLUMN reports INTEGER;
+ALTER TABLE inferred_timex ADD COLUMN reports INTEGER
+"""
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -210,6 +217,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (8, "articles stored but not yet regrouped", _SCHEMA_V8),
     (9, "fragments of quotes broken by their cue", _SCHEMA_V9),
     (10, "each article's language", _SCHEMA_V10),
+    (11, "whether a date dates what its sentence reports", _SCHEMA_V11),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.

@@ -221,8 +221,9 @@ def time_refs(
     and of its body, resolved against ``published`` (by default its own date), with spans in
     the article's text.
 
-    Each body expression gets the clause it dates from ``parse`` (the spaCy ``Doc`` of the
-    body), or from ``events``, earlier refs of the same article (the parse is not kept after
+    Each body expression gets the clause it dates, and whether it dates what its sentence
+    reports (:func:`dates_its_sentence`), from ``parse`` (the spaCy ``Doc`` of the body), or
+    from ``events``, earlier refs of the same article (the parse is not kept after
     annotation); a headline or dateline has no clause of the body.
     """
     if not article.body:
@@ -236,13 +237,18 @@ def time_refs(
             span = Span(line.start + timex.start, line.start + timex.end)
             refs.append(TimeRef(span, span.of(article.text), timex.type, timex.value, None))
     view = article.body_view
-    clause_of = {ref.span: ref.event for ref in events}
+    known = {ref.span: ref for ref in events}
     for timex in find_timexes(view.text, anchor, precision):
         span = view.to_source(timex.start, timex.end)
-        event = clause_of.get(span)
-        if parse is not None and (clause := event_clause(parse, timex.start, timex.end)):
-            event = view.to_source(*clause)
-        refs.append(TimeRef(span, span.of(article.text), timex.type, timex.value, event))
+        earlier = known.get(span)
+        event = earlier.event if earlier else None
+        reports = earlier.reports if earlier else None
+        if parse is not None:
+            if clause := event_clause(parse, timex.start, timex.end):
+                event = view.to_source(*clause)
+            reports = dates_its_sentence(parse, timex.start, timex.end)
+        text = span.of(article.text)
+        refs.append(TimeRef(span, text, timex.type, timex.value, event, reports))
     return refs
 
 
@@ -308,3 +314,57 @@ def event_clause(parse: Any, start: int, end: int) -> tuple[int, int] | None:
     while last.i > first.i and (last.is_punct or last.is_space):
         last = parse[last.i - 1]
     return first.idx, last.idx + len(last.text)
+
+
+#: Dependencies of a phrase that describes a noun rather than reports an event: relative and
+#: participle clauses ("which won ... last month", "agreed last year") and appositives.
+_DESCRIBING = frozenset({"relcl", "acl", "appos"})
+#: Prepositions and conjunctions that make a date the bound of another time, not its day.
+_BOUNDS = frozenset({"since", "until", "till", "after", "before", "by"})
+#: Conjunctions that put an adverbial clause at the main event's own time.
+_SAME_TIME = frozenset({"when", "as", "while"})
+_DATE_ENTITIES = frozenset({"DATE", "TIME"})
+
+
+def dates_its_sentence(parse: Any, start: int, end: int) -> bool:
+    """Whether the expression at ``[start, end)`` of the parsed text dates what its sentence
+    reports: the path from it up to its sentence's root (a quoted sentence's own root counts:
+    "Today we must recognize ..." is the speaker's statement of that day) passes through no
+    phrase that describes a noun ("Hamas, which won the elections on Jan. 25"; "a ceasefire
+    agreed last year"), no adverbial clause of another time ("after it won the elections last
+    year") and no preposition that bounds ("since 1967").
+
+    Why: a timeline dates a sentence by the event it reports; a date it only mentions put
+    Putin's February words in January and a 2006 statement in 1967 (issue 26's seeds).
+    """
+    span = parse.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return True  # no tokens to judge by: the clause the annotation found stands
+    node = span.root
+    if node.dep_ == "pobj" and node.head.lower_ in _BOUNDS:
+        return False
+    while node.head.i != node.i:
+        if node.dep_ in _DESCRIBING and not (
+            node.dep_ == "appos" and node.head.ent_type_ in _DATE_ENTITIES
+        ):
+            return False
+        if node.dep_ == "advcl" and not _at_same_time(node):
+            return False
+        if node.dep_ == "pcomp" and node.head.lower_ in _BOUNDS:
+            return False
+        node = node.head
+    return True
+
+
+def _at_same_time(verb: Any) -> bool:
+    """Whether an adverbial clause happens at its main clause's time: one with no conjunction
+    ("Speaking at a news conference tonight, Mish'al said") or a "when"/"as"/"while" one."""
+    marker = next(
+        (
+            c.lower_
+            for c in verb.children
+            if c.i < verb.i and (c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB"))
+        ),
+        None,
+    )
+    return marker is None or marker in _SAME_TIME

@@ -149,6 +149,7 @@ def _timex_rows(document: Document) -> list[dict[str, Any]]:
             "text": t.text,
             "value": t.value,
             "event": {"start": t.event.start, "end": t.event.end} if t.event else None,
+            "reports": t.reports,
         }
         for t in document.timex or []
     ]
