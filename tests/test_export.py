@@ -114,8 +114,9 @@ def test_quote_rows(articles: dict[str, dict[str, Any]]) -> None:
 def test_timex_rows(articles: dict[str, dict[str, Any]]) -> None:
     for row in articles.values():
         for item in row["timex"]:
-            assert set(item) == {"start", "end", "text", "value", "event"}
+            assert set(item) == {"start", "end", "text", "value", "event", "reports"}
             assert row["text"][item["start"] : item["end"]] == item["text"]
+            assert item["reports"] in (True, False, None)
             event = item["event"]  # the clause the date belongs to, where the parse found one
             assert event is None or event["start"] <= item["start"] < item["end"] <= event["end"]
     assert {t["value"] for t in articles["aj"]["timex"]} == {"2006-01-25", "2006-02-09"}

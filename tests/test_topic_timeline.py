@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -25,9 +26,16 @@ from storyline.settings import Settings
 runner = CliRunner()
 
 
-def _document(article_id: str, day: str, sentences: list[str], dates: dict[str, str]) -> Document:
+def _document(
+    article_id: str,
+    day: str,
+    sentences: list[str],
+    dates: dict[str, str],
+    background: tuple[str, ...] = (),
+) -> Document:
     """An article out on ``day`` whose sentences are one per line; ``dates`` maps a phrase of
-    it to the ISO day it names (its clause: its sentence)."""
+    it to the ISO day it names (its clause: its sentence), dating what its sentence reports
+    unless it is one of ``background`` (as the annotation's parse judges it)."""
     text = "\n".join(sentences)
     published = PubDate(dt.date.fromisoformat(day), Precision.DAY, "input")
     article = make_article(text, article_id, published)
@@ -39,9 +47,9 @@ def _document(article_id: str, day: str, sentences: list[str], dates: dict[str, 
     for phrase, value in dates.items():
         start = text.index(phrase)
         clause = next(s for s in spans if s.start <= start < s.end)
-        timex.append(
-            TimeRef(Span(start, start + len(phrase)), phrase, TimexType.DATE, value, clause)
-        )
+        span = Span(start, start + len(phrase))
+        reports = phrase not in background
+        timex.append(TimeRef(span, phrase, TimexType.DATE, value, clause, reports))
     return Document(article, sentences=spans, timex=timex)
 
 
@@ -72,6 +80,7 @@ SPILL = [
             "BP, which leased the rig that exploded on April 20, says it will pay for the cleanup.",
         ],
         {"on Sunday": "2010-05-02", "April 20": "2010-04-20"},
+        background=("April 20",),  # in "the rig that exploded on April 20"
     ),
     _document(
         "a4",
@@ -232,6 +241,34 @@ def test_cli_errors_are_one_line(analyzed_example_db: Path) -> None:
     code, _, err = _cli("--db", db, "--thread", "zzz")
     assert code == 1 and "no thread id begins with 'zzz'" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_store_from_before_the_judgement_is_migrated(tmp_path: Path) -> None:
+    """Time expressions stored before ``TimeRef.reports`` read back as not judged (None),
+    which dates their sentences as before; new ones keep the judgement."""
+    import storyline.store.schema as schema
+    from storyline.store.rows import article_row, timex_row
+    from storyline.store.store import Store
+
+    path = tmp_path / "v10.db"
+    old = SPILL[2]
+    monday = {"on Monday": "2010-05-03"}
+    new = _document(
+        "a9", "2010-05-03", ["Oil reached the coast on Monday."], monday, ("on Monday",)
+    )
+    with pytest.MonkeyPatch.context() as patched:  # a store as schema 10 wrote it
+        patched.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:10])
+        with Store(path) as store:
+            rows = [("articles", article_row(old))]
+            rows += [("timex", timex_row("a3", t)[:-1]) for t in old.timex or []]  # no reports
+            for table, row in rows:
+                store._db.execute(f"INSERT INTO {table} VALUES ({','.join('?' * len(row))})", row)
+    with Store(path) as store:
+        assert store.schema_version() == schema.MIGRATIONS[-1][0]
+        store.save_documents([new])
+        stored = {d.article.id: d.timex or [] for d in store.load_documents()}
+    assert [t.reports for t in stored["a3"]] == [None, None]
+    assert [t.reports for t in stored["a9"]] == [False]
 
 
 def test_api_route_and_pages_for_a_thread_and_an_entity(analyzed_example_db: Path) -> None:
