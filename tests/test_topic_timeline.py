@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from tests.conftest import make_article
 from typer.testing import CliRunner
 
+from conftest import make_article
 from storyline.annotate.labels import normalise_space
 from storyline.cli import app
 from storyline.records import Document, Precision, PubDate, Span, TimeRef, TimexType

@@ -394,11 +394,7 @@ def export(
             text = export_text(
                 corpus, format.value, load_settings(config), remembering_embedder(store)
             )
-    if out_path is None:
-        sys.stdout.write(text)
-    else:
-        out_path.write_text(text, encoding="utf-8")
-        err.print(f"wrote {out_path}", highlight=False)
+    _write_out(text, out_path)
 
 
 class TimelineFormat(StrEnum):
@@ -486,15 +482,8 @@ def timeline(
     stands for the day its own date names (else, among an article's first sentences, the day
     the article came out).
     """
-    import json
-
     from storyline.pipeline.timeline import timeline as build
-    from storyline.report.render.timeline import (
-        timeline_html,
-        timeline_markdown,
-        timeline_row,
-        timeline_text,
-    )
+    from storyline.report.render.timeline import timeline_as
     from storyline.settings import load_settings
 
     if sum(x is not None for x in (query, thread, entity)) > 1:
@@ -512,14 +501,11 @@ def timeline(
             sentences=sentences,
             settings=settings,
         )
-    if format is TimelineFormat.jsonl:
-        text = json.dumps(timeline_row(found), ensure_ascii=False) + "\n"
-    elif format is TimelineFormat.md:
-        text = timeline_markdown(found)
-    elif format is TimelineFormat.html:
-        text = timeline_html(found)
-    else:
-        text = timeline_text(found)
+    _write_out(timeline_as(found, format.value), out_path)
+
+
+def _write_out(text: str, out_path: Path | None) -> None:
+    """``text`` to standard output, or to ``out_path`` (and say so on stderr)."""
     if out_path is None:
         sys.stdout.write(text)
     else:

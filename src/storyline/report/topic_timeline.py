@@ -7,8 +7,9 @@ many articles *name* it (resolved time expressions: a day people look back on is
 the weeks after) and how many came out on it; a sentence reports the day its own date
 expression names when that date is its main clause's (``TimeRef.reports``: not "Hamas, which
 won the elections on Jan. 25"), else (a lead sentence stating no date) the day its article
-came out or the day before (news reports yesterday's events). Each date's summary is the candidates nearest
-their TF-IDF centroid, without repeats, each citing every article that says nearly the same.
+came out or the day before (news reports yesterday's events). Each date's summary is the
+candidates nearest their TF-IDF centroid, without repeats, each citing every article that
+says nearly the same.
 
 TF-IDF is written out here with numpy: a few thousand short sentences, one vocabulary per
 date; scikit-learn would bring scipy (tens of megabytes) for these few lines. Sentence

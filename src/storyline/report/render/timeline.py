@@ -6,8 +6,10 @@ Article text is untrusted: Markdown goes through :func:`md_escape`, HTML through
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from storyline.errors import ConfigError
 from storyline.records import Article
 from storyline.report.articles import outlet_name
 from storyline.report.render.html import esc
@@ -17,6 +19,7 @@ from storyline.report.topic_timeline import TimelineSentence, TopicTimeline
 
 __all__ = [
     "TIMELINE_FORMATS",
+    "timeline_as",
     "timeline_html",
     "timeline_markdown",
     "timeline_row",
@@ -25,6 +28,19 @@ __all__ = [
 
 #: What ``storyline timeline --format`` accepts.
 TIMELINE_FORMATS = ("text", "jsonl", "md", "html")
+
+
+def timeline_as(timeline: TopicTimeline, format: str) -> str:
+    """The timeline in one of :data:`TIMELINE_FORMATS`, as ``storyline timeline`` writes it."""
+    if format == "jsonl":
+        return json.dumps(timeline_row(timeline), ensure_ascii=False) + "\n"
+    if format == "md":
+        return timeline_markdown(timeline)
+    if format == "html":
+        return timeline_html(timeline)
+    if format == "text":
+        return timeline_text(timeline)
+    raise ConfigError(f"unknown timeline format {format!r} (known: {', '.join(TIMELINE_FORMATS)})")
 
 
 def timeline_row(timeline: TopicTimeline) -> dict[str, Any]:
