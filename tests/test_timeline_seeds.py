@@ -170,3 +170,16 @@ def test_the_thread_summary_tells_each_story_in_order_the_latest_included(
     assert order[-1] == reuters  # the latest story's development comes last
     assert order.index(rfe) < order.index(reuters)
     assert not any(s.startswith("MOSCOW, Russia (Reuters)") for s in sentences)  # no dateline
+
+
+def test_no_summary_sentence_leaves_its_reader_asking_who(
+    reports: list[StoryReport], thread_summary: list[SummarySentence]
+) -> None:
+    """A sentence whose subject is a bare pronoun ("In a news conference late last month,
+    ... he said Russia had ...") is never taken out of its article into a summary."""
+    summaries = [s.sentence for r in reports for s in r.summary]
+    summaries += [s.sentence for s in thread_summary]
+    assert summaries
+    for sentence in summaries:
+        assert not re.match(r"(?:[^.,;:\"“”]*,\s+)*(?:he|she|they)\s", sentence, re.I), sentence
+    assert not any(s.startswith("In a news conference late last month") for s in summaries)

@@ -410,7 +410,7 @@ def timeline(
     query: Annotated[
         str | None,
         typer.Option(
-            "--query", "-q", help="Only the articles holding every word of TEXT.", metavar="TEXT"
+            "--query", help="Only the articles holding every word of TEXT.", metavar="TEXT"
         ),
     ] = None,
     thread: Annotated[
@@ -456,7 +456,8 @@ def timeline(
             "--sentences",
             "-k",
             min=1,
-            help="Sentences per date, at most (default: timeline.sentences).",
+            help="Sentences per date, at most; without it, fewer for a day few articles mark "
+            "(at most timeline.sentences).",
             metavar="K",
         ),
     ] = None,

@@ -338,7 +338,18 @@ def is_summary_candidate(text: str, min_words: int) -> bool:
     quote stage has run.
     """
     opens_quoting = bool(_MARK.match(text))
-    return is_statement(text, min_words) and not opens_quoting and in_own_words(text, min_words)
+    return (
+        is_statement(text, min_words)
+        and not opens_quoting
+        and not _PRONOUN_SUBJECT.match(text)
+        and in_own_words(text, min_words)
+    )
+
+
+#: A sentence whose subject is a bare pronoun, after any opening phrases ("In a news conference
+#: late last month, after the elections, he said ..."): out of its article, a summary reader
+#: cannot tell who "he" is (the seeds' thread summary opened with one).
+_PRONOUN_SUBJECT = re.compile(r"(?:[^.,;:\"“”]*,\s+)*(?:he|she|they)\s", re.IGNORECASE)
 
 
 def in_own_words(text: str, min_words: int) -> bool:
