@@ -302,13 +302,19 @@ def test_analyze_into_postgres_stores_what_it_stores_in_sqlite(
 def test_show_export_and_stories_read_postgres_as_sqlite(both_analyzed: tuple[str, str]) -> None:
     sqlite, postgres = both_analyzed
     with Store(sqlite) as store:
-        story = (store.load_corpus().stories or [])[0].id
+        corpus = store.load_corpus()
+    story, thread = (corpus.stories or [])[0].id, (corpus.threads or [])[0].id
+    putin = next(e.id for e in corpus.entities or [] if e.name == "Vladimir Putin")
     for command in (
         ["stories"],
         ["show", story[:6]],
         ["show", "--article", "ade230d8"],
         ["export", "--format", "stories"],
         ["export", "--format", "jsonl"],
+        ["timeline", "--format", "jsonl"],
+        ["timeline", "--query", "Moscow", "--since", "2006-02-01"],
+        ["timeline", "--thread", thread[:6]],
+        ["timeline", "--entity", putin],
     ):
         expected = runner.invoke(app, [*command, "--db", sqlite])
         got = runner.invoke(app, [*command, "--db", postgres])
