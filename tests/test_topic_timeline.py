@@ -289,3 +289,37 @@ def test_api_route_and_pages_for_a_thread_and_an_entity(analyzed_example_db: Pat
     page = client.get(f"/entities/{entity.id}/timeline").text
     assert "Timeline of the articles naming Vladimir Putin" in page
     assert f"/entities/{entity.id}/timeline" in client.get(f"/entities/{entity.id}").text
+
+
+def test_events_many_articles_report_come_first_and_every_sentence_names_its_subject(
+    settings: Settings,
+) -> None:
+    day = "2019-11-18"
+    quake = _document(
+        "q1",
+        day,
+        [
+            "A strong earthquake shook the coast of Chile on Monday, officials said.",
+            "He said the damage was being assessed by rescue teams across the coast.",
+        ],
+        {"on Monday": day},
+    )
+    monday = {"on Monday": day}
+    match = _document(
+        "m1",
+        day,
+        ["The national team won its match against Peru on Monday, officials said."],
+        monday,
+    )
+    for large in ("m1", "q1"):  # the event six articles tell of comes first, either way
+        sizes = {"m1": 1, "q1": 1, large: 6}
+        found = build_topic_timeline(
+            [quake, match], settings.timeline, dates=1, sentences=1, story_sizes=sizes
+        )
+        assert found.dates[0].sentences[0].sources[0].article == large
+    every = build_topic_timeline([quake, match], settings.timeline, dates=1, sentences=3)
+    texts = [s.text for d in every.dates for s in d.sentences]
+    assert texts and not any(t.startswith("He said") for t in texts)
+    name = _document("n1", day, ["He Jianxiong spoke at an event in Washington on Monday."], monday)
+    named = build_topic_timeline([name], settings.timeline, dates=1, sentences=1)
+    assert [s.text for d in named.dates for s in d.sentences] == [name.article.text]

@@ -146,6 +146,7 @@ class TimelineSettings(_Section):
     named_weight: float = Field(ge=0)
     published_weight: float = Field(ge=0)
     min_score: float = Field(ge=0)
+    min_share: float = Field(ge=0, le=1)
     max_dates: int = Field(ge=1)
     sentences: int = Field(ge=1)
     lead_sentences: int = Field(ge=0)
@@ -153,6 +154,7 @@ class TimelineSettings(_Section):
     max_words: int = Field(ge=1)
     redundancy: float
     agree_similarity: float
+    story_weight: float = Field(ge=0)
 
 
 class ServeSettings(_Section):

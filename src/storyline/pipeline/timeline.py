@@ -76,7 +76,14 @@ def _timeline(
 
     documents = store.documents_as_read(chosen)
     return build_topic_timeline(
-        documents, settings.timeline, since, until, dates, sentences, scope=scope
+        documents,
+        settings.timeline,
+        since,
+        until,
+        dates,
+        sentences,
+        scope=scope,
+        story_sizes=store.story_sizes(chosen),
     )
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "in_own_words",
     "is_statement",
     "is_summary_candidate",
+    "opens_with_pronoun",
     "quotations",
     "report_sentences",
     "whole_quotations",
@@ -341,15 +342,21 @@ def is_summary_candidate(text: str, min_words: int) -> bool:
     return (
         is_statement(text, min_words)
         and not opens_quoting
-        and not _PRONOUN_SUBJECT.match(text)
+        and not opens_with_pronoun(text)
         and in_own_words(text, min_words)
     )
 
 
-#: A sentence whose subject is a bare pronoun, after any opening phrases ("In a news conference
-#: late last month, after the elections, he said ..."): out of its article, a summary reader
-#: cannot tell who "he" is (the seeds' thread summary opened with one).
-_PRONOUN_SUBJECT = re.compile(r"(?:[^.,;:\"“”]*,\s+)*(?:he|she|they)\s", re.IGNORECASE)
+#: A bare pronoun as a sentence's subject, after any opening phrases, followed by a word in
+#: lower case ("He Jianxiong, the former ..." is a name).
+_PRONOUN_SUBJECT = re.compile(r"(?:[^.,;:\"“”]*,\s+)*(?:[Hh]e|[Ss]he|[Tt]hey)\s+[a-z]")
+
+
+def opens_with_pronoun(text: str) -> bool:
+    """Whether the sentence's subject is a bare pronoun ("In a news conference late last month,
+    after the elections, he said ..."): taken out of its article, no reader can tell who "he"
+    is (the seeds' thread summary opened with one)."""
+    return bool(_PRONOUN_SUBJECT.match(text))
 
 
 def in_own_words(text: str, min_words: int) -> bool:

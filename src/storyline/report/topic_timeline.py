@@ -30,7 +30,7 @@ from functools import cache
 from storyline.annotate.labels import normalise_space
 from storyline.dates import date_range
 from storyline.records import Article, Document, Ref, TimexType
-from storyline.report.sentences import is_statement, report_sentences
+from storyline.report.sentences import is_statement, opens_with_pronoun, report_sentences
 from storyline.settings import TimelineSettings
 
 __all__ = [
@@ -112,10 +112,13 @@ def build_topic_timeline(
     dates: int | None = None,
     sentences: int | None = None,
     scope: str = "the whole store",
+    story_sizes: Mapping[str, int] | None = None,
 ) -> TopicTimeline:
     """The ``dates`` days that matter most from ``since`` to ``until`` (ISO days, inclusive;
     open when None) with up to ``sentences`` sentences each, read from the articles of
-    ``documents`` published in that range. Unset numbers are chosen from the material."""
+    ``documents`` published in that range. Unset numbers are chosen from the material.
+    ``story_sizes`` (article id → the articles of its story) lifts the sentences of events
+    many articles report."""
     documents = list(documents)
     material = _material(documents, settings, since, until)
     scores = {
@@ -131,7 +134,7 @@ def build_topic_timeline(
         day: per_date if sentences is not None else _default_sentences(scores[day], per_date)
         for day in chosen
     }
-    summaries = _summaries(material, chosen, limits, settings)
+    summaries = _summaries(material, chosen, limits, settings, story_sizes or {})
     timeline = tuple(
         TimelineDate(
             day, summaries[day], material.published.get(day, 0), len(material.named.get(day, ()))
@@ -157,9 +160,11 @@ def build_topic_timeline(
 
 
 def _default_dates(scores: dict[str, float], settings: TimelineSettings) -> int:
-    """As many dates as stand out: those scoring at least ``settings.min_score`` (days more
-    than a couple of articles came out on or named), within ``settings.max_dates``."""
-    standing = sum(1 for s in scores.values() if s >= settings.min_score)
+    """As many dates as stand out, within ``settings.max_dates``: those scoring at least
+    ``settings.min_score`` and ``settings.min_share`` of the top day's score (in a day of
+    unrelated news, a day one article names does not stand out; in five articles it may)."""
+    floor = max(settings.min_score, settings.min_share * max(scores.values(), default=0.0))
+    standing = sum(1 for s in scores.values() if s >= floor)
     return max(1, min(settings.max_dates, standing))
 
 
@@ -230,8 +235,12 @@ def _named_days(document: Document, within: Callable[[str], bool]) -> list[tuple
 
 
 def _usable(text: str, settings: TimelineSettings) -> bool:
-    """A whole statement, short enough to read as one event."""
-    return is_statement(text, settings.min_words) and len(text.split()) <= settings.max_words
+    """A whole statement, short enough to read as one event, that says whom it is about."""
+    return (
+        is_statement(text, settings.min_words)
+        and len(text.split()) <= settings.max_words
+        and not opens_with_pronoun(text)
+    )
 
 
 def _summaries(
@@ -239,6 +248,7 @@ def _summaries(
     chosen: Sequence[str],
     limits: Mapping[str, int],
     settings: TimelineSettings,
+    story_sizes: Mapping[str, int],
 ) -> dict[str, tuple[TimelineSentence, ...]]:
     """Each chosen date's sentences: nearest the centroid of its candidates, none repeating
     one already shown (on this date or an earlier chosen one)."""
@@ -254,7 +264,14 @@ def _summaries(
         centroid: Counter[str] = Counter()
         for vector in vectors:
             centroid.update(vector)
-        closeness = [_dot(v, centroid) for v in vectors]
+        # Closeness to the day's centroid (the closest scores 1), plus how many articles
+        # report the sentence's event: its story's size, log-scaled.
+        closest = max((_dot(v, centroid) for v in vectors), default=0.0) or 1.0
+        closeness = [
+            _dot(v, centroid) / closest
+            + settings.story_weight * math.log(story_sizes.get(c.ref.article, 1))
+            for v, c in zip(vectors, pool, strict=True)
+        ]
         picked: list[int] = []
         for i in sorted(range(len(pool)), key=lambda i: (-closeness[i], pool[i].ref)):
             if len(picked) >= limits[day]:

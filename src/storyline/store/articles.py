@@ -150,6 +150,15 @@ class ArticleStore(StoreCore):
         )
         return [row[0] for row in rows]
 
+    def story_sizes(self, ids: Iterable[str]) -> dict[str, int]:
+        """Article id → how many articles its story holds (articles in no story: absent)."""
+        sql = (
+            "SELECT a.article, count(*) FROM story_articles a"
+            " JOIN story_articles b ON b.story = a.story"
+            " WHERE a.article IN ({}) GROUP BY a.article"
+        )
+        return {article: int(size) for article, size in self._rows_in(sql, ids)}
+
     def label_of(self, table: str, found: str) -> str:
         """A thread's title or an entity's name ("threads", "entities"), by its id."""
         column = {"threads": "title", "entities": "name"}[table]
