@@ -93,7 +93,8 @@ def build_thread_summary(
     pool = SentencePool.build(documents, embedder)
     dated = dated_sentences(documents, pool, settings.min_words)
     story_of = {d.article.id: n for n, story_docs in enumerate(by_story) for d in story_docs}
-    starts = {d.article.id: story_start(by_story[n]) for d, n in _with_story(by_story)}
+    first_days = [story_start(story_docs) for story_docs in by_story]
+    starts = {article: first_days[n] for article, n in story_of.items()}
     told = _told_dates(documents, pool, dated, starts)
     earlier = _background_only(pool, dated, starts)
     candidates = [
@@ -119,10 +120,6 @@ def build_thread_summary(
     )
     summary = [SummarySentence(pool.texts[i], _citations(pool, i, settings)) for i in chosen]
     return apply_summary_hook(settings.hook, thread.title, summary)
-
-
-def _with_story(by_story: list[list[Document]]) -> list[tuple[Document, int]]:
-    return [(d, n) for n, story_docs in enumerate(by_story) for d in story_docs]
 
 
 def _lead(pool: SentencePool, rows: list[int], title: np.ndarray | None) -> int | None:
