@@ -60,6 +60,7 @@ def _timeline(
     settings: Settings,
 ) -> TopicTimeline:
     in_range = set(store.published_between(since, until))
+    about = None
     if query is not None:
         chosen, scope = [i for i in store.search(query) if i in in_range], f'the search "{query}"'
     elif thread is not None:
@@ -68,7 +69,8 @@ def _timeline(
         scope = f'the thread "{store.label_of("threads", found)}"'
     elif entity is not None:
         found = store.find_id("entities", entity)
-        chosen = [i for i in store.articles_naming(found) if i in in_range]
+        about = store.mentions_of(found)
+        chosen = [i for i in about if i in in_range]
         scope = f"the articles naming {store.label_of('entities', found)}"
     else:
         chosen, scope = sorted(in_range), "the whole store"
@@ -84,6 +86,7 @@ def _timeline(
         sentences,
         scope=scope,
         story_sizes=store.story_sizes(chosen),
+        about=about,
     )
 
 

@@ -29,7 +29,7 @@ from functools import cache
 
 from storyline.annotate.labels import normalise_space
 from storyline.dates import date_range
-from storyline.records import Article, Document, Ref, TimexType
+from storyline.records import Article, Document, Ref, Span, TimexType
 from storyline.report.sentences import is_statement, opens_with_pronoun, report_sentences
 from storyline.settings import TimelineSettings
 
@@ -113,14 +113,17 @@ def build_topic_timeline(
     sentences: int | None = None,
     scope: str = "the whole store",
     story_sizes: Mapping[str, int] | None = None,
+    about: Mapping[str, Sequence[Span]] | None = None,
 ) -> TopicTimeline:
     """The ``dates`` days that matter most from ``since`` to ``until`` (ISO days, inclusive;
     open when None) with up to ``sentences`` sentences each, read from the articles of
     ``documents`` published in that range. Unset numbers are chosen from the material.
     ``story_sizes`` (article id → the articles of its story) lifts the sentences of events
-    many articles report."""
+    many articles report. With ``about`` (article id → where an entity is mentioned), only
+    sentences that mention it are shown: an entity's timeline tells what it did and what
+    happened to it, not everything its articles report."""
     documents = list(documents)
-    material = _material(documents, settings, since, until)
+    material = _material(documents, settings, since, until, about)
     scores = {
         day: settings.named_weight * len(material.named.get(day, ()))
         + settings.published_weight * material.published.get(day, 0)
@@ -175,7 +178,11 @@ def _default_sentences(score: float, most: int) -> int:
 
 
 def _material(
-    documents: Iterable[Document], settings: TimelineSettings, since: str | None, until: str | None
+    documents: Iterable[Document],
+    settings: TimelineSettings,
+    since: str | None,
+    until: str | None,
+    about: Mapping[str, Sequence[Span]] | None = None,
 ) -> _Material:
     material = _Material()
     low, high = since or "0000-00-00", until or "9999-99-99"
@@ -208,7 +215,9 @@ def _material(
             for day, _ in inside:
                 material.named[day].add(article.id)
             text = normalise_space(span.of(article.text))
-            if not _usable(text, settings):
+            if not _usable(text, settings) or (
+                about is not None and not _mentions(about.get(article.id, ()), span)
+            ):
                 continue
             ref = Ref(article.id, span.start, span.end)
             reported = [day for day, main in inside if main]
@@ -232,6 +241,10 @@ def _named_days(document: Document, within: Callable[[str], bool]) -> list[tuple
         if timeref.type is TimexType.DATE and _DAY.match(value) and within(value):
             found.append((timeref.span.start, value, timeref.reports is not False))
     return found
+
+
+def _mentions(spans: Sequence[Span], sentence: Span) -> bool:
+    return any(sentence.start <= s.start < sentence.end for s in spans)
 
 
 def _usable(text: str, settings: TimelineSettings) -> bool:

@@ -142,13 +142,17 @@ class ArticleStore(StoreCore):
         )
         return [row[0] for row in rows]
 
-    def articles_naming(self, entity_id: str) -> list[str]:
-        """Ids of the articles that mention the entity."""
+    def mentions_of(self, entity_id: str) -> dict[str, list[Span]]:
+        """Article id → the spans where the entity is mentioned, in text order."""
         rows = self._db.execute(
-            "SELECT DISTINCT article FROM entity_mentions WHERE entity = ? ORDER BY article",
+            "SELECT article, start, end FROM entity_mentions WHERE entity = ?"
+            " ORDER BY article, start, end",
             (entity_id,),
         )
-        return [row[0] for row in rows]
+        found: dict[str, list[Span]] = {}
+        for article, start, end in rows:
+            found.setdefault(article, []).append(Span(start, end))
+        return found
 
     def story_sizes(self, ids: Iterable[str]) -> dict[str, int]:
         """Article id → how many articles its story holds (articles in no story: absent)."""

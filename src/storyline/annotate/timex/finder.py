@@ -319,6 +319,12 @@ def event_clause(parse: Any, start: int, end: int) -> tuple[int, int] | None:
 #: Dependencies of a phrase that describes a noun rather than reports an event: relative and
 #: participle clauses ("which won ... last month", "agreed last year") and appositives.
 _DESCRIBING = frozenset({"relcl", "acl", "appos"})
+#: Dependencies of a date that modifies a noun ("the April 20 explosion", "Tuesday's vote"):
+#: it dates that noun, which is the sentence's event only when it is the subject ("Monday's
+#: attack killed 11"), not when it is what something else is about ("an investigation into
+#: the April 20 rig explosion", "a moratorium following the April 20 blowout").
+_NOUN_MODIFIERS = frozenset({"nmod", "poss", "compound"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 #: Prepositions and conjunctions that make a date the bound of another time, not its day.
 _BOUNDS = frozenset({"since", "until", "till", "after", "before", "by"})
 #: Conjunctions that put an adverbial clause at the main event's own time.
@@ -344,9 +350,10 @@ def dates_its_sentence(parse: Any, start: int, end: int) -> bool:
     if node.dep_ == "pobj" and node.head.lower_ in _BOUNDS:
         return False
     while node.head.i != node.i:
-        if node.dep_ in _DESCRIBING and not (
-            node.dep_ == "appos" and node.head.ent_type_ in _DATE_ENTITIES
-        ):
+        of_a_date = node.head.ent_type_ in _DATE_ENTITIES  # "Friday, March 3"; "20 April 2010"
+        if node.dep_ in _DESCRIBING and not (node.dep_ == "appos" and of_a_date):
+            return False
+        if node.dep_ in _NOUN_MODIFIERS and not of_a_date and node.head.dep_ not in _SUBJECTS:
             return False
         if node.dep_ == "advcl" and not _at_same_time(node):
             return False
