@@ -443,3 +443,48 @@ def test_next_to_a_place_is_no_future() -> None:
         "and Tanzania on Friday."
     )
     assert values(text, dt.date(1998, 8, 8))["Friday"] == "1998-08-07"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "reports"),
+    [
+        # a date in the main clause dates what the sentence reports
+        ("On Thursday, Khaled Mashaal denied Qatar was mediating.", "Thursday", True),
+        ("He said Tuesday that he would go to Moscow.", "Tuesday", True),
+        ("The Deepwater Horizon rig exploded on 20 April 2010, killing 11.", "20 April 2010", True),
+        ("The meeting went ahead on Monday, March 3.", "Monday, March 3", True),
+        ("Monday's attack killed 11 people in Baghdad.", "Monday", True),  # its subject
+        # a date that only describes something else, or bounds another time, does not
+        (
+            "Putin rejected claims that Hamas, which won the elections on Jan. 25, is a terror "
+            "group.",
+            "Jan. 25",
+            False,
+        ),
+        ("Israel must withdraw from all the territories occupied since 1967.", "1967", False),
+        (
+            "Russia established contacts with Hamas after it won elections last year.",
+            "last year",
+            False,
+        ),
+        (
+            "Officials are part of an investigation into the April 20 rig explosion.",
+            "April 20",
+            False,
+        ),
+        (
+            "Obama imposed a moratorium in May following the April 20 oil well blowout.",
+            "April 20",
+            False,
+        ),
+    ],
+)
+def test_a_date_dates_its_sentence_only_from_its_main_clause(
+    sentence: str, expression: str, reports: bool
+) -> None:
+    from storyline.annotate.models import spacy_pipeline
+    from storyline.annotate.timex.finder import dates_its_sentence
+
+    start = sentence.index(expression)
+    parse = spacy_pipeline()(sentence)
+    assert dates_its_sentence(parse, start, start + len(expression)) is reports

@@ -323,3 +323,22 @@ def test_events_many_articles_report_come_first_and_every_sentence_names_its_sub
     name = _document("n1", day, ["He Jianxiong spoke at an event in Washington on Monday."], monday)
     named = build_topic_timeline([name], settings.timeline, dates=1, sentences=1)
     assert [s.text for d in named.dates for s in d.sentences] == [name.article.text]
+
+
+def test_an_entity_s_timeline_tells_only_sentences_that_mention_it(
+    analyzed_example_db: Path,
+) -> None:
+    from storyline.store.store import Store
+
+    with Store(analyzed_example_db) as store:
+        corpus = store.load_corpus()
+        putin = next(e.id for e in corpus.entities or [] if e.name == "Vladimir Putin")
+        mentions = store.mentions_of(putin)
+    code, out, _ = _cli("--db", str(analyzed_example_db), "--entity", putin, "-f", "jsonl")
+    assert code == 0
+    sentences = [s for day in json.loads(out)["timeline"] for s in day["sentences"]]
+    assert sentences
+    for sentence in sentences:
+        own = sentence["sources"][0]
+        spans = mentions[own["article"]]
+        assert any(own["start"] <= m.start < own["end"] for m in spans), sentence["text"]
