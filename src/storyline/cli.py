@@ -426,8 +426,8 @@ def timeline(
         str | None,
         typer.Option(
             "--entity",
-            help="Only the articles naming this entity (an id or a unique beginning of one, as "
-            "`storyline export` lists in each article's entities).",
+            help="Only the sentences naming this entity, from its articles (an id or a unique "
+            "beginning of one, as `storyline export` lists in each article's entities).",
             metavar="ID",
         ),
     ] = None,
