@@ -27,6 +27,9 @@ from storyline.store.rows import (
     timex_row,
 )
 
+#: The kind of record each table's ids name, for messages.
+_KINDS = {"articles": "article", "threads": "thread", "entities": "entity", "stories": "story"}
+
 
 class ArticleStore(StoreCore):
     """Stored articles and their annotations."""
@@ -170,28 +173,38 @@ class ArticleStore(StoreCore):
         return str(row[0]) if row else found
 
     def find_id(self, table: str, prefix: str) -> str:
-        """The one id of ``table`` ("threads", "entities", "stories") beginning with
-        ``prefix``; :class:`NotFound` names the kind when none or several do."""
-        kind = {"threads": "thread", "entities": "entity", "stories": "story"}[table]
-        found = [
+        """The one id of ``table`` ("articles", "threads", "entities", "stories") that begins
+        with ``prefix`` (like a short git hash).
+
+        Raises :class:`NotFound`, naming the kind, when no id or several begin with it.
+        """
+        kind = _KINDS[table]
+        if not prefix:
+            raise NotFound(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} id cannot be empty")
+        # A few more matches than shown are fetched only to tell "several" from "many".
+        shown = 5
+        matches = [
             row[0]
             for row in self._db.execute(
-                f"SELECT id FROM {table} WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 2",
-                (prefix,),
+                f"SELECT id FROM {table} WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
+                (prefix, shown + 1),
             )
         ]
-        if not prefix or not found:
+        if not matches:
             raise NotFound(f"no {kind} id begins with {prefix!r} in {self.path}")
-        if len(found) > 1:
-            raise NotFound(f"{prefix!r} begins several {kind} ids in {self.path}; give more of it")
-        return found[0]
+        if len(matches) > 1:
+            listed = ", ".join(matches[:shown]) + (", ..." if len(matches) > shown else "")
+            raise NotFound(
+                f"{prefix!r} begins several {kind} ids in {self.path} ({listed}); "
+                "give more of the id"
+            )
+        return matches[0]
 
     def article(self, article_id: str) -> Document:
         """One stored article, as readers see it (with the date its story gave it, if any)."""
-        found = self.load_documents([article_id])
+        found = self.documents_as_read([article_id])
         if not found:
             raise NotFound(f"no article with id {article_id!r} in {self.path}")
-        self._inferred_dates(found)
         return found[0]
 
     def find_article(self, prefix: str) -> Document:
@@ -199,26 +212,7 @@ class ArticleStore(StoreCore):
 
         Raises :class:`NotFound` when no id, or more than one id, begins with ``prefix``.
         """
-        if not prefix:
-            raise NotFound("an article id cannot be empty")
-        # A few more matches than shown are fetched only to tell "several" from "many".
-        shown = 5
-        matches = [
-            row[0]
-            for row in self._db.execute(
-                "SELECT id FROM articles WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
-                (prefix, shown + 1),
-            )
-        ]
-        if not matches:
-            raise NotFound(f"no article id begins with {prefix!r} in {self.path}")
-        if len(matches) > 1:
-            listed = ", ".join(matches[:shown]) + (", ..." if len(matches) > shown else "")
-            raise NotFound(
-                f"{prefix!r} begins several article ids in {self.path} ({listed}); "
-                "give more of the id"
-            )
-        return self.article(matches[0])
+        return self.article(self.find_id("articles", prefix))
 
     def _inferred_dates(self, documents: Sequence[Document]) -> dict[str, PubDate]:
         """Give each of ``documents`` its story's date, if it has one; returns those dates."""
