@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse
 from storyline.annotate.languages import annotated
 from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
 from storyline.report.cast import quotes_by_speaker, utterance_text
+from storyline.report.event_dates import first_day
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
 from storyline.report.render.text import citation_markers
 from storyline.report.render.timeline import heading
@@ -285,7 +286,7 @@ def timeline_chart(entries: Sequence[TimelineEntry]) -> dict[str, Any]:
 
     Entries of one day stack upwards; a year or month is placed at its first day.
     """
-    dated = [(e, d) for e in entries if (d := _first_day(e.date)) is not None]
+    dated = [(e, d) for e in entries if (d := first_day(e.date)) is not None]
     if not dated:
         return {"points": [], "ticks": []}
     first = min(d for _, d in dated)
@@ -312,13 +313,3 @@ def timeline_chart(entries: Sequence[TimelineEntry]) -> dict[str, Any]:
         for d in sorted({first, last})
     ]
     return {"points": points, "ticks": ticks, "width": CHART_WIDTH, "height": CHART_HEIGHT}
-
-
-def _first_day(value: str) -> dt.date | None:
-    try:
-        parts = [int(p) for p in value.split("-")]
-        return dt.date(
-            parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
-        )
-    except (ValueError, IndexError):
-        return None
