@@ -52,6 +52,11 @@ class TimelineSentence:
     text: str
     sources: tuple[Ref, ...]
 
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """The articles it cites, each once, in citing order."""
+        return tuple(dict.fromkeys(ref.article for ref in self.sources))
+
 
 @dataclass(frozen=True, slots=True)
 class TimelineDate:
@@ -86,11 +91,11 @@ class TopicTimeline:
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
-    """A sentence that may tell what happened on ``date``."""
+    """A sentence that may tell what happened on a day: it names the day in its main clause,
+    or it is a lead sentence of an article out that day or the next."""
 
     ref: Ref
     text: str
-    named: bool  # its own date expression names the day (else it came out that day or next)
 
 
 @dataclass
@@ -134,7 +139,7 @@ def build_topic_timeline(
     chosen = sorted(sorted(scores, key=lambda d: (-scores[d], d))[:wanted])
     per_date = sentences if sentences is not None else settings.sentences
     limits = {
-        day: per_date if sentences is not None else _default_sentences(scores[day], per_date)
+        day: sentences if sentences is not None else _default_sentences(scores[day], per_date)
         for day in chosen
     }
     summaries = _summaries(material, chosen, limits, settings, story_sizes or {})
@@ -146,9 +151,7 @@ def build_topic_timeline(
         if summaries[day]
     )
     by_id = {d.article.id: d.article for d in documents}
-    cited = dict.fromkeys(
-        ref.article for day in timeline for sentence in day.sentences for ref in sentence.sources
-    )
+    cited = dict.fromkeys(a for day in timeline for s in day.sentences for a in s.articles)
     return TopicTimeline(
         timeline,
         material.articles,
@@ -190,16 +193,10 @@ def _material(
     def within(day: str) -> bool:
         return low <= day <= high
 
-    def within_or_after(day: dt.date) -> bool:
-        return low <= day.isoformat()
-
-    def before_end(day: dt.date) -> bool:
-        return day.isoformat() <= high
-
     for document in documents:
         article = document.article
-        days_out = date_range(article.published)
-        if days_out is None or not (within_or_after(days_out.last) and before_end(days_out.first)):
+        days_out = date_range(article.published)  # a month or a year covers all its days
+        if days_out is None or days_out.last.isoformat() < low or days_out.first.isoformat() > high:
             continue
         material.articles += 1
         # Only a day-precise publication date is a day out: "2007" is no day of the year.
@@ -222,13 +219,13 @@ def _material(
             ref = Ref(article.id, span.start, span.end)
             reported = [day for day, main in inside if main]
             if reported:
-                material.candidates[reported[0]].append(_Candidate(ref, text, True))
+                material.candidates[reported[0]].append(_Candidate(ref, text))
             elif inside:
                 continue  # it names days only as background: what it reports is undated
             elif out is not None and rank < settings.lead_sentences:
-                material.candidates[out].append(_Candidate(ref, text, False))
+                material.candidates[out].append(_Candidate(ref, text))
                 if within(day_before):
-                    material.candidates[day_before].append(_Candidate(ref, text, False))
+                    material.candidates[day_before].append(_Candidate(ref, text))
     return material
 
 
@@ -279,11 +276,11 @@ def _summaries(
             centroid.update(vector)
         # Closeness to the day's centroid (the closest scores 1), plus how many articles
         # report the sentence's event: its story's size, log-scaled.
-        closest = max((_dot(v, centroid) for v in vectors), default=0.0) or 1.0
+        central = [_dot(v, centroid) for v in vectors]
+        closest = max(central, default=0.0) or 1.0
         closeness = [
-            _dot(v, centroid) / closest
-            + settings.story_weight * math.log(story_sizes.get(c.ref.article, 1))
-            for v, c in zip(vectors, pool, strict=True)
+            near / closest + settings.story_weight * math.log(story_sizes.get(c.ref.article, 1))
+            for near, c in zip(central, pool, strict=True)
         ]
         picked: list[int] = []
         for i in sorted(range(len(pool)), key=lambda i: (-closeness[i], pool[i].ref)):

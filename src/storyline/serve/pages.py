@@ -26,7 +26,7 @@ from storyline.report.cast import quotes_by_speaker, utterance_text
 from storyline.report.event_dates import first_day
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
 from storyline.report.render.text import citation_markers
-from storyline.report.render.timeline import heading
+from storyline.report.render.timeline import day_note, heading
 from storyline.report.story import StoryReport, membership_lines, thread_steps
 from storyline.report.timeline import TimelineEntry
 from storyline.report.topic_timeline import TopicTimeline
@@ -186,7 +186,9 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
     def timeline_page(found: TopicTimeline) -> HTMLResponse:
         markers = citation_markers(list(found.cited))
-        return page("timeline.html", timeline=found, heading=heading(found), markers=markers)
+        return page(
+            "timeline.html", timeline=found, heading=heading(found), note=day_note, markers=markers
+        )
 
 
 # --------------------------------------------------------------------------- pieces

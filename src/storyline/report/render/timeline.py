@@ -15,10 +15,11 @@ from storyline.report.articles import outlet_name
 from storyline.report.render.html import esc
 from storyline.report.render.markdown import md_escape
 from storyline.report.render.rows import ref_rows
-from storyline.report.topic_timeline import TimelineSentence, TopicTimeline
+from storyline.report.topic_timeline import TimelineDate, TimelineSentence, TopicTimeline
 
 __all__ = [
     "TIMELINE_FORMATS",
+    "day_note",
     "timeline_as",
     "timeline_html",
     "timeline_markdown",
@@ -96,8 +97,9 @@ def _markers(timeline: TopicTimeline) -> dict[str, int]:
     return {a.id: n for n, a in enumerate(timeline.cited, start=1)}
 
 
-def _day_note(published: int, named: int) -> str:
-    return f"{published} out that day, named in {named}"
+def day_note(day: TimelineDate) -> str:
+    """Why a date was chosen: "3 out that day, named in 5"."""
+    return f"{day.published} out that day, named in {day.named}"
 
 
 def _source_line(number: int, article: Article) -> str:
@@ -113,7 +115,7 @@ def timeline_text(timeline: TopicTimeline) -> str:
     if not timeline.dates:
         lines.append("No dated sentences in this range.")
     for day in timeline.dates:
-        lines.append(f"{day.date}  ({_day_note(day.published, day.named)})")
+        lines.append(f"{day.date}  ({day_note(day)})")
         for sentence in day.sentences:
             lines.append(f"  - {sentence.text} {_text_cites(sentence, markers)}")
         lines.append("")
@@ -123,7 +125,7 @@ def timeline_text(timeline: TopicTimeline) -> str:
 
 
 def _text_cites(sentence: TimelineSentence, markers: dict[str, int]) -> str:
-    return "".join(f"[{markers[a]}]" for a in dict.fromkeys(r.article for r in sentence.sources))
+    return "".join(f"[{markers[a]}]" for a in sentence.articles)
 
 
 def timeline_markdown(timeline: TopicTimeline) -> str:
@@ -132,11 +134,9 @@ def timeline_markdown(timeline: TopicTimeline) -> str:
     if not timeline.dates:
         lines += ["No dated sentences in this range.", ""]
     for day in timeline.dates:
-        lines += [f"## {day.date}", "", f"*{_day_note(day.published, day.named)}*", ""]
+        lines += [f"## {day.date}", "", f"*{day_note(day)}*", ""]
         for sentence in day.sentences:
-            cites = " ".join(
-                f"\\[{markers[a]}\\]" for a in dict.fromkeys(r.article for r in sentence.sources)
-            )
+            cites = " ".join(f"\\[{markers[a]}\\]" for a in sentence.articles)
             lines.append(f"- {md_escape(sentence.text)} {cites}")
         lines.append("")
     if timeline.cited:
@@ -158,25 +158,24 @@ def timeline_html(timeline: TopicTimeline) -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{esc(heading(timeline))}</title><style>{_CSS}</style></head><body>"
-        f"{timeline_html_body(timeline)}</body></html>\n"
+        f"{_html_body(timeline)}</body></html>\n"
     )
 
 
-def timeline_html_body(timeline: TopicTimeline) -> str:
-    """The page's content, also what the web UI's timeline page shows."""
+def _html_body(timeline: TopicTimeline) -> str:
+    """The page's content (the web UI's page is its template, ``timeline.html``)."""
     markers = _markers(timeline)
     parts = [f"<h1>{esc(heading(timeline))}</h1>"]
     if not timeline.dates:
         parts.append("<p>No dated sentences in this range.</p>")
     for day in timeline.dates:
         parts.append(
-            f'<h2 id="d{day.date}">{day.date}</h2>'
-            f'<p class="note">{esc(_day_note(day.published, day.named))}</p><ul>'
+            f'<h2 id="d{day.date}">{day.date}</h2><p class="note">{esc(day_note(day))}</p><ul>'
         )
         for sentence in day.sentences:
             cites = "".join(
                 f'<a class="cite" href="#s{markers[a]}">[{markers[a]}]</a>'
-                for a in dict.fromkeys(r.article for r in sentence.sources)
+                for a in sentence.articles
             )
             parts.append(f"<li>{esc(sentence.text)} {cites}</li>")
         parts.append("</ul>")
