@@ -4,8 +4,10 @@ outlets, adding articles, and one error shape for every refusal."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EXAMPLE_DIR, error_of
-from storyline.serve.app import create_app
+from storyline.serve.app import DOCS_ASSETS, create_app
 from storyline.serve.guards import API_LIMITS
 
 
@@ -100,7 +102,10 @@ def test_article_entity_and_outlets(client: TestClient) -> None:
 def test_unknown_ids_are_404_in_the_error_shape(client: TestClient) -> None:
     for path in ("/api/stories/nope", "/api/articles/nope", "/api/entities/nope"):
         assert "nope" in error_of(client.get(path), 404)["message"]
-    error_of(client.get("/no/such/route"), 404)
+    error_of(client.get("/api/no/such/route"), 404)
+    # The API takes full ids only: a beginning of one is no id (the pages redirect it).
+    story = invitation_id(client)
+    error_of(client.get(f"/api/stories/{story[:6]}"), 404)
 
 
 def test_bad_requests_are_refused_in_the_error_shape(client: TestClient) -> None:
@@ -127,6 +132,7 @@ def test_added_articles_join_stories_and_adding_again_is_a_no_op(
     article = {
         "id": "posted-1",
         "outlet": "Test Wire",
+        "url": "https://wire.example/2006/02/10/hamas-accepts",
         "published": "2006-02-10",
         "title": "Hamas accepts Putin's invitation to Moscow",
         "text": (
@@ -139,6 +145,7 @@ def test_added_articles_join_stories_and_adding_again_is_a_no_op(
     first = client.post("/api/articles", json=[article]).json()
     assert first["added"] == ["posted-1"] and len(first["stories"]) == 1
     assert client.get("/api/articles/posted-1").json()["outlet"] == "Test Wire"
+    assert client.get("/api/articles/posted-1").json()["url"] == article["url"]
     again = client.post("/api/articles", json=[article]).json()
     assert again["added"] == [] and again["already_stored"] == ["posted-1"]
     assert client.get("/api/stories").json()["total"] >= 3
@@ -155,9 +162,103 @@ def test_added_articles_join_stories_and_adding_again_is_a_no_op(
     assert stored.endswith(" \ufffd Fine.") and "\x00" not in stored
 
 
-def test_openapi_docs_are_served(client: TestClient) -> None:
+def test_openapi_docs_are_served_from_the_app_itself(client: TestClient) -> None:
     assert client.get("/openapi.json").json()["info"]["title"] == "storyline"
-    assert client.get("/docs").status_code == 200
+    for docs, asset in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        page = client.get(docs)
+        assert page.status_code == 200 and asset in page.text
+        # Every script, style sheet and icon the page names is this server's (offline: no CDN).
+        named = re.findall(r'(?:src|href)="([^"]*)"', page.text)
+        assert named and all(u.startswith("/") and not u.startswith("//") for u in named), named
+        assert "fonts.googleapis" not in page.text
+        for url in named:
+            assert client.get(url).status_code == 200, url
+    assert "SwaggerUIBundle" in client.get(f"{DOCS_ASSETS}/swagger-ui-bundle.js").text
+
+
+def test_every_page_has_its_icon(client: TestClient) -> None:
+    for path in ("/favicon.ico", "/favicon.svg"):
+        icon = client.get(path)
+        assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+        assert icon.text.startswith("<svg")
+        assert client.head(path).status_code == 200
+    assert '<link rel="icon" href="/favicon.svg"' in client.get("/").text
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_a_page_refuses_with_a_page_and_the_api_with_json(client: TestClient) -> None:
+    for path in ("/stories/nosuch", "/articles/nosuch", "/entities/nosuch", "/threads/nosuch"):
+        page = client.get(path)
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert '<a class="back" href="/">' in page.text and "nosuch" in page.text, path
+    # What was asked for is shown as text, never as markup.
+    hostile = client.get("/articles/<img src=x onerror=alert(1)>")
+    assert hostile.status_code == 404 and "<img" not in hostile.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in hostile.text
+    unknown = client.get("/no/such/route")
+    assert unknown.status_code == 404 and "There is no page at /no/such/route" in unknown.text
+    invalid = client.get("/", params={"page": 0})
+    assert invalid.status_code == 422 and "greater than or equal to 1" in invalid.text
+    assert '<a class="back" href="/">' in invalid.text
+    error_of(client.get("/api/stories", params={"limit": 0}), 422)  # the API's stays JSON
+
+
+def test_a_failing_page_is_a_page_and_a_failing_route_json(
+    seeds_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.errors import StoreError
+    from storyline.serve import app as api
+    from storyline.serve import pages
+
+    def broken(*args: object) -> list[object]:
+        raise RuntimeError("secret <detail>")
+
+    def refused(*args: object) -> list[object]:
+        raise StoreError("cannot read <the store>")
+
+    failing = TestClient(create_app(seeds_db), raise_server_exceptions=False)
+    monkeypatch.setattr(pages, "filtered_stories", broken)
+    monkeypatch.setattr(api, "filtered_stories", broken)
+    page = failing.get("/")
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert "secret" not in page.text and '<a class="back" href="/">' in page.text
+    error = error_of(failing.get("/api/stories"), 500)
+    assert error["code"] == "internal_error" and "secret" not in error["message"]
+    monkeypatch.setattr(pages, "filtered_stories", refused)
+    page = failing.get("/")
+    assert page.status_code == 500 and "cannot read &lt;the store&gt;" in page.text
+
+
+def test_pages_take_the_beginning_of_an_id_as_the_cli_does(client: TestClient) -> None:
+    story = client.get(f"/api/stories/{invitation_id(client)}").json()
+    article = story["articles"][0]
+    putin = next(m["entity"] for m in story["cast"] if m["name"] == "Vladimir Putin")
+    for page, full in (
+        ("/stories/{}", story["id"]),
+        ("/articles/{}", article),
+        ("/entities/{}", putin),
+        ("/entities/{}/timeline", putin),
+    ):
+        short = client.get(page.format(full[:-3]), follow_redirects=False)
+        assert short.status_code == 302 and short.headers["location"] == page.format(full)
+        assert client.get(page.format(full[:-3])).status_code == 200
+    thread = client.get("/threads/" + story["thread"][:-3], follow_redirects=False)
+    assert thread.headers["location"] == f"/threads/{story['thread']}/timeline"
+    kept = client.get(
+        f"/threads/{story['thread'][:-3]}/timeline?since=2006", follow_redirects=False
+    )
+    assert kept.headers["location"] == f"/threads/{story['thread']}/timeline?since=2006"
+    # A beginning several ids share: each is offered, linked, with its name.
+    entities = client.get("/api/articles/" + article).json()["entities"]
+    ids = sorted({m["entity"] for m in entities if m["entity"]})
+    shared = next(a[:n] for a, b in pairwise(ids) for n in range(len(a), 0, -1) if a[:n] == b[:n])
+    several = client.get(f"/entities/{shared}")
+    assert several.status_code == 409 and "begins several entity ids" in several.text
+    offered = re.findall(r'<a href="/entities/([^"]+)"><code>', several.text)
+    assert len(offered) >= 2 and all(o.startswith(shared) for o in offered)
+    assert '<a class="back" href="/">' in several.text
 
 
 def test_a_change_made_elsewhere_is_read_behind_while_the_last_read_answers(

@@ -41,6 +41,8 @@ BREAKOUT = '"><img src=x onerror=alert(1)>'
 HOSTILE = {
     "id": "hostile-1",
     "outlet": f"Evil {BREAKOUT} Wire",
+    # Article data is untrusted, its URL too: shown as text, never a link.
+    "url": f"javascript:alert(1)//{BREAKOUT}",
     "published": "2019-05-02",
     "title": f"{SCRIPT} River floods Dorset {BREAKOUT}",
     "text": (
@@ -286,6 +288,13 @@ def test_past_the_rate_limit_a_client_is_told_when_to_come_back(db: Path) -> Non
         assert limited_client.get("/").status_code == 429  # pages count alike
 
 
+def test_every_answer_lets_a_browser_load_only_from_this_server(client: TestClient) -> None:
+    for path in ("/", "/docs", "/redoc", "/api/stories", "/stories/nosuch", "/favicon.ico"):
+        policy = client.get(path).headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "img-src 'self' data:" in policy, path
+        assert "http" not in policy and "*" not in policy and "unsafe-eval" not in policy
+
+
 # --------------------------------------------------------------------------- no file access
 
 HOSTILE_VALUES = (
@@ -390,6 +399,8 @@ def test_every_page_shows_hostile_text_escaped_only(client: TestClient) -> None:
         assert escaped.replace('"', "&#34;") in article or escaped in article, part
     entity = client.get(_pages(client)["entity"]).text
     assert "&lt;script&gt;" in entity  # the quote, with the script in it
+    assert "javascript:" not in "".join(re.findall(r'href="([^"]*)"', article)).lower()
+    assert "javascript:alert(1)//&#34;&gt;&lt;img" in article  # shown, as text
 
 
 # --------------------------------------------------------------------------- SQL

@@ -1,6 +1,7 @@
 """The web UI in a real browser (Debian's chromium, driven by Playwright) against a server on
 127.0.0.1 loaded with the seeds, and hostile article text that must never run (on every page;
-tests/test_security.py checks the same pages' HTML without a browser)."""
+tests/test_security.py checks the same pages' HTML without a browser). With the network off
+(every request for another host refused), the API's docs render and the pages work."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ import time
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from conftest import EXAMPLE_DIR, ROOT
 from storyline.records import Span
-from storyline.serve.pages import segments
+from storyline.serve.pages import linkable_url, segments
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 #: Where the run leaves its screenshots of the story and article pages.
@@ -36,6 +39,31 @@ def test_segments_tile_the_paragraph_and_carry_their_marks() -> None:
         ("Friday", ("date",)),
     ]
     assert all(a.end == b.start for a, b in pairwise(pieces))
+
+
+def test_only_http_and_https_addresses_become_links() -> None:
+    assert linkable_url("https://news.example/a?b=1&c=<d>") == "https://news.example/a?b=1&c=<d>"
+    assert linkable_url("HTTP://News.Example/x") == "http://News.Example/x"
+    # What a browser would follow as script, data or another scheme; or no host at all.
+    for unsafe in (
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " \x01javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "//news.example/a",
+        "/relative/path",
+        "http:///no-host",
+        "http://[::1",
+        "",
+        None,
+    ):
+        assert linkable_url(unsafe) is None, unsafe
+    # A browser drops tabs and line breaks from an address: the link carries that reading.
+    assert linkable_url(" https://news.example/a\tb") == "https://news.example/ab"
 
 
 @pytest.mark.slow
@@ -87,7 +115,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     folder = tmp_path_factory.mktemp("web")
     hostile = folder / "hostile.jsonl"
-    hostile.write_text(HOSTILE + "\n", encoding="utf-8")
+    hostile.write_text(HOSTILE + "\n" + LINKED + "\n", encoding="utf-8")
     db = folder / "storyline.db"
     storyline.analyze([EXAMPLE_DIR, hostile], db=db)
     port = _free_port()
@@ -106,11 +134,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 HOSTILE = (
     '{"id": "hostile", "outlet": "<b onmouseover=\\"window.__xss=3\\">Evil Wire</b>", '
+    '"url": "javascript:window.__xss=5", '
     '"published": "2019-05-02", "title": "<script>window.__xss=1</script>River floods Dorset", '
     '"text": "The river Stour burst its banks in Dorset on Wednesday, the council said. '
     '<img src=x onerror=\\"window.__xss=2\\"> Firefighters said the water <script>'
     "window.__xss=4</script> had reached the old bridge. Residents of the nearby town said "
     'they moved their cars to higher ground and that the roads stayed closed on Thursday."}'
+)
+
+
+#: An article whose original is a page elsewhere (its address escaped on the way).
+LINKED_URL = "https://news.example.org/dorset/stour-floods?day=2&src=<feed>"
+LINKED = (
+    '{"id": "linked-stour", "outlet": "Dorset Echo", "published": "2019-05-03", '
+    f'"url": "{LINKED_URL}", "title": "Bridge over the Stour reopens", '
+    '"text": "The old bridge over the river Stour in Dorset reopened on Friday after the water '
+    'went down, the county council said. Residents said the roads were open again by noon."}'
 )
 
 
@@ -221,3 +260,90 @@ def test_hostile_text_in_titles_bodies_and_outlets_never_runs(server: str, page:
         for row in page.locator("table.outlets tr").all():
             row.hover()
         assert page.evaluate("window.__xss") is None
+
+
+# --------------------------------------------------------------------------- the network off
+
+
+@pytest.fixture
+def offline(browser: Browser) -> Iterator[tuple[Page, list[str], list[str]]]:
+    """A page that can reach 127.0.0.1 only: every request for another host is refused and
+    noted (service workers blocked, so none goes round the routing), as are script errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def local_only(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", local_only)
+    opened = context.new_page()
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    yield opened, outside, errors
+    context.close()
+
+
+def test_the_api_docs_render_with_the_network_off(
+    server: str, offline: tuple[Page, list[str], list[str]]
+) -> None:
+    page, outside, errors = offline
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(server + "/docs")
+    # Swagger UI ran (its script came from this server) and listed the API's operations.
+    page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+    paths = [
+        p.replace("\u200b", "") for p in page.locator(".opblock-summary-path").all_inner_texts()
+    ]
+    assert "/api/stories" in paths and "/api/articles/{article_id}" in paths
+    page.screenshot(path=str(SCREENSHOTS / "docs.png"))
+    page.goto(server + "/redoc")
+    # ReDoc ran and laid out each operation under its summary.
+    page.wait_for_selector(
+        'h2:has-text("Stories, newest first, filtered and paged")', timeout=15_000
+    )
+    assert page.locator('h2:has-text("One article with its annotations")').count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "redoc.png"))
+    assert outside == [] and errors == []
+
+
+def test_an_unknown_id_is_a_page_that_leads_back(
+    server: str, offline: tuple[Page, list[str], list[str]]
+) -> None:
+    page, outside, errors = offline
+    for path in ("/stories/nosuch", "/articles/nosuch", "/entities/nosuch"):
+        answer = page.goto(server + path)
+        assert answer is not None and answer.status == 404, path
+        assert "nosuch" in page.inner_text("main p.error-message"), path
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "not-found.png"))
+    page.click("main a.back")
+    page.wait_for_url(server + "/")
+    assert INVITATION in page.inner_text("table.stories")
+    assert outside == [] and errors == []
+
+
+def test_the_article_page_links_to_its_original(
+    server: str, offline: tuple[Page, list[str], list[str]]
+) -> None:
+    page, outside, errors = offline
+    page.goto(server + "/articles/linked")  # a beginning of its id: redirected to the article
+    assert page.url == server + "/articles/linked-stour"
+    link = page.locator("p.original a")
+    assert link.get_attribute("href") == LINKED_URL
+    assert set((link.get_attribute("rel") or "").split()) >= {"noopener", "noreferrer"}
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "article-original.png"))
+    # A javascript: address is no link; it is shown, and clicking about the page runs nothing.
+    page.goto(server + "/articles/hostile")
+    assert "javascript:window.__xss=5" in page.inner_text("p.original")
+    assert page.locator("p.original a").count() == 0
+    hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.href)")
+    assert not [h for h in hrefs if not h.startswith(("http://", "https://"))]
+    page.click("p.original")
+    assert page.evaluate("window.__xss") is None
+    assert outside == [] and errors == []

@@ -13,6 +13,7 @@
     ├── ClusterError         the Dask scheduler cannot be reached, or its workers cannot run
     ├── StoreError           the store cannot be opened, migrated or written
     └── NotFound             a story, article or entity id that does not exist
+        └── AmbiguousId      a beginning of an id that begins several
 
 Third-party exceptions are caught at the boundary where they happen and re-raised as one of
 these, chained (``raise ... from exc``), so the CLI and the API can turn any of them into one
@@ -78,3 +79,17 @@ class StoreError(StorylineError):
 
 class NotFound(StorylineError):
     """No story, article, thread or entity has the given id."""
+
+
+class AmbiguousId(NotFound):
+    """Several ids of one kind begin with the beginning given (like a short git hash).
+
+    ``table`` is the kind's table ("articles", "threads", "entities", "stories") and
+    ``matches`` the first few of those ids, in order, so a caller can offer them.
+    """
+
+    def __init__(self, message: str, table: str, prefix: str, matches: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.table = table
+        self.prefix = prefix
+        self.matches = matches

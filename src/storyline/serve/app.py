@@ -7,10 +7,15 @@ A thin shell, like the CLI: every answer is built by the library (``report.story
 (another ``analyze``, or ``POST /api/articles``); story reports are kept until then, and
 their sentence vectors live in the store (``embed.CachedEmbedder``).
 
-Errors have one shape, ``{"error": {"status", "code", "message"}}``, for storyline's own
-errors (``NotFound`` → 404, input errors → 422), validation, size and rate limits and the
-write token alike. The guards (rate limit, body size, write token) are
-:mod:`storyline.serve.guards`.
+Errors of the API have one shape, ``{"error": {"status", "code", "message"}}``, for
+storyline's own errors (``NotFound`` → 404, input errors → 422), validation, size and rate
+limits and the write token alike; the same errors of a web page are a page
+(:func:`storyline.serve.pages.error_page`). The guards (content policy, rate limit, body
+size, write token) are :mod:`storyline.serve.guards`.
+
+The API's docs (``/docs``, ``/redoc``) load Swagger UI and ReDoc from files the
+``fastapi-offline`` package ships, served here: nothing comes from a CDN, so they work
+offline.
 """
 
 from __future__ import annotations
@@ -25,12 +30,13 @@ from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from storyline.errors import InputError, NotFound, StorylineError
+from storyline.errors import AmbiguousId, InputError, NotFound, StorylineError
 from storyline.read.jsonl import document_from_object
 from storyline.records import RawDocument, ReadFailure
 from storyline.report.render.rows import (
@@ -48,11 +54,12 @@ from storyline.serve.guards import (
     API_LIMITS,
     BodyTooLarge,
     RateLimit,
+    SameOriginOnly,
     SizeLimit,
     WriteToken,
     error_response,
 )
-from storyline.serve.pages import add_pages
+from storyline.serve.pages import add_pages, error_page
 from storyline.serve.views import (
     StoreReader,
     entity_view,
@@ -63,7 +70,10 @@ from storyline.serve.views import (
 )
 from storyline.settings import Settings, default_settings
 
-__all__ = ["ArticleIn", "create_app", "posted_documents"]
+__all__ = ["DOCS_ASSETS", "ArticleIn", "create_app", "is_api", "posted_documents"]
+
+#: Where Swagger UI's and ReDoc's files are served from (``fastapi-offline``'s copies).
+DOCS_ASSETS = "/static/docs"
 
 
 class ArticleIn(BaseModel):
@@ -106,14 +116,23 @@ def create_app(
         yield
         reader.close()
 
-    app = FastAPI(title="storyline", version=__version__, description=__doc__, lifespan=read_first)
-    _add_error_handlers(app)
-    # add_middleware puts each one outside those added before: the rate limit is outermost,
-    # so a client over it costs no reading of its body.
+    app = FastAPIOffline(
+        title="storyline",
+        version=__version__,
+        description=__doc__,
+        lifespan=read_first,
+        static_url=DOCS_ASSETS,
+        favicon_url="/favicon.svg",
+    )
+    _add_error_handlers(app, reader)
+    # add_middleware puts each one outside those added before: the content policy is outermost,
+    # so every answer carries it, refusals too; then the rate limit, so a client over it costs
+    # no reading of its body.
     if write_token:
         app.add_middleware(WriteToken, token=write_token)
     app.add_middleware(SizeLimit, limit=API_LIMITS.body_bytes)
     app.add_middleware(RateLimit, limits=settings.serve)
+    app.add_middleware(SameOriginOnly)
     _add_reading_routes(app, reader)
     _add_writing_routes(app, reader)
     add_pages(app, reader)
@@ -250,31 +269,62 @@ def posted_documents(articles: Sequence[ArticleIn], limit: int) -> list[RawDocum
 # --------------------------------------------------------------------------- errors
 
 
-def _add_error_handlers(app: FastAPI) -> None:
+def is_api(path: str) -> bool:
+    """Whether a request for ``path`` is the API's (answered in JSON, errors too) rather than
+    a page's: everything under ``/api/`` and the OpenAPI description."""
+    return path.startswith("/api/") or path in {"/api", "/openapi.json"}
+
+
+def _add_error_handlers(app: FastAPI, reader: StoreReader) -> None:
+    def refusal(
+        request: Request,
+        status: int,
+        code: str,
+        message: str,
+        exc: Exception | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """The API's error shape for the API, a page for a page (a person reads it)."""
+        if is_api(request.url.path):
+            return error_response(status, code, message, headers)
+        if isinstance(exc, AmbiguousId):
+            return error_page(409, message, headers, exc, reader.browse().corpus)
+        return error_page(status, message, headers)
+
     @app.exception_handler(NotFound)
-    def not_found(request: Request, exc: NotFound) -> JSONResponse:
-        return error_response(404, "not_found", str(exc))
+    def not_found(request: Request, exc: NotFound) -> Response:
+        return refusal(request, 404, "not_found", str(exc), exc)
 
     @app.exception_handler(InputError)
-    def bad_input(request: Request, exc: InputError) -> JSONResponse:
-        return error_response(422, "bad_input", str(exc))
+    def bad_input(request: Request, exc: InputError) -> Response:
+        return refusal(request, 422, "bad_input", str(exc))
 
     @app.exception_handler(StorylineError)
-    def failed(request: Request, exc: StorylineError) -> JSONResponse:
-        return error_response(500, "storyline_error", str(exc))
+    def failed(request: Request, exc: StorylineError) -> Response:
+        return refusal(request, 500, "storyline_error", str(exc))
 
     @app.exception_handler(RequestValidationError)
-    def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return error_response(
-            422, "invalid_request", f"{where}: {first.get('msg', 'invalid request')}"
+        return refusal(
+            request, 422, "invalid_request", f"{where}: {first.get('msg', 'invalid request')}"
         )
 
     @app.exception_handler(BodyTooLarge)
-    def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
-        return error_response(413, "too_large", str(exc.detail))
+    def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return refusal(request, 413, "too_large", str(exc.detail))
 
     @app.exception_handler(HTTPException)
-    def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        return error_response(exc.status_code, "http_error", str(exc.detail))
+    def http_error(request: Request, exc: HTTPException) -> Response:
+        message = str(exc.detail)
+        if exc.status_code == 404 and not is_api(request.url.path):
+            message = f"There is no page at {request.url.path}."
+        headers = dict(exc.headers) if exc.headers else None
+        return refusal(request, exc.status_code, "http_error", message, headers=headers)
+
+    @app.exception_handler(Exception)
+    def crashed(request: Request, exc: Exception) -> Response:
+        # Anything else is a bug: its details go to the server's log (uvicorn logs the
+        # exception after this answer), not to whoever asked.
+        return refusal(request, 500, "internal_error", "the server failed on this request")

@@ -4,10 +4,11 @@ Errors have one shape, ``{"error": {"status", "code", "message"}}`` (:func:`erro
 for storyline's own errors, validation, size and rate limits and the write token alike.
 
 Guards, outermost first (pure ASGI, so they hold for every route, pages and docs included):
-a per-client rate limit (``serve`` settings; 429 with ``Retry-After``), a body size limit
-that counts the bytes received, not the ones declared (413), and, when the app has a write
-token, ``Authorization: Bearer <token>`` on every request that writes (401, 403). Who needs a
-token: :func:`write_token_for`.
+a content security policy on every answer that lets a browser load nothing from another
+origin (:class:`SameOriginOnly`), a per-client rate limit (``serve`` settings; 429 with
+``Retry-After``), a body size limit that counts the bytes received, not the ones declared
+(413), and, when the app has a write token, ``Authorization: Bearer <token>`` on every
+request that writes (401, 403). Who needs a token: :func:`write_token_for`.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from storyline.settings import ServeSettings
 
 __all__ = [
     "API_LIMITS",
+    "CONTENT_POLICY",
     "TOKEN_ENV_VAR",
     "BodyTooLarge",
     "Limits",
     "RateLimit",
+    "SameOriginOnly",
     "SizeLimit",
     "WriteToken",
     "error_response",
@@ -80,6 +83,51 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key.lower() == name:
             return bytes(value).decode("latin-1")
     return None
+
+
+#: What a browser may load for a page of this server: its own scripts, styles, images, fonts
+#: and requests (inline ones too: the pages and the docs carry theirs inline), images and
+#: fonts written into them (``data:``) and the workers ReDoc builds from its own code
+#: (``blob:``); no ``eval``. Nothing from another origin: the tool works offline, and markup
+#: that ever reached a page unescaped could load nothing from elsewhere.
+CONTENT_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+class SameOriginOnly:
+    """Puts :data:`CONTENT_POLICY` on every answer, so a browser refuses, before any request
+    leaves, whatever a page would load from elsewhere (ReDoc's sidebar asks a CDN for a
+    logo, for one)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_policy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                headers.append((b"content-security-policy", CONTENT_POLICY.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_policy)
 
 
 class BodyTooLarge(HTTPException):

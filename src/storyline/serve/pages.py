@@ -2,25 +2,35 @@
 
 Pages: the story list (newest first, with search), a story (timeline chart, cited summary
 whose sentences light up their sources, quote groups side by side, the outlet comparison,
-the cast), an article (its entities, quotes and dates marked in the text) and an entity.
-No CDN, no build step: the CSS and the few lines of JavaScript ship in the templates.
+the cast), an article (its entities, quotes and dates marked in the text, a link to the
+original) and an entity. Each takes a unique beginning of an id, as the CLI does, and
+redirects to the full id. No CDN, no build step: the CSS and the few lines of JavaScript ship
+in the templates, the icon in ``static/``. Refusals of pages are pages too
+(:func:`error_page`; the API's stay JSON).
 
 Article text is untrusted: it reaches a page only through Jinja2's autoescaping, as text
-segments (:func:`segments`), never as markup.
+segments (:func:`segments`), never as markup; an article's URL becomes a link only when it
+is http or https (:func:`linkable_url`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
+from importlib.resources import files
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote as quote_url
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline.annotate.languages import annotated
+from storyline.errors import AmbiguousId, NotFound
 from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
 from storyline.report.cast import quotes_by_speaker, utterance_text
 from storyline.report.event_dates import first_day
@@ -33,15 +43,13 @@ from storyline.report.topic_timeline import TopicTimeline
 from storyline.serve.views import (
     entity_view,
     filtered_stories,
-    find_document,
-    find_story,
     story_item,
 )
 
 if TYPE_CHECKING:
     from storyline.serve.views import StoreReader
 
-__all__ = ["Segment", "add_pages", "segments"]
+__all__ = ["PAGE_OF", "Segment", "add_pages", "error_page", "linkable_url", "segments"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +83,7 @@ def segments(text: str, marks: Sequence[tuple[Span, str, str]], within: Span) ->
     return pieces
 
 
+@functools.cache
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -90,14 +99,33 @@ def _environment() -> Any:
 STORIES_PER_PAGE = 50
 #: Stories and quotes an entity page lists (the API gives them all).
 ENTITY_ITEMS_SHOWN = 100
+#: The page of each kind of id, by its table in the store (a thread's page is its timeline).
+PAGE_OF = {
+    "stories": "/stories/{}",
+    "articles": "/articles/{}",
+    "entities": "/entities/{}",
+    "threads": "/threads/{}/timeline",
+}
+
+
+def _render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    html = _environment().get_template(name).render(**context)
+    return HTMLResponse(html, status_code=status_code)
 
 
 def add_pages(app: FastAPI, reader: StoreReader) -> None:
     """The UI's pages, on the API's app (one process serves both)."""
-    templates = _environment()
+    page = _render
+    icon = files("storyline.serve").joinpath("static", "favicon.svg").read_bytes()
 
-    def page(name: str, **context: Any) -> HTMLResponse:
-        return HTMLResponse(templates.get_template(name).render(**context))
+    @app.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
+    @app.api_route("/favicon.svg", methods=["GET", "HEAD"], include_in_schema=False)
+    def favicon() -> Response:
+        # Pages name the SVG; /favicon.ico is what a browser asks for on a page that names
+        # none (the JSON answers, the OpenAPI description), and browsers take an SVG there.
+        return Response(
+            icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
+        )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def story_list(
@@ -119,10 +147,13 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
+    def story_page(story_id: str) -> Response:
         browse = reader.browse()
         corpus = browse.corpus
-        report = reader.report(browse, find_story(corpus, story_id))
+        chosen = corpus.story(story_id)
+        if chosen is None:
+            return _to_full_id(reader, "stories", story_id)
+        report = reader.report(browse, chosen)
         markers = citation_markers(report.articles)
         groups = shortened(report.quote_groups, QUOTE_GROUPS_SHOWN)
         return page(
@@ -142,13 +173,17 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         )
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(article_id: str) -> HTMLResponse:
+    def article_page(article_id: str) -> Response:
         corpus = reader.corpus()
-        document = find_document(corpus, article_id)
+        try:
+            document = corpus.document(article_id)
+        except KeyError:
+            return _to_full_id(reader, "articles", article_id)
         marks = _marks(corpus, document)
         return page(
             "article.html",
             article=document.article,
+            original=linkable_url(document.article.url),
             body=[segments(document.article.text, marks, p) for p in document.article.body],
             story=corpus.story_of(article_id),
             panel=article_panel(corpus, document),
@@ -157,8 +192,10 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         )
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
-    def entity_page(request: Request, entity_id: str) -> HTMLResponse:
+    def entity_page(request: Request, entity_id: str) -> Response:
         browse = reader.browse()
+        if browse.corpus.entity(entity_id) is None:
+            return _to_full_id(reader, "entities", entity_id)
         view = entity_view(browse, entity_id)
         quotes = [
             (r, utterance_text(browse.corpus, r)) for g in view.quote_groups for r in g.quotes
@@ -172,23 +209,120 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             shown=ENTITY_ITEMS_SHOWN,
         )
 
+    @app.get("/threads/{thread_id}", include_in_schema=False)
+    def thread_page(thread_id: str) -> RedirectResponse:
+        return _redirect("threads", reader.find_id("threads", thread_id))
+
     @app.get("/threads/{thread_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
     def thread_timeline(
-        thread_id: str, since: str | None = None, until: str | None = None
-    ) -> HTMLResponse:
-        return timeline_page(reader.timeline(thread=thread_id, since=since, until=until))
+        request: Request, thread_id: str, since: str | None = None, until: str | None = None
+    ) -> Response:
+        found = reader.find_id("threads", thread_id)
+        if found != thread_id:
+            return _redirect("threads", found, request.url.query)
+        return timeline_page(reader.timeline(thread=found, since=since, until=until))
 
     @app.get("/entities/{entity_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
     def entity_timeline(
-        entity_id: str, since: str | None = None, until: str | None = None
-    ) -> HTMLResponse:
-        return timeline_page(reader.timeline(entity=entity_id, since=since, until=until))
+        request: Request, entity_id: str, since: str | None = None, until: str | None = None
+    ) -> Response:
+        found = reader.find_id("entities", entity_id)
+        if found != entity_id:
+            return _redirect("entities", found, request.url.query, "/timeline")
+        return timeline_page(reader.timeline(entity=found, since=since, until=until))
 
     def timeline_page(found: TopicTimeline) -> HTMLResponse:
         markers = citation_markers(list(found.cited))
         return page(
             "timeline.html", timeline=found, heading=heading(found), note=day_note, markers=markers
         )
+
+
+def _redirect(table: str, found: str, query: str = "", tail: str = "") -> RedirectResponse:
+    """To the page of the full id ``found`` (``tail`` after it, ``query`` kept)."""
+    url = PAGE_OF[table].format(quote_url(found, safe="")) + tail
+    return RedirectResponse(url + (f"?{query}" if query else ""), status_code=302)
+
+
+def _to_full_id(reader: StoreReader, table: str, given: str) -> RedirectResponse:
+    """The page of the one id beginning with ``given``, which is no full id the page's read
+    of the store holds (:class:`NotFound` or :class:`AmbiguousId` when there is none or
+    several)."""
+    found = reader.find_id(table, given)
+    if found == given:
+        # Stored after the read the pages answer from; the next read brings it.
+        raise NotFound(f"{given!r} was stored a moment ago; reload the page shortly")
+    return _redirect(table, found)
+
+
+def linkable_url(url: str | None) -> str | None:
+    """``url`` as a link may carry it, or None when it must not become a link: only
+    http(s) URLs with a host are linked, so an article's ``javascript:`` or ``data:`` URL
+    (article data is untrusted) is shown as text at most.
+
+    The URL is parsed as a browser parses an href (leading spaces and controls dropped, tabs
+    and line breaks removed), and the link carries that parse, so what was checked is what
+    the browser follows.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed host ("http://[::1")
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return None
+    return urlunsplit(parts)
+
+
+def error_page(
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    ambiguous: AmbiguousId | None = None,
+    corpus: Corpus | None = None,
+) -> HTMLResponse:
+    """A refusal as a page: its status, what went wrong, a way back to the stories and, for
+    an ambiguous beginning of an id, the ids it begins (linked, labelled from ``corpus``)."""
+    candidates = []
+    if ambiguous is not None:
+        for found in ambiguous.matches:
+            label = _label(corpus, ambiguous.table, found) if corpus is not None else ""
+            url = PAGE_OF[ambiguous.table].format(quote_url(found, safe=""))
+            candidates.append((url, found, label))
+    response = _render(
+        "error.html",
+        status,
+        status=status,
+        phrase="Which one?" if candidates else _phrase(status),
+        message=message,
+        candidates=candidates,
+    )
+    response.headers.update(headers or {})
+    return response
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _label(corpus: Corpus, table: str, found: str) -> str:
+    """A story's or thread's title, an article's title, an entity's name ("" if unknown)."""
+    if table == "stories":
+        story = corpus.story(found)
+        return story.title if story else ""
+    if table == "entities":
+        entity = corpus.entity(found)
+        return entity.name if entity else ""
+    if table == "threads":
+        return next((t.title for t in corpus.threads or [] if t.id == found), "")
+    try:
+        return corpus.document(found).article.title or ""
+    except KeyError:
+        return ""
 
 
 # --------------------------------------------------------------------------- pieces

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from storyline.errors import NotFound
+from storyline.errors import AmbiguousId, NotFound
 from storyline.group.membership import MembershipBasis
 from storyline.records import Corpus, Document, Entity, QuoteGroup, Story, Thread
 from storyline.report.articles import UNKNOWN_OUTLET
@@ -26,6 +26,7 @@ from storyline.settings import Settings
 from storyline.store.store import Store, StoreWatch
 
 __all__ = [
+    "ID_KINDS",
     "Browse",
     "EntityView",
     "OutletCount",
@@ -37,6 +38,10 @@ __all__ = [
     "find_story",
     "story_item",
 ]
+
+
+#: Each kind of id by its table in the store, as a message names it.
+ID_KINDS = {"stories": "story", "articles": "article", "entities": "entity", "threads": "thread"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +200,24 @@ class StoreReader:
                 cached = build_report(browse.corpus, story, self.settings.summary, embedder, basis)
             browse.reports[story.id] = cached
         return cached
+
+    def find_id(self, table: str, prefix: str) -> str:
+        """The one id of ``table`` that begins with ``prefix``, as the CLI finds it
+        (``Store.find_id``), looked up in the store as it is now.
+
+        Raises :class:`NotFound`, or :class:`AmbiguousId` with the first few ids when several
+        begin with ``prefix``; their messages do not name the store, which a web reader
+        has no use for.
+        """
+        kind = ID_KINDS[table]
+        with Store(self.db) as store:
+            try:
+                return store.find_id(table, prefix)
+            except AmbiguousId as exc:
+                message = f"{prefix!r} begins several {kind} ids; give more of the id"
+                raise AmbiguousId(message, table, prefix, exc.matches) from None
+            except NotFound:
+                raise NotFound(f"no {kind} id begins with {prefix!r}") from None
 
     def search(self, query: str) -> list[str]:
         with Store(self.db) as store:

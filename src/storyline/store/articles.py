@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from storyline.errors import NotFound
+from storyline.errors import AmbiguousId, NotFound
 from storyline.records import Document, Mention, Precision, PubDate, Span
 from storyline.store.core import BUMP_GENERATION, StoreCore
 from storyline.store.rows import (
@@ -176,7 +176,8 @@ class ArticleStore(StoreCore):
         """The one id of ``table`` ("articles", "threads", "entities", "stories") that begins
         with ``prefix`` (like a short git hash).
 
-        Raises :class:`NotFound`, naming the kind, when no id or several begin with it.
+        Raises :class:`NotFound`, naming the kind, when no id begins with it, and
+        :class:`AmbiguousId` (a ``NotFound``, with the first few) when several do.
         """
         kind = _KINDS[table]
         if not prefix:
@@ -194,9 +195,12 @@ class ArticleStore(StoreCore):
             raise NotFound(f"no {kind} id begins with {prefix!r} in {self.path}")
         if len(matches) > 1:
             listed = ", ".join(matches[:shown]) + (", ..." if len(matches) > shown else "")
-            raise NotFound(
+            raise AmbiguousId(
                 f"{prefix!r} begins several {kind} ids in {self.path} ({listed}); "
-                "give more of the id"
+                "give more of the id",
+                table,
+                prefix,
+                tuple(matches[:shown]),
             )
         return matches[0]
 
