@@ -6,13 +6,14 @@ of Middle East peace negotiators" a GPE, "the Qatari Amir Sheikh Hamad bin Khali
 a PERSON "Amir Sheikh". The dependency parse says how the name is used, and the usage wins
 where it is unambiguous:
 
-- a title alone is no name ("Amir Sheikh" before the name it belongs to);
+- titles alone right before a name are no name ("Amir Sheikh" before Hamad bin Khalifa
+  Al-Thani);
 - a nationality, religion or politics word that modifies a noun ("Palestinian polls",
   "Western aid", "the radical Islamic movement") is an adjective, not a group that acts: it
   takes :data:`ADJECTIVAL`. Heading its own noun phrase ("the Palestinians", "Islamists
   seized Gaza") it stays NORP, a group that can act;
 - a person's name never sits where only a place can: the object of a preposition of passage
-  or position after a verb ("gone through Erez", "killed near Erez"), or the modifier of a
+  or position after its verb ("gone through Erez", "killed near Erez"), or the modifier of a
   place noun ("the Erez crossing"): such a name is a place (LOC);
 - a name whose apposition is an organisation noun ("the Quartet, a group of ..."), or that
   modifies "members" or is what someone is a member of, is an organisation (ORG);
@@ -51,13 +52,11 @@ TITLE_WORDS = frozenset(
 _PERSON_LIKE = frozenset({"PERSON", "NORP"})
 #: Prepositions whose object after a verb is a place: passage and position. "At", "from",
 #: "to" and "into" are left out: people are looked at, heard from and talked to.
-_PLACE_PREPOSITIONS = frozenset(
-    {"through", "near", "inside", "outside", "across", "via", "in", "around", "beyond"}
-)
+_PLACE_PREPOSITIONS = frozenset({"through", "near", "inside", "outside", "across", "via", "in"})
 #: Nouns a place's name modifies ("the Erez crossing").
 _PLACE_NOUNS = frozenset(
     {
-        "crossing", "checkpoint", "border", "airport", "camp", "port", "harbour", "harbor",
+        "crossing", "checkpoint", "border", "airport", "port", "harbour", "harbor",
         "valley", "strip", "province", "district", "region", "village", "town", "city",
         "neighbourhood", "neighborhood", "settlement", "refinery", "peninsula",
     }
@@ -82,14 +81,13 @@ def checked_mention(ent: Any, actor_names: dict[str, str]) -> tuple[int, int, st
     label (:func:`actor_names`).
     """
     label = ent.label_
-    words = [t.lower_.strip(".") for t in ent if not t.is_punct]
-    if label in _PERSON_LIKE and words and all(w in TITLE_WORDS for w in words):
+    if label in _PERSON_LIKE and _is_title_of_next_name(ent):
         return None
     if label == "NORP":
         return _checked_nationality(ent, actor_names)
     if label == "PERSON" and len(ent) == 1 and _is_place(ent.root):
         return ent.start_char, ent.end_char, "LOC"
-    if label in ("PERSON", "GPE", "LOC") and _is_organisation(ent.root):
+    if label in ("PERSON", "GPE", "LOC") and _is_organisation(ent):
         return ent.start_char, ent.end_char, "ORG"
     return ent.start_char, ent.end_char, label
 
@@ -97,6 +95,16 @@ def checked_mention(ent: Any, actor_names: dict[str, str]) -> tuple[int, int, st
 def actor_names(parse: Any) -> dict[str, str]:
     """The text of every PERSON, ORG and GPE entity of the parse → its label."""
     return {e.text: e.label_ for e in parse.ents if e.label_ in _ACTOR_LABELS}
+
+
+def _is_title_of_next_name(ent: Any) -> bool:
+    """Titles alone, right before a person's name: "Amir Sheikh" of "the Qatari Amir Sheikh
+    Hamad bin Khalifa Al-Thani" (but "Mr. King said" keeps King, a surname)."""
+    words = [t.lower_.strip(".") for t in ent if not t.is_punct]
+    if not words or not all(w in TITLE_WORDS for w in words):
+        return False
+    following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return following is not None and following.ent_type_ == "PERSON"
 
 
 def _checked_nationality(ent: Any, actor_names: dict[str, str]) -> tuple[int, int, str]:
@@ -115,17 +123,24 @@ def _checked_nationality(ent: Any, actor_names: dict[str, str]) -> tuple[int, in
 
 
 def _is_place(token: Any) -> bool:
-    """The object of a preposition of place after a verb, or a place noun's modifier."""
+    """The object of a preposition of place that follows its verb ("gone through Erez"; a
+    fronted "In Sanders, they see" is a figure of speech), or a place noun's modifier."""
     head = token.head
     if token.dep_ == "pobj" and head.lower_ in _PLACE_PREPOSITIONS:
-        return bool(head.head.pos_ in ("VERB", "AUX"))
+        verb = head.head
+        return bool(verb.pos_ in ("VERB", "AUX") and verb.i < head.i)
     return token.dep_ == "compound" and head.lower_ in _PLACE_NOUNS
 
 
-def _is_organisation(token: Any) -> bool:
-    """Designated by an organisation noun, or a body with members."""
-    if any(c.dep_ == "appos" and c.lower_ in _ORG_NOUNS for c in token.children):
-        return True
+def _is_organisation(ent: Any) -> bool:
+    """Designated by an organisation noun in apposition right after it ("the Quartet, a group
+    of ..."; one further away may be another name's), or a body with members."""
+    token = ent.root
+    for child in token.children:
+        if child.dep_ == "appos" and child.lower_ in _ORG_NOUNS:
+            after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+            if after is not None and after.text == "," and child.left_edge.i == ent.end + 1:
+                return True
     head = token.head
     if token.dep_ == "compound" and head.lower_ in _MEMBER_NOUNS:
         return True
