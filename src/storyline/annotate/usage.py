@@ -17,6 +17,7 @@ where it is unambiguous:
   place noun ("the Erez crossing"): such a name is a place (LOC);
 - a name whose apposition is an organisation noun ("the Quartet, a group of ..."), or that
   modifies "members" or is what someone is a member of, is an organisation (ORG);
+- a name right after a title only people take ("Mr.", "President", "Sheikh") is a person;
 - a nationality word glued to a name spaCy knows elsewhere in the article as an actor
   ("the Hamas Islamist group", with "Hamas" an ORG elsewhere) is that name.
 
@@ -70,6 +71,16 @@ _ORG_NOUNS = frozenset(
     }
 )  # fmt: skip
 _MEMBER_NOUNS = frozenset({"member", "members", "membership"})
+#: Titles only a person takes right before their name ("Mr. Prince", "President Bush"); not
+#: the ones that also start names of things ("King Digital", "General Motors", "Ambassador
+#: Bridge").
+_PERSON_TITLES = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "sheikh", "sheik", "amir", "emir", "president", "senator",
+        "sen", "minister", "premier", "chancellor", "secretary", "spokesman", "spokeswoman",
+    }
+)  # fmt: skip
+_NOT_PEOPLE = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 
 
@@ -89,6 +100,8 @@ def checked_mention(ent: Any, actor_names: dict[str, str]) -> tuple[int, int, st
         return ent.start_char, ent.end_char, "LOC"
     if label in ("PERSON", "GPE", "LOC") and _is_organisation(ent):
         return ent.start_char, ent.end_char, "ORG"
+    if label in _NOT_PEOPLE and _after_person_title(ent):
+        return ent.start_char, ent.end_char, "PERSON"
     return ent.start_char, ent.end_char, label
 
 
@@ -105,6 +118,12 @@ def _is_title_of_next_name(ent: Any) -> bool:
         return False
     following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
     return following is not None and following.ent_type_ == "PERSON"
+
+
+def _after_person_title(ent: Any) -> bool:
+    """A title only people take right before the name ("Mr. Prince said")."""
+    before = ent.doc[ent.start - 1] if ent.start else None
+    return before is not None and before.lower_.strip(".") in _PERSON_TITLES
 
 
 def _checked_nationality(ent: Any, actor_names: dict[str, str]) -> tuple[int, int, str]:
