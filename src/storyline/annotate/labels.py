@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from storyline.annotate.usage import ADJECTIVAL
 from storyline.records import Corpus, Document, Entity, Ref, Span
 
 __all__ = ["LABELLED_TYPES", "distinct", "labels_in_article", "normalise_space"]
@@ -164,7 +165,7 @@ def _group_descriptions(
     ]
     by_name = {n.lower(): e for _, e in named for n in (e.name, *e.aliases)}
     # A name inside is that name's label (see _group_of_name); a nationality is a modifier.
-    taken = [Span(r.start, r.end) for r, e in mentions if e.type != "NORP"]
+    taken = [Span(r.start, r.end) for r, e in mentions if e.type not in ("NORP", ADJECTIVAL)]
     for part in article.body:
         for m in _GROUP_DESCRIPTION.finditer(article.text, part.start, part.end):
             words = m.group().split()[1:-1]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from storyline.annotate.usage import actor_names, checked_mention
 from storyline.records import Document, Mention, Span
 
 #: spaCy labels kept as entity mentions: actors, places and products, not dates or numbers
@@ -106,10 +107,13 @@ def sentences_of(document: Document, parse: Any) -> list[Span]:
 
 
 def mentions_of(document: Document, parse: Any) -> list[Mention]:
-    """Named mentions (spaCy's entities), then other names, pronouns and descriptions."""
+    """Named mentions (spaCy's entities, typed as their usage says: :mod:`.usage`), then other
+    names, pronouns and descriptions."""
     view = document.article.body_view
     text = document.article.text
-    found = [(e.start_char, e.end_char, e.label_) for e in parse.ents if e.label_ in ENTITY_LABELS]
+    actors = actor_names(parse)
+    checked = (checked_mention(e, actors) for e in parse.ents if e.label_ in ENTITY_LABELS)
+    found = [mention for mention in checked if mention is not None]
     taken = {i for e in parse.ents if e.label_ not in _NAME_PARTS for i in range(e.start, e.end)}
     chunks = list(parse.noun_chunks)
     others = [*_referring(parse, chunks), *_unlabelled_names(chunks), *_designated_names(parse)]

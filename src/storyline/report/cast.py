@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from storyline.records import UNATTRIBUTED, Corpus, Document, QuoteGroup, Ref, Span, Story
 from storyline.report.articles import article_key
+from storyline.resolve.actors import is_outlet, outlet_keys
 
 __all__ = [
     "CAST_TYPES",
@@ -20,7 +21,9 @@ __all__ = [
     "story_quote_groups",
 ]
 
-#: Entity types worth a place in the cast: actors, not places of passage or events.
+#: Entity types worth a place in the cast: actors, not places of passage or events. NORP is
+#: a group heading its own noun phrase ("the Palestinians"); the same word as an adjective
+#: ("Palestinian polls") has its own type (storyline.annotate.usage.ADJECTIVAL), left out.
 CAST_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
@@ -35,12 +38,17 @@ class CastMember:
 
 
 def build_cast(corpus: Corpus, documents: Sequence[Document]) -> list[CastMember]:
-    """Actors mentioned in the story, by number of articles then mentions."""
+    """Actors mentioned in the story, by number of articles then mentions.
+
+    The outlets and agencies that report (the story's own, and the well-known ones) are
+    who tells the story, not who is in it.
+    """
     article_ids = {d.article.id for d in documents}
+    outlets = outlet_keys(documents)
     cast = []
     for entity in corpus.entities or []:
         refs = [r for r in entity.mentions if r.article in article_ids]
-        if entity.type in CAST_TYPES and refs:
+        if entity.type in CAST_TYPES and refs and not is_outlet(entity, outlets):
             articles = tuple(sorted({r.article for r in refs}))
             cast.append(
                 CastMember(entity.id, entity.name, entity.type, entity.aliases, articles, len(refs))

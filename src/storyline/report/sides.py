@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from storyline.annotate.usage import ADJECTIVAL
 from storyline.records import Corpus, Entity
 
 __all__ = ["actors_of", "side_of"]
@@ -15,7 +16,8 @@ __all__ = ["actors_of", "side_of"]
 # these types; nationality words reach their country by name ("Russian" → Russia, "Israeli"
 # → Israel). Hand-written: the irregular demonyms and the institutions that stand for a state,
 # which no packaged gazetteer maps (pycountry has names and codes, not demonyms).
-_SIDE_TYPES = frozenset({"GPE", "ORG", "NORP"})
+_NATIONALITIES = frozenset({"NORP", ADJECTIVAL})  # "Palestinians" and "Palestinian"
+_SIDE_TYPES = frozenset({"GPE", "ORG", *_NATIONALITIES})
 _IRREGULAR_SIDES = {
     "american": "United States", "americans": "United States", "u.s.": "United States",
     "us": "United States", "washington": "United States", "state department": "United States",
@@ -69,7 +71,7 @@ def _side_name(candidate: str, actors: dict[str, Entity], bodies: bool = True) -
         first = _side_name(entity.name.split()[0], actors, bodies=False)
         if first and first != entity.name and actors.get(first.lower(), entity).type == "GPE":
             return first
-    if entity.type != "NORP":
+    if entity.type not in _NATIONALITIES:
         return entity.name
     country = next(
         (

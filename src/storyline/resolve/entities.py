@@ -14,6 +14,7 @@ from storyline.annotate.nlp import (
 )
 from storyline.ids import content_id
 from storyline.records import Corpus, Document, Entity, Quote, Ref, Span
+from storyline.resolve.actors import OUTLET_TYPE, is_outlet_name, outlet_keys
 from storyline.resolve.merging import cluster_mentions, types_agree
 from storyline.resolve.names import (
     SILENT_TYPES,
@@ -37,9 +38,11 @@ def canonical_form(items: list[MentionItem]) -> str:
     return min(counts, key=lambda form: (-counts[form], -words[form], -len(form), form))
 
 
-def build_entity(items: list[MentionItem]) -> Entity:
+def build_entity(items: list[MentionItem], outlets: frozenset[str] = frozenset()) -> Entity:
+    """The entity of one cluster; an outlet's name (``outlets``: :func:`outlet_keys`) is an
+    organisation whatever spaCy read it as ("Zahar told Aljazeera": a PERSON)."""
     name = canonical_form(items)
-    label = entity_type(items)
+    label = OUTLET_TYPE if is_outlet_name(name, outlets) else entity_type(items)
     return Entity(
         id=content_id("e", label, name_key(name)),
         name=name,
@@ -259,7 +262,9 @@ class ResolveStage:
     def __call__(self, corpus: Corpus) -> Corpus:
         similarity = self._settings.name_similarity
         clusters = cluster_mentions(collect_mentions(corpus.documents), similarity)
-        entities = sorted(distinct_ids(build_entity(c) for c in clusters), key=lambda e: e.id)
+        outlets = outlet_keys(corpus.documents)
+        built = (build_entity(c, outlets) for c in clusters)
+        entities = sorted(distinct_ids(built), key=lambda e: e.id)
         if self._known is not None:
             entities = link_to_known(entities, self._known)
         corpus.entities = add_speaker_mentions(corpus, entities, similarity)

@@ -13,20 +13,21 @@ from storyline.annotate.nlp import (
     DESCRIPTION,
     PRONOUN,
 )
+from storyline.annotate.usage import ADJECTIVAL
 from storyline.records import Document, Ref
 
 PERSON = "PERSON"
 #: Mention types that point at an actor named elsewhere: linked to an antecedent, never named.
 REFERRING_TYPES = frozenset({PRONOUN, DESCRIPTION})
 #: Labels of words that describe a speaker without being one ("an Israeli source").
-SILENT_TYPES = frozenset({"NORP"})
+SILENT_TYPES = frozenset({"NORP", ADJECTIVAL})
 #: Tie-break between labels of one key: the order in which a wrong label costs least.
-TYPE_PREFERENCE = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
+TYPE_PREFERENCE = ("PERSON", "ORG", "GPE", "LOC", "NORP", ADJECTIVAL, "FAC", "EVENT")
 #: Words before a name that say what the person is, not who ("President Putin"). Words that
 #: also start names of organisations ("General Motors", "King Digital") are left out.
 TITLES = frozenset(
     {
-        *("mr", "mrs", "ms", "miss", "dr", "prof", "sir", "sheikh", "sheik"),
+        *("mr", "mrs", "ms", "miss", "dr", "prof", "sir", "sheikh", "sheik", "amir", "emir"),
         *("president", "vice", "prime", "minister", "chancellor", "secretary", "ambassador"),
         *("senator", "sen", "governor", "gov", "envoy", "spokesman", "spokeswoman"),
         *("ceo", "chairman"),

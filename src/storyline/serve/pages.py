@@ -30,8 +30,10 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline.annotate.languages import annotated
+from storyline.annotate.nlp import PRONOUN
 from storyline.errors import AmbiguousId, NotFound
-from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
+from storyline.records import UNATTRIBUTED, Corpus, Document, QuoteGroup, Ref, Span
+from storyline.report.articles import article_key
 from storyline.report.cast import quotes_by_speaker, utterance_text
 from storyline.report.event_dates import first_day
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
@@ -197,9 +199,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         if browse.corpus.entity(entity_id) is None:
             return _to_full_id(reader, "entities", entity_id)
         view = entity_view(browse, entity_id)
-        quotes = [
-            (r, utterance_text(browse.corpus, r)) for g in view.quote_groups for r in g.quotes
-        ]
+        quotes = dated_quotes(browse.corpus, view.quote_groups)
         return page(
             "entity.html",
             entity=view.entity,
@@ -340,6 +340,21 @@ class EntityNames:
         return found.name if found else default
 
 
+def dated_quotes(corpus: Corpus, groups: Iterable[QuoteGroup]) -> list[tuple[Ref, str, str]]:
+    """(rendering, words, date of its article) of every quote in ``groups``, oldest article
+    first and in text order within one: what someone said, as it was reported over time."""
+    refs = sorted(
+        (r for g in groups for r in g.quotes),
+        key=lambda r: (*article_key(corpus.document(r.article).article), r.start),
+    )
+    return [(r, utterance_text(corpus, r), _date_label(corpus, r.article)) for r in refs]
+
+
+def _date_label(corpus: Corpus, article_id: str) -> str:
+    published = corpus.document(article_id).article.published
+    return published.iso() if published else "date unknown"
+
+
 def _ref_attr(refs: Iterable[Ref]) -> str:
     """Sources as a data attribute: ``article:start:end`` separated by spaces."""
     return " ".join(f"{r.article}:{r.start}:{r.end}" for r in refs)
@@ -365,11 +380,19 @@ def _source_panes(
 
 
 def _marks(corpus: Corpus, document: Document) -> list[tuple[Span, str, str]]:
-    """Entities (by name), quotes (by speaker) and dates (by value) of one article."""
-    marks = [
-        (Span(r.start, r.end), "entity", entity.name)
-        for r, entity in corpus.mentions_in(document.article.id)
-    ]
+    """Entities (by name), quotes (by speaker) and dates (by value) of one article.
+
+    A pronoun ("he", "it", "which") names no one: it is not marked as an entity, and shows
+    whom it was resolved to only on hover (a "refers" mark, which the page does not draw).
+    """
+    pronouns = {m.span for m in document.mentions or [] if m.type == PRONOUN}
+    marks = []
+    for r, entity in corpus.mentions_in(document.article.id):
+        span = Span(r.start, r.end)
+        if span in pronouns:
+            marks.append((span, "refers", f"refers to {entity.name}"))
+        else:
+            marks.append((span, "entity", entity.name))
     for quote in document.quotes or []:
         marks.append((quote.content, "quote", f"quote: {quote.speaker_name or UNATTRIBUTED}"))
     for timex in document.timex or []:
