@@ -23,6 +23,18 @@ PROSE = [
 ]
 
 
+#: More paragraphs, for pages whose article has short lines between its paragraphs: the main
+#: run keeps a paragraph after them only when it outweighs what they cost.
+MORE = [
+    "The council expects the first of the new steel supports to arrive from the foundry in "
+    "March, and the old ones will be cut out and recycled.",
+    "Shops near the bridge have asked for help with the loss of passing trade, and the "
+    "council said it would look at lower rates for the months of the works.",
+    "The ferry will run every twenty minutes from six in the morning until midnight, and "
+    "tickets will cost the same as a bus fare.",
+]
+
+
 @pytest.fixture(scope="module")
 def settings() -> CleanSettings:
     return default_settings().clean
@@ -145,3 +157,100 @@ def test_buttons_and_menus_in_other_languages_are_navigation(
     settings: CleanSettings, button: str
 ) -> None:
     assert line_label(button, settings) == "navigation"
+
+
+def test_subheadings_and_list_items_between_paragraphs_are_kept(settings: CleanSettings) -> None:
+    # Bench_extraction's pages keep their subheadings, tour dates, deal lines and tweet credits
+    # in the article; a repeated short item ("Get it on Amazon") is a list item, not a repeat.
+    heading, dates = "Repairs and ferries", "June 9 – West Palm Beach, FL @ Coral Sky Amphitheatre"
+    tweet, deal = "— Harbour Council (@HarbourCouncil) November 18, 2019", "Get it on Amazon"
+    page = [*PROSE[:2], heading, dates, PROSE[2], tweet, MORE[0], deal, MORE[1], deal, MORE[2]]
+    body = cleaned(MENU + "\n".join(page) + "\n" + FOOTER, settings)
+    assert all(line in body.body_text for line in page)
+    assert body.body_text.count("Get it on Amazon") == 2
+    assert "Weather" not in body.body_text
+
+
+def test_a_headline_link_broken_over_two_lines_is_dropped(settings: CleanSettings) -> None:
+    # Seed 000's shape: "Mashaal: Qatar is not mediating / between Hamas and the US".
+    link = "Mayor: the ferry is not a long-term fix\nfor the harbour crossing\n"
+    text = MENU + PROSE[0] + "\n" + link + PROSE[1] + "\n" + PROSE[2] + "\n" + FOOTER
+    body = cleaned(text, settings).body_text
+    assert "long-term fix" not in body and "for the harbour crossing" not in body
+    assert PROSE[1] in body
+
+
+def test_a_pull_quote_goes_with_the_lines_that_sign_it(settings: CleanSettings) -> None:
+    quote = '"The bridge will be safe again by next winter"\nAnna Berg,\nCouncil engineer\n'
+    said = 'Anna Berg said: "The bridge will be safe again by next winter," at the meeting.'
+    text = "\n".join([MENU + PROSE[0], said, PROSE[1], quote + PROSE[2], *MORE, FOOTER])
+    article = cleaned(text, settings)
+    assert article.body_text.count("safe again by next winter") == 1
+    assert "Council engineer" not in article.body_text
+    assert dropped_reasons(article)["Council engineer"] == "pull quote"
+
+
+def test_a_comment_section_with_signed_comments_is_cut(settings: CleanSettings) -> None:
+    comments = (
+        "joetoronto says:\n"
+        "November 19, 2019 at 6:44 am\n"
+        "It is about time they fixed that bridge, it has been falling apart for years.\n"
+        "Anna K. on November 19, 2019 at 7:02 am said:\n"
+        "The ferry will never cope with the rush hour crowds, mark my words on this one.\n"
+    )
+    article = cleaned(MENU + "\n".join(PROSE) + "\n" + comments + FOOTER, settings)
+    assert PROSE[2] in article.body_text
+    assert "joetoronto" not in article.body_text and "mark my words" not in article.body_text
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Sanjeev Verma/Hindustan Times/Getty Images",
+        "Natalie Naccache | Bloomberg | Getty Images",
+        "Michael Conroy, AP",
+        "Christopher Tays Submitted photo",
+        "Jason Cipriani/ZDNet",
+        "The protests kicked off in June and have grown in size (Image: GETTY )",
+        "Image caption Scooter Braun has managed Justin Bieber throughout his career",
+    ],
+)
+def test_photo_credits_and_captions_are_captions(settings: CleanSettings, credit: str) -> None:
+    assert line_label(credit, settings) == "caption"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "June 26 -- PPL Center, Allentown, PA",  # a state, not the Press Association
+        "Die elektronische Patientenakte (ePA) soll diesen Herausforderungen begegnen und "
+        "bildet aktuell das Kernthema in deutschen Krankenhäusern.",  # an abbreviation
+    ],
+)
+def test_a_state_or_an_abbreviation_is_not_a_photo_credit(
+    settings: CleanSettings, line: str
+) -> None:
+    assert line_label(line, settings) != "caption"
+
+
+@pytest.mark.parametrize(
+    "control", ["1 / 23", "1 of 6", "Back to Gallery", "View all (23)", "Advert",
+                "Continue Reading Below", "Next Post"]
+)  # fmt: skip
+def test_gallery_controls_and_advert_labels_are_navigation(
+    settings: CleanSettings, control: str
+) -> None:
+    assert line_label(control, settings) == "navigation"
+
+
+def test_teaser_excerpts_cut_off_with_an_ellipsis_are_dropped(settings: CleanSettings) -> None:
+    teasers = (
+        "Council approves new budget NEW DELHI: The city council on Wednesday approved a budget "
+        "that will fund the repair of two bridges and a ferry across the harbour, officials...\n"
+        "Schools reopen after the floods NEW DELHI: All schools in the district are open again "
+        "and attendance is back to what it was before the floods, the education board said. It...\n"
+    )
+    text = MENU + teasers + "\n".join(PROSE) + "\n" + FOOTER
+    article = cleaned(text, settings)
+    assert "Council approves new budget" not in article.body_text
+    assert all(paragraph in article.body_text for paragraph in PROSE)

@@ -20,6 +20,7 @@ Page language matters for one cue: function words (:mod:`storyline.clean.languag
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -48,6 +49,8 @@ BODY = "body"
 APPENDED = "appended after teaser marker"
 OUTSIDE = "outside the main text"
 SHORT = "short line"
+TEASER = "teaser excerpt"
+WRAPPED_LINK = "link to another story"
 
 #: Whole lines that are page furniture wherever they stand.
 FURNITURE = re.compile(
@@ -57,6 +60,9 @@ FURNITURE = re.compile(
     r"next article.*|previous article.*|advertisement|menu|search|home|close|back to top|"
     r"(sign|log) (in|up|out)|register|subscribe.*|follow us.*|story highlights|highlights|"
     r"key points|image credit.*|photo credit.*|topics in this article|"
+    # Advertising labels and the controls of a photo gallery: "1 / 23", "Back to Gallery".
+    r"advert|continue reading( below)?|back to gallery|view (all|gallery)( \(\d+\))?|"
+    r"\d+ ?(/|of) ?\d+|(previous|next) (post|story|page|slide)|"
     r"(click to |submit to )?(share|print|email|e-mail)( this)?( on \w+)?.*\(opens in new window\)|"
     r"submit to \w+.*\(opens in new window\)|"
     # The same buttons and menu items in French, German, Spanish, Portuguese, Italian, Dutch
@@ -79,22 +85,41 @@ NOTICE = re.compile(
 )
 #: Photo captions: "(left)", "(epa)", "Putin, right, endorsed ...", "Photo: ...".
 #: (Two patterns: an anchored one is tried at the start only, which keeps long lines cheap.)
-CAPTION_MARK = re.compile(
-    r"\((?:left|right|center|centre|pictured|file photo|epa|getty images|file)\)", re.I
+CAPTION_MARK = re.compile(  # (an agency's initials in one case: "(ePA)" is an abbreviation)
+    r"\((?:(?i:left|right|center|centre|pictured|file photo|getty images|file)|epa|EPA)\)"
 )
 CAPTION_START = re.compile(
     r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)*, (?:left|right|center|centre|pictured),|"
-    r"(?i:photo|image|picture|above|below|caption)\s*:"
+    r"(?i:photo|image|picture|above|below|caption)\s*:|"
+    r"(?i:(?:image|media|photo|video) (?:caption|copyright|credit))\b"
 )
+#: A caption that ends with its credit: "... heads the line (Image: GETTY )".
+CAPTION_END = re.compile(
+    r"\((?:image|photo|picture|credit|foto|bild)s?(?: credit)?\s*:[^()]*\)$", re.I
+)
+#: A photo credit on a line of its own: "Sanjeev Verma/Hindustan Times/Getty Images",
+#: "Michael Conroy, AP", "Christopher Tays Submitted photo", "Jason Cipriani/ZDNet".
+CREDIT_LINE = re.compile(
+    r"(?:^|[\s/|,(-])(?:getty(?: images)?|ap(?: photo)?(?: file)?|reuters|afp|epa|shutterstock|"
+    r"istock(?:photo)?|alamy|associated press|pa (?:wire|images)|handout|"
+    r"(?:submitted|file|stock|handout) (?:photo|image)|courtesy(?: of)? [\w .&'-]{2,40})\W*$|"
+    r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w.&' -]{1,30}$",
+    re.I,
+)
+#: Longest line that can be a credit alone.
+CREDIT_MAX_CHARS = 80
 #: Short lines after which a page appends other stories or its footer: cut all that follows.
 #: ("Related" and "Read more" are left out: pages put those blocks inside the article too,
 #: and the main-run step drops their short headline links; bench_extraction text mode.)
 TEASER_MARKER = re.compile(
     r"^[\W_]*(also see( story)?|featured( on .{1,40})?|recommended( for you)?|"
-    r"most (read|popular|viewed|shared)|topics in this article|you (may|might) also like|"
+    r"most (read|popular|viewed|shared|commented|emailed)|topics in this article|"
+    r"you (may|might) also like|"
     r"trending( now)?|what to read next)[\W_]*$",
     re.I,
 )
+#: Longest teaser or comments marker; a longer line is a sentence that mentions one.
+MARKER_MAX_CHARS = 60
 #: Lines that open a comment section: what follows is readers', not the article's.
 COMMENTS_MARKER = re.compile(
     r"^[\W_]*(\d+\s+(responses?|comments?|replies)\b.*|leave a (reply|comment)|"
@@ -102,6 +127,19 @@ COMMENTS_MARKER = re.compile(
     r"show comments|view comments|reader comments)[\W_]*$",
     re.I,
 )
+#: A reader's comment as blogs head it: "Milan on September 12, 2018 at 4:47 pm said:", or
+#: "joetoronto says:" over a line with the time it was posted.
+COMMENT_SIGNATURE = re.compile(r"^\S.{0,80}?\s(?:says|said|wrote)\s*:$", re.I)
+CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+#: Longest comment signature and time stamp line.
+COMMENT_HEADER_CHARS = 100
+#: Fewest comment headers that make the lines from the first of them a comment section.
+MIN_COMMENTS = 2
+#: A text cut off mid-sentence with an ellipsis: the excerpt a teaser shows of another story.
+TRUNCATED = re.compile(r"[\w,;:'\"”’)]\s?(?:\.{3}|…)$")
+#: Lines apart within which two truncated texts make a block of teasers; one alone may be
+#: the article's own "Here is what he had to say…".
+TEASER_REACH = 3
 #: Words that make a line starting with © a copyright notice rather than a photo credit.
 COPYRIGHT_WORDS = re.compile(r"\b(?:19|20)\d{2}\b|rights|reserved|copyright|\bltd\b|\binc\b", re.I)
 #: "Photo: ...", "© Lucy Nicholson Detainees at ..." (a credit and its caption), "Image copyright".
@@ -121,6 +159,12 @@ TRAILING_SHARE = re.compile(
     r"(?:\s*\b(?:e-?mail to a friend|share this( article| story)?|print this( article)?))+\s*$",
     re.I,
 )
+MIN_REPEAT_CHARS = 40
+#: A lower-case word outside a quote tells its speaker ("he said"); one inside a name does not
+#: ("Khalid Mish'al", "Bashar al-Assad").
+ATTRIBUTION_WORD = re.compile(r"(?<![\w'’-])[a-z]{2,}\b")
+#: Longest line that signs a pull quote: a name, a title.
+PULL_QUOTE_SIGNATURE_CHARS = 60
 QUOTED = re.compile(r"[\"“](?P<quote>[^\"“”]{20,})[\"”]")
 #: Share of a headline's words the body repeats; headlines paraphrase ("Retains Hard Line"),
 #: menu lines share nothing. Set on the seed articles.
@@ -132,13 +176,14 @@ def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     lines = _split_glued_captions(split_lines(text))
     stopwords = page_stoplist(line.text for line in lines)
     labels = [line_label(line.text, settings, stopwords) for line in lines]  # step 2
+    labels = _mark_truncated(lines, labels)
     scores = [
         _line_score(line.text, label, settings, stopwords)
         for line, label in zip(lines, labels, strict=True)
     ]
     run = _max_sum_run(scores)
     labels = _cut_appended(lines, labels, run[0])  # step 3
-    labels = _keep_main_run(labels, scores, run, settings)  # step 4
+    labels = _keep_main_run(lines, labels, run)  # step 4
     labels = _drop_repeats(lines, labels)  # step 5
     labels = _post_clean(lines, labels)  # step 6
     if BODY not in labels:
@@ -183,6 +228,16 @@ def _split_glued_captions(lines: list[Line]) -> list[Line]:
     return result
 
 
+def _mark_truncated(lines: Sequence[Line], labels: list[str]) -> list[str]:
+    """Texts cut off with an ellipsis near another such text: excerpts teasing other stories."""
+    cut = [i for i, line in enumerate(lines) if TRUNCATED.search(line.text)]
+    result = list(labels)
+    for before, after in itertools.pairwise(cut):
+        if after - before <= TEASER_REACH:
+            result[before] = result[after] = TEASER
+    return result
+
+
 def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = frozenset()) -> str:
     """``BODY`` for a line that reads like article prose, else why it is page furniture.
 
@@ -199,6 +254,8 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
     if BYLINE.match(line):
         return "byline"
     if CAPTION_START.match(line) or PHOTO_CREDIT.match(line) or CAPTION_MARK.search(line):
+        return "caption"
+    if CAPTION_END.search(line) or _is_credit(line):
         return "caption"
     if _is_notice(line):
         return "notice"
@@ -218,6 +275,15 @@ def _is_notice(line: str) -> bool:
     if len(line) < NOTICE_MAX_CHARS or first.start() < NOTICE_OPENING_CHARS:
         return True
     return len({m.group().lower() for m in NOTICE.finditer(line)}) >= 2
+
+
+def _is_credit(line: str) -> bool:
+    """A photo credit standing alone: short, no sentence, ending with who took the picture."""
+    return (
+        len(line) <= CREDIT_MAX_CHARS
+        and not SENTENCE_END.search(line)
+        and bool(CREDIT_LINE.search(line))
+    )
 
 
 def _is_copyright(line: str) -> bool:
@@ -271,38 +337,69 @@ def _cut_appended(lines: Sequence[Line], labels: list[str], first: int) -> list[
     """
     if BODY not in labels[first:]:
         return labels
+    comments = _comment_headers(lines)
     for index in range(first + 1, len(lines)):
         line = lines[index].text
-        marker = len(line) <= 60 and (TEASER_MARKER.match(line) or COMMENTS_MARKER.match(line))
-        if marker or labels[index] == "copyright":
+        marker = len(line) <= MARKER_MAX_CHARS and (
+            TEASER_MARKER.match(line) or COMMENTS_MARKER.match(line)
+        )
+        if marker or labels[index] == "copyright" or (index in comments):
             tail = [APPENDED] * (len(lines) - index - 1)
             return [*labels[: index + 1], *tail]
     return labels
 
 
-def _keep_main_run(
-    labels: list[str], scores: Sequence[int], run: tuple[int, int], settings: CleanSettings
-) -> list[str]:
+def _comment_headers(lines: Sequence[Line]) -> set[int]:
+    """The lines that head readers' comments, when there are at least :data:`MIN_COMMENTS`:
+    a signature that states its time, or one over a time stamp line."""
+    found: set[int] = set()
+    for index, line in enumerate(lines):
+        text = line.text
+        if len(text) > COMMENT_HEADER_CHARS or not COMMENT_SIGNATURE.match(text):
+            continue
+        after = lines[index + 1].text if index + 1 < len(lines) else ""
+        if CLOCK_TIME.search(text) or (
+            len(after) <= COMMENT_HEADER_CHARS and CLOCK_TIME.search(after)
+        ):
+            found.add(index)
+    return found if len(found) >= MIN_COMMENTS else set()
+
+
+def _keep_main_run(lines: Sequence[Line], labels: list[str], run: tuple[int, int]) -> list[str]:
     """Keep the body lines of ``run``, the run of lines with the most body text net of furniture.
 
-    Short content lines between two body lines of the run are body too (subheadings, list
-    items, table rows); at the run's edges they are more often bylines and teasers.
+    Short lines between two body lines of the run are body too (subheadings, list items, table
+    rows, the credit lines of quoted posts), except a headline link broken over two lines; at
+    the run's edges short lines are more often bylines and teasers.
     """
     start, end = run
     inside = [i for i in range(start, end) if labels[i] == BODY]
     first, last = (inside[0], inside[-1]) if inside else (start, start)
+    wrapped = _wrapped_links(lines, labels)
     result = []
     for index, label in enumerate(labels):
         if label == BODY and not start <= index < end:
             label = OUTSIDE
-        elif (
-            label == SHORT
-            and first < index < last
-            and scores[index] >= -settings.short_content_cost
-        ):
-            label = BODY
+        elif label == SHORT and first < index < last:
+            label = WRAPPED_LINK if index in wrapped else BODY
         result.append(label)
     return result
+
+
+def _wrapped_links(lines: Sequence[Line], labels: Sequence[str]) -> set[int]:
+    """Pairs of short lines where the second goes on in lower case from a first that does not
+    end a sentence: a link to another story, its headline broken over two lines ("Mashaal:
+    Qatar is not mediating / between Hamas and the US")."""
+    found: set[int] = set()
+    for index in range(1, len(lines)):
+        previous, line = lines[index - 1].text, lines[index].text
+        if (
+            labels[index] == labels[index - 1] == SHORT
+            and line[0].islower()
+            and not SENTENCE_END.search(previous)
+        ):
+            found.update((index - 1, index))
+    return found
 
 
 def _max_sum_run(scores: Sequence[int]) -> tuple[int, int]:
@@ -319,16 +416,23 @@ def _max_sum_run(scores: Sequence[int]) -> tuple[int, int]:
 
 
 def _drop_repeats(lines: Sequence[Line], labels: list[str]) -> list[str]:
-    """Drop body lines repeated from other body lines: repeated leads and pull quotes."""
+    """Drop body lines repeated from other body lines: repeated leads, and pull quotes with the
+    short lines that sign them ("Vladimir Putin," / "Russian President")."""
     body = [i for i, label in enumerate(labels) if label == BODY]
     seen: set[str] = set()
     result = list(labels)
+    signing = False
     for index in body:
-        key = normalise(lines[index].text)
-        if key in seen:
+        text = lines[index].text
+        key = normalise(text)
+        if key in seen and weighted_length(text) >= MIN_REPEAT_CHARS:
             result[index] = "repeated"
-        elif _is_pull_quote(lines[index].text, [lines[i].text for i in body if i != index]):
+        elif _is_pull_quote(text, [lines[i].text for i in body if i != index]):
+            result[index], signing = "pull quote", True
+        elif signing and len(text) <= PULL_QUOTE_SIGNATURE_CHARS and not _TERMINAL.search(text):
             result[index] = "pull quote"
+        else:
+            signing = False
         seen.add(key)
     return result
 
@@ -339,7 +443,7 @@ def _is_pull_quote(line: str, others: Sequence[str]) -> bool:
     if match is None:
         return False
     rest = line[: match.start()] + line[match.end() :]
-    if re.search(r"\b[a-z]{2,}\b", rest):
+    if ATTRIBUTION_WORD.search(rest):
         return False
     quote = normalise(match["quote"])
     return bool(quote) and any(quote in normalise(other) for other in others)
