@@ -187,43 +187,83 @@ def split_report(halves: Halves) -> None:
 
 
 @contextmanager
-def tuned(name: str, value: float, defaults: CleanSettings) -> Iterator[CleanSettings]:
-    """The settings to clean with while constant ``name`` is ``value``: a setting is replaced
-    in a copy; a module constant is set for the block (the cleaner reads it at each call)."""
-    if name in TUNED_SETTINGS:
-        yield defaults.model_copy(update={name: type(getattr(defaults, name))(value)})
-        return
-    module = next(module for module, constant in TUNED_CONSTANTS if constant == name)
-    default = getattr(module, name)
-    setattr(module, name, type(default)(value))
+def tuned(values: dict[str, float], defaults: CleanSettings) -> Iterator[CleanSettings]:
+    """The settings to clean with while each named constant has its value: a setting is
+    replaced in a copy; a module constant is set for the block (the cleaner reads it at each
+    call) and put back after."""
+    settings = defaults.model_copy(
+        update={name: type(getattr(defaults, name))(v) for name, v in values.items()
+                if name in TUNED_SETTINGS}
+    )  # fmt: skip
+    saved = {}
+    for module, name in TUNED_CONSTANTS:
+        if name in values:
+            saved[module, name] = getattr(module, name)
+            setattr(module, name, type(saved[module, name])(values[name]))
     try:
-        yield defaults
+        yield settings
     finally:
-        setattr(module, name, default)
+        for (module, name), default in saved.items():
+            setattr(module, name, default)
 
 
 def cross_check(halves: Halves) -> None:
     """Each tuned constant tuned on one half (the best of a few values around its default,
-    the default on a tie) and scored on the other."""
+    the default on a tie) and scored on the other; then all of them tuned on one half, one
+    after the other, and scored on the other: the leave-half-out estimate of body F1."""
     defaults = default_settings().clean
     names = [*TUNED_SETTINGS, *(name for _, name in TUNED_CONSTANTS)]
+    candidates = {name: _candidates(_default(name, defaults)) for name in names}
     print("leave-half-out: each constant tuned on one half, scored on the other")
     print(f"  {'constant':28s} {'default':>8s} {'tuned on':>9s} {'best':>8s} "
           f"{'other half: at default':>23s} {'at best':>8s}")  # fmt: skip
     for name in names:
         default = _default(name, defaults)
-        values = sorted({_scaled(default, factor) for factor in CROSS_CHECK_FACTORS})
         f1 = {}
-        for value in values:
-            with tuned(name, value, defaults) as settings:
+        for value in candidates[name]:
+            with tuned({name: value}, defaults) as settings:
                 for half in halves.halves:
                     f1[value, half] = halves.f1(half, settings)
         for train, test in (("first", "second"), ("second", "first")):
-            best = max(values, key=lambda value: (f1[value, train], value == default))
+            best = max(candidates[name], key=lambda value: (f1[value, train], value == default))
             print(
                 f"  {name:28s} {default:8g} {train:>9s} {best:8g} "
                 f"{f1[default, test]:23.4f} {f1[best, test]:8.4f}"
             )
+    estimates = []
+    for train, test in (("first", "second"), ("second", "first")):
+        values = _tune_together(halves, train, names, candidates, defaults)
+        with tuned(values, defaults) as settings:
+            estimates.append(halves.f1(test, settings))
+        changed = ", ".join(f"{name}={value:g}" for name, value in values.items()) or "none"
+        print(f"all tuned on the {train} half ({changed}): {test} half body_f1={estimates[-1]:.4f}")
+    print(f"leave-half-out estimate (mean of the two): body_f1={sum(estimates) / 2:.4f}")
+
+
+def _tune_together(
+    halves: Halves,
+    half: str,
+    names: Sequence[str],
+    candidates: dict[str, list[float]],
+    defaults: CleanSettings,
+) -> dict[str, float]:
+    """The constants tuned on ``half`` one after the other, each given those before it; only
+    those whose best value is not the default."""
+    values: dict[str, float] = {}
+    for name in names:
+        default = _default(name, defaults)
+        scores = {}
+        for value in candidates[name]:
+            with tuned({**values, name: value}, defaults) as settings:
+                scores[value] = halves.f1(half, settings)
+        best = max(candidates[name], key=lambda value: (scores[value], value == default))
+        if best != default:
+            values[name] = best
+    return values
+
+
+def _candidates(default: float) -> list[float]:
+    return sorted({_scaled(default, factor) for factor in CROSS_CHECK_FACTORS})
 
 
 def _default(name: str, defaults: CleanSettings) -> Any:

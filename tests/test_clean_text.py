@@ -7,6 +7,7 @@ import pytest
 from conftest import dropped_reasons
 from storyline.clean import clean
 from storyline.clean.language import page_stoplist, stoplist, stopword_density, word_count
+from storyline.clean.lines import split_lines
 from storyline.clean.text import line_label
 from storyline.records import Article, RawDocument
 from storyline.settings import CleanSettings, default_settings
@@ -75,11 +76,11 @@ def test_cjk_sentences_count_as_prose(settings: CleanSettings) -> None:
 
 def test_photo_credit_is_a_caption_and_does_not_end_the_article(settings: CleanSettings) -> None:
     credit = "© John Brecher Needle poking skin during administration of a flu shot at a clinic."
-    text = MENU + PROSE[0] + "\n" + credit + "\n" + PROSE[1] + "\n" + PROSE[2] + "\n" + FOOTER
+    footer_copyright = "Copyright © 2019 Example Media Ltd. All rights reserved."
+    text = "\n".join([MENU + PROSE[0], credit, PROSE[1], PROSE[2], footer_copyright, "Careers"])
     article = cleaned(text, settings)
     assert PROSE[2] in article.body_text
     assert dropped_reasons(article)[credit] == "caption"
-    footer_copyright = "Copyright © 2019 Example Media Ltd. All rights reserved."
     assert dropped_reasons(article)[footer_copyright] == "copyright"
 
 
@@ -254,3 +255,51 @@ def test_teaser_excerpts_cut_off_with_an_ellipsis_are_dropped(settings: CleanSet
     article = cleaned(text, settings)
     assert "Council approves new budget" not in article.body_text
     assert all(paragraph in article.body_text for paragraph in PROSE)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "A cyclist passes the bridge in Harbourtown, Ore., on Tuesday. (AP Photo/Jane Doe, File)",
+        "The harbour bridge at night. (NASA/JPL-Caltech/ASU)",
+        "Engineers inspect the steel supports of the bridge Credit: Getty - Contributor",
+    ],
+)
+def test_a_caption_ending_with_its_credit_is_a_caption(
+    settings: CleanSettings, caption: str
+) -> None:
+    assert line_label(caption, settings) == "caption"
+
+
+def test_a_price_in_brackets_is_not_a_credit(settings: CleanSettings) -> None:
+    deal = "Get Dashlane Password Manager for Free (Upgrade to Premium for $4.99/mo)"
+    assert line_label(deal, settings) != "caption"
+
+
+def test_lines_of_invisible_characters_are_blank() -> None:
+    assert [line.text for line in split_lines("First line\n\u200b\n\ufeff\u200b \nLast")] == [
+        "First line",
+        "Last",
+    ]
+
+
+@pytest.mark.parametrize(
+    "heading", ["About the author", "Sobre Carlos Nadalim", "Über Moritz Bachmann"]
+)
+def test_an_about_box_after_the_article_is_cut(settings: CleanSettings, heading: str) -> None:
+    bio = "Anna Berg has written about the harbour and its bridges for the paper since 2004."
+    article = cleaned(MENU + "\n".join(PROSE) + f"\n{heading}\n{bio}\n" + FOOTER, settings)
+    assert PROSE[2] in article.body_text
+    assert bio not in article.body_text
+
+
+def test_a_teaser_above_a_read_more_link_is_dropped(settings: CleanSettings) -> None:
+    teaser = (
+        "Ferry Tickets to Cost the Same as a Bus Fare, Council Says\n"
+        "In recent months, hundreds of people have asked how they will cross the harbour and\n"
+        "Read more\n"
+    )
+    article = cleaned(MENU + "\n".join([*PROSE, teaser, *MORE]) + "\n" + FOOTER, settings)
+    assert all(paragraph in article.body_text for paragraph in [*PROSE, *MORE])
+    assert "Ferry Tickets" not in article.body_text
+    assert "hundreds of people" not in article.body_text

@@ -93,9 +93,12 @@ CAPTION_START = re.compile(
     r"(?i:photo|image|picture|above|below|caption)\s*:|"
     r"(?i:(?:image|media|photo|video) (?:caption|copyright|credit))\b"
 )
-#: A caption that ends with its credit: "... heads the line (Image: GETTY )".
+#: A caption that ends with its credit: "... heads the line (Image: GETTY )", "... in Nogales,
+#: Ariz. (AP)", "(AP Photo/Alan Diaz, File)", "(NASA/JPL-Caltech/ASU)", "... a rabbit Credit: EPA".
 CAPTION_END = re.compile(
-    r"\((?:image|photo|picture|credit|foto|bild)s?(?: credit)?\s*:[^()]*\)$", re.I
+    r"\((?i:image|photo|picture|credit|foto|bild)s?(?i: credit)?\s*:[^()]*\)$|"
+    r"\((?:AP|AFP|Reuters|REUTERS|EPA|Getty|Shutterstock)\b[^()]*\)$|"
+    r"\([^()]*[A-Za-z] ?/ ?[A-Z][^()]*\)$|\b(?i:credit):\s[^.]{1,60}$"
 )
 #: A photo credit on a line of its own: "Sanjeev Verma/Hindustan Times/Getty Images",
 #: "Michael Conroy, AP", "Christopher Tays Submitted photo", "Jason Cipriani/ZDNet".
@@ -111,11 +114,13 @@ CREDIT_MAX_CHARS = 80
 #: Short lines after which a page appends other stories or its footer: cut all that follows.
 #: ("Related" and "Read more" are left out: pages put those blocks inside the article too,
 #: and the main-run step drops their short headline links; bench_extraction text mode.)
+#: A heading "About ..." after the article opens the author's box or the site's footer
+#: ("About the author", "Sobre Carlos Nadalim", "Über Moritz Bachmann", "About GiveWell").
 TEASER_MARKER = re.compile(
     r"^[\W_]*(also see( story)?|featured( on .{1,40})?|recommended( for you)?|"
     r"most (read|popular|viewed|shared|commented|emailed)|topics in this article|"
-    r"you (may|might) also like|"
-    r"trending( now)?|what to read next)[\W_]*$",
+    r"you (may|might) also like|trending( now)?|what to read next|"
+    r"(about|sobre|über|à propos|a proposito|tentang|об авторе)\b[^.!?]{0,40})[\W_]*$",
     re.I,
 )
 #: Longest teaser or comments marker; a longer line is a sentence that mentions one.
@@ -140,6 +145,16 @@ TRUNCATED = re.compile(r"[\w,;:'\"”’)]\s?(?:\.{3}|…)$")
 #: Lines apart within which two truncated texts make a block of teasers; one alone may be
 #: the article's own "Here is what he had to say…".
 TEASER_REACH = 3
+#: A link standing alone under a teaser of another story: its excerpt above, and its headline.
+READ_MORE = re.compile(
+    r"^[\W_]*(read more|continue reading|read the full (story|article)|mehr lesen|weiterlesen|"
+    r"leia mais|continue lendo|leer más|seguir leyendo|lire la suite|continua a leggere|"
+    r"leggi tutto|(baca )?selengkapnya|читать далее|подробнее|続きを読む|더보기|자세히 보기)"
+    r"[\W_]*$",
+    re.I,
+)
+#: Longest headline of a teaser above its excerpt.
+TEASER_HEADLINE_CHARS = 150
 #: Words that make a line starting with © a copyright notice rather than a photo credit.
 COPYRIGHT_WORDS = re.compile(r"\b(?:19|20)\d{2}\b|rights|reserved|copyright|\bltd\b|\binc\b", re.I)
 #: "Photo: ...", "© Lucy Nicholson Detainees at ..." (a credit and its caption), "Image copyright".
@@ -177,6 +192,7 @@ def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     stopwords = page_stoplist(line.text for line in lines)
     labels = [line_label(line.text, settings, stopwords) for line in lines]  # step 2
     labels = _mark_truncated(lines, labels)
+    labels = _mark_read_more(lines, labels)
     scores = [
         _line_score(line.text, label, settings, stopwords)
         for line, label in zip(lines, labels, strict=True)
@@ -235,6 +251,20 @@ def _mark_truncated(lines: Sequence[Line], labels: list[str]) -> list[str]:
     for before, after in itertools.pairwise(cut):
         if after - before <= TEASER_REACH:
             result[before] = result[after] = TEASER
+    return result
+
+
+def _mark_read_more(lines: Sequence[Line], labels: list[str]) -> list[str]:
+    """A "Read more" link, the excerpt above it, and the headline above that when there is
+    one (a short line that does not end a sentence): a teaser of another story."""
+    result = list(labels)
+    for index, line in enumerate(lines):
+        if index == 0 or not READ_MORE.match(line.text):
+            continue
+        result[index] = result[index - 1] = TEASER
+        headline = lines[index - 2].text if index >= 2 else ""
+        if headline and len(headline) <= TEASER_HEADLINE_CHARS and not _TERMINAL.search(headline):
+            result[index - 2] = TEASER
     return result
 
 
