@@ -303,3 +303,53 @@ def test_a_teaser_above_a_read_more_link_is_dropped(settings: CleanSettings) -> 
     assert all(paragraph in article.body_text for paragraph in [*PROSE, *MORE])
     assert "Ferry Tickets" not in article.body_text
     assert "hundreds of people" not in article.body_text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Associated Press November 19, 2019, 9:02 AM",
+        "Monday, November 18, 2019, 04:05 pm PT (07:05 pm ET)",
+        "New Delhi, News Nation Bureau | Updated : 19 November 2019, 09:01 AM",
+    ],
+)
+def test_a_time_stamp_is_a_date_line(settings: CleanSettings, line: str) -> None:
+    assert line_label(line, settings) == "date line"
+
+
+def test_a_tweet_credit_and_a_schedule_line_are_not_date_lines(settings: CleanSettings) -> None:
+    assert line_label("— Harbour Council (@HarbourCouncil) November 18, 2019", settings) != (
+        "date line"
+    )
+    assert line_label("2018.04.05 ~ OPEN RUN", settings) != "date line"
+
+
+def test_a_byline_with_the_outlet_after_a_bar_is_a_byline(settings: CleanSettings) -> None:
+    assert line_label("By Amy Kuperinsky | NJ Advance Media for NJ.com", settings) == "byline"
+
+
+def test_a_long_comment_thread_does_not_outweigh_a_short_article(
+    settings: CleanSettings,
+) -> None:
+    # The GiveWell open thread's shape: one paragraph of article, then signed comments.
+    comment = (
+        "I wondered whether the ferry could run later on Fridays, when the last trains come "
+        "in after midnight and there is no other way across the harbour."
+    )
+    thread = "".join(
+        f"Reader {n} on November {n}, 2019 at 4:{n}7 pm said:\n{comment}\n" for n in range(1, 6)
+    )
+    article = cleaned(MENU + PROSE[0] + "\n" + thread + FOOTER, settings)
+    assert article.body_text == PROSE[0]
+    assert "readers' comments" in dropped_reasons(article).values()
+
+
+def test_a_list_of_headlines_with_comment_counts_is_dropped(settings: CleanSettings) -> None:
+    most_commented = (
+        "Harbour ferry to run until midnight on Fridays after complaints (185)\n"
+        "Council approves the budget for two new bridges over the river (148)\n"
+        "Schools reopen after the floods as attendance returns to normal (145)\n"
+    )
+    article = cleaned(MENU + most_commented + "\n".join(PROSE) + "\n" + FOOTER, settings)
+    assert "(185)" not in article.body_text and "(145)" not in article.body_text
+    assert all(paragraph in article.body_text for paragraph in PROSE)

@@ -47,6 +47,9 @@ from storyline.settings import CleanSettings
 
 BODY = "body"
 APPENDED = "appended after teaser marker"
+COMMENTS = "readers' comments"
+#: Labels that hold the rest of the page once they start: dropped as one span.
+TAIL = frozenset({APPENDED, COMMENTS})
 OUTSIDE = "outside the main text"
 SHORT = "short line"
 TEASER = "teaser excerpt"
@@ -136,14 +139,24 @@ COMMENTS_MARKER = re.compile(
 #: "joetoronto says:" over a line with the time it was posted.
 COMMENT_SIGNATURE = re.compile(r"^\S.{0,80}?\s(?:says|said|wrote)\s*:$", re.I)
 CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+#: A line stating when the page was posted: a year and a time of day in a few words
+#: ("Associated Press November 19, 2019, 9:02 AM", "Monday, 18.11.2019 | 16:05").
+TIME_STAMP_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+TIME_STAMP_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+TIME_STAMP_WORDS = 15
+#: Where a byline's name ends and what the page adds to it begins: "By Amy Kuperinsky | NJ
+#: Advance Media for NJ.com".
+BYLINE_END = re.compile(r"\s+[|·•]\s+")
 #: Longest comment signature and time stamp line.
 COMMENT_HEADER_CHARS = 100
 #: Fewest comment headers that make the lines from the first of them a comment section.
 MIN_COMMENTS = 2
-#: A text cut off mid-sentence with an ellipsis: the excerpt a teaser shows of another story.
-TRUNCATED = re.compile(r"[\w,;:'\"”’)]\s?(?:\.{3}|…)$")
-#: Lines apart within which two truncated texts make a block of teasers; one alone may be
-#: the article's own "Here is what he had to say…".
+#: How the lines of a list of other stories end: cut off mid-sentence with an ellipsis (the
+#: excerpt a teaser shows), or with a count of comments or posts ("Myles Garrett should expect
+#: a significant suspension (148)", "World (3031)").
+TEASER_END = re.compile(r"[\w,;:'\"”’)]\s?(?:\.{3}|…)$|\S\s\(\d[\d,.]*\)$")
+#: Lines apart within which two such endings make a list of teasers; one alone may be the
+#: article's own "Here is what he had to say…".
 TEASER_REACH = 3
 #: A link standing alone under a teaser of another story: its excerpt above, and its headline.
 READ_MORE = re.compile(
@@ -191,8 +204,9 @@ def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     lines = _split_glued_captions(split_lines(text))
     stopwords = page_stoplist(line.text for line in lines)
     labels = [line_label(line.text, settings, stopwords) for line in lines]  # step 2
-    labels = _mark_truncated(lines, labels)
+    labels = _mark_teaser_lists(lines, labels)
     labels = _mark_read_more(lines, labels)
+    labels = _mark_comments(lines, labels)
     scores = [
         _line_score(line.text, label, settings, stopwords)
         for line, label in zip(lines, labels, strict=True)
@@ -244,9 +258,9 @@ def _split_glued_captions(lines: list[Line]) -> list[Line]:
     return result
 
 
-def _mark_truncated(lines: Sequence[Line], labels: list[str]) -> list[str]:
-    """Texts cut off with an ellipsis near another such text: excerpts teasing other stories."""
-    cut = [i for i, line in enumerate(lines) if TRUNCATED.search(line.text)]
+def _mark_teaser_lists(lines: Sequence[Line], labels: list[str]) -> list[str]:
+    """Lines that end as teasers do (:data:`TEASER_END`) near another that does."""
+    cut = [i for i, line in enumerate(lines) if TEASER_END.search(line.text)]
     result = list(labels)
     for before, after in itertools.pairwise(cut):
         if after - before <= TEASER_REACH:
@@ -279,9 +293,9 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
         return "navigation"
     if _is_copyright(line):
         return "copyright"
-    if len(line) < 80 and DATE_LABEL.match(line):
+    if (len(line) < 80 and DATE_LABEL.match(line)) or _is_time_stamp(line):
         return "date line"
-    if BYLINE.match(line):
+    if BYLINE.match(BYLINE_END.split(line, maxsplit=1)[0]):
         return "byline"
     if CAPTION_START.match(line) or PHOTO_CREDIT.match(line) or CAPTION_MARK.search(line):
         return "caption"
@@ -294,6 +308,14 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
     if stopwords and stopword_density(line, stopwords) < settings.min_stopword_density:
         return "list of names or links"
     return BODY
+
+
+def _is_time_stamp(line: str) -> bool:
+    return (
+        len(line) <= COMMENT_HEADER_CHARS
+        and bool(TIME_STAMP_CLOCK.search(line) and TIME_STAMP_YEAR.search(line))
+        and len(line.split()) <= TIME_STAMP_WORDS
+    )
 
 
 def _is_notice(line: str) -> bool:
@@ -367,16 +389,25 @@ def _cut_appended(lines: Sequence[Line], labels: list[str], first: int) -> list[
     """
     if BODY not in labels[first:]:
         return labels
-    comments = _comment_headers(lines)
     for index in range(first + 1, len(lines)):
         line = lines[index].text
         marker = len(line) <= MARKER_MAX_CHARS and (
             TEASER_MARKER.match(line) or COMMENTS_MARKER.match(line)
         )
-        if marker or labels[index] == "copyright" or (index in comments):
+        if marker or labels[index] == "copyright":
             tail = [APPENDED] * (len(lines) - index - 1)
             return [*labels[: index + 1], *tail]
     return labels
+
+
+def _mark_comments(lines: Sequence[Line], labels: list[str]) -> list[str]:
+    """Everything from the first of the readers' comments on (:func:`_comment_headers`), before
+    the main run is chosen: a long thread outweighs a short article."""
+    headers = _comment_headers(lines)
+    if not headers:
+        return labels
+    start = min(headers)
+    return [*labels[:start], *[COMMENTS] * (len(lines) - start)]
 
 
 def _comment_headers(lines: Sequence[Line]) -> set[int]:
@@ -547,7 +578,7 @@ def _dropped(
     highlight_ends = {span.end for span in highlights}
     dropped = []
     for line, label in zip(lines, labels, strict=True):
-        if label == APPENDED:
+        if label in TAIL:
             dropped.append(Dropped(Span(line.span.start, lines[-1].span.end), label))
             break
         if label != BODY and line.span.end not in highlight_ends:
@@ -585,7 +616,7 @@ def _text_article(
     dropped: tuple[Dropped, ...],
 ) -> Article:
     # The appended tail belongs to other stories: its sign-offs and dates are not this one's.
-    own_lines = [line.text for line, label in zip(lines, labels, strict=True) if label != APPENDED]
+    own_lines = [line.text for line, label in zip(lines, labels, strict=True) if label not in TAIL]
     found: TextMetadata = text_metadata(own_lines, [span.of(text) for span in body[:2]])
     title = find_title(lines, labels)
     relabelled = _mark_title(text, dropped, title, before=body[0].start)
