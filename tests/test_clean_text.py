@@ -353,3 +353,13 @@ def test_a_list_of_headlines_with_comment_counts_is_dropped(settings: CleanSetti
     article = cleaned(MENU + most_commented + "\n".join(PROSE) + "\n" + FOOTER, settings)
     assert "(185)" not in article.body_text and "(145)" not in article.body_text
     assert all(paragraph in article.body_text for paragraph in PROSE)
+
+
+def test_a_row_of_figures_between_paragraphs_is_kept(settings: CleanSettings) -> None:
+    # Few function words make a line a list of names or links; between two paragraphs of the
+    # article it is one of its lists (bench_extraction: a team's snap counts).
+    row = "DL Larry Ogunjobi 63 85% 1 tackle (1 combined). 1 sack, 1 TFL, 2 QH."
+    stopwords = page_stoplist(PROSE)
+    assert line_label(row, settings, stopwords) == "list of names or links"
+    body = cleaned(MENU + "\n".join([*PROSE[:2], row, PROSE[2]]) + "\n" + FOOTER, settings)
+    assert row in body.body_text

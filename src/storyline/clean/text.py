@@ -63,6 +63,7 @@ COMMENTS = "readers' comments"
 TAIL = frozenset({APPENDED, COMMENTS})
 OUTSIDE = "outside the main text"
 SHORT = "short line"
+NAMES = "list of names or links"
 TEASER = "teaser excerpt"
 WRAPPED_LINK = "link to another story"
 
@@ -317,7 +318,7 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
     if not _reads_like_prose(line, settings):
         return SHORT
     if stopwords and stopword_density(line, stopwords) < settings.min_stopword_density:
-        return "list of names or links"
+        return NAMES
     return BODY
 
 
@@ -441,8 +442,9 @@ def _keep_main_run(lines: Sequence[Line], labels: list[str], run: tuple[int, int
     """Keep the body lines of ``run``, the run of lines with the most body text net of furniture.
 
     Short lines between two body lines of the run are body too (subheadings, list items, table
-    rows, the credit lines of quoted posts), except a headline link broken over two lines; at
-    the run's edges short lines are more often bylines and teasers.
+    rows, the credit lines of quoted posts), and so are lines with few function words (rows of
+    figures, references), except a headline link broken over two lines; at the run's edges
+    such lines are more often bylines, teasers and menus.
     """
     start, end = run
     inside = [i for i in range(start, end) if labels[i] == BODY]
@@ -452,7 +454,7 @@ def _keep_main_run(lines: Sequence[Line], labels: list[str], run: tuple[int, int
     for index, label in enumerate(labels):
         if label == BODY and not start <= index < end:
             label = OUTSIDE
-        elif label == SHORT and first < index < last:
+        elif label in (SHORT, NAMES) and first < index < last:
             label = WRAPPED_LINK if index in wrapped else BODY
         result.append(label)
     return result
