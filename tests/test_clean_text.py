@@ -263,6 +263,7 @@ def test_teaser_excerpts_cut_off_with_an_ellipsis_are_dropped(settings: CleanSet
         "A cyclist passes the bridge in Harbourtown, Ore., on Tuesday. (AP Photo/Jane Doe, File)",
         "The harbour bridge at night. (NASA/JPL-Caltech/ASU)",
         "Engineers inspect the steel supports of the bridge Credit: Getty - Contributor",
+        "The mayor speaks at the harbour on July 25, 2019. J. Scott Applewhite / AP file",
     ],
 )
 def test_a_caption_ending_with_its_credit_is_a_caption(
@@ -363,3 +364,15 @@ def test_a_row_of_figures_between_paragraphs_is_kept(settings: CleanSettings) ->
     assert line_label(row, settings, stopwords) == "list of names or links"
     body = cleaned(MENU + "\n".join([*PROSE[:2], row, PROSE[2]]) + "\n" + FOOTER, settings)
     assert row in body.body_text
+
+
+def test_tags_after_the_article_are_cut(settings: CleanSettings) -> None:
+    tags = "Tags:\nHarbour Bridge\nCity Council\n"
+    article = cleaned(MENU + "\n".join(PROSE) + "\n" + tags + FOOTER, settings)
+    assert PROSE[2] in article.body_text and "City Council" not in article.body_text
+
+
+def test_a_link_to_a_story_on_the_outlets_site_is_dropped(settings: CleanSettings) -> None:
+    link = "On HarbourChronicle.com: Ferry tickets to cost the same as a bus fare"
+    article = cleaned(MENU + "\n".join([*PROSE[:2], link, PROSE[2]]) + "\n" + FOOTER, settings)
+    assert PROSE[2] in article.body_text and link not in article.body_text

@@ -43,9 +43,11 @@ _TEASER_WORDS = (
     r"editor'?s picks|popular (?:posts|stories)|more (?:on|from|about|in) [\w' -]{1,40}|"
     r"more great [\w' -]{1,30} stories"
 )
-#: "Related: Some other story", "[SEE MORE: Some other story]", "Also on rt.com Some story".
+#: "Related: Some other story", "[SEE MORE: Some other story]", "Also on rt.com Some story",
+#: "On HoustonChronicle.com: Some story".
 TEASER_LINK = re.compile(
-    rf"^[\[(]?\s*(?:(?:{_TEASER_WORDS})\s*[:|»›>]|also on [\w-]+(?:\.[\w-]+)+\b)\s*\S", re.I
+    rf"^[\[(]?\s*(?:(?:{_TEASER_WORDS})\s*[:|»›>]|(?:also )?on [\w-]+(?:\.[\w-]+)+\b)\s*\S",
+    re.I,
 )
 #: A heading that introduces a block of other stories: "DON'T MISS", "You may also like...".
 TEASER_HEADING = re.compile(rf"^[\W_]*(?:{_TEASER_WORDS})[\W_]*$", re.I)

@@ -109,11 +109,13 @@ CAPTION_START = re.compile(
     r"(?i:(?:image|media|photo|video) (?:caption|copyright|credit))\b"
 )
 #: A caption that ends with its credit: "... heads the line (Image: GETTY )", "... in Nogales,
-#: Ariz. (AP)", "(AP Photo/Alan Diaz, File)", "(NASA/JPL-Caltech/ASU)", "... a rabbit Credit: EPA".
+#: Ariz. (AP)", "(AP Photo/Alan Diaz, File)", "(NASA/JPL-Caltech/ASU)", "... a rabbit Credit: EPA",
+#: "... on July 25, 2019. J. Scott Applewhite / AP file".
 CAPTION_END = re.compile(
     r"\((?i:image|photo|picture|credit|foto|bild)s?(?i: credit)?\s*:[^()]*\)$|"
     r"\((?:AP|AFP|Reuters|REUTERS|EPA|Getty|Shutterstock)\b[^()]*\)$|"
-    r"\([^()]*[A-Za-z] ?/ ?[A-Z][^()]*\)$|\b(?i:credit):\s[^.]{1,60}$"
+    r"\([^()]*[A-Za-z] ?/ ?[A-Z][^()]*\)$|\b(?i:credit):\s[^.]{1,60}$|"
+    r"[.)]\s+[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,3}\s?/\s?[A-Z][\w.&' -]{1,30}$"
 )
 #: A photo credit on a line of its own: "Sanjeev Verma/Hindustan Times/Getty Images",
 #: "Michael Conroy, AP", "Christopher Tays Submitted photo", "Jason Cipriani/ZDNet".
@@ -130,12 +132,15 @@ CREDIT_MAX_CHARS = 80
 #: ("Related" and "Read more" are left out: pages put those blocks inside the article too,
 #: and the main-run step drops their short headline links; bench_extraction text mode.)
 #: A heading "About ..." after the article opens the author's box or the site's footer
-#: ("About the author", "Sobre Carlos Nadalim", "Über Moritz Bachmann", "About GiveWell").
+#: ("About the author", "Sobre Carlos Nadalim", "Über Moritz Bachmann", "About GiveWell");
+#: "Tags:" and "Topics" head the list of the page's tags.
 TEASER_MARKER = re.compile(
     r"^[\W_]*(also see( story)?|featured( on .{1,40})?|recommended( for you)?|"
     r"most (read|popular|viewed|shared|commented|emailed)|topics in this article|"
     r"you (may|might) also like|trending( now)?|what to read next|"
-    r"(about|sobre|über|à propos|a proposito|tentang|об авторе)\b[^.!?]{0,40})[\W_]*$",
+    r"(about|sobre|über|à propos|a proposito|tentang|об авторе)\b[^.!?]{0,40}|"
+    r"tags?|tagged( with)?|filed under|(related )?topics|themen|schlagwörter|etiquetas|теги)"
+    r"[\W_]*$",
     re.I,
 )
 #: Longest teaser or comments marker; a longer line is a sentence that mentions one.
