@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from storyline.clean.language import (
     CJK,
@@ -126,6 +126,9 @@ CREDIT_LINE = re.compile(
     r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w.&' -]{1,30}$",
     re.I,
 )
+#: Characters at the end of a line where a credit or a teaser's ending is looked for (the
+#: patterns are anchored at the end; searching a whole paragraph for them costs time).
+ENDING_CHARS = 120
 #: Longest line that can be a credit alone.
 CREDIT_MAX_CHARS = 80
 #: Short lines after which a page appends other stories or its footer: cut all that follows.
@@ -277,7 +280,11 @@ def _split_glued_captions(lines: list[Line]) -> list[Line]:
 
 def _mark_teaser_lists(lines: Sequence[Line], labels: list[str]) -> list[str]:
     """Lines that end as teasers do (:data:`TEASER_END`) near another that does."""
-    cut = [i for i, line in enumerate(lines) if TEASER_END.search(line.text)]
+    cut = [
+        i
+        for i, line in enumerate(lines)
+        if line.text.endswith(("...", "…", ")")) and TEASER_END.search(line.text[-ENDING_CHARS:])
+    ]
     result = list(labels)
     for before, after in itertools.pairwise(cut):
         if after - before <= TEASER_REACH:
@@ -312,11 +319,11 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
         return "copyright"
     if (len(line) < 80 and DATE_LABEL.match(line)) or _is_time_stamp(line):
         return "date line"
-    if BYLINE.match(BYLINE_END.split(line, maxsplit=1)[0]):
+    if line.startswith("By") and BYLINE.match(BYLINE_END.split(line, maxsplit=1)[0]):
         return "byline"
     if CAPTION_START.match(line) or PHOTO_CREDIT.match(line) or CAPTION_MARK.search(line):
         return "caption"
-    if CAPTION_END.search(line) or _is_credit(line):
+    if CAPTION_END.search(line[-ENDING_CHARS:]) or _is_credit(line):
         return "caption"
     if _is_notice(line):
         return "notice"
@@ -500,15 +507,15 @@ def _drop_repeats(lines: Sequence[Line], labels: list[str]) -> list[str]:
     """Drop body lines repeated from other body lines: repeated leads, and pull quotes with the
     short lines that sign them ("Vladimir Putin," / "Russian President")."""
     body = [i for i, label in enumerate(labels) if label == BODY]
+    keys = {index: normalise(lines[index].text) for index in body}
     seen: set[str] = set()
     result = list(labels)
     signing = False
     for index in body:
-        text = lines[index].text
-        key = normalise(text)
+        text, key = lines[index].text, keys[index]
         if key in seen and weighted_length(text) >= MIN_REPEAT_CHARS:
             result[index] = "repeated"
-        elif _is_pull_quote(text, [lines[i].text for i in body if i != index]):
+        elif _is_pull_quote(text, (keys[i] for i in body if i != index)):
             result[index], signing = "pull quote", True
         elif signing and len(text) <= PULL_QUOTE_SIGNATURE_CHARS and not _TERMINAL.search(text):
             result[index] = "pull quote"
@@ -518,8 +525,9 @@ def _drop_repeats(lines: Sequence[Line], labels: list[str]) -> list[str]:
     return result
 
 
-def _is_pull_quote(line: str, others: Sequence[str]) -> bool:
-    """A quote that stands alone (no attribution in lowercase words) and recurs in the body."""
+def _is_pull_quote(line: str, others: Iterable[str]) -> bool:
+    """A quote that stands alone (no attribution in lowercase words) and recurs in the body
+    (``others``: the other body lines, normalised)."""
     match = QUOTED.search(line)
     if match is None:
         return False
@@ -527,7 +535,7 @@ def _is_pull_quote(line: str, others: Sequence[str]) -> bool:
     if ATTRIBUTION_WORD.search(rest):
         return False
     quote = normalise(match["quote"])
-    return bool(quote) and any(quote in normalise(other) for other in others)
+    return bool(quote) and any(quote in other for other in others)
 
 
 def _post_clean(lines: Sequence[Line], labels: list[str]) -> list[str]:
