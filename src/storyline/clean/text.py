@@ -129,7 +129,8 @@ CREDIT_LINE = re.compile(
 #: Characters at the end of a line where a credit or a teaser's ending is looked for (the
 #: patterns are anchored at the end; searching a whole paragraph for them costs time).
 ENDING_CHARS = 120
-#: Longest line that can be a credit alone.
+#: Longest line that can be a credit alone (set by judgement; bench_extraction --cross-check:
+#: the same on both halves of dev from 80 to 160).
 CREDIT_MAX_CHARS = 80
 #: Short lines after which a page appends other stories or its footer: cut all that follows.
 #: ("Related" and "Read more" are left out: pages put those blocks inside the article too,
@@ -158,18 +159,22 @@ COMMENTS_MARKER = re.compile(
 #: A reader's comment as blogs head it: "Milan on September 12, 2018 at 4:47 pm said:", or
 #: "joetoronto says:" over a line with the time it was posted.
 COMMENT_SIGNATURE = re.compile(r"^\S.{0,80}?\s(?:says|said|wrote)\s*:$", re.I)
+#: A time of day in a comment's signature or the line under it ("4:47 pm", "16.05").
 CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 #: A line stating when the page was posted: a year and a time of day in a few words
 #: ("Associated Press November 19, 2019, 9:02 AM", "Monday, 18.11.2019 | 16:05").
 TIME_STAMP_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 TIME_STAMP_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+#: Most words of a time stamp line: a place, an agency and a label may come with the date
+#: ("New Delhi, News Nation Bureau | Updated : 19 November 2019, 09:01 AM"). Set by judgement.
 TIME_STAMP_WORDS = 15
 #: Where a byline's name ends and what the page adds to it begins: "By Amy Kuperinsky | NJ
 #: Advance Media for NJ.com".
 BYLINE_END = re.compile(r"\s+[|·•]\s+")
 #: Longest comment signature and time stamp line.
 COMMENT_HEADER_CHARS = 100
-#: Fewest comment headers that make the lines from the first of them a comment section.
+#: Fewest comment headers that make the lines from the first of them a comment section: one
+#: alone may be a quote introduced in the article ("The minister wrote:").
 MIN_COMMENTS = 2
 #: How the lines of a list of other stories end: cut off mid-sentence with an ellipsis (the
 #: excerpt a teaser shows), or with a count of comments or posts ("Myles Garrett should expect
@@ -207,6 +212,9 @@ TRAILING_SHARE = re.compile(
     r"(?:\s*\b(?:e-?mail to a friend|share this( article| story)?|print this( article)?))+\s*$",
     re.I,
 )
+#: Shortest line whose second showing is a repeat (a lead repeated as a standfirst); shorter
+#: ones recur as list items ("Get it on Amazon"). The weight of a prose line
+#: (``min_body_line_chars``); bench_extraction --cross-check: 40 to 60 give the same.
 MIN_REPEAT_CHARS = 40
 #: A lower-case word outside a quote tells its speaker ("he said"); one inside a name does not
 #: ("Khalid Mish'al", "Bashar al-Assad").
@@ -335,6 +343,7 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
 
 
 def _is_time_stamp(line: str) -> bool:
+    """A few words with a year and a time of day: when the page or a comment was posted."""
     return (
         len(line) <= COMMENT_HEADER_CHARS
         and bool(TIME_STAMP_CLOCK.search(line) and TIME_STAMP_YEAR.search(line))
