@@ -9,6 +9,7 @@ which works because a script's own folder is on ``sys.path`` when it is run.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import resource
 import subprocess
@@ -18,6 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
@@ -89,3 +91,15 @@ def analyze_export(records: Iterable[dict[str, Any]], folder: Path) -> dict[str,
         if done.returncode not in (0, 3):
             raise SystemExit(f"{' '.join(command[2:4])} failed with exit code {done.returncode}")
     return {row["id"]: row for row in read_jsonl(out)}
+
+
+def load_scorer(eval_dir: Path, scorer: str) -> ModuleType:
+    """The eval's scorer ``eval_dir/score/<scorer>`` as a module, for figures on parts of a set
+    (a half, a page) with the scorer's own functions rather than a copy of them."""
+    path = eval_dir / "score" / scorer
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load the scorer {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

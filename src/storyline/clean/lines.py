@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from storyline.records import Span
 
 WORD = re.compile(r"\w+")
+#: Characters that show nothing, which str.strip keeps: zero-width spaces and joiners, the
+#: word joiner, a byte-order mark. A line of only these is blank (pages pad images with them).
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +23,13 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Every non-blank line of ``text``, as stripped spans of it."""
+    """Every non-blank line of ``text``, as stripped spans of it (a line of invisible
+    characters is blank)."""
     lines = []
     offset = 0
     for raw in text.split("\n"):
         stripped = raw.strip()
-        if stripped:
+        if stripped.strip(INVISIBLE):
             start = offset + len(raw) - len(raw.lstrip())
             lines.append(Line(Span(start, start + len(stripped)), stripped))
         offset += len(raw) + 1

@@ -38,14 +38,16 @@ _TEASER_WORDS = (
     r"read (?:more|also|next)|also read|see (?:more|also)|more(?: (?:stories|news|coverage))?|"
     r"also|recommended(?: (?:reading|for you|stories))?|further reading|don'?t miss|"
     r"(?:watch|listen)(?: more)?|you (?:may|might) (?:also )?like|"
-    r"most (?:read|popular|viewed|shared)(?: (?:in|on) [\w' -]{1,30})?|"
-    r"trending(?: now)?|what to read next|top stories|latest (?:news|stories)|editor'?s picks|"
-    r"popular (?:posts|stories)|more (?:on|from|about) [\w' -]{1,40}|"
+    r"most (?:read|popular|viewed|shared|commented)(?: (?:in|on) [\w' -]{1,30})?|"
+    r"trending(?: now| news| stories)?|what to read next|top stories|latest (?:news|stories)|"
+    r"editor'?s picks|popular (?:posts|stories)|more (?:on|from|about|in) [\w' -]{1,40}|"
     r"more great [\w' -]{1,30} stories"
 )
-#: "Related: Some other story", "[SEE MORE: Some other story]", "Also on rt.com Some story".
+#: "Related: Some other story", "[SEE MORE: Some other story]", "Also on rt.com Some story",
+#: "On HoustonChronicle.com: Some story".
 TEASER_LINK = re.compile(
-    rf"^[\[(]?\s*(?:(?:{_TEASER_WORDS})\s*[:|»›>]|also on [\w-]+(?:\.[\w-]+)+\b)\s*\S", re.I
+    rf"^[\[(]?\s*(?:(?:{_TEASER_WORDS})\s*[:|»›>]|(?:also )?on [\w-]+(?:\.[\w-]+)+\b)\s*\S",
+    re.I,
 )
 #: A heading that introduces a block of other stories: "DON'T MISS", "You may also like...".
 TEASER_HEADING = re.compile(rf"^[\W_]*(?:{_TEASER_WORDS})[\W_]*$", re.I)

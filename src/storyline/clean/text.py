@@ -4,24 +4,36 @@ The line-level cleaner keeps ``Article.text`` exactly as given and records every
 leaves out of the body with the reason. It works in numbered steps:
 
 1. split the text into lines (each a span of the original);
-2. classify each line as a body candidate or page furniture, from its layout and wording;
-3. cut everything after a teaser marker ("Also see story:", "Featured on ...") or a
-   copyright line that follows the start of the article: appended stories and footers;
+2. classify each line as a body candidate or page furniture, from its layout and wording,
+   then by its neighbours: lists of teasers (excerpts cut off with an ellipsis, headlines
+   with comment counts), the teaser above a "Read more" link, and readers' comments (signed
+   and timed) from the first of them to the end of the page;
+3. cut everything after a teaser marker ("Also see story:", "Featured on ...", "About the
+   author") or a copyright line that follows the start of the article: appended stories and
+   footers;
 4. keep the densest run of body text (a maximum-sum run over the lines, as Finn et al.'s
-   Body Text Extraction does over tags), so menus and footers around it fall away;
-5. drop lines repeated from the article (a lead repeated as a standfirst, pull quotes);
+   Body Text Extraction does over tags), so menus and footers around it fall away; short
+   lines between its paragraphs are the article's too (subheadings, list items, table rows),
+   except a headline link broken over two lines;
+5. drop lines repeated from the article (a lead repeated as a standfirst, pull quotes and the
+   lines that sign them);
 6. the post-cleaning the HTML cleaner shares (:mod:`storyline.clean.postclean`): teaser
    links, related-story blocks, sign-up notices and the credits that close an article;
 7. trim share buttons glued to the end of a paragraph;
 8. find the title, the highlights, and the metadata the text states about itself.
+
+Each rule was judged on both halves of bench_extraction's dev pages (``--split``), and the
+tuned constants by tuning them on one half and scoring the other (``--cross-check``): the
+rules are for kinds of page furniture, not for pages.
 
 Page language matters for one cue: function words (:mod:`storyline.clean.language`).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from storyline.clean.language import (
     CJK,
@@ -46,8 +58,14 @@ from storyline.settings import CleanSettings
 
 BODY = "body"
 APPENDED = "appended after teaser marker"
+COMMENTS = "readers' comments"
+#: Labels that hold the rest of the page once they start: dropped as one span.
+TAIL = frozenset({APPENDED, COMMENTS})
 OUTSIDE = "outside the main text"
 SHORT = "short line"
+NAMES = "list of names or links"
+TEASER = "teaser excerpt"
+WRAPPED_LINK = "link to another story"
 
 #: Whole lines that are page furniture wherever they stand.
 FURNITURE = re.compile(
@@ -57,6 +75,9 @@ FURNITURE = re.compile(
     r"next article.*|previous article.*|advertisement|menu|search|home|close|back to top|"
     r"(sign|log) (in|up|out)|register|subscribe.*|follow us.*|story highlights|highlights|"
     r"key points|image credit.*|photo credit.*|topics in this article|"
+    # Advertising labels and the controls of a photo gallery: "1 / 23", "Back to Gallery".
+    r"advert|continue reading( below)?|back to gallery|view (all|gallery)( \(\d+\))?|"
+    r"\d+ ?(/|of) ?\d+|(previous|next) (post|story|page|slide)|"
     r"(click to |submit to )?(share|print|email|e-mail)( this)?( on \w+)?.*\(opens in new window\)|"
     r"submit to \w+.*\(opens in new window\)|"
     # The same buttons and menu items in French, German, Spanish, Portuguese, Italian, Dutch
@@ -79,22 +100,55 @@ NOTICE = re.compile(
 )
 #: Photo captions: "(left)", "(epa)", "Putin, right, endorsed ...", "Photo: ...".
 #: (Two patterns: an anchored one is tried at the start only, which keeps long lines cheap.)
-CAPTION_MARK = re.compile(
-    r"\((?:left|right|center|centre|pictured|file photo|epa|getty images|file)\)", re.I
+CAPTION_MARK = re.compile(  # (an agency's initials in one case: "(ePA)" is an abbreviation)
+    r"\((?:(?i:left|right|center|centre|pictured|file photo|getty images|file)|epa|EPA)\)"
 )
 CAPTION_START = re.compile(
     r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)*, (?:left|right|center|centre|pictured),|"
-    r"(?i:photo|image|picture|above|below|caption)\s*:"
+    r"(?i:photo|image|picture|above|below|caption)\s*:|"
+    r"(?i:(?:image|media|photo|video) (?:caption|copyright|credit))\b"
 )
+#: A caption that ends with its credit: "... heads the line (Image: GETTY )", "... in Nogales,
+#: Ariz. (AP)", "(AP Photo/Alan Diaz, File)", "(NASA/JPL-Caltech/ASU)", "... a rabbit Credit: EPA",
+#: "... on July 25, 2019. J. Scott Applewhite / AP file".
+CAPTION_END = re.compile(
+    r"\((?i:image|photo|picture|credit|foto|bild)s?(?i: credit)?\s*:[^()]*\)$|"
+    r"\((?:AP|AFP|Reuters|REUTERS|EPA|Getty|Shutterstock)\b[^()]*\)$|"
+    r"\([^()]*[A-Za-z] ?/ ?[A-Z][^()]*\)$|\b(?i:credit):\s[^.]{1,60}$|"
+    r"[.)]\s+[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,3}\s?/\s?[A-Z][\w.&' -]{1,30}$"
+)
+#: A photo credit on a line of its own: "Sanjeev Verma/Hindustan Times/Getty Images",
+#: "Michael Conroy, AP", "Christopher Tays Submitted photo", "Jason Cipriani/ZDNet".
+CREDIT_LINE = re.compile(
+    r"(?:^|[\s/|,(-])(?:getty(?: images)?|ap(?: photo)?(?: file)?|reuters|afp|epa|shutterstock|"
+    r"istock(?:photo)?|alamy|associated press|pa (?:wire|images)|handout|"
+    r"(?:submitted|file|stock|handout) (?:photo|image)|courtesy(?: of)? [\w .&'-]{2,40})\W*$|"
+    r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w.&' -]{1,30}$",
+    re.I,
+)
+#: Characters at the end of a line where a credit or a teaser's ending is looked for (the
+#: patterns are anchored at the end; searching a whole paragraph for them costs time).
+ENDING_CHARS = 120
+#: Longest line that can be a credit alone (set by judgement; bench_extraction --cross-check:
+#: the same on both halves of dev from 80 to 160).
+CREDIT_MAX_CHARS = 80
 #: Short lines after which a page appends other stories or its footer: cut all that follows.
 #: ("Related" and "Read more" are left out: pages put those blocks inside the article too,
 #: and the main-run step drops their short headline links; bench_extraction text mode.)
+#: A heading "About ..." after the article opens the author's box or the site's footer
+#: ("About the author", "Sobre Carlos Nadalim", "Über Moritz Bachmann", "About GiveWell");
+#: "Tags:" and "Topics" head the list of the page's tags.
 TEASER_MARKER = re.compile(
     r"^[\W_]*(also see( story)?|featured( on .{1,40})?|recommended( for you)?|"
-    r"most (read|popular|viewed|shared)|topics in this article|you (may|might) also like|"
-    r"trending( now)?|what to read next)[\W_]*$",
+    r"most (read|popular|viewed|shared|commented|emailed)|topics in this article|"
+    r"you (may|might) also like|trending( now)?|what to read next|"
+    r"(about|sobre|über|à propos|a proposito|tentang|об авторе)\b[^.!?]{0,40}|"
+    r"tags?|tagged( with)?|filed under|(related )?topics|themen|schlagwörter|etiquetas|теги)"
+    r"[\W_]*$",
     re.I,
 )
+#: Longest teaser or comments marker; a longer line is a sentence that mentions one.
+MARKER_MAX_CHARS = 60
 #: Lines that open a comment section: what follows is readers', not the article's.
 COMMENTS_MARKER = re.compile(
     r"^[\W_]*(\d+\s+(responses?|comments?|replies)\b.*|leave a (reply|comment)|"
@@ -102,6 +156,43 @@ COMMENTS_MARKER = re.compile(
     r"show comments|view comments|reader comments)[\W_]*$",
     re.I,
 )
+#: A reader's comment as blogs head it: "Milan on September 12, 2018 at 4:47 pm said:", or
+#: "joetoronto says:" over a line with the time it was posted.
+COMMENT_SIGNATURE = re.compile(r"^\S.{0,80}?\s(?:says|said|wrote)\s*:$", re.I)
+#: A time of day in a comment's signature or the line under it ("4:47 pm", "16.05").
+CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+#: A line stating when the page was posted: a year and a time of day in a few words
+#: ("Associated Press November 19, 2019, 9:02 AM", "Monday, 18.11.2019 | 16:05").
+TIME_STAMP_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+TIME_STAMP_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+#: Most words of a time stamp line: a place, an agency and a label may come with the date
+#: ("New Delhi, News Nation Bureau | Updated : 19 November 2019, 09:01 AM"). Set by judgement.
+TIME_STAMP_WORDS = 15
+#: Where a byline's name ends and what the page adds to it begins: "By Amy Kuperinsky | NJ
+#: Advance Media for NJ.com".
+BYLINE_END = re.compile(r"\s+[|·•]\s+")
+#: Longest comment signature and time stamp line.
+COMMENT_HEADER_CHARS = 100
+#: Fewest comment headers that make the lines from the first of them a comment section: one
+#: alone may be a quote introduced in the article ("The minister wrote:").
+MIN_COMMENTS = 2
+#: How the lines of a list of other stories end: cut off mid-sentence with an ellipsis (the
+#: excerpt a teaser shows), or with a count of comments or posts ("Myles Garrett should expect
+#: a significant suspension (148)", "World (3031)").
+TEASER_END = re.compile(r"[\w,;:'\"”’)]\s?(?:\.{3}|…)$|\S\s\(\d[\d,.]*\)$")
+#: Lines apart within which two such endings make a list of teasers; one alone may be the
+#: article's own "Here is what he had to say…".
+TEASER_REACH = 3
+#: A link standing alone under a teaser of another story: its excerpt above, and its headline.
+READ_MORE = re.compile(
+    r"^[\W_]*(read more|continue reading|read the full (story|article)|mehr lesen|weiterlesen|"
+    r"leia mais|continue lendo|leer más|seguir leyendo|lire la suite|continua a leggere|"
+    r"leggi tutto|(baca )?selengkapnya|читать далее|подробнее|続きを読む|더보기|자세히 보기)"
+    r"[\W_]*$",
+    re.I,
+)
+#: Longest headline of a teaser above its excerpt.
+TEASER_HEADLINE_CHARS = 150
 #: Words that make a line starting with © a copyright notice rather than a photo credit.
 COPYRIGHT_WORDS = re.compile(r"\b(?:19|20)\d{2}\b|rights|reserved|copyright|\bltd\b|\binc\b", re.I)
 #: "Photo: ...", "© Lucy Nicholson Detainees at ..." (a credit and its caption), "Image copyright".
@@ -121,6 +212,15 @@ TRAILING_SHARE = re.compile(
     r"(?:\s*\b(?:e-?mail to a friend|share this( article| story)?|print this( article)?))+\s*$",
     re.I,
 )
+#: Shortest line whose second showing is a repeat (a lead repeated as a standfirst); shorter
+#: ones recur as list items ("Get it on Amazon"). The weight of a prose line
+#: (``min_body_line_chars``); bench_extraction --cross-check: 40 to 60 give the same.
+MIN_REPEAT_CHARS = 40
+#: A lower-case word outside a quote tells its speaker ("he said"); one inside a name does not
+#: ("Khalid Mish'al", "Bashar al-Assad").
+ATTRIBUTION_WORD = re.compile(r"(?<![\w'’-])[a-z]{2,}\b")
+#: Longest line that signs a pull quote: a name, a title.
+PULL_QUOTE_SIGNATURE_CHARS = 60
 QUOTED = re.compile(r"[\"“](?P<quote>[^\"“”]{20,})[\"”]")
 #: Share of a headline's words the body repeats; headlines paraphrase ("Retains Hard Line"),
 #: menu lines share nothing. Set on the seed articles.
@@ -132,13 +232,16 @@ def clean_text(raw: RawDocument, settings: CleanSettings) -> Article:
     lines = _split_glued_captions(split_lines(text))
     stopwords = page_stoplist(line.text for line in lines)
     labels = [line_label(line.text, settings, stopwords) for line in lines]  # step 2
+    labels = _mark_teaser_lists(lines, labels)
+    labels = _mark_read_more(lines, labels)
+    labels = _mark_comments(lines, labels)
     scores = [
         _line_score(line.text, label, settings, stopwords)
         for line, label in zip(lines, labels, strict=True)
     ]
     run = _max_sum_run(scores)
     labels = _cut_appended(lines, labels, run[0])  # step 3
-    labels = _keep_main_run(labels, scores, run, settings)  # step 4
+    labels = _keep_main_run(lines, labels, run)  # step 4
     labels = _drop_repeats(lines, labels)  # step 5
     labels = _post_clean(lines, labels)  # step 6
     if BODY not in labels:
@@ -183,6 +286,34 @@ def _split_glued_captions(lines: list[Line]) -> list[Line]:
     return result
 
 
+def _mark_teaser_lists(lines: Sequence[Line], labels: list[str]) -> list[str]:
+    """Lines that end as teasers do (:data:`TEASER_END`) near another that does."""
+    cut = [
+        i
+        for i, line in enumerate(lines)
+        if line.text.endswith(("...", "…", ")")) and TEASER_END.search(line.text[-ENDING_CHARS:])
+    ]
+    result = list(labels)
+    for before, after in itertools.pairwise(cut):
+        if after - before <= TEASER_REACH:
+            result[before] = result[after] = TEASER
+    return result
+
+
+def _mark_read_more(lines: Sequence[Line], labels: list[str]) -> list[str]:
+    """A "Read more" link, the excerpt above it, and the headline above that when there is
+    one (a short line that does not end a sentence): a teaser of another story."""
+    result = list(labels)
+    for index, line in enumerate(lines):
+        if index == 0 or not READ_MORE.match(line.text):
+            continue
+        result[index] = result[index - 1] = TEASER
+        headline = lines[index - 2].text if index >= 2 else ""
+        if headline and len(headline) <= TEASER_HEADLINE_CHARS and not _TERMINAL.search(headline):
+            result[index - 2] = TEASER
+    return result
+
+
 def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = frozenset()) -> str:
     """``BODY`` for a line that reads like article prose, else why it is page furniture.
 
@@ -194,19 +325,30 @@ def line_label(line: str, settings: CleanSettings, stopwords: frozenset[str] = f
         return "navigation"
     if _is_copyright(line):
         return "copyright"
-    if len(line) < 80 and DATE_LABEL.match(line):
+    if (len(line) < 80 and DATE_LABEL.match(line)) or _is_time_stamp(line):
         return "date line"
-    if BYLINE.match(line):
+    if line.startswith("By") and BYLINE.match(BYLINE_END.split(line, maxsplit=1)[0]):
         return "byline"
     if CAPTION_START.match(line) or PHOTO_CREDIT.match(line) or CAPTION_MARK.search(line):
+        return "caption"
+    if CAPTION_END.search(line[-ENDING_CHARS:]) or _is_credit(line):
         return "caption"
     if _is_notice(line):
         return "notice"
     if not _reads_like_prose(line, settings):
         return SHORT
     if stopwords and stopword_density(line, stopwords) < settings.min_stopword_density:
-        return "list of names or links"
+        return NAMES
     return BODY
+
+
+def _is_time_stamp(line: str) -> bool:
+    """A few words with a year and a time of day: when the page or a comment was posted."""
+    return (
+        len(line) <= COMMENT_HEADER_CHARS
+        and bool(TIME_STAMP_CLOCK.search(line) and TIME_STAMP_YEAR.search(line))
+        and len(line.split()) <= TIME_STAMP_WORDS
+    )
 
 
 def _is_notice(line: str) -> bool:
@@ -218,6 +360,15 @@ def _is_notice(line: str) -> bool:
     if len(line) < NOTICE_MAX_CHARS or first.start() < NOTICE_OPENING_CHARS:
         return True
     return len({m.group().lower() for m in NOTICE.finditer(line)}) >= 2
+
+
+def _is_credit(line: str) -> bool:
+    """A photo credit standing alone: short, no sentence, ending with who took the picture."""
+    return (
+        len(line) <= CREDIT_MAX_CHARS
+        and not SENTENCE_END.search(line)
+        and bool(CREDIT_LINE.search(line))
+    )
 
 
 def _is_copyright(line: str) -> bool:
@@ -273,36 +424,79 @@ def _cut_appended(lines: Sequence[Line], labels: list[str], first: int) -> list[
         return labels
     for index in range(first + 1, len(lines)):
         line = lines[index].text
-        marker = len(line) <= 60 and (TEASER_MARKER.match(line) or COMMENTS_MARKER.match(line))
+        marker = len(line) <= MARKER_MAX_CHARS and (
+            TEASER_MARKER.match(line) or COMMENTS_MARKER.match(line)
+        )
         if marker or labels[index] == "copyright":
             tail = [APPENDED] * (len(lines) - index - 1)
             return [*labels[: index + 1], *tail]
     return labels
 
 
-def _keep_main_run(
-    labels: list[str], scores: Sequence[int], run: tuple[int, int], settings: CleanSettings
-) -> list[str]:
+def _mark_comments(lines: Sequence[Line], labels: list[str]) -> list[str]:
+    """Everything from the first of the readers' comments on (:func:`_comment_headers`), before
+    the main run is chosen: a long thread outweighs a short article."""
+    headers = _comment_headers(lines)
+    if not headers:
+        return labels
+    start = min(headers)
+    return [*labels[:start], *[COMMENTS] * (len(lines) - start)]
+
+
+def _comment_headers(lines: Sequence[Line]) -> set[int]:
+    """The lines that head readers' comments, when there are at least :data:`MIN_COMMENTS`:
+    a signature that states its time, or one over a time stamp line."""
+    found: set[int] = set()
+    for index, line in enumerate(lines):
+        text = line.text
+        if len(text) > COMMENT_HEADER_CHARS or not COMMENT_SIGNATURE.match(text):
+            continue
+        after = lines[index + 1].text if index + 1 < len(lines) else ""
+        if CLOCK_TIME.search(text) or (
+            len(after) <= COMMENT_HEADER_CHARS and CLOCK_TIME.search(after)
+        ):
+            found.add(index)
+    return found if len(found) >= MIN_COMMENTS else set()
+
+
+def _keep_main_run(lines: Sequence[Line], labels: list[str], run: tuple[int, int]) -> list[str]:
     """Keep the body lines of ``run``, the run of lines with the most body text net of furniture.
 
-    Short content lines between two body lines of the run are body too (subheadings, list
-    items, table rows); at the run's edges they are more often bylines and teasers.
+    Short lines between two body lines of the run are body too (subheadings, list items, table
+    rows, the credit lines of quoted posts), and so are lines with few function words (rows of
+    figures, references), except a headline link broken over two lines; at the run's edges
+    such lines are more often bylines, teasers and menus.
     """
     start, end = run
     inside = [i for i in range(start, end) if labels[i] == BODY]
     first, last = (inside[0], inside[-1]) if inside else (start, start)
+    wrapped = _wrapped_links(lines, labels)
     result = []
     for index, label in enumerate(labels):
         if label == BODY and not start <= index < end:
             label = OUTSIDE
-        elif (
-            label == SHORT
-            and first < index < last
-            and scores[index] >= -settings.short_content_cost
-        ):
-            label = BODY
+        elif label in (SHORT, NAMES) and first < index < last:
+            label = WRAPPED_LINK if index in wrapped else BODY
         result.append(label)
     return result
+
+
+def _wrapped_links(lines: Sequence[Line], labels: Sequence[str]) -> set[int]:
+    """Two short lines alone between paragraphs, the second going on in lower case from the
+    first and neither ending a sentence: a link to another story, its headline broken over two
+    lines ("Mashaal: Qatar is not mediating / between Hamas and the US")."""
+    found: set[int] = set()
+    for index in range(2, len(lines) - 1):
+        first, second = lines[index - 1].text, lines[index].text
+        if (
+            labels[index - 2] == labels[index + 1] == BODY
+            and labels[index] == labels[index - 1] == SHORT
+            and second[0].islower()
+            and not SENTENCE_END.search(first)
+            and not SENTENCE_END.search(second)
+        ):
+            found.update((index - 1, index))
+    return found
 
 
 def _max_sum_run(scores: Sequence[int]) -> tuple[int, int]:
@@ -319,30 +513,38 @@ def _max_sum_run(scores: Sequence[int]) -> tuple[int, int]:
 
 
 def _drop_repeats(lines: Sequence[Line], labels: list[str]) -> list[str]:
-    """Drop body lines repeated from other body lines: repeated leads and pull quotes."""
+    """Drop body lines repeated from other body lines: repeated leads, and pull quotes with the
+    short lines that sign them ("Vladimir Putin," / "Russian President")."""
     body = [i for i, label in enumerate(labels) if label == BODY]
+    keys = {index: normalise(lines[index].text) for index in body}
     seen: set[str] = set()
     result = list(labels)
+    signing = False
     for index in body:
-        key = normalise(lines[index].text)
-        if key in seen:
+        text, key = lines[index].text, keys[index]
+        if key in seen and weighted_length(text) >= MIN_REPEAT_CHARS:
             result[index] = "repeated"
-        elif _is_pull_quote(lines[index].text, [lines[i].text for i in body if i != index]):
+        elif _is_pull_quote(text, (keys[i] for i in body if i != index)):
+            result[index], signing = "pull quote", True
+        elif signing and len(text) <= PULL_QUOTE_SIGNATURE_CHARS and not _TERMINAL.search(text):
             result[index] = "pull quote"
+        else:
+            signing = False
         seen.add(key)
     return result
 
 
-def _is_pull_quote(line: str, others: Sequence[str]) -> bool:
-    """A quote that stands alone (no attribution in lowercase words) and recurs in the body."""
+def _is_pull_quote(line: str, others: Iterable[str]) -> bool:
+    """A quote that stands alone (no attribution in lowercase words) and recurs in the body
+    (``others``: the other body lines, normalised)."""
     match = QUOTED.search(line)
     if match is None:
         return False
     rest = line[: match.start()] + line[match.end() :]
-    if re.search(r"\b[a-z]{2,}\b", rest):
+    if ATTRIBUTION_WORD.search(rest):
         return False
     quote = normalise(match["quote"])
-    return bool(quote) and any(quote in normalise(other) for other in others)
+    return bool(quote) and any(quote in other for other in others)
 
 
 def _post_clean(lines: Sequence[Line], labels: list[str]) -> list[str]:
@@ -413,7 +615,7 @@ def _dropped(
     highlight_ends = {span.end for span in highlights}
     dropped = []
     for line, label in zip(lines, labels, strict=True):
-        if label == APPENDED:
+        if label in TAIL:
             dropped.append(Dropped(Span(line.span.start, lines[-1].span.end), label))
             break
         if label != BODY and line.span.end not in highlight_ends:
@@ -451,7 +653,7 @@ def _text_article(
     dropped: tuple[Dropped, ...],
 ) -> Article:
     # The appended tail belongs to other stories: its sign-offs and dates are not this one's.
-    own_lines = [line.text for line, label in zip(lines, labels, strict=True) if label != APPENDED]
+    own_lines = [line.text for line, label in zip(lines, labels, strict=True) if label not in TAIL]
     found: TextMetadata = text_metadata(own_lines, [span.of(text) for span in body[:2]])
     title = find_title(lines, labels)
     relabelled = _mark_title(text, dropped, title, before=body[0].start)
