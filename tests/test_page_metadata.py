@@ -225,3 +225,9 @@ def test_a_store_written_before_origins_is_migrated(
         articles = {d.article.id: d.article for d in store.load_documents()}
     assert articles["old"].title == "Putin meets Abbas" and articles["old"].title_origin is None
     assert (articles["new"].title_origin, articles["new"].outlet_origin) == ("h1", "og")
+
+
+def test_a_name_is_said_without_the_medium_it_adds(settings: CleanSettings) -> None:
+    head = '<meta property="og:site_name" content="LedgerOnline">'
+    article = cleaned(page(head), "https://www.ledger.example/a", settings)
+    assert (article.outlet, article.outlet_origin) == ("Ledger", "og")

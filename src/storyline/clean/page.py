@@ -59,6 +59,8 @@ PLATFORMS = frozenset({"blogger", "wordpress", "blogspot", "medium", "tumblr", "
 LEGAL_FORM = re.compile(
     r"(?:,?\s+(?:GmbH|Inc\.?|Ltd\.?|LLC|AG|S\.?A\.?|PLC|Co\.)|\s+logo)+$|^logo\s+", re.I
 )
+#: A word a site adds to its name for the medium: "Slate Magazine" is slate.com's "Slate".
+MEDIUM_WORD = re.compile(r"\s*(?:online|magazine|digital|website)$", re.I)
 #: A title part of at most this many capitalised words between the headline and the site's
 #: name is a section ("| Opinion |", "| Afghanistan News |"); bench_metadata headline:
 #: 0 → 0.967, 1 to 3 → 0.975, 4 → 0.967 (a headline's own last part taken off).
@@ -359,6 +361,9 @@ def _outlet(signals: _Signals, host: str | None, site_keys: set[str]) -> Found |
         if best > 0:
             chosen = next(c for c in candidates if names_site(c.value, host) == best)
             chosen = Found(_best_spelling(chosen.value, candidates, host), chosen.origin)
+            bare = MEDIUM_WORD.sub("", chosen.value)
+            if best == 1 and bare and names_site(bare, host) == 2:  # "BarronsOnline"
+                chosen = Found(bare, chosen.origin)
     return Found(known.for_name(chosen.value) or chosen.value, chosen.origin)
 
 
