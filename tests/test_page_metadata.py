@@ -231,3 +231,14 @@ def test_a_name_is_said_without_the_medium_it_adds(settings: CleanSettings) -> N
     head = '<meta property="og:site_name" content="LedgerOnline">'
     article = cleaned(page(head), "https://www.ledger.example/a", settings)
     assert (article.outlet, article.outlet_origin) == ("Ledger", "og")
+
+
+def test_a_headline_written_without_spaces_is_still_a_heading(settings: CleanSettings) -> None:
+    headline = "港の橋が八か月の修理を終えて再開通"
+    head = (
+        f'<meta property="og:title" content="{headline}が話題に | 港町新聞">'
+        '<meta property="og:site_name" content="港町新聞">'
+    )
+    article = cleaned(page(head, h1=headline), "https://minato.example/a", settings)
+    assert (article.title, article.title_origin) == (headline, "h1")
+    assert article.outlet == "港町新聞"

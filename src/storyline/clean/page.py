@@ -59,6 +59,8 @@ PLATFORMS = frozenset({"blogger", "wordpress", "blogspot", "medium", "tumblr", "
 LEGAL_FORM = re.compile(
     r"(?:,?\s+(?:GmbH|Inc\.?|Ltd\.?|LLC|AG|S\.?A\.?|PLC|Co\.)|\s+logo)+$|^logo\s+", re.I
 )
+#: An <h1> of one word this long is a headline written without spaces, not a section's name.
+MIN_UNSPACED_CHARS = 10
 #: A word a site adds to its name for the medium: "Slate Magazine" is slate.com's "Slate".
 MEDIUM_WORD = re.compile(r"\s*(?:online|magazine|digital|website)$", re.I)
 #: A title part of at most this many capitalised words between the headline and the site's
@@ -309,7 +311,12 @@ def _is_section(part: str) -> bool:
 
 def _headline(headings: list[str], titles: list[Found], site_keys: set[str]) -> Found | None:
     """The <h1> one of the titles also gives; else the first title."""
-    shown = [h for h in headings if squash(h) not in site_keys and len(h.split()) >= 2]
+    # one word is a section's or a logo's, unless written without spaces (Japanese, Chinese)
+    shown = [
+        h
+        for h in headings
+        if squash(h) not in site_keys and (len(h.split()) >= 2 or len(h) >= MIN_UNSPACED_CHARS)
+    ]
     for heading in shown:
         if any(_same_headline(heading, title.value) for title in titles):
             return Found(heading, "h1")
