@@ -94,7 +94,12 @@ def test_metadata_shows_where_the_date_came_from(store_path: Path) -> None:
     assert f"  published  {published}{article.published.origin})" in output
     assert article.published.iso() == "2006-02-09"
     assert f"  id         {article.id}\n" in output
-    assert f"  title      {article.title}\n" in output
+    assert f"  title      {article.title} (from text)\n" in output
+
+
+def test_metadata_shows_where_title_outlet_and_byline_came_from(store_path: Path) -> None:
+    output = _show(store_path, "--article", _article(store_path, "000_").id)
+    assert "  outlet     Al Jazeera (from text: sign-off)\n" in output  # "Aljazeera + Agencies"
 
 
 def test_a_story_lists_its_article_ids_for_show_article(store_path: Path) -> None:

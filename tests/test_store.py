@@ -75,6 +75,9 @@ def documents(draw: st.DrawFn) -> Document:
         highlights=tuple(draw(spans_in(text, 2))),
         dropped=tuple(Dropped(s, "navigation") for s in draw(spans_in(text, 2))),
         language=draw(st.none() | st.sampled_from(["en", "de", "ko"])),
+        title_origin=draw(st.none() | st.sampled_from(["h1", "og", "input"])),
+        outlet_origin=draw(st.none() | st.sampled_from(["table", "domain", "text: sign-off"])),
+        byline_origin=draw(st.none() | st.sampled_from(["json-ld", "meta"])),
     )
     spans = draw(spans_in(text))
     return Document(

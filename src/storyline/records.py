@@ -240,6 +240,12 @@ class Article:
     highlights: tuple[Span, ...] = ()
     dropped: tuple[Dropped, ...] = ()
     language: str | None = None
+    #: Where the title, the outlet and the byline came from ("input", "og", "json-ld",
+    #: "h1", "title", "table", "domain", "text", ...), as ``PubDate.origin`` for the date;
+    #: None when the field is missing or was stored before origins were.
+    title_origin: str | None = None
+    outlet_origin: str | None = None
+    byline_origin: str | None = None
 
     @cached_property
     def body_view(self) -> BodyView:

@@ -5,7 +5,6 @@ language of what is left."""
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from storyline.clean.language import article_language, primary_subtag
 from storyline.clean.lines import too_long
@@ -50,30 +49,45 @@ def _with_language(article: Article, raw: RawDocument) -> Article:
 
 def _with_input_metadata(article: Article, raw: RawDocument) -> Article:
     """What the input states (title, date, outlet, url) wins over what was found in the text;
-    its hints (a feed entry's, a web archive's) fill in only what the text does not state."""
+    its hints (a feed entry's, a web archive's) fill in only what the text does not state.
+    Each field keeps where it came from ("input", the hint's origin, or the page's)."""
     hints = raw.hints or Hints()
     published = (
         _input_date(raw.published, "input")
         or article.published
         or _input_date(hints.published, hints.published_origin)
     )
+    title = _first(
+        (raw.title, "input"),
+        (article.title, article.title_origin),
+        (hints.title, hints.published_origin),
+    )
+    outlet = _first(
+        (raw.outlet, "input"),
+        (_page_outlet(article), article.outlet_origin),
+        (hints.outlet, hints.published_origin),
+        (article.outlet, article.outlet_origin),
+    )
     return replace(
         article,
-        title=raw.title or article.title or hints.title,
-        outlet=raw.outlet or _page_outlet(article, raw.url) or hints.outlet or article.outlet,
+        title=title[0],
+        title_origin=title[1],
+        outlet=outlet[0],
+        outlet_origin=outlet[1],
         url=raw.url or article.url,
         published=published,
     )
 
 
-def _page_outlet(article: Article, url: str | None) -> str | None:
-    """The outlet the page names; not its URL's host, which trafilatura falls back on for a
-    page that names none: a hint (the feed's title) says more than a host name, which is
-    kept only when there is no hint."""
-    host = urlsplit(article.url or url or "").netloc.lower().removeprefix("www.")
-    if article.outlet and host and article.outlet.lower() == host:
-        return None
-    return article.outlet
+def _first(*values: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    """The first value given, with its origin; (None, None) when none is."""
+    return next(((v, origin) for v, origin in values if v), (None, None))
+
+
+def _page_outlet(article: Article) -> str | None:
+    """The outlet the page names; not one made from its URL's domain alone, for which a
+    hint (the feed's title) says more, and which is kept only when there is no hint."""
+    return None if article.outlet_origin == "domain" else article.outlet
 
 
 def _input_date(value: str | None, origin: str) -> PubDate | None:

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from storyline.clean.lines import Line, normalise, split_lines, too_long
-from storyline.clean.metadata import canonical_outlet
+from storyline.clean.page import page_metadata
 from storyline.clean.postclean import furniture_reasons
 from storyline.errors import MalformedInput
 from storyline.records import Article, Dropped, Precision, PubDate, RawDocument, Span
@@ -79,6 +79,7 @@ def clean_html(raw: RawDocument, settings: CleanSettings) -> Article:
             page, default_url=raw.url, date_config={"extensive_search": False}
         )
         published = _publication_date(page, raw.url or meta.url)
+        found = page_metadata(page, raw.url or meta.url, meta.author)
         extracted = _main_text(page)  # last: it repairs the parsed page in place
     except MalformedInput:
         raise
@@ -88,8 +89,9 @@ def clean_html(raw: RawDocument, settings: CleanSettings) -> Article:
         raise MalformedInput(raw.source, "no article text found in the HTML")
     if len(extracted) > settings.max_text_chars:
         raise MalformedInput(raw.source, too_long(len(extracted), settings.max_text_chars))
-    title = meta.title or None
-    body, dropped = _body(split_lines(extracted), _headlines(page, title), _link_texts(page))
+    headline, outlet, byline = found.headline, found.outlet, found.byline
+    titles = [t for t in (meta.title, headline.value if headline else None) if t]
+    body, dropped = _body(split_lines(extracted), _headlines(page, titles), _link_texts(page))
     if not body:
         raise MalformedInput(raw.source, "no article text found in the HTML, only its headline")
     return Article(
@@ -97,10 +99,13 @@ def clean_html(raw: RawDocument, settings: CleanSettings) -> Article:
         source=raw.source,
         text=extracted,
         body=body,
-        title=title,
-        outlet=canonical_outlet(meta.sitename) if meta.sitename else None,
+        title=headline.value if headline else None,
+        title_origin=headline.origin if headline else None,
+        outlet=outlet.value if outlet else None,
+        outlet_origin=outlet.origin if outlet else None,
         published=published,
-        byline=meta.author or None,
+        byline=byline.value if byline else None,
+        byline_origin=byline.origin if byline else None,
         url=meta.url or raw.url,
         dropped=dropped,
     )
@@ -214,11 +219,10 @@ def _has_missing_paragraph(element: HtmlElement, extracted: str) -> bool:
     )
 
 
-def _headlines(page: HtmlElement, title: str | None) -> frozenset[str]:
-    """The headline as it may appear in the text: the page's title and its <h1> texts."""
+def _headlines(page: HtmlElement, titles: Sequence[str]) -> frozenset[str]:
+    """The headline as it may appear in the text: the page's titles and its <h1> texts."""
     texts = {normalise(h1.text_content()) for h1 in page.iter("h1")}
-    if title:
-        texts.add(normalise(title))
+    texts |= {normalise(title) for title in titles}
     return frozenset(text for text in texts if text)
 
 

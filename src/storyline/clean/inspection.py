@@ -95,16 +95,21 @@ def _metadata(article: Article) -> tuple[tuple[str, str], ...]:
     fields = (
         ("id", article.id),
         ("source", article.source),
-        ("title", article.title),
-        ("outlet", article.outlet),
+        ("title", _with_origin(article.title, article.title_origin)),
+        ("outlet", _with_origin(article.outlet, article.outlet_origin)),
         ("language", article.language),
         ("published", describe_published(article.published) if article.published else None),
-        ("byline", article.byline),
+        ("byline", _with_origin(article.byline, article.byline_origin)),
         ("dateline", article.dateline),
         ("agencies", ", ".join(article.agencies)),
         ("url", article.url),
     )
     return tuple((label, _one_line(value) if value else MISSING) for label, value in fields)
+
+
+def _with_origin(value: str | None, origin: str | None) -> str | None:
+    """``Harbour bridge reopens (from h1)``: a field with where it came from, when known."""
+    return f"{value} (from {origin})" if value and origin else value
 
 
 def describe_published(published: PubDate) -> str:

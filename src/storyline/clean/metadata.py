@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storyline.clean.outlets import canonical_outlet
 from storyline.dates import MONTH_NUMBERS
 from storyline.records import Precision, PubDate
 
@@ -75,67 +76,15 @@ AGENCIES = {
 }
 
 
-#: Outlets by the spellings pages sign with (letters and digits only, lower-cased), to the name
-#: readers know them by: "Aljazeera + Agencies" and aljazeera.net are both Al Jazeera.
-OUTLET_NAMES = {
-    "aljazeera": "Al Jazeera",
-    "aljazeeranet": "Al Jazeera",
-    "aljazeeracom": "Al Jazeera",
-    "aljazeeraenglish": "Al Jazeera",
-    "rferl": "RFE/RL",
-    "rferlorg": "RFE/RL",
-    "radiofreeeuroperadioliberty": "RFE/RL",
-    "reuters": "Reuters",
-    "reuterscom": "Reuters",
-    "thomsonreuters": "Reuters",
-    "cnn": "CNN",
-    "cnncom": "CNN",
-    "bbc": "BBC",
-    "bbcnews": "BBC",
-    "bbccouk": "BBC",
-    "bbccom": "BBC",
-    "apnews": "AP",
-    "apnewscom": "AP",
-    "theassociatedpress": "AP",
-    "associatedpress": "AP",
-    "afp": "AFP",
-    "nytimes": "The New York Times",
-    "nytimescom": "The New York Times",
-    "thenewyorktimes": "The New York Times",
-    "newyorktimes": "The New York Times",
-    "washingtonpost": "The Washington Post",
-    "washingtonpostcom": "The Washington Post",
-    "thewashingtonpost": "The Washington Post",
-    "theguardian": "The Guardian",
-    "theguardiancom": "The Guardian",
-    "guardiancouk": "The Guardian",
-    "haaretz": "Haaretz",
-    "haaretzcom": "Haaretz",
-    "jpost": "The Jerusalem Post",
-    "jpostcom": "The Jerusalem Post",
-    "thejerusalempost": "The Jerusalem Post",
-    "rt": "RT",
-    "rtcom": "RT",
-    "tass": "TASS",
-    "tasscom": "TASS",
-    "rianovosti": "RIA Novosti",
-    "themoscowtimes": "The Moscow Times",
-    "moscowtimes": "The Moscow Times",
-}
-
-
-def canonical_outlet(name: str) -> str:
-    """The usual name of an outlet written as a sign-off, a site name or a domain."""
-    key = re.sub(r"[^0-9a-z]", "", re.sub(r"^(?:https?://)?(?:www\.)?", "", name.lower()))
-    return OUTLET_NAMES.get(key, name)
-
-
 @dataclass(frozen=True, slots=True)
 class TextMetadata:
     """What the text says about itself."""
 
     published: PubDate | None = None
     outlet: str | None = None
+    #: Where the outlet was read: "text: sign-off", "text: copyright", "text: dateline" or
+    #: "text: url".
+    outlet_origin: str | None = None
     byline: str | None = None
     dateline: str | None = None
     agencies: tuple[str, ...] = ()
@@ -172,9 +121,11 @@ def text_metadata(lines: Sequence[str], leads: Sequence[str]) -> TextMetadata:
     sign_offs = [c for line in lines[-8:] if (c := _sign_off_credits(line))]
     copyright_holder = next((h for line in lines if (h := _copyright_holder(line))), None)
     agencies = _agencies([credit] if credit else [], sign_offs)
+    outlet = _outlet(sign_offs, copyright_holder, credit, lines)
     return TextMetadata(
         published=_published(lines, dateline),
-        outlet=_outlet_name(sign_offs, copyright_holder, credit, lines),
+        outlet=canonical_outlet(outlet[0]) if outlet else None,
+        outlet_origin=outlet[1] if outlet else None,
         byline=next((m["name"] for line in lines[:30] if (m := BYLINE.match(line))), None),
         dateline=dateline["place"] if dateline and dateline["place"] else None,
         agencies=agencies,
@@ -221,28 +172,19 @@ def _agencies(credits: list[str], sign_offs: list[tuple[str, ...]]) -> tuple[str
     return tuple(sorted(found))
 
 
-def _outlet_name(
-    sign_offs: list[tuple[str, ...]],
-    copyright_holder: str | None,
-    credit: str | None,
-    lines: Sequence[str],
-) -> str | None:
-    found = _outlet(sign_offs, copyright_holder, credit, lines)
-    return canonical_outlet(found) if found else None
-
-
 def _outlet(
     sign_offs: list[tuple[str, ...]],
     copyright_holder: str | None,
     credit: str | None,
     lines: Sequence[str],
-) -> str | None:
+) -> tuple[str, str] | None:
+    """The outlet the text names, as written, and where it was read."""
     own = [name for group in sign_offs for name in group if name.lower() != "agencies"]
     if own:
-        return own[0]
+        return own[0], "text: sign-off"
     if copyright_holder:
-        return copyright_holder
+        return copyright_holder, "text: copyright"
     if credit:
-        return AGENCIES.get(credit.lower(), credit)
+        return AGENCIES.get(credit.lower(), credit), "text: dateline"
     urls = [m["domain"].lower() for line in lines if (m := URL.search(line))]
-    return urls[0] if urls else None
+    return (urls[0], "text: url") if urls else None

@@ -126,8 +126,9 @@ def spans_json(spans: Iterable[Span]) -> str:
     return json.dumps([[s.start, s.end] for s in spans])
 
 
-#: Columns of the ``articles`` table, in order: those of schema 1, then ``language`` (10).
-ARTICLE_COLUMNS = 19
+#: Columns of the ``articles`` table, in order: those of schema 1, then ``language`` (10),
+#: then the origins of the title, the outlet and the byline (12).
+ARTICLE_COLUMNS = 22
 
 
 def article_row(document: Document) -> tuple[Any, ...]:
@@ -158,6 +159,9 @@ def article_row(document: Document) -> tuple[Any, ...]:
         spans_json(document.sentences or []),
         embedding,
         a.language,
+        a.title_origin,
+        a.outlet_origin,
+        a.byline_origin,
     )
 
 
@@ -180,6 +184,9 @@ def article_from_row(row: Sequence[Any]) -> Article:
         highlights=tuple(Span(s, e) for s, e in json.loads(row[14])),
         dropped=tuple(Dropped(Span(s, e), reason) for s, e, reason in json.loads(row[15])),
         language=row[18],
+        title_origin=row[19],
+        outlet_origin=row[20],
+        byline_origin=row[21],
     )
 
 

@@ -204,6 +204,15 @@ ALTER TABLE timex ADD COLUMN reports INTEGER;
 ALTER TABLE inferred_timex ADD COLUMN reports INTEGER
 """
 
+#: Where each article's title, outlet and byline came from ("og", "json-ld", "h1", "table",
+#: "text: sign-off", "input", ...), as ``published_origin`` says for its date; NULL for
+#: articles stored before (their fields are what they were, their origins not known).
+_SCHEMA_V12 = """
+ALTER TABLE articles ADD COLUMN title_origin TEXT;
+ALTER TABLE articles ADD COLUMN outlet_origin TEXT;
+ALTER TABLE articles ADD COLUMN byline_origin TEXT
+"""
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -218,6 +227,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (9, "fragments of quotes broken by their cue", _SCHEMA_V9),
     (10, "each article's language", _SCHEMA_V10),
     (11, "whether a date dates what its sentence reports", _SCHEMA_V11),
+    (12, "where each article's title, outlet and byline came from", _SCHEMA_V12),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.
