@@ -43,7 +43,9 @@ MAX_ACRONYM = 6
 #: An acronym as written: capitals, maybe a lower-case letter inside ("BoA"), 2-6 letters.
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]{0,4}[A-Z]")
 
-_POSSESSIVE = re.compile(r"['’]s?$")
+# A possessive inside a name too: "Boeing's 787" is the Boeing 787, "Apple Computer's Mac OS"
+# Apple's Mac OS, which the owned-name rule then finds.
+_POSSESSIVE = re.compile(r"['’]s?$|['’]s(?=\s)")
 # "Mish'al" → "mishal", "U.S." → "us" (MEANTIME B-cubed F1 0.508 → 0.521 with "U.S." as "US").
 _INNER_MARK = re.compile(r"(?<=\w)['’`.](?=\w)|(?<=\b\w)\.")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
