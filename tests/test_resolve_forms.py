@@ -11,6 +11,7 @@ import pytest
 
 from conftest import make_article
 from storyline.annotate.nlp import NlpStage, headline_span
+from storyline.group.stories import body_mentions
 from storyline.records import Article, Corpus, Document, Entity, Span
 from storyline.resolve.entities import ResolveStage
 from storyline.resolve.merging import same_place
@@ -139,6 +140,11 @@ def test_names_in_the_headline_are_mentions_of_their_entities() -> None:
     assert entity_of(corpus, "h1", "Northrop Grumman") == entity_of(
         corpus, "h1", "Northrop Grumman", 1
     )
+    # Grouping compares the body's names only: the headline repeats the lead's.
+    headline = headline_span(document.article)
+    assert headline is not None
+    assert all(m.span.start >= headline.end for m in body_mentions(document))
+    assert any(m.span.end <= headline.end for m in document.mentions or [])
 
 
 def test_a_title_case_headline_keeps_only_names_the_body_gives() -> None:
