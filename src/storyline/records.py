@@ -567,18 +567,22 @@ class Corpus:
         return list(index.get(article_id, []))
 
     def entity_at(self, article_id: str, span: Span) -> Entity | None:
-        """The entity one of whose mentions overlaps ``span`` of the article, if any.
+        """The entity one of whose mentions overlaps ``span`` of the article, if any: the
+        mention with the largest overlap, then the closest boundaries, so that a name inside a
+        longer mention ("Apple" in "Apple CEO Steve Jobs") finds its own entity (MEANTIME
+        through analyze, where the export asked this: B-cubed F1 0.652 → 0.660).
 
         The resolve stage adds the spans of resolved pronouns and titles ("he", "the Russian
         president") to their entity's mentions, so a quote's speaker span finds its entity here.
         """
-        best: tuple[int, Entity] | None = None
+        best: tuple[int, int, Entity] | None = None
         index = self._cached("mentions", self.entities or [], _mention_index)
         for ref, entity in index.get(article_id, []):
             overlap = min(ref.end, span.end) - max(ref.start, span.start)
-            if overlap > 0 and (best is None or overlap > best[0]):
-                best = (overlap, entity)
-        return best[1] if best else None
+            apart = abs(ref.start - span.start) + abs(ref.end - span.end)
+            if overlap > 0 and (best is None or (-overlap, apart) < (-best[0], best[1])):
+                best = (overlap, apart, entity)
+        return best[2] if best else None
 
     def group_of(self, article_id: str, content: Span) -> QuoteGroup | None:
         """The quote group holding the quote whose content is ``content``, if any; for a quote

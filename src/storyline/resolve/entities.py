@@ -13,13 +13,14 @@ from storyline.annotate.nlp import (
     PRONOUN,
 )
 from storyline.ids import content_id
-from storyline.records import Corpus, Document, Entity, Quote, Ref, Span
+from storyline.records import Corpus, Document, Entity, Mention, Quote, Ref, Span
 from storyline.resolve.actors import OUTLET_TYPE, is_outlet_name, outlet_keys
 from storyline.resolve.merging import cluster_mentions, types_agree
 from storyline.resolve.names import (
     SILENT_TYPES,
     MentionItem,
     collect_mentions,
+    defined_acronyms,
     entity_type,
     name_key,
     person_names_match,
@@ -164,6 +165,52 @@ def _first_person_in(document: Document, content: Span) -> Iterator[Ref]:
             yield Ref(document.article.id, mention.span.start, mention.span.end)
 
 
+#: The first person plural: inside a quote, the side the speaker speaks for.
+FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+
+
+def speaker_sides(documents: list[Document], entities: list[Entity]) -> Iterator[tuple[str, Ref]]:
+    """(entity id, span) for "we", "us" and "our" inside a quote whose speaker speaks for one
+    organisation: the speaker itself ("Boeing said"), or the one named in the words that
+    describe the speaker ("Northrop Grumman CEO Ron Sugar said"). The nearest organisation
+    before the quote is often another (the customer, the rival).
+    """
+    by_article: dict[str, list[tuple[Ref, Entity]]] = defaultdict(list)
+    for entity in entities:
+        for ref in entity.mentions:
+            by_article[ref.article].append((ref, entity))
+    for document in sorted(documents, key=lambda d: d.article.id):
+        refs = by_article.get(document.article.id, [])
+        mentions = document.mentions or []
+        for quote in document.quotes or []:
+            side = None if quote.speaker is None else _side_of(quote.speaker, mentions, refs)
+            if side is None:
+                continue
+            for mention in mentions:
+                plural = mention.type == PRONOUN and mention.text.lower() in FIRST_PLURAL
+                if plural and any(_within(mention.span, part) for part in quote.parts()):
+                    yield side.id, Ref(document.article.id, mention.span.start, mention.span.end)
+
+
+def _side_of(
+    speaker: Span, mentions: list[Mention], refs: list[tuple[Ref, Entity]]
+) -> Entity | None:
+    """The one organisation named in the longest mention that holds the speaker's span."""
+    around = max(
+        (m.span for m in mentions if _within(speaker, m.span)),
+        key=lambda span: span.end - span.start,
+        default=speaker,
+    )
+    orgs = {
+        e.id: e for ref, e in refs if e.type == "ORG" and _within(Span(ref.start, ref.end), around)
+    }
+    return next(iter(orgs.values())) if len(orgs) == 1 else None
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
 def add_speaker_mentions(corpus: Corpus, entities: list[Entity], similarity: float) -> list[Entity]:
     """Entities with the spans of pronoun and title speakers added to their mentions.
 
@@ -171,6 +218,8 @@ def add_speaker_mentions(corpus: Corpus, entities: list[Entity], similarity: flo
     """
     extra: dict[str, set[Ref]] = defaultdict(set)
     for entity_id, ref in speaker_refs(corpus.documents, EntityLookup(entities, similarity)):
+        extra[entity_id].add(ref)
+    for entity_id, ref in speaker_sides(corpus.documents, entities):
         extra[entity_id].add(ref)
     claimed = set().union(*extra.values())
     return [_with_mentions(entity, extra.get(entity.id, set()), claimed) for entity in entities]
@@ -261,8 +310,10 @@ class ResolveStage:
 
     def __call__(self, corpus: Corpus) -> Corpus:
         similarity = self._settings.name_similarity
-        clusters = cluster_mentions(collect_mentions(corpus.documents), similarity)
-        outlets = outlet_keys(corpus.documents)
+        documents = corpus.documents
+        acronyms = defined_acronyms(documents)
+        clusters = cluster_mentions(collect_mentions(documents), similarity, acronyms)
+        outlets = outlet_keys(documents)
         built = (build_entity(c, outlets) for c in clusters)
         entities = sorted(distinct_ids(built), key=lambda e: e.id)
         if self._known is not None:

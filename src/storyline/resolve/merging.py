@@ -180,6 +180,41 @@ def _merge_owned_names(keys: _Keys, partition: Partition) -> None:
                 break
 
 
+#: Labels of the names that qualify an organisation's name by its country ("Israeli Foreign
+#: Ministry", "Russia's foreign ministry").
+PLACE_TYPES = frozenset({"GPE", "NORP"})
+#: Characters between a place and the name it qualifies: "'s " at most.
+PLACE_GAP_CHARS = 3
+#: Endings that make a country's name its people's ("Israel" → "Israeli", "Russia" →
+#: "Russian", "China" → "Chinese"), once a final vowel or "y" is dropped ("Germany" → "German").
+DEMONYM_ENDINGS = ("", "n", "an", "ian", "i", "ese", "ish")
+
+
+def same_place(a: str, b: str) -> bool:
+    """Two place keys for one country: equal, or one its people's name ("israel" / "israeli")."""
+    return a == b or _demonym_of(a, b) or _demonym_of(b, a)
+
+
+def _demonym_of(country: str, people: str) -> bool:
+    stems = {country, country[:-1]} if country[-1:] in "aeiouy" else {country}
+    return any(people == stem + ending for stem in stems for ending in DEMONYM_ENDINGS)
+
+
+def _qualified_forms(keys: _Keys) -> dict[str, list[tuple[str, str]]]:
+    """Organisations' names of two words or more by the qualified forms known of them, with
+    their qualifiers: "foreign ministry" → [("israeli", "israeli foreign ministry"), ...].
+    Mostly a country, which the corpus need not name alone; only the article decides which
+    qualified form a bare name is (:meth:`_Attacher._qualified_owner`)."""
+    forms: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in keys.full_names(ORG):
+        words = key.split()
+        for n in range(1, len(words) - 1):
+            qualifier, rest = " ".join(words[:n]), " ".join(words[n:])
+            if keys.type_of.get(rest) == ORG:
+                forms[rest].append((qualifier, key))
+    return forms
+
+
 def types_agree(a: str, b: str) -> bool:
     return a == b or UNLABELLED in (a, b)
 
@@ -187,7 +222,9 @@ def types_agree(a: str, b: str) -> bool:
 class _Attacher:
     """Step 4: where a single word (surname, first name, acronym) belongs."""
 
-    def __init__(self, keys: _Keys, partition: Partition, similarity: float) -> None:
+    def __init__(
+        self, keys: _Keys, partition: Partition, similarity: float, items: list[MentionItem]
+    ) -> None:
         self._keys = keys
         self._partition = partition
         self._similarity = similarity
@@ -203,6 +240,35 @@ class _Attacher:
         for key in self._named:
             self._articles_of_root[partition.find(key)] |= keys.articles_of[key]
         self._owner_cache: dict[tuple[str, str], set[str]] = {}
+        self._qualified = _qualified_forms(keys)
+        self._places: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for item in items:
+            if keys.type_of.get(item.key) in PLACE_TYPES:
+                self._places[item.ref.article].append((item.ref.end, item.key))
+
+    def _qualified_owner(self, item: MentionItem) -> str | None:
+        """The qualified form an organisation's bare name stands for in its article: the one
+        whose place stands just before it ("Israel's foreign ministry" → Israeli Foreign
+        Ministry), else the only one the article names ("the Foreign Ministry" after "the
+        Russian Foreign Ministry"). Never one of another article on the bare name alone: every
+        country has a foreign ministry.
+        """
+        forms = self._qualified.get(item.key)
+        if not forms or self._keys.type_of[item.key] != ORG:
+            return None
+        here = self._place_before(item)
+        if here is not None:
+            fitting = {self._partition.find(f) for place, f in forms if same_place(place, here)}
+            return next(iter(fitting)) if len(fitting) == 1 else None
+        roots = {self._partition.find(f) for _, f in forms}
+        return self._unique_owner(roots, item.ref.article, local_only=True)
+
+    def _place_before(self, item: MentionItem) -> str | None:
+        """The place named right before ``item`` ("Israel" of "Israel's foreign ministry")."""
+        for end, key in self._places.get(item.ref.article, []):
+            if 0 <= item.ref.start - end <= PLACE_GAP_CHARS:
+                return key
+        return None
 
     def _is_person_root(self, key: str) -> bool:
         root = self._partition.find(key)
@@ -210,11 +276,12 @@ class _Attacher:
 
     def root_for(self, item: MentionItem) -> str:
         if " " in item.key:
-            return self._partition.find(item.key)
+            return self._qualified_owner(item) or self._partition.find(item.key)
         maybe_person = item.key in self._keys.labelled_person
         found = self._surname_owner(item, local_only=not maybe_person)
         found = found or self._acronym_owner(item)
         found = found or self._first_word_owner(item)
+        found = found or self._short_form_owner(item)
         return found or self._partition.find(item.key)
 
     def _surname_owner(self, item: MentionItem, local_only: bool) -> str | None:
@@ -228,17 +295,42 @@ class _Attacher:
         return self._unique_owner(self._owner_cache[cache_key], item.ref.article, local_only)
 
     def _first_word_owner(self, item: MentionItem) -> str | None:
-        """A first name ("Steve") of one person named in full in the article.
+        """A first name ("Steve") of one person named in full in the article, if the model
+        took it for a person once: it often labels a first name alone otherwise.
 
         Not for organisations: "Apple" is not "Apple Corps" even where only that one is named
         in full (MEANTIME B-cubed F1 0.647 → 0.630).
         """
-        if self._keys.type_of[item.key] != PERSON:
+        if item.key not in self._keys.labelled_person:
             return None
         owners = {
             self._partition.find(k) for k in self._by_first.get(item.key, []) if k in self._people
         }
         return self._unique_owner(owners, item.ref.article, local_only=True)
+
+    def _short_form_owner(self, item: MentionItem) -> str | None:
+        """The first word of a longer name ("Northrop" of "Northrop Grumman", "Nasdaq" of
+        "Nasdaq Composite") where the writer named it in full: only when every article that
+        uses the word alone names exactly one such longer name. A word also used where no
+        longer form is named stands for itself ("Apple" beside "Apple Corps"), and so does
+        one whose article names two (MEANTIME through analyze: B-cubed F1 0.650 → 0.652).
+        """
+        if self._keys.type_of[item.key] == PERSON:
+            return None
+        cache_key = ("short form", item.key)
+        if cache_key not in self._owner_cache:
+            label = self._keys.type_of[item.key]
+            owners = {
+                self._partition.find(k)
+                for k in self._by_first.get(item.key, [])
+                if types_agree(self._keys.type_of[k], label)
+            }
+            every_article_one = all(
+                sum(self._named_in(o, article) for o in owners) == 1
+                for article in self._keys.articles_of[item.key]
+            )
+            self._owner_cache[cache_key] = owners if every_article_one else set()
+        return self._unique_owner(self._owner_cache[cache_key], item.ref.article, True)
 
     def _acronym_owner(self, item: MentionItem) -> str | None:
         if not item.form.isupper() or len(item.key) > MAX_ACRONYM:
@@ -266,13 +358,23 @@ class _Attacher:
         return article in self._articles_of_root.get(root, set())
 
 
-def cluster_mentions(items: list[MentionItem], similarity: float) -> list[list[MentionItem]]:
-    """Steps 2-5: the mentions of each actor, clusters in a deterministic order."""
+def cluster_mentions(
+    items: list[MentionItem], similarity: float, acronyms: dict[str, set[str]] | None = None
+) -> list[list[MentionItem]]:
+    """Steps 2-5: the mentions of each actor, clusters in a deterministic order.
+
+    ``acronyms`` are those the texts define (:func:`defined_acronyms`): one defined for a
+    single name is that name across the corpus.
+    """
     names = [item for item in items if item.type not in REFERRING_TYPES]
     keys = _Keys.build(names)
     partition = Partition(keys.type_of)
     merge_full_names(keys, partition, similarity)
-    attacher = _Attacher(keys, partition, similarity)
+    for short, longs in sorted((acronyms or {}).items()):
+        defined = {partition.find(k) for k in longs if k in keys.type_of}
+        if short in keys.type_of and len(defined) == 1:
+            partition.union(short, defined.pop())
+    attacher = _Attacher(keys, partition, similarity, names)
     clusters: dict[str, list[MentionItem]] = defaultdict(list)
     for item in names:
         clusters[attacher.root_for(item)].append(item)

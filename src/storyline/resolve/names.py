@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from storyline.annotate.nlp import (
     DESCRIPTION,
@@ -40,8 +41,12 @@ LEGAL_FORMS = frozenset(
 #: Words left out of an acronym ("United Nations" → UN, "Bank of America" → BOA).
 ACRONYM_SKIP = frozenset({"of", "and", "for", "the", "de", "la", "du"})
 MAX_ACRONYM = 6
+#: An acronym as written: capitals, maybe a lower-case letter inside ("BoA"), 2-6 letters.
+_ACRONYM = re.compile(r"[A-Z][A-Za-z&]{0,4}[A-Z]")
 
-_POSSESSIVE = re.compile(r"['’]s?$")
+# A possessive inside a name too: "Boeing's 787" is the Boeing 787, "Apple Computer's Mac OS"
+# Apple's Mac OS, which the owned-name rule then finds.
+_POSSESSIVE = re.compile(r"['’]s?$|['’]s(?=\s)")
 # "Mish'al" → "mishal", "U.S." → "us" (MEANTIME B-cubed F1 0.508 → 0.521 with "U.S." as "US").
 _INNER_MARK = re.compile(r"(?<=\w)['’`.](?=\w)|(?<=\b\w)\.")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -166,6 +171,28 @@ def collect_mentions(documents: list[Document]) -> list[MentionItem]:
                 ref = Ref(document.article.id, mention.span.start, mention.span.end)
                 items.append(MentionItem(ref, display_form(mention.text), key, mention.type))
     return sorted(items, key=lambda item: (item.ref, item.type))
+
+
+def defined_acronyms(documents: list[Document]) -> dict[str, set[str]]:
+    """Acronyms the text defines, by key: "Singapore Airlines (SIA)" → {"sia": {"singapore
+    airlines"}}. The writer says the two are one, so this holds where no initials match
+    (MEANTIME through analyze: B-cubed F1 0.666 → 0.668)."""
+    defined: dict[str, set[str]] = {}
+    for document in documents:
+        text = document.article.text
+        names = sorted(
+            (m for m in document.mentions or [] if m.type not in REFERRING_TYPES),
+            key=lambda m: m.span,
+        )
+        for long, short in pairwise(names):
+            between = text[long.span.end : short.span.start]
+            closed = text[short.span.end : short.span.end + 1] == ")"
+            if between.strip() != "(" or not closed or not _ACRONYM.fullmatch(short.text):
+                continue
+            long_key, short_key = name_key(long.text), name_key(short.text)
+            if " " in long_key and long_key[0] == short_key[0]:
+                defined.setdefault(short_key, set()).add(long_key)
+    return defined
 
 
 def majority_type(types: Iterable[str]) -> str:

@@ -22,6 +22,10 @@ from storyline.resolve.names import REFERRING_TYPES, MentionItem, entity_type
 #: descriptions 0.657 at 400, 0.656 at 600 (kept: the seed title needs 404), 0.655 at 800.
 PRONOUN_WINDOW_CHARS = 400
 DESCRIPTION_WINDOW_CHARS = 600
+#: Heads with no types that a name right before them names as a whole: "the Nasdaq index" is
+#: the Nasdaq, "the United Auto Workers union" the UAW (not "store": "the Apple store" is no
+#: Apple).
+NAMED_BY_HEAD = frozenset({"index", "union", "group"})
 
 
 @dataclass(frozen=True)
@@ -79,13 +83,19 @@ def _named_inside(items: list[MentionItem], n: int, roots: Roots) -> str | None:
     item = items[n]
     if item.type != DESCRIPTION:
         return None
-    wanted = DESCRIPTION_TYPES.get(item.key.split()[-1], frozenset())
+    head = item.key.split()[-1]
+    wanted = DESCRIPTION_TYPES.get(head, frozenset())
+    head_start = item.ref.end - len(head)
     found = None
     for inner in items[n + 1 :]:
         if inner.ref.article != item.ref.article or inner.ref.start >= item.ref.end:
             break
         root = roots.root_of.get(inner.ref)
-        if root is not None and inner.ref.end <= item.ref.end and roots.types[root] in wanted:
+        if root is None or inner.ref.end > item.ref.end:
+            continue
+        # "the Nasdaq index", "the United Auto Workers union": the name the head follows.
+        named_by_head = head in NAMED_BY_HEAD and 0 < head_start - inner.ref.end <= 1
+        if roots.types[root] in wanted or named_by_head:
             found = root
     return found
 

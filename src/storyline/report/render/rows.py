@@ -21,6 +21,7 @@ from storyline.records import (
     QuoteGroup,
     ReadFailure,
     Ref,
+    Span,
     Story,
     stories_span,
 )
@@ -92,9 +93,12 @@ def article_row(corpus: Corpus, document: Document) -> dict[str, Any]:
 
 
 def _entity_rows(corpus: Corpus, document: Document) -> list[dict[str, Any]]:
+    # A mention is its own entity's, never that of a longer or shorter mention around it: a
+    # pronoun the resolver left unlinked has none.
+    exact = {Span(r.start, r.end): e for r, e in corpus.mentions_in(document.article.id)}
     rows = []
     for mention in document.mentions or []:
-        entity = corpus.entity_at(document.article.id, mention.span)
+        entity = exact.get(mention.span)
         rows.append(
             {
                 "start": mention.span.start,
