@@ -169,7 +169,7 @@ def test_unreadable_input_is_reported_and_the_rest_stored(tmp_path: Path) -> Non
     result = runner.invoke(app, ["analyze", str(folder), "--db", str(db), "-q"])
     assert result.exit_code == 3
     assert "bad.txt" in result.stderr
-    assert "1 new articles" in result.stdout
+    assert "1 new article," in result.stdout
 
 
 def test_every_command_has_help() -> None:

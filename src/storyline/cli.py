@@ -7,20 +7,25 @@ line on stderr and a non-zero exit code; nothing here analyses text.
 
 from __future__ import annotations
 
+import errno
+import inspect
 import os
+import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from storyline.errors import NotFound, StorylineError
+from storyline.dates import counted
+from storyline.errors import NotFound, ServeError, StorylineError
 
 T = TypeVar("T")
 
@@ -34,14 +39,71 @@ EXIT_SOME_SKIPPED = 3
 #: terminal; `show` takes any unique beginning of an id, and exports keep the full ids.
 SHORT_ID = 10
 
+
+def _flowed(text: str) -> str:
+    """A docstring's paragraphs, each on one line, so help wraps them to the terminal's width
+    rather than keeping the line breaks of the source."""
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)
+
+
+class _ReadableArgument(TyperArgument):
+    """An argument as help shows it: by its metavar (``INPUT...``), never a Python type."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None  # the name column already shows the metavar
+
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        name = self.metavar or (self.name or "").upper()
+        return [name if self.required else f"[{name}]"]
+
+
+class _ReadableOption(TyperOption):
+    """An option as help shows it: its metavar (``FILE``), nothing for a flag."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None if self.is_flag else super().display_type_rich(ctx)
+
+
+def _readable(params: list[Any]) -> list[Any]:
+    # Typer makes its own parameter objects and shows each by its Python type (<list[Path]>,
+    # <bool>); these subclasses change only how they are shown, so the swap is safe.
+    for param in params:
+        if type(param) is TyperArgument:
+            param.__class__ = _ReadableArgument
+        elif type(param) is TyperOption:
+            param.__class__ = _ReadableOption
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _readable(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _readable(super().get_params(ctx))
+
+
 app = typer.Typer(
     name="storyline",
     help="Turn news articles from many outlets into stories: what happened and when, "
     "who said what, and how each outlet told it.",
+    cls=_Group,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _command(function: F) -> F:
+    """Register ``function`` as a command whose help is its docstring, flowed."""
+    registered: F = app.command(help=_flowed(function.__doc__ or ""), cls=_Command)(function)
+    return registered
+
+
 out = Console()
 # Messages are one line each, never wrapped at the terminal width: they are read by people
 # and by scripts (grep, log collectors) alike.
@@ -52,6 +114,7 @@ NewDbOption = Annotated[
     str,
     typer.Option(
         "--db",
+        metavar="PATH",
         help="The store: a SQLite file (created if missing) or a postgresql:// URL.",
         show_default=True,
     ),
@@ -60,13 +123,16 @@ DbOption = Annotated[
     str,
     typer.Option(
         "--db",
+        metavar="PATH",
         help="The store that `analyze` wrote: a SQLite file or a postgresql:// URL.",
         show_default=True,
     ),
 ]
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", help="A settings file (TOML) overriding storyline's defaults."),
+    typer.Option(
+        "--config", metavar="FILE", help="A settings file (TOML) overriding storyline's defaults."
+    ),
 ]
 
 
@@ -92,6 +158,12 @@ def _errors_as_messages() -> Iterator[None]:
             highlight=False,
         )
         raise typer.Exit(EXIT_ERROR) from exc
+
+
+def _say(line: str) -> None:
+    """One line of what a command did, on stdout: never broken across lines (scripts read
+    it too) and printed as it is (a path may hold "[")."""
+    out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def _run(action: Callable[[], T]) -> T:
@@ -120,13 +192,15 @@ def _main(
     what, and how each outlet told it."""
 
 
-@app.command()
+@_command
 def analyze(
     inputs: Annotated[
         list[Path],
         typer.Argument(
+            metavar="INPUT...",
+            show_default=False,
             help="Files or folders to read: .txt, .html/.htm, .jsonl (one article a line), "
-            ".warc/.warc.gz (the HTML pages of a web archive); - reads JSONL from standard input."
+            ".warc/.warc.gz (the HTML pages of a web archive); - reads JSONL from standard input.",
         ),
     ],
     db: NewDbOption = "storyline.db",
@@ -159,33 +233,40 @@ def analyze(
         columns = (
             SpinnerColumn(),
             TextColumn("{task.description}"),
-            TextColumn("{task.completed} articles"),
+            # The bar counts as it goes: "1 article", then "2 articles".
+            TextColumn("{task.fields[done]}"),
             TimeElapsedColumn(),
         )
         with Progress(*columns, console=err, disable=quiet, transient=True) as bar:
-            task = bar.add_task("analysing", total=None)
-            result = run_analysis(inputs, db, settings, progress=lambda _s: bar.advance(task))
+            task = bar.add_task("analysing", total=None, done=counted(0, "article"))
+            done = [0]
+
+            def advance(_source: str) -> None:
+                done[0] += 1
+                bar.update(task, advance=1, done=counted(done[0], "article"))
+
+            result = run_analysis(inputs, db, settings, progress=advance)
     for failure in result.failures:
         err.print(f"skipped {failure.source}: {failure.reason}", highlight=False, markup=False)
     # Only web archives pass records over (images, error pages, other languages): a count.
-    passed = f", {len(result.passed_over)} passed over" if result.passed_over else ""
-    out.print(
-        f"{len(result.added)} new articles, {len(result.already_stored)} already stored"
-        f"{passed}, {len(result.failures)} skipped; {result.story_count} stories in "
-        f"{_shown(db)}",
-        highlight=False,
+    passed = f", {len(result.passed_over):,} passed over" if result.passed_over else ""
+    _say(
+        f"{counted(len(result.added), 'new article')}, {len(result.already_stored):,} already "
+        f"stored{passed}, {len(result.failures):,} skipped; "
+        f"{counted(result.story_count, 'story', 'stories')} in {_shown(db)}"
     )
-    if not quiet and result.windowed:
+    # With no story stored, an empty table would say no more than the line above.
+    if not quiet and result.story_count and result.windowed:
         # A large store: the stories this run changed, not every story it holds.
         added = set(result.added)
         _print_story_table(db, {s.id for s in result.stories if added.intersection(s.articles)})
-    elif not quiet:
+    elif not quiet and result.story_count:
         _print_story_table(db)
     if result.failures:
         raise typer.Exit(EXIT_SOME_SKIPPED)
 
 
-@app.command()
+@_command
 def regroup(db: DbOption = "storyline.db", config: ConfigOption = None) -> None:
     """Group every stored article again: copies, entities, quote groups, stories, threads.
 
@@ -201,10 +282,10 @@ def regroup(db: DbOption = "storyline.db", config: ConfigOption = None) -> None:
         settings = load_settings(config)
         with Store(_existing(db)) as store:
             found = regroup_store(store, settings)
-    out.print(f"{len(found)} stories in {_shown(db)}", highlight=False)
+    _say(f"{counted(len(found), 'story', 'stories')} in {_shown(db)}")
 
 
-@app.command()
+@_command
 def stories(db: DbOption = "storyline.db") -> None:
     """List the stories in the store: dates, title, number of articles (n), outlets, thread."""
     _print_story_table(db)
@@ -254,7 +335,7 @@ def _shown(db: str) -> str:
     return display_name(db)
 
 
-@app.command()
+@_command
 def show(
     story: Annotated[
         str | None,
@@ -324,7 +405,9 @@ def _show_story(db: str, story: str, config: Path | None) -> None:
             embedder = remembering_embedder(store)
             basis = membership_basis(corpus, settings)
             report = build_report(corpus, chosen, settings.summary, embedder, basis)
-        out.print(render_report_text(report), highlight=False, markup=False)
+        text = render_report_text(report, width=out.width)
+    # As an article is printed: already wrapped, with continuation lines under their text.
+    out.print(Text(text), soft_wrap=True)
 
 
 def _show_article(db: str, prefix: str, with_dropped: bool) -> None:
@@ -363,7 +446,7 @@ class ExportFormat(StrEnum):
     html = "html"
 
 
-@app.command()
+@_command
 def export(
     db: DbOption = "storyline.db",
     format: Annotated[
@@ -371,13 +454,15 @@ def export(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="jsonl: one article a line; stories: one story a line (JSONL); "
             "threads: one thread a line with each link's reason and its cited summary (JSONL); "
             "md: a Markdown report; html: a self-contained HTML report.",
         ),
     ] = ExportFormat.jsonl,
     out_path: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write here instead of stdout."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -404,7 +489,7 @@ class TimelineFormat(StrEnum):
     html = "html"
 
 
-@app.command()
+@_command
 def timeline(
     db: DbOption = "storyline.db",
     query: Annotated[
@@ -466,12 +551,14 @@ def timeline(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="text: for reading here; jsonl: one JSON line, each date with its sentences "
             "and their source spans; md: Markdown; html: a self-contained page.",
         ),
     ] = TimelineFormat.text,
     out_path: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write here instead of stdout."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -502,7 +589,9 @@ def timeline(
             sentences=sentences,
             settings=settings,
         )
-    _write_out(timeline_as(found, format.value), out_path)
+    # The text for reading here is wrapped to the terminal; a file keeps one line an entry.
+    width = out.width if out_path is None else None
+    _write_out(timeline_as(found, format.value, width), out_path)
 
 
 def _write_out(text: str, out_path: Path | None) -> None:
@@ -514,17 +603,20 @@ def _write_out(text: str, out_path: Path | None) -> None:
         err.print(f"wrote {out_path}", highlight=False)
 
 
-@app.command()
+@_command
 def serve(
     db: DbOption = "storyline.db",
     host: Annotated[
         str,
         typer.Option(
+            metavar="ADDRESS",
             help="Address to listen on. The default answers this machine only; on any other "
-            "address writing needs a token ($STORYLINE_TOKEN, else one made and printed)."
+            "address writing needs a token ($STORYLINE_TOKEN, else one made and printed).",
         ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option(metavar="PORT", help="Port to listen on.", min=1, max=65535)
+    ] = 8000,
     config: ConfigOption = None,
 ) -> None:
     """Serve the store over HTTP: the JSON API (OpenAPI docs at /docs) and the web UI.
@@ -546,7 +638,11 @@ def serve(
 
     token, made = write_token_for(host, os.environ.get(TOKEN_ENV_VAR))
     with _errors_as_messages():
-        app_ = create_app(_existing(db), load_settings(config), write_token=token)
+        store = _existing(db)
+        # Bound before anything is announced, and handed to the server as it is: a port that
+        # is taken is one line saying so, never "serving ..." and then a failure.
+        listening = _listen(host, port)
+        app_ = create_app(store, load_settings(config), write_token=token)
     if made:
         # Printed once, here only: the server never logs it.
         err.print(
@@ -559,15 +655,43 @@ def serve(
         )
     elif token:
         err.print(f"writing needs the token in ${TOKEN_ENV_VAR}", highlight=False, markup=False)
-    err.print(f"serving {_shown(db)} on http://{host}:{port} (API docs at /docs)", highlight=False)
-    uvicorn.run(app_, host=host, port=port, log_level="warning")
+    shown_host = f"[{host}]" if ":" in host else host
+    err.print(
+        f"serving {_shown(db)} on http://{shown_host}:{port} (API docs at /docs)", highlight=False
+    )
+    server = uvicorn.Server(uvicorn.Config(app_, host=host, port=port, log_level="warning"))
+    with listening:
+        server.run(sockets=[listening])
 
 
-@app.command()
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port``, or a :class:`ServeError` saying what to change."""
+    # As uvicorn binds: IPv6 for an address with a colon, SO_REUSEADDR so a port left in
+    # TIME_WAIT by a server just stopped can be taken again (a port in use still cannot).
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as exc:
+        listening.close()
+        if exc.errno == errno.EADDRINUSE:
+            problem = f"port {port} on {host} is in use; pick another with --port"
+        elif exc.errno == errno.EACCES:
+            problem = f"port {port} needs privileges here; pick one above 1023 with --port"
+        else:
+            reason = exc.strerror or str(exc)
+            problem = f"cannot listen on {host} port {port}: {reason}; check --host"
+        raise ServeError(problem) from exc
+    listening.set_inheritable(True)
+    return listening
+
+
+@_command
 def watch(
     feeds: Annotated[
         list[str],
-        typer.Argument(help="URLs of RSS or Atom feeds.", metavar="FEED", show_default=False),
+        typer.Argument(help="URLs of RSS or Atom feeds.", metavar="FEED...", show_default=False),
     ],
     db: NewDbOption = "storyline.db",
     every: Annotated[
@@ -604,12 +728,11 @@ def watch(
         for failure in result.analysis.failures:
             err.print(f"failed {failure.source}: {failure.reason}", highlight=False, markup=False)
         failed.append(len(result.analysis.failures))
-        out.print(
-            f"round {result.number}: {len(result.analysis.added)} new articles, "
-            f"{result.skipped} skipped, {len(result.analysis.failures)} failed; "
-            f"{len(result.unchanged_feeds)} of {len(feeds)} feeds unchanged; "
-            f"{result.analysis.story_count} stories in {_shown(db)}",
-            highlight=False,
+        _say(
+            f"round {result.number}: {counted(len(result.analysis.added), 'new article')}, "
+            f"{result.skipped:,} skipped, {len(result.analysis.failures):,} failed; "
+            f"{len(result.unchanged_feeds):,} of {counted(len(feeds), 'feed')} unchanged; "
+            f"{counted(result.analysis.story_count, 'story', 'stories')} in {_shown(db)}"
         )
 
     with _errors_as_messages():
@@ -624,4 +747,6 @@ def watch(
 
 
 def main() -> None:
-    app()
+    # Named as the installed command, also under `python -m storyline`, so usage lines and
+    # messages show a command a person can type.
+    app(prog_name="storyline")

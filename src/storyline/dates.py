@@ -2,8 +2,9 @@
 date stands for, and dates as inputs give them.
 
 This is shared vocabulary below the stages: reading parses given dates, cleaning finds dates in
-page text, annotation resolves time expressions, grouping compares date ranges, and reports
-compare counted figures. Each takes what it needs from here rather than from another stage.
+page text, annotation resolves time expressions, grouping compares date ranges, reports
+compare counted figures, and every message that counts says "1 article", "2 articles". Each
+takes what it needs from here rather than from another stage.
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ NUMBER_VALUE = {w: i for i, w in enumerate(SMALL_NUMBERS, 1)} | {
 }
 #: Numbers in words, one to ninety ("forty-two" is two of them).
 CARDINAL_WORDS = (*SMALL_NUMBERS, *TENS)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` with its noun, agreeing with it: "1 article", "2 articles", "1,261 stories"
+    (``plural`` where adding an "s" is wrong). Every message that counts says it this way."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def number_value(word: str) -> int | float | None:

@@ -12,6 +12,7 @@
     ├── PipelineError        stages whose needs are not provided, in order
     ├── ClusterError         the Dask scheduler cannot be reached, or its workers cannot run
     ├── StoreError           the store cannot be opened, migrated or written
+    ├── ServeError           the server cannot listen on the address asked for
     └── NotFound             a story, article or entity id that does not exist
         └── AmbiguousId      a beginning of an id that begins several
 
@@ -75,6 +76,11 @@ class ClusterError(StorylineError):
 
 class StoreError(StorylineError):
     """The store cannot be opened, migrated or written."""
+
+
+class ServeError(StorylineError):
+    """The server cannot listen on the address asked for: the port is taken, the host is not
+    an address of this machine, or the port needs privileges."""
 
 
 class NotFound(StorylineError):

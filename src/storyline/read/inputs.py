@@ -32,6 +32,7 @@ def read_inputs(inputs: Iterable[Input], settings: ReadSettings) -> Iterator[Rea
     """Yield a raw document, a passed-over record or a failure for every input under
     ``inputs``, in a stable order."""
     extensions = {ext.lower() for ext in settings.extensions}
+    known = ", ".join(sorted(extensions))
     for given in inputs:
         if isinstance(given, RawDocument | ReadFailure | PassedOver):
             yield given
@@ -40,12 +41,17 @@ def read_inputs(inputs: Iterable[Input], settings: ReadSettings) -> Iterator[Rea
         if str(given) == STDIN:
             yield from jsonl_lines(STDIN_SOURCE, sys.stdin.buffer, settings)
         elif path.is_dir():
-            for file in _files_under(path, extensions):
+            files = _files_under(path, extensions)
+            if not files:
+                # Else an empty folder (or one of PDFs) would read as "0 new articles".
+                yield ReadFailure(
+                    str(path), f"no file storyline reads in this folder (it reads {known})"
+                )
+            for file in files:
                 yield from _read_file(file, settings)
         elif not path.exists():
             yield ReadFailure(str(path), "no such file or folder")
         elif _kind(path, extensions) is None:
-            known = ", ".join(sorted(extensions))
             yield ReadFailure(str(path), f"unknown input kind '{path.suffix}' (known: {known})")
         else:
             yield from _read_file(path, settings)

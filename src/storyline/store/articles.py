@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from storyline.dates import counted
 from storyline.errors import AmbiguousId, NotFound
 from storyline.records import Document, Mention, Precision, PubDate, Span
 from storyline.store.core import BUMP_GENERATION, StoreCore
@@ -45,7 +46,7 @@ class ArticleStore(StoreCore):
 
     def save_documents(self, documents: Sequence[Document]) -> None:
         """Store annotated documents in one transaction; an id already stored is left as it is."""
-        self._write(lambda: self._insert_documents(documents), f"{len(documents)} articles")
+        self._write(lambda: self._insert_documents(documents), counted(len(documents), "article"))
 
     def _insert_documents(self, documents: Sequence[Document]) -> None:
         added = 0

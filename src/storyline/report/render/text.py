@@ -12,16 +12,28 @@ from collections.abc import Iterable, Sequence
 
 from storyline.annotate.labels import normalise_space
 from storyline.clean.inspection import ArticleInspection
+from storyline.dates import counted
 from storyline.records import Article, Ref
 from storyline.report.articles import outlet_name, thread_link_lines
 from storyline.report.render.lists import shown_facts
 from storyline.report.story import StoryReport, membership_lines
 from storyline.report.timeline import BACKGROUND_HEADING
 
-__all__ = ["citation_markers", "render_article_text", "render_report_text", "shorten"]
+__all__ = [
+    "citation_markers",
+    "hanging",
+    "render_article_text",
+    "render_report_text",
+    "shorten",
+]
 
 #: A dropped part's excerpt never gets narrower than this, however narrow the terminal.
 MIN_EXCERPT = 20
+#: Nor does a wrapped entry's text.
+MIN_TEXT = 20
+#: Where an entry's continuation lines start when it has no text column of its own to hang
+#: under (a cast row, an outlet's line): one step in from its first line.
+HANG = 4
 ELLIPSIS = "…"
 
 
@@ -42,11 +54,16 @@ def citation_markers(articles: Sequence[Article]) -> dict[str, str]:
     return markers
 
 
-def render_report_text(report: StoryReport) -> str:
-    """A story as plain text for a terminal (``storyline show``)."""
+def render_report_text(report: StoryReport, width: int | None = None) -> str:
+    """A story as plain text for a terminal (``storyline show``), each entry wrapped to
+    ``width`` with its continuation lines indented under its text (None: one line each)."""
     markers = citation_markers(report.articles)
     texts = {a.id: a.text for a in report.articles}
     names = {**report.names, **{m.entity: m.name for m in report.cast}}
+    lines: list[str] = []
+
+    def add(prefix: str, text: str, hang: int | None = None) -> None:
+        lines.extend(hanging(prefix, text, width, hang))
 
     def cite(refs: Iterable[Ref]) -> str:
         return " ".join(f"[{markers.get(r.article, r.article)}]" for r in refs)
@@ -60,71 +77,89 @@ def render_report_text(report: StoryReport) -> str:
         )
 
     story = report.story
-    lines = [story.title, story.date_label(), story.description, "", "Articles:"]
+    for line in (story.title, story.date_label(), story.description):
+        add("", line)
+    lines += ["", "Articles:"]
     # The full id, so any article can be opened with `storyline show --article ID`.
-    lines += [
-        f"  [{markers[a.id]}] {a.title or '(untitled)'}  (article {a.id})" for a in report.articles
-    ]
+    for a in report.articles:
+        add(f"  [{markers[a.id]}] ", f"{a.title or '(untitled)'}  (article {a.id})", HANG)
     if report.membership:
         lines += ["", "Why these articles are one story:"]
-        lines += [f"  {line}" for line in membership_lines(report, markers)]
+        for line in membership_lines(report, markers):
+            add("  ", line, HANG)
     if report.thread is not None and len(report.thread_stories) > 1:
-        lines += ["", f"Thread {report.thread.id}: {report.thread.description}"]
-        lines += [f"  {line}" for line in thread_link_lines(report.thread, report.thread_stories)]
-    lines += ["", "Summary:", *(f"  - {s.sentence} {cite(s.sources)}" for s in report.summary)]
-    lines += [
-        "",
-        "Timeline:",
-        *(f"  {e.shown_date()}  {e.text} {cite(e.sources)}" for e in report.timeline),
-    ]
+        lines.append("")
+        add("", f"Thread {report.thread.id}: {report.thread.description}", 2)
+        for line in thread_link_lines(report.thread, report.thread_stories):
+            add("  ", line, HANG)
+    lines += ["", "Summary:"]
+    for s in report.summary:
+        add("  - ", f"{s.sentence} {cite(s.sources)}")
+    lines += ["", "Timeline:"]
+    for event in report.timeline:
+        add(f"  {event.shown_date()}  ", f"{event.text} {cite(event.sources)}")
     if report.background:
-        lines += [
-            "",
-            f"{BACKGROUND_HEADING}:",
-            *(f"  {e.shown_date()}  {e.text} {cite(e.sources)}" for e in report.background),
-        ]
-    lines += [
-        "",
-        "Cast:",
-        *(f"  {m.name} ({m.type}, {len(m.articles)} articles)" for m in report.cast),
-    ]
+        lines += ["", f"{BACKGROUND_HEADING}:"]
+        for event in report.background:
+            add(f"  {event.shown_date()}  ", f"{event.text} {cite(event.sources)}")
+    lines += ["", "Cast:"]
+    for m in report.cast:
+        add("  ", f"{m.name} ({m.type}, {counted(len(m.articles), 'article')})", HANG)
     lines += ["", "Quotes:"]
     for heading in report.quotes_by_speaker():
-        lines.append(f"  {heading.name}:")
+        add("  ", f"{heading.name}:", HANG)
         for group in heading.groups:  # one utterance: its renderings under one dash
-            lines += [
-                f"    {'-' if n == 0 else ' '} [{markers.get(r.article, r.article)}] {quoted(r)}"
-                for n, r in enumerate(group.quotes)
-            ]
+            for n, r in enumerate(group.quotes):
+                dash = "-" if n == 0 else " "
+                add(f"    {dash} [{markers.get(r.article, r.article)}] ", quoted(r))
     lines += ["", "Outlets:"]
     for view in report.outlets:
         voices = ", ".join(
-            f"{names.get(v.entity, v.entity)} ({v.quotes}, {v.words} words)"
+            f"{names.get(v.entity, v.entity)} "
+            f"({counted(v.quotes, 'quote')}, {counted(v.words, 'word')})"
             for v in view.voice_details
         )
-        lines.append(
-            f"  {view.outlet}: {len(view.articles)} article(s); quotes {voices or 'no one'}"
-        )
+        articles = counted(len(view.articles), "article")
+        add("  ", f"{view.outlet}: {articles}; quotes {voices or 'no one'}", HANG)
         if report.sides:
             heard = ", ".join(view.sides_heard) or "none"
-            lines.append(
-                f"    sides heard: {heard}; not heard: {', '.join(view.sides_missing) or 'none'}"
-            )
-        lines += [f"    calls {names.get(e, e)}: {'; '.join(p)}" for e, p in view.labels.items()]
+            missing = ", ".join(view.sides_missing) or "none"
+            add("    ", f"sides heard: {heard}; not heard: {missing}", HANG + 2)
+        for entity, phrases in view.labels.items():
+            add("    ", f"calls {names.get(entity, entity)}: {'; '.join(phrases)}", HANG + 2)
     uneven = shown_facts(report)
     if uneven.total:
         lines += ["", f"Reported by some outlets only ({uneven.total}):"]
-        lines += [
-            f"  {f.date or '':10}  {f.text} {cite(f.sources)} (not in: {', '.join(f.missing)})"
-            for f in uneven.shown
-        ]
+        for f in uneven.shown:
+            missing = ", ".join(f.missing)
+            add(f"  {f.date or '':10}  ", f"{f.text} {cite(f.sources)} (not in: {missing})")
         lines += [f"  {uneven.more_note()}"] if uneven.more else []
     if report.conflicts:
         lines += ["", "Where outlets disagree:"]
         for conflict in report.conflicts:
             claims = "; ".join(f"{c.outlet}: {c.value} {cite([c.source])}" for c in conflict.claims)
-            lines.append(f"  {conflict.kind}, {conflict.about}: {claims}")
+            add("  ", f"{conflict.kind}, {conflict.about}: {claims}", HANG)
     return "\n".join(lines) + "\n"
+
+
+def hanging(prefix: str, text: str, width: int | None, hang: int | None = None) -> list[str]:
+    """``prefix`` then ``text``, wrapped at spaces to ``width``, each continuation line
+    indented by ``hang`` (default: under the text's first character), so no wrapped line
+    falls back to the left edge inside an indented list. None: one line."""
+    if width is None:
+        return [prefix + text]
+    indent = " " * (len(prefix) if hang is None else hang)
+    # However narrow the terminal, the text keeps a readable column beside its indent.
+    width = max(width, len(indent) + MIN_TEXT, len(prefix) + MIN_TEXT)
+    wrapped = textwrap.wrap(
+        text,
+        width,
+        initial_indent=prefix,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return wrapped or [prefix.rstrip()]
 
 
 # --------------------------------------------------------------------------- one article
@@ -143,9 +178,10 @@ def render_article_text(
 ) -> str:
     """The article as plain text, wrapped to ``width``: metadata, highlights, clean body, and
     optionally the dropped parts (one line each) with totals per reason."""
-    lines = _metadata_lines(inspection)
+    lines = _metadata_lines(inspection, width)
     if inspection.highlights:
-        lines += ["", "Highlights:", *(f"  - {h}" for h in inspection.highlights)]
+        lines += ["", "Highlights:"]
+        lines += [line for h in inspection.highlights for line in hanging("  - ", h, width)]
     body = inspection.body or "(empty: cleaning kept nothing)"
     lines += ["", "Body:", *_wrapped(body, width)]
     if show_dropped:
@@ -163,12 +199,12 @@ def _wrapped(text: str, width: int) -> list[str]:
     return wrapped
 
 
-def _metadata_lines(inspection: ArticleInspection) -> list[str]:
+def _metadata_lines(inspection: ArticleInspection, width: int) -> list[str]:
     label_width = max(len(label) for label, _ in inspection.metadata)
-    return [
-        "Article:",
-        *(f"  {label:<{label_width}}  {value}" for label, value in inspection.metadata),
-    ]
+    lines = ["Article:"]
+    for label, value in inspection.metadata:
+        lines += hanging(f"  {label:<{label_width}}  ", value, width)
+    return lines
 
 
 def _dropped_lines(inspection: ArticleInspection, width: int) -> list[str]:
@@ -195,7 +231,7 @@ def _dropped_lines(inspection: ArticleInspection, width: int) -> list[str]:
 
 
 def _parts(count: int) -> str:
-    return f"{count} part{'s' if count != 1 else ''}"
+    return counted(count, "part")
 
 
 def _character_line(inspection: ArticleInspection) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from storyline.dates import counted
 from storyline.errors import ConfigError
 from storyline.records import Article
 from storyline.report.articles import outlet_name
 from storyline.report.render.html import esc
 from storyline.report.render.markdown import md_escape
 from storyline.report.render.rows import ref_rows
+from storyline.report.render.text import hanging
 from storyline.report.topic_timeline import TimelineDate, TimelineSentence, TopicTimeline
 
 __all__ = [
@@ -31,8 +33,9 @@ __all__ = [
 TIMELINE_FORMATS = ("text", "jsonl", "md", "html")
 
 
-def timeline_as(timeline: TopicTimeline, format: str) -> str:
-    """The timeline in one of :data:`TIMELINE_FORMATS`, as ``storyline timeline`` writes it."""
+def timeline_as(timeline: TopicTimeline, format: str, width: int | None = None) -> str:
+    """The timeline in one of :data:`TIMELINE_FORMATS`, as ``storyline timeline`` writes it
+    (``text`` wrapped to ``width``, if given)."""
     if format == "jsonl":
         return json.dumps(timeline_row(timeline), ensure_ascii=False) + "\n"
     if format == "md":
@@ -40,7 +43,7 @@ def timeline_as(timeline: TopicTimeline, format: str) -> str:
     if format == "html":
         return timeline_html(timeline)
     if format == "text":
-        return timeline_text(timeline)
+        return timeline_text(timeline, width)
     raise ConfigError(f"unknown timeline format {format!r} (known: {', '.join(TIMELINE_FORMATS)})")
 
 
@@ -84,11 +87,10 @@ def heading(timeline: TopicTimeline) -> str:
     span = ""
     if timeline.since or timeline.until:
         span = f", {timeline.since or 'the start'} to {timeline.until or 'the end'}"
-    dates = len(timeline.dates)
     rough = timeline.not_to_the_day
     return (
-        f"Timeline of {timeline.scope}{span}: {dates} date{'' if dates == 1 else 's'} "
-        f"from {timeline.articles:,} article{'' if timeline.articles == 1 else 's'}"
+        f"Timeline of {timeline.scope}{span}: {counted(len(timeline.dates), 'date')} "
+        f"from {counted(timeline.articles, 'article')}"
         + (f" ({rough:,} dated only to the month or year)" if rough else "")
     )
 
@@ -102,25 +104,29 @@ def day_note(day: TimelineDate) -> str:
     return f"{day.published} out that day, named in {day.named}"
 
 
-def _source_line(number: int, article: Article) -> str:
+def _source_line(article: Article) -> str:
     date = article.published.iso() if article.published else "undated"
     title = article.title or "(untitled)"
-    return f"[{number}] {outlet_name(article)}, {date}: {title} ({article.id})"
+    return f"{outlet_name(article)}, {date}: {title} ({article.id})"
 
 
-def timeline_text(timeline: TopicTimeline) -> str:
-    """Plain text for a terminal; the caller prints it without interpreting markup."""
+def timeline_text(timeline: TopicTimeline, width: int | None = None) -> str:
+    """Plain text for a terminal, each entry wrapped to ``width`` with its continuation lines
+    under its text (None: one line each); the caller prints it without interpreting markup."""
     markers = _markers(timeline)
-    lines = [heading(timeline), ""]
+    lines = [*hanging("", heading(timeline), width), ""]
     if not timeline.dates:
         lines.append("No dated sentences in this range.")
     for day in timeline.dates:
         lines.append(f"{day.date}  ({day_note(day)})")
         for sentence in day.sentences:
-            lines.append(f"  - {sentence.text} {_text_cites(sentence, markers)}")
+            lines += hanging("  - ", f"{sentence.text} {_text_cites(sentence, markers)}", width)
         lines.append("")
     if timeline.cited:
-        lines += ["Sources", *(f"  {_source_line(markers[a.id], a)}" for a in timeline.cited)]
+        lines.append("Sources")
+        for a in timeline.cited:
+            number = markers[a.id]
+            lines += hanging(f"  [{number}] ", _source_line(a), width)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -141,7 +147,7 @@ def timeline_markdown(timeline: TopicTimeline) -> str:
         lines.append("")
     if timeline.cited:
         lines += ["## Sources", ""]
-        lines += [f"- {md_escape(_source_line(markers[a.id], a))}" for a in timeline.cited]
+        lines += [f"- {md_escape(f'[{markers[a.id]}] {_source_line(a)}')}" for a in timeline.cited]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -183,6 +189,6 @@ def _html_body(timeline: TopicTimeline) -> str:
         parts.append('<h2>Sources</h2><ol class="sources">')
         for article in timeline.cited:
             number = markers[article.id]
-            parts.append(f'<li id="s{number}">{esc(_source_line(number, article))}</li>')
+            parts.append(f'<li id="s{number}">{esc(f"[{number}] {_source_line(article)}")}</li>')
         parts.append("</ol>")
     return "".join(parts)
