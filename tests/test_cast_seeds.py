@@ -150,6 +150,18 @@ def test_the_article_page_marks_names_not_pronouns(corpus: Corpus, client: objec
     assert ("refers to Vladimir Putin", "He") in [(t.split("; ")[0], x) for t, x in hover]
 
 
+def test_the_article_panel_lists_actors_only(corpus: Corpus, client: object) -> None:
+    # "In this article" is the article's cast: the outlet that signs it ("Aljazeera +
+    # Agencies") and the nationality words it uses as adjectives are not in it.
+    document = seed_document(corpus, "000")
+    page = client.get(f"/articles/{document.article.id}").text  # type: ignore[attr-defined]
+    panel = page.split("<h2>In this article</h2>", 1)[1].split("<h2>", 1)[0]
+    names = {html.unescape(n).strip() for n in re.findall(r'class="pill"[^>]*>([^<]+)<', panel)}
+    assert {"Vladimir Putin", "Hamas", "Russia"} <= names
+    assert names.isdisjoint(OUTLETS), names & set(OUTLETS)
+    assert names.isdisjoint(ADJECTIVES), names & set(ADJECTIVES)
+
+
 def test_the_putin_page_lists_his_quotes_dated_in_order(corpus: Corpus, client: object) -> None:
     putin = entity_named(corpus, "000", "Vladimir Putin")
     page = client.get(f"/entities/{putin.id}").text  # type: ignore[attr-defined]

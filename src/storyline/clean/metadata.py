@@ -72,8 +72,10 @@ AGENCIES = {
     "ansa": "ANSA",
     "kyodo": "Kyodo",
     "bloomberg": "Bloomberg",
-    "agencies": "Agencies",
 }
+#: A sign-off's word for unnamed wires ("Aljazeera + Agencies"): it marks the line as a credit
+#: but names no agency, so it is never listed as one.
+UNNAMED_WIRES = frozenset({"agencies", "wires", "news agencies", "wire services"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,7 @@ def _sign_off_credits(line: str) -> tuple[str, ...]:
     if len(line) > 50 or (match := SIGN_OFF.match(line)) is None:
         return ()
     words = re.split(r"\s*[+&/,]\s*", match["credits"])
-    has_agency = any(word.lower() in AGENCIES for word in words)
+    has_agency = any(word.lower() in AGENCIES or word.lower() in UNNAMED_WIRES for word in words)
     return tuple(words) if has_agency else ()
 
 
@@ -179,7 +181,7 @@ def _outlet(
     lines: Sequence[str],
 ) -> tuple[str, str] | None:
     """The outlet the text names, as written, and where it was read."""
-    own = [name for group in sign_offs for name in group if name.lower() != "agencies"]
+    own = [name for group in sign_offs for name in group if name.lower() not in UNNAMED_WIRES]
     if own:
         return own[0], "text: sign-off"
     if copyright_holder:

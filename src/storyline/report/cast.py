@@ -8,7 +8,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from storyline.records import UNATTRIBUTED, Corpus, Document, QuoteGroup, Ref, Span, Story
+from storyline.records import (
+    UNATTRIBUTED,
+    Corpus,
+    Document,
+    Entity,
+    QuoteGroup,
+    Ref,
+    Span,
+    Story,
+)
 from storyline.report.articles import article_key
 from storyline.resolve.actors import is_outlet, outlet_keys
 
@@ -17,6 +26,7 @@ __all__ = [
     "CastMember",
     "SpeakerQuotes",
     "build_cast",
+    "is_actor",
     "quotes_by_speaker",
     "story_quote_groups",
 ]
@@ -48,12 +58,18 @@ def build_cast(corpus: Corpus, documents: Sequence[Document]) -> list[CastMember
     cast = []
     for entity in corpus.entities or []:
         refs = [r for r in entity.mentions if r.article in article_ids]
-        if entity.type in CAST_TYPES and refs and not is_outlet(entity, outlets):
+        if refs and is_actor(entity, outlets):
             articles = tuple(sorted({r.article for r in refs}))
             cast.append(
                 CastMember(entity.id, entity.name, entity.type, entity.aliases, articles, len(refs))
             )
     return sorted(cast, key=lambda m: (-len(m.articles), -m.mentions, m.name, m.entity))
+
+
+def is_actor(entity: Entity, outlets: frozenset[str]) -> bool:
+    """Whether ``entity`` may stand in a cast: an actor's type, and not one of the ``outlets``
+    (:func:`storyline.resolve.actors.outlet_keys`) or a well-known outlet or agency."""
+    return entity.type in CAST_TYPES and not is_outlet(entity, outlets)
 
 
 def story_quote_groups(corpus: Corpus, story: Story) -> list[QuoteGroup]:

@@ -34,7 +34,7 @@ from storyline.annotate.nlp import PRONOUN
 from storyline.errors import AmbiguousId, NotFound
 from storyline.records import UNATTRIBUTED, Corpus, Document, QuoteGroup, Ref, Span
 from storyline.report.articles import article_key
-from storyline.report.cast import quotes_by_speaker, utterance_text
+from storyline.report.cast import is_actor, quotes_by_speaker, utterance_text
 from storyline.report.event_dates import first_day
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
 from storyline.report.render.text import citation_markers
@@ -42,6 +42,7 @@ from storyline.report.render.timeline import day_note, heading
 from storyline.report.story import StoryReport, membership_lines, thread_steps
 from storyline.report.timeline import TimelineEntry
 from storyline.report.topic_timeline import TopicTimeline
+from storyline.resolve.actors import outlet_keys
 from storyline.serve.views import (
     entity_view,
     filtered_stories,
@@ -401,12 +402,15 @@ def _marks(corpus: Corpus, document: Document) -> list[tuple[Span, str, str]]:
 
 
 def article_panel(corpus: Corpus, document: Document) -> dict[str, list[Any]]:
-    """The side panel of an article: who is in it (most mentioned first), who says what, and
-    the dates it gives with their values."""
+    """The side panel of an article: who is in it (its actors, as a story's cast has them,
+    most mentioned first), who says what, and the dates it gives with their values."""
     text = document.article.text
     counts: dict[str, int] = {}
     entities = {}
+    outlets = outlet_keys([document])
     for _, entity in corpus.mentions_in(document.article.id):
+        if not is_actor(entity, outlets):
+            continue
         counts[entity.id] = counts.get(entity.id, 0) + 1
         entities[entity.id] = entity
     cast = sorted(entities.values(), key=lambda e: (-counts[e.id], e.name))
