@@ -139,3 +139,41 @@ def test_the_first_person_in_a_quote_is_its_speaker() -> None:
 def test_the_first_person_outside_quotes_is_no_one() -> None:
     corpus = resolve(annotated({"q2": "Steve Jobs said that I would come."}))
     assert at(corpus, "q2", "I would") is None
+
+
+@pytest.fixture(scope="module")
+def pointed() -> Corpus:
+    return resolve(
+        annotated(
+            {
+                "p1": "General Motors will close fourteen plants this year. Rick Wagoner, its "
+                "chief executive, said the firm's plan would save the carmaker billions.",
+                "p2": "Among the losers on Wall Street were Citigroup, which fell 13.8% to "
+                "US$2.51 a share. The new trading software, which goes live in June, was "
+                "praised by brokers.",
+                "p3": "Boeing delivered its first 787 Dreamliner to All Nippon Airways on "
+                "Monday, three years after the plane was first due and after a long series "
+                "of delays in production. Engineers at the plant in Everett said they were "
+                "proud of their work.",
+                "p4": "Northrop Grumman said they would protest the decision.",
+            }
+        )
+    )
+
+
+def test_a_description_that_owns_something_is_the_actor(pointed: Corpus) -> None:
+    gm = entity_of(pointed, "p1", "General Motors")
+    assert at(pointed, "p1", "the firm") == gm  # "the firm's plan"
+
+
+def test_a_relative_pronoun_stands_only_for_the_phrase_it_follows(pointed: Corpus) -> None:
+    citigroup = entity_of(pointed, "p2", "Citigroup")
+    assert at(pointed, "p2", "which") == citigroup
+    assert at(pointed, "p2", "which", occurrence=1) is None  # the software is no company
+
+
+def test_they_stands_only_for_a_name_close_by(pointed: Corpus) -> None:
+    assert at(pointed, "p3", "they") is None  # the engineers, not the airline named far back
+    assert at(pointed, "p3", "their") is None
+    northrop = entity_of(pointed, "p4", "Northrop Grumman")
+    assert at(pointed, "p4", "they") == northrop

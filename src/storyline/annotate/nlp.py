@@ -230,12 +230,16 @@ def _referring(parse: Any, chunks: list[Any]) -> list[_Found]:
         if t.pos_ == "PRON" and t.lower_ in PRONOUN_TYPES
     ]
     for chunk in chunks:
-        root = chunk.root
-        definite = chunk[0].lower_ in _DEFINITE and root.tag_ in ("NN", "NNP")
-        if definite and root.lower_ in DESCRIPTION_TYPES:
-            start = _after_places(parse, chunk.start, root.i)
-            end = root.idx + len(root)
-            found.append((parse[start].idx, end, DESCRIPTION, root.i, root.i + 1))
+        # The phrase's head, or its possessor ("the firm's plan", "the company's move"): the
+        # writer points at the actor either way (MEANTIME through analyze: mention recall
+        # 0.787 → 0.796, B-cubed F1 0.6697 → 0.6730).
+        possessors = [t for t in chunk if t.dep_ == "poss" and t.left_edge.i == chunk.start]
+        for root in (chunk.root, *possessors):
+            definite = chunk[0].lower_ in _DEFINITE and root.tag_ in ("NN", "NNP")
+            if definite and root.lower_ in DESCRIPTION_TYPES:
+                start = _after_places(parse, chunk.start, root.i)
+                end = root.idx + len(root)
+                found.append((parse[start].idx, end, DESCRIPTION, root.i, root.i + 1))
     return found
 
 

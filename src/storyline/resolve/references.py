@@ -22,6 +22,18 @@ from storyline.resolve.names import REFERRING_TYPES, MentionItem, entity_type
 #: descriptions 0.657 at 400, 0.656 at 600 (kept: the seed title needs 404), 0.655 at 800.
 PRONOUN_WINDOW_CHARS = 400
 DESCRIPTION_WINDOW_CHARS = 600
+#: A relative pronoun stands for the phrase it follows ("Citigroup, which fell"): where the
+#: mention right before it is not that phrase ("the new iPhone 3.0 software, which"), an
+#: earlier name is no better guess. Two characters: a comma or bracket and a space. MEANTIME
+#: through analyze: B-cubed P 0.739 → 0.745, F1 0.6730 → 0.6732.
+RELATIVE = frozenset({"which", "who", "whom", "whose"})
+RELATIVE_WINDOW_CHARS = 2
+#: "They" and "their" point at a group or at things more often than at a company named
+#: sentences before ("GM and Chrysler ... their workforces", "the planes ... fit them"): only a
+#: name close by is trusted. MEANTIME through analyze: B-cubed P 0.745 → 0.749, F1 0.6732 →
+#: 0.6744 at 100; direct F1 0.6769 at 30, 0.6771 at 100, 0.6763 at 150, 0.6759 at 400.
+PLURAL = frozenset({"they", "them", "their", "themselves"})
+PLURAL_WINDOW_CHARS = 100
 #: Heads with no types that a name right before them names as a whole: "the Nasdaq index" is
 #: the Nasdaq, "the United Auto Workers union" the UAW (not "store": "the Apple store" is no
 #: Apple).
@@ -54,7 +66,8 @@ def link_references(items: list[MentionItem], roots: Roots) -> Iterator[tuple[st
     A description that ends with a name ("Apple CEO Steve Jobs") is that name, and one that
     holds a name of its kind is that one ("the new Airbus A380 superjumbo airliner"). Otherwise
     the antecedent is the nearest mention before it in the article, named or already linked,
-    whose entity has a type the word can stand for ("he": a person; "the company": an ORG),
+    whose entity has a type the word can stand for ("he": a person; "the company": an ORG)
+    within the word's window (a relative pronoun's is the gap after the phrase it follows),
     and for a description, first one whose name holds its head ("the airline": China Eastern
     Airlines, even after a mention of Airbus).
     """
@@ -116,7 +129,13 @@ def _antecedent(item: MentionItem, recent: list[tuple[int, str]], roots: Roots) 
 
 def _in_window(item: MentionItem, recent: list[tuple[int, str]]) -> list[str]:
     """Roots mentioned before ``item`` within its window, nearest first."""
-    window = PRONOUN_WINDOW_CHARS if item.type == PRONOUN else DESCRIPTION_WINDOW_CHARS
+    window = DESCRIPTION_WINDOW_CHARS
+    if item.type == PRONOUN:
+        window = PRONOUN_WINDOW_CHARS
+        if item.key in RELATIVE:
+            window = RELATIVE_WINDOW_CHARS
+        elif item.key in PLURAL:
+            window = PLURAL_WINDOW_CHARS
     near = []
     for end, root in reversed(recent):
         if item.ref.start - end > window:
