@@ -156,6 +156,8 @@ def pointed() -> Corpus:
                 "of delays in production. Engineers at the plant in Everett said they were "
                 "proud of their work.",
                 "p4": "Northrop Grumman said they would protest the decision.",
+                "p5": "Boeing rolled out the first 787 Dreamliner on Monday. Airlines said "
+                "the 787 would cut fuel costs, and the 500 workers at the plant cheered.",
             }
         )
     )
@@ -177,3 +179,9 @@ def test_they_stands_only_for_a_name_close_by(pointed: Corpus) -> None:
     assert at(pointed, "p3", "their") is None
     northrop = entity_of(pointed, "p4", "Northrop Grumman")
     assert at(pointed, "p4", "they") == northrop
+
+
+def test_a_model_number_the_article_names_is_a_name(pointed: Corpus) -> None:
+    model = at(pointed, "p5", "787", occurrence=1)
+    assert model is not None and model == at(pointed, "p5", "787 Dreamliner")
+    assert at(pointed, "p5", "500") is None  # a count of workers

@@ -164,7 +164,12 @@ def mentions_of(
     found = [mention for mention in checked if mention is not None]
     taken = {i for e in parse.ents if e.label_ not in _NAME_PARTS for i in range(e.start, e.end)}
     chunks = list(parse.noun_chunks)
-    others = [*_referring(parse, chunks), *_unlabelled_names(chunks), *_designated_names(parse)]
+    others = [
+        *_referring(parse, chunks),
+        *_unlabelled_names(chunks),
+        *_designated_names(parse),
+        *_model_numbers(parse),
+    ]
     for start, end, label, first, last in others:
         if not taken.intersection(range(first, last)):
             found.append((start, end, label))
@@ -268,6 +273,34 @@ def _designated_names(parse: Any) -> list[_Found]:
         elif ent.label_ == "PRODUCT" and ent.start and parse[ent.start - 1].ent_type_ == "ORG":
             maker = next(e for e in parse.ents if e.end == ent.start)
             found.append((maker.start_char, ent.end_char, DESCRIPTION, 0, 0))
+    return found
+
+
+#: Roles of a noun phrase's head: a number in one is what the phrase names ("shrink the 787"),
+#: not a count of something ("the 500 workers": a modifier).
+_HEAD_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj"})
+
+
+def _model_numbers(parse: Any) -> list[_Found]:
+    """A model number written as a noun phrase of its own ("the 787", "The mid-sized 787")
+    where the article also writes it as a name: by a capitalised word ("Boeing 787", "787
+    Dreamliner"), in the plural ("787s") or with a variant ("787-9"). spaCy labels it a
+    count (CARDINAL); a count is never "the 787" and a name elsewhere.
+    """
+    text = parse.text
+    found = []
+    for ent in parse.ents:
+        token = ent.root
+        if ent.label_ != "CARDINAL" or len(ent) != 1 or not _MODEL.fullmatch(token.text):
+            continue
+        if not token.text.isalnum() or token.dep_ not in _HEAD_ROLES:
+            continue
+        if not any(child.lower_ in _DEFINITE for child in token.lefts):
+            continue
+        number = re.escape(token.text)
+        named = rf"(?<![\w.,]){number}(?:s\b|-\w|\s+[A-Z])|[A-Z]\w*\s+{number}(?![\w.,])"
+        if re.search(named, text):
+            found.append((token.idx, token.idx + len(token), UNLABELLED, token.i, token.i + 1))
     return found
 
 
