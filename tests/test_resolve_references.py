@@ -156,6 +156,8 @@ def pointed() -> Corpus:
                 "of delays in production. Engineers at the plant in Everett said they were "
                 "proud of their work.",
                 "p4": "Northrop Grumman said they would protest the decision.",
+                "p6": "Ford Motor Company posted a profit on Tuesday. General Motors said that "
+                "the company would close fourteen plants.",
                 "p5": "Boeing rolled out the first 787 Dreamliner on Monday. Airlines said "
                 "the 787 would cut fuel costs, and the 500 workers at the plant cheered.",
             }
@@ -185,3 +187,8 @@ def test_a_model_number_the_article_names_is_a_name(pointed: Corpus) -> None:
     model = at(pointed, "p5", "787", occurrence=1)
     assert model is not None and model == at(pointed, "p5", "787 Dreamliner")
     assert at(pointed, "p5", "500") is None  # a count of workers
+
+
+def test_the_company_is_the_nearest_not_one_called_company(pointed: Corpus) -> None:
+    gm = entity_of(pointed, "p6", "General Motors")
+    assert at(pointed, "p6", "the company") == gm  # not Ford Motor Company
