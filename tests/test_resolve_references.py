@@ -158,6 +158,8 @@ def pointed() -> Corpus:
                 "p4": "Northrop Grumman said they would protest the decision.",
                 "p6": "Ford Motor Company posted a profit on Tuesday. General Motors said that "
                 "the company would close fourteen plants.",
+                "p7": "American automobile manufacturer Chrysler LLC has said that it wants to "
+                "eliminate 789 of its 3,200 dealers. Chrysler filed for bankruptcy last week.",
                 "p5": "Boeing rolled out the first 787 Dreamliner on Monday. Airlines said "
                 "the 787 would cut fuel costs, and the 500 workers at the plant cheered.",
             }
@@ -192,3 +194,10 @@ def test_a_model_number_the_article_names_is_a_name(pointed: Corpus) -> None:
 def test_the_company_is_the_nearest_not_one_called_company(pointed: Corpus) -> None:
     gm = entity_of(pointed, "p6", "General Motors")
     assert at(pointed, "p6", "the company") == gm  # not Ford Motor Company
+
+
+def test_a_legal_form_alone_is_no_actor(pointed: Corpus) -> None:
+    chrysler = entity_of(pointed, "p7", "Chrysler filed")
+    assert at(pointed, "p7", "it wants") == chrysler
+    assert at(pointed, "p7", "its") == chrysler
+    assert not any(e.name == "LLC" for e in pointed.entities or [])

@@ -112,7 +112,11 @@ def _named_inside(items: list[MentionItem], n: int, roots: Roots) -> str | None:
             continue
         # "the Nasdaq index", "the United Auto Workers union": the name the head follows.
         named_by_head = head in NAMED_BY_HEAD and 0 < head_start - inner.ref.end <= 1
-        if roots.types[root] in wanted or named_by_head:
+        # A description that ends in no head word is a name with its role before it
+        # ("automobile manufacturer Chrysler LLC"): the name inside is it, of any type
+        # (MEANTIME through analyze: B-cubed F1 0.6778 → 0.6784).
+        designated = head not in DESCRIPTION_TYPES
+        if roots.types[root] in wanted or named_by_head or designated:
             found = root
     return found
 
