@@ -160,6 +160,8 @@ def pointed() -> Corpus:
                 "the company would close fourteen plants.",
                 "p7": "American automobile manufacturer Chrysler LLC has said that it wants to "
                 "eliminate 789 of its 3,200 dealers. Chrysler filed for bankruptcy last week.",
+                "p8": "Fiat Group will run the company, the Italian carmaker said. The "
+                "American auto company Chrysler filed for bankruptcy on Thursday.",
                 "p5": "Boeing rolled out the first 787 Dreamliner on Monday. Airlines said "
                 "the 787 would cut fuel costs, and the 500 workers at the plant cheered.",
             }
@@ -201,3 +203,8 @@ def test_a_legal_form_alone_is_no_actor(pointed: Corpus) -> None:
     assert at(pointed, "p7", "it wants") == chrysler
     assert at(pointed, "p7", "its") == chrysler
     assert not any(e.name == "LLC" for e in pointed.entities or [])
+
+
+def test_a_description_before_a_name_of_its_kind_is_that_name(pointed: Corpus) -> None:
+    chrysler = entity_of(pointed, "p8", "Chrysler")
+    assert at(pointed, "p8", "auto company") == chrysler  # not Fiat, named before it

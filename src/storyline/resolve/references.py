@@ -67,8 +67,9 @@ class Roots:
 def link_references(items: list[MentionItem], roots: Roots) -> Iterator[tuple[str, MentionItem]]:
     """Step 5: (root, mention) for each pronoun or description with an antecedent.
 
-    A description that ends with a name ("Apple CEO Steve Jobs") is that name, and one that
-    holds a name of its kind is that one ("the new Airbus A380 superjumbo airliner"). Otherwise
+    A description that ends with a name ("Apple CEO Steve Jobs") is that name, one that holds
+    a name of its kind is that one ("the new Airbus A380 superjumbo airliner"), and one right
+    before a name of its kind is that one ("European aircraft manufacturer, Airbus,"). Otherwise
     the antecedent is the nearest mention before it in the article, named or already linked,
     whose entity has a type the word can stand for ("he": a person; "the company": an ORG)
     within the word's window (a relative pronoun's is the gap after the phrase it follows),
@@ -86,10 +87,32 @@ def link_references(items: list[MentionItem], roots: Roots) -> Iterator[tuple[st
             recent.append((item.ref.end, root_of[item.ref]))
         elif item.type in REFERRING_TYPES:
             root = ends.get((article, item.ref.end)) or _named_inside(items, n, roots)
+            root = root or _named_after(items, n, roots)
             root = root or _antecedent(item, recent, roots)
             if root is not None:
                 recent.append((item.ref.end, root))
                 yield root, item
+
+
+#: Characters between a description and the name it is in apposition with: a space or ", "
+#: (MEANTIME through analyze: B-cubed F1 0.6784 → 0.6805, P 0.750 → 0.752).
+APPOSITION_GAP = 2
+
+
+def _named_after(items: list[MentionItem], n: int, roots: Roots) -> str | None:
+    """The name of a fitting type that the description ``items[n]`` stands right before: "the
+    American auto company Chrysler", "European aircraft manufacturer, Airbus"."""
+    item = items[n]
+    if item.type != DESCRIPTION:
+        return None
+    wanted = DESCRIPTION_TYPES.get(item.key.split()[-1], frozenset())
+    for after in items[n + 1 :]:
+        if after.ref.article != item.ref.article or after.ref.start > item.ref.end + APPOSITION_GAP:
+            break
+        root = roots.root_of.get(after.ref)
+        if root is not None and after.ref.start >= item.ref.end and roots.types[root] in wanted:
+            return root
+    return None
 
 
 def _named_inside(items: list[MentionItem], n: int, roots: Roots) -> str | None:
