@@ -139,3 +139,72 @@ def test_the_first_person_in_a_quote_is_its_speaker() -> None:
 def test_the_first_person_outside_quotes_is_no_one() -> None:
     corpus = resolve(annotated({"q2": "Steve Jobs said that I would come."}))
     assert at(corpus, "q2", "I would") is None
+
+
+@pytest.fixture(scope="module")
+def pointed() -> Corpus:
+    return resolve(
+        annotated(
+            {
+                "p1": "General Motors will close fourteen plants this year. Rick Wagoner, its "
+                "chief executive, said the firm's plan would save the carmaker billions.",
+                "p2": "Among the losers on Wall Street were Citigroup, which fell 13.8% to "
+                "US$2.51 a share. The new trading software, which goes live in June, was "
+                "praised by brokers.",
+                "p3": "Boeing delivered its first 787 Dreamliner to All Nippon Airways on "
+                "Monday, three years after the plane was first due and after a long series "
+                "of delays in production. Engineers at the plant in Everett said they were "
+                "proud of their work.",
+                "p4": "Northrop Grumman said they would protest the decision.",
+                "p6": "Ford Motor Company posted a profit on Tuesday. General Motors said that "
+                "the company would close fourteen plants.",
+                "p7": "American automobile manufacturer Chrysler LLC has said that it wants to "
+                "eliminate 789 of its 3,200 dealers. Chrysler filed for bankruptcy last week.",
+                "p8": "Fiat Group will run the company, the Italian carmaker said. The "
+                "American auto company Chrysler filed for bankruptcy on Thursday.",
+                "p5": "Boeing rolled out the first 787 Dreamliner on Monday. Airlines said "
+                "the 787 would cut fuel costs, and the 500 workers at the plant cheered.",
+            }
+        )
+    )
+
+
+def test_a_description_that_owns_something_is_the_actor(pointed: Corpus) -> None:
+    gm = entity_of(pointed, "p1", "General Motors")
+    assert at(pointed, "p1", "the firm") == gm  # "the firm's plan"
+
+
+def test_a_relative_pronoun_stands_only_for_the_phrase_it_follows(pointed: Corpus) -> None:
+    citigroup = entity_of(pointed, "p2", "Citigroup")
+    assert at(pointed, "p2", "which") == citigroup
+    assert at(pointed, "p2", "which", occurrence=1) is None  # the software is no company
+
+
+def test_they_stands_only_for_a_name_close_by(pointed: Corpus) -> None:
+    assert at(pointed, "p3", "they") is None  # the engineers, not the airline named far back
+    assert at(pointed, "p3", "their") is None
+    northrop = entity_of(pointed, "p4", "Northrop Grumman")
+    assert at(pointed, "p4", "they") == northrop
+
+
+def test_a_model_number_the_article_names_is_a_name(pointed: Corpus) -> None:
+    model = at(pointed, "p5", "787", occurrence=1)
+    assert model is not None and model == at(pointed, "p5", "787 Dreamliner")
+    assert at(pointed, "p5", "500") is None  # a count of workers
+
+
+def test_the_company_is_the_nearest_not_one_called_company(pointed: Corpus) -> None:
+    gm = entity_of(pointed, "p6", "General Motors")
+    assert at(pointed, "p6", "the company") == gm  # not Ford Motor Company
+
+
+def test_a_legal_form_alone_is_no_actor(pointed: Corpus) -> None:
+    chrysler = entity_of(pointed, "p7", "Chrysler filed")
+    assert at(pointed, "p7", "it wants") == chrysler
+    assert at(pointed, "p7", "its") == chrysler
+    assert not any(e.name == "LLC" for e in pointed.entities or [])
+
+
+def test_a_description_before_a_name_of_its_kind_is_that_name(pointed: Corpus) -> None:
+    chrysler = entity_of(pointed, "p8", "Chrysler")
+    assert at(pointed, "p8", "auto company") == chrysler  # not Fiat, named before it

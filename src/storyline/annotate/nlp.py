@@ -164,7 +164,12 @@ def mentions_of(
     found = [mention for mention in checked if mention is not None]
     taken = {i for e in parse.ents if e.label_ not in _NAME_PARTS for i in range(e.start, e.end)}
     chunks = list(parse.noun_chunks)
-    others = [*_referring(parse, chunks), *_unlabelled_names(chunks), *_designated_names(parse)]
+    others = [
+        *_referring(parse, chunks),
+        *_unlabelled_names(chunks),
+        *_designated_names(parse),
+        *_model_numbers(parse),
+    ]
     for start, end, label, first, last in others:
         if not taken.intersection(range(first, last)):
             found.append((start, end, label))
@@ -230,12 +235,16 @@ def _referring(parse: Any, chunks: list[Any]) -> list[_Found]:
         if t.pos_ == "PRON" and t.lower_ in PRONOUN_TYPES
     ]
     for chunk in chunks:
-        root = chunk.root
-        definite = chunk[0].lower_ in _DEFINITE and root.tag_ in ("NN", "NNP")
-        if definite and root.lower_ in DESCRIPTION_TYPES:
-            start = _after_places(parse, chunk.start, root.i)
-            end = root.idx + len(root)
-            found.append((parse[start].idx, end, DESCRIPTION, root.i, root.i + 1))
+        # The phrase's head, or its possessor ("the firm's plan", "the company's move"): the
+        # writer points at the actor either way (MEANTIME through analyze: mention recall
+        # 0.787 → 0.796, B-cubed F1 0.6697 → 0.6730).
+        possessors = [t for t in chunk if t.dep_ == "poss" and t.left_edge.i == chunk.start]
+        for root in (chunk.root, *possessors):
+            definite = chunk[0].lower_ in _DEFINITE and root.tag_ in ("NN", "NNP")
+            if definite and root.lower_ in DESCRIPTION_TYPES:
+                start = _after_places(parse, chunk.start, root.i)
+                end = root.idx + len(root)
+                found.append((parse[start].idx, end, DESCRIPTION, root.i, root.i + 1))
     return found
 
 
@@ -264,6 +273,35 @@ def _designated_names(parse: Any) -> list[_Found]:
         elif ent.label_ == "PRODUCT" and ent.start and parse[ent.start - 1].ent_type_ == "ORG":
             maker = next(e for e in parse.ents if e.end == ent.start)
             found.append((maker.start_char, ent.end_char, DESCRIPTION, 0, 0))
+    return found
+
+
+#: Roles of a noun phrase's head: a number in one is what the phrase names ("shrink the 787"),
+#: not a count of something ("the 500 workers": a modifier).
+_HEAD_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj"})
+
+
+def _model_numbers(parse: Any) -> list[_Found]:
+    """A model number written as a noun phrase of its own ("the 787", "The mid-sized 787")
+    where the article also writes it as a name: by a capitalised word ("Boeing 787", "787
+    Dreamliner"), in the plural ("787s") or with a variant ("787-9"). spaCy labels it a
+    count (CARDINAL); a count is never "the 787" and a name elsewhere. MEANTIME through
+    analyze: mention recall 0.786 → 0.790, B-cubed F1 0.6744 → 0.6758.
+    """
+    text = parse.text
+    found = []
+    for ent in parse.ents:
+        token = ent.root
+        if ent.label_ != "CARDINAL" or len(ent) != 1 or not _MODEL.fullmatch(token.text):
+            continue
+        if not token.text.isalnum() or token.dep_ not in _HEAD_ROLES:
+            continue
+        if not any(child.lower_ in _DEFINITE for child in token.lefts):
+            continue
+        number = re.escape(token.text)
+        named = rf"(?<![\w.,]){number}(?:s\b|-\w|\s+[A-Z])|[A-Z]\w*\s+{number}(?![\w.,])"
+        if re.search(named, text):
+            found.append((token.idx, token.idx + len(token), UNLABELLED, token.i, token.i + 1))
     return found
 
 

@@ -20,6 +20,8 @@ of the corpus:
 5. Link what a reader resolves without thinking (nlp.py finds them): a pronoun ("he", "its")
    or a description ("the company", "the Russian leader", "Apple CEO") joins the nearest
    entity before it that it can stand for; a description that holds a name is that name.
+   "which" and "who" stand only for the name right before them, "they" only for one close
+   by; with none, the word stays unlinked.
 6. Name each entity by its most frequent full form; map resolved speakers of quotes ("he",
    "the Russian president") to their entity, so ``Corpus.entity_at`` finds them.
 

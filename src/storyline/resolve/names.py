@@ -167,7 +167,9 @@ def collect_mentions(documents: list[Document]) -> list[MentionItem]:
         for mention in document.mentions or []:
             referring = mention.type in REFERRING_TYPES
             key = " ".join(mention.text.lower().split()) if referring else name_key(mention.text)
-            if key:
+            # A legal form alone ("LLC" of "Chrysler LLC", which spaCy may label apart)
+            # names no one (MEANTIME through analyze: B-cubed F1 0.6766 → 0.6778).
+            if key and (referring or key not in LEGAL_FORMS):
                 ref = Ref(document.article.id, mention.span.start, mention.span.end)
                 items.append(MentionItem(ref, display_form(mention.text), key, mention.type))
     return sorted(items, key=lambda item: (item.ref, item.type))
