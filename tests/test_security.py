@@ -13,6 +13,7 @@ import ast
 import inspect
 import json
 import re
+import socket
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -186,6 +187,12 @@ def test_serve_help_names_the_token_and_the_limits() -> None:
     assert "429" in shown and "413" in shown
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_serve_off_loopback_prints_a_token_once_and_requires_it(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -195,9 +202,19 @@ def test_serve_off_loopback_prints_a_token_once_and_requires_it(
     from storyline.cli import app
 
     served: list[Any] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app_, **options: served.append((app_, options)))
+    # The command binds its socket, then runs the server on it: record instead of serving.
+    monkeypatch.setattr(
+        uvicorn.Server,
+        "run",
+        lambda server, sockets=None: served.append(
+            (server.config.app, {"host": server.config.host, "sockets": sockets})
+        ),
+    )
     monkeypatch.delenv("STORYLINE_TOKEN", raising=False)
-    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--host", "0.0.0.0"])
+    port = str(free_port())
+    result = CliRunner().invoke(
+        app, ["serve", "--db", str(db), "--host", "0.0.0.0", "--port", port]
+    )
     assert result.exit_code == 0, result.output
     (printed,) = re.findall(r"Authorization: Bearer (\S+?)\"", result.output)
     assert result.output.count(printed) == 2  # once alone, once in the header to send
@@ -209,7 +226,7 @@ def test_serve_off_loopback_prints_a_token_once_and_requires_it(
         error_of(remote.post("/api/articles", json=[{"title": "t"}], headers=authorized), 422)
     # A token in the environment is used, on loopback too, and never printed.
     monkeypatch.setenv("STORYLINE_TOKEN", "chosen-token")
-    result = CliRunner().invoke(app, ["serve", "--db", str(db)])
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--port", port])
     assert result.exit_code == 0 and "chosen-token" not in result.output
     with TestClient(served[-1][0]) as local:
         error_of(local.post("/api/articles", json=[{"title": "no text"}]), 401)
