@@ -70,9 +70,6 @@ def companies() -> Corpus:
             "October, the airline said.",
             "a2": "SIA said the aircraft would fly between Singapore and Sydney.",
             "a3": "The Civil Aviation Authority (CAA) approved the new routes on Friday.",
-            "n1": "Northrop Grumman and its European partner won the tanker contract. "
-            "Northrop said production would begin in Alabama.",
-            "n2": "Northrop Grumman shares rose 3 percent in New York trading.",
             "p1": "Apple Corps, the Beatles' record label, sued the computer maker again. "
             "Lawyers for Apple said the logo had been used on music players.",
             "p2": "Apple said on Wednesday that sales of its laptops had doubled.",
@@ -99,12 +96,6 @@ def test_an_acronym_the_text_defines_is_its_name_everywhere(companies: Corpus) -
     assert entity_of(companies, "a1", "SIA") == airline
     assert entity_of(companies, "a2", "SIA") == airline
     assert entity_of(companies, "a3", "CAA") != airline
-
-
-def test_a_first_word_used_only_beside_its_full_name_is_that_name(companies: Corpus) -> None:
-    northrop = entity_of(companies, "n1", "Northrop Grumman")
-    assert entity_of(companies, "n1", "Northrop", 1) == northrop
-    assert entity_of(companies, "n2", "Northrop Grumman") == northrop
 
 
 def test_a_first_word_also_used_alone_stays_itself(companies: Corpus) -> None:

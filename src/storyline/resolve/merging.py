@@ -281,7 +281,6 @@ class _Attacher:
         found = self._surname_owner(item, local_only=not maybe_person)
         found = found or self._acronym_owner(item)
         found = found or self._first_word_owner(item)
-        found = found or self._short_form_owner(item)
         return found or self._partition.find(item.key)
 
     def _surname_owner(self, item: MentionItem, local_only: bool) -> str | None:
@@ -307,30 +306,6 @@ class _Attacher:
             self._partition.find(k) for k in self._by_first.get(item.key, []) if k in self._people
         }
         return self._unique_owner(owners, item.ref.article, local_only=True)
-
-    def _short_form_owner(self, item: MentionItem) -> str | None:
-        """The first word of a longer name ("Northrop" of "Northrop Grumman", "Nasdaq" of
-        "Nasdaq Composite") where the writer named it in full: only when every article that
-        uses the word alone names exactly one such longer name. A word also used where no
-        longer form is named stands for itself ("Apple" beside "Apple Corps"), and so does
-        one whose article names two (MEANTIME through analyze: B-cubed F1 0.650 → 0.652).
-        """
-        if self._keys.type_of[item.key] == PERSON:
-            return None
-        cache_key = ("short form", item.key)
-        if cache_key not in self._owner_cache:
-            label = self._keys.type_of[item.key]
-            owners = {
-                self._partition.find(k)
-                for k in self._by_first.get(item.key, [])
-                if types_agree(self._keys.type_of[k], label)
-            }
-            every_article_one = all(
-                sum(self._named_in(o, article) for o in owners) == 1
-                for article in self._keys.articles_of[item.key]
-            )
-            self._owner_cache[cache_key] = owners if every_article_one else set()
-        return self._unique_owner(self._owner_cache[cache_key], item.ref.article, True)
 
     def _acronym_owner(self, item: MentionItem) -> str | None:
         if not item.form.isupper() or len(item.key) > MAX_ACRONYM:
