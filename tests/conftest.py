@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from storyline.ids import content_id
-from storyline.records import Article, Corpus, Document, PubDate, Span
+from storyline.records import Article, Corpus, Document, Entity, PubDate, Span
 from storyline.settings import Settings, default_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +88,22 @@ def seed_document(corpus: Corpus, number: str) -> Document:
     """Seed ``number`` ("000" … "004") of the bundled example, found by its file name."""
     (document,) = (d for d in corpus.documents if Path(d.article.source).name.startswith(number))
     return document
+
+
+def span_of(text: str, snippet: str, occurrence: int = 0) -> Span:
+    """The span of the ``occurrence``-th ``snippet`` in ``text``."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(snippet, start + 1)
+    return Span(start, start + len(snippet))
+
+
+def entity_of(corpus: Corpus, article_id: str, snippet: str, occurrence: int = 0) -> Entity:
+    """The entity of the mention at the ``occurrence``-th ``snippet`` of an article."""
+    text = corpus.document(article_id).article.text
+    found = corpus.entity_at(article_id, span_of(text, snippet, occurrence))
+    assert found is not None, f"no entity at {snippet!r} in {article_id}"
+    return found
 
 
 def annotate(documents: list[Document]) -> list[Document]:

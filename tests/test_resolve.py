@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import annotate, make_article
+from conftest import annotate, entity_of, make_article, span_of
 from storyline.annotate.usage import ADJECTIVAL
 from storyline.ids import content_id
 from storyline.records import Corpus, Document, Entity, Quote, Ref, Span
@@ -23,13 +23,6 @@ from storyline.settings import default_settings
 SEEDS = {"000": "aljazeera", "002": "no-date", "003": "invitation"}
 
 
-def span_of(text: str, snippet: str, occurrence: int = 0) -> Span:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.index(snippet, start + 1)
-    return Span(start, start + len(snippet))
-
-
 def annotated(texts: dict[str, str]) -> list[Document]:
     documents = [Document(make_article(text, article_id)) for article_id, text in texts.items()]
     for document in annotate(documents):
@@ -39,13 +32,6 @@ def annotated(texts: dict[str, str]) -> list[Document]:
 
 def resolve(documents: list[Document]) -> Corpus:
     return ResolveStage(default_settings().resolve)(Corpus(documents=list(documents)))
-
-
-def entity_of(corpus: Corpus, article_id: str, snippet: str, occurrence: int = 0) -> Entity:
-    text = corpus.document(article_id).article.text
-    found = corpus.entity_at(article_id, span_of(text, snippet, occurrence))
-    assert found is not None, f"no entity at {snippet!r} in {article_id}"
-    return found
 
 
 @pytest.fixture(scope="module")

@@ -9,20 +9,13 @@ import re
 
 import pytest
 
-from conftest import make_article
+from conftest import entity_of, make_article, span_of
 from storyline.annotate.nlp import NlpStage, headline_span
 from storyline.group.stories import body_mentions
-from storyline.records import Article, Corpus, Document, Entity, Span
+from storyline.records import Article, Corpus, Document, Span
 from storyline.resolve.entities import ResolveStage
 from storyline.resolve.merging import same_place
 from storyline.settings import default_settings
-
-
-def span_of(text: str, snippet: str, occurrence: int = 0) -> Span:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.index(snippet, start + 1)
-    return Span(start, start + len(snippet))
 
 
 def resolved(documents: list[Document]) -> Corpus:
@@ -34,13 +27,6 @@ def resolved(documents: list[Document]) -> Corpus:
 
 def corpus_of(texts: dict[str, str]) -> Corpus:
     return resolved([Document(make_article(text, name)) for name, text in texts.items()])
-
-
-def entity_of(corpus: Corpus, article_id: str, snippet: str, occurrence: int = 0) -> Entity:
-    text = corpus.document(article_id).article.text
-    found = corpus.entity_at(article_id, span_of(text, snippet, occurrence))
-    assert found is not None, f"no entity at {snippet!r} in {article_id}"
-    return found
 
 
 @pytest.fixture(scope="module")
