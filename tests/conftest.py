@@ -106,6 +106,21 @@ def entity_of(corpus: Corpus, article_id: str, snippet: str, occurrence: int = 0
     return found
 
 
+def store_as_written_by(path: Path, version: int, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+    """A store at ``path`` as schema ``version`` wrote it (only the first ``version``
+    migrations run), holding ``rows``: (table, row), each row with that schema's columns."""
+    import storyline.store.schema as schema
+    from storyline.store.store import Store
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:version])
+        with Store(path) as store:
+            for table, row in rows:
+                marks = ",".join("?" * len(row))
+                store._db.execute(f"INSERT INTO {table} VALUES ({marks})", row)
+            assert store.schema_version() == version
+
+
 def annotate(documents: list[Document]) -> list[Document]:
     """Run the packaged NLP and embedding stages over documents (real models)."""
     from storyline.annotate.embed import EmbedStage

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import EXAMPLE_DIR
+from conftest import EXAMPLE_DIR, store_as_written_by
 from storyline.clean.cleaner import clean
 from storyline.clean.language import article_language, primary_subtag
 from storyline.errors import ConfigError
@@ -204,9 +204,7 @@ def test_dating_finds_no_english_time_expressions_in_another_language() -> None:
     assert corpus.document("de").timex == []  # and "2006" not read by English rules
 
 
-def test_a_store_written_before_languages_is_migrated(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_store_written_before_languages_is_migrated(tmp_path: Path) -> None:
     import storyline.store.schema as schema
     from storyline.store.rows import article_row
     from storyline.store.store import Store
@@ -216,12 +214,8 @@ def test_a_store_written_before_languages_is_migrated(
         sentences=[], mentions=[], quotes=[], timex=[],
     )  # fmt: skip
     path = tmp_path / "v9.db"
-    with monkeypatch.context() as patched:  # a store as schema 9 wrote it
-        patched.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:9])
-        with Store(path) as store:
-            row = article_row(old)[:18]  # the columns of schema 1: no language yet
-            store._db.execute(f"INSERT INTO articles VALUES ({','.join('?' * len(row))})", row)
-            assert store.schema_version() == 9
+    # A store as schema 9 wrote it: the article columns of schema 1, no language yet.
+    store_as_written_by(path, 9, [("articles", article_row(old)[:18])])
 
     with Store(path) as store:
         assert store.schema_version() == schema.MIGRATIONS[-1][0]  # every later one applied

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import store_as_written_by
 from storyline.clean import clean
 from storyline.clean.outlets import canonical_outlet, names_site
 from storyline.clean.page import byline_names
@@ -198,10 +199,7 @@ def test_real_pages_name_no_copyright_url_host_word_or_tagline(settings: CleanSe
             assert outlet == "Associated Press"
 
 
-def test_a_store_written_before_origins_is_migrated(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import storyline.store.schema as schema
+def test_a_store_written_before_origins_is_migrated(tmp_path: Path) -> None:
     from storyline.store.rows import article_row
     from storyline.store.store import Store
 
@@ -211,11 +209,8 @@ def test_a_store_written_before_origins_is_migrated(
         sentences=[], mentions=[], quotes=[], timex=[],
     )  # fmt: skip
     path = tmp_path / "v11.db"
-    with monkeypatch.context() as patched:  # a store as schema 11 wrote it
-        patched.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:11])
-        with Store(path) as store:
-            row = article_row(old)[:19]  # no origin columns yet
-            store._db.execute(f"INSERT INTO articles VALUES ({','.join('?' * len(row))})", row)
+    # A store as schema 11 wrote it: no origin columns yet.
+    store_as_written_by(path, 11, [("articles", article_row(old)[:19])])
     with Store(path) as store:
         new = Document(
             replace(old.article, id="new", title_origin="h1", outlet="Ledger", outlet_origin="og"),

@@ -8,14 +8,13 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import make_article
+from conftest import make_article, store_as_written_by
 from storyline.annotate.labels import normalise_space
 from storyline.cli import app
 from storyline.records import Document, Precision, PubDate, Span, TimeRef, TimexType
@@ -256,13 +255,10 @@ def test_a_store_from_before_the_judgement_is_migrated(tmp_path: Path) -> None:
     new = _document(
         "a9", "2010-05-03", ["Oil reached the coast on Monday."], monday, ("on Monday",)
     )
-    with pytest.MonkeyPatch.context() as patched:  # a store as schema 10 wrote it
-        patched.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:10])
-        with Store(path) as store:
-            rows = [("articles", article_row(old)[:19])]  # no origin columns yet
-            rows += [("timex", timex_row("a3", t)[:-1]) for t in old.timex or []]  # no reports
-            for table, row in rows:
-                store._db.execute(f"INSERT INTO {table} VALUES ({','.join('?' * len(row))})", row)
+    # A store as schema 10 wrote it: no origin columns, no reports.
+    rows = [("articles", article_row(old)[:19])]
+    rows += [("timex", timex_row("a3", t)[:-1]) for t in old.timex or []]
+    store_as_written_by(path, 10, rows)
     with Store(path) as store:
         assert store.schema_version() == schema.MIGRATIONS[-1][0]
         store.save_documents([new])
