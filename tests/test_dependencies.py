@@ -34,21 +34,24 @@ def test_every_dependency_is_a_range_with_an_upper_bound() -> None:
 
 
 def test_the_model_files_in_use_are_the_ones_their_digests_name() -> None:
+    weights, vocabulary = models.use_paths()
+    assert weights.is_file() and vocabulary.is_file()
     assert models.minilm_onnx_path().is_file()
     assert models.minilm_tokenizer_path().is_file()
 
 
 def test_a_model_file_changed_after_install_is_refused_by_name(tmp_path: Path) -> None:
-    tampered = tmp_path / "minilm-tokenizer.json"
-    shutil.copy(models.minilm_tokenizer_path(), tampered)
-    models.verify_sha256(tampered, models.TOKENIZER_SHA256)  # a faithful copy passes
+    _, vocabulary = models.use_paths()
+    tampered = tmp_path / "sp.model"
+    shutil.copy(vocabulary, tampered)
+    models.verify_sha256(tampered, models.USE_SHA256["sp.model"])  # a faithful copy passes
     data = bytearray(tampered.read_bytes())
     data[len(data) // 2] ^= 0x01
     tampered.write_bytes(bytes(data))
-    with pytest.raises(ModelError, match=r"minilm-tokenizer\.json has sha256 .* expected"):
-        models.verify_sha256(tampered, models.TOKENIZER_SHA256)
+    with pytest.raises(ModelError, match=r"sp\.model has sha256 .* expected"):
+        models.verify_sha256(tampered, models.USE_SHA256["sp.model"])
 
 
 def test_a_missing_model_file_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="cannot be read"):
-        models.verify_sha256(tmp_path / "gone.onnx", models.MINILM_SHA256)
+        models.verify_sha256(tmp_path / "gone.npz", models.USE_SHA256["weights.npz"])

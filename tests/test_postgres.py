@@ -291,7 +291,7 @@ def test_analyze_into_postgres_stores_what_it_stores_in_sqlite(
 ) -> None:
     sqlite, postgres = both_analyzed
     with Store(sqlite) as a, Store(postgres) as b:
-        assert b.embedding_type() == "vector(384)"
+        assert b.embedding_type() == "vector(512)"
         expected, got = comparable(a.dump()), comparable(b.dump())
     assert set(got) == set(expected)
     for table in expected:

@@ -396,13 +396,13 @@ def _show_story(db: str, story: str, config: Path | None) -> None:
 
     with _errors_as_messages():
         settings = load_settings(config)
-        from storyline.annotate.embed import remembering_embedder
+        from storyline.annotate.embed import remembering_report_embedder
         from storyline.store.store import Store
 
         with Store(_existing(db)) as store:
             corpus = store.load_corpus()
             chosen = _find_story(corpus.stories or [], story)
-            embedder = remembering_embedder(store)
+            embedder = remembering_report_embedder(store)
             basis = membership_basis(corpus, settings)
             report = build_report(corpus, chosen, settings.summary, embedder, basis)
         text = render_report_text(report, width=out.width)
@@ -471,13 +471,13 @@ def export(
     from storyline.settings import load_settings
 
     with _errors_as_messages():
-        from storyline.annotate.embed import remembering_embedder
+        from storyline.annotate.embed import remembering_report_embedder
         from storyline.store.store import Store
 
         with Store(_existing(db)) as store:
             corpus = store.load_corpus()
             text = export_text(
-                corpus, format.value, load_settings(config), remembering_embedder(store)
+                corpus, format.value, load_settings(config), remembering_report_embedder(store)
             )
     _write_out(text, out_path)
 

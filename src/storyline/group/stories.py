@@ -28,6 +28,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from storyline.annotate.embed import LANGUAGES as EMBEDDED_LANGUAGES
 from storyline.annotate.languages import annotated
 from storyline.dates import most_precise
 from storyline.group.dedup import chronological_key
@@ -196,6 +197,7 @@ def profile_of(
         quote_groups=quote_groups,
         language=article.language,
         covered=covered,
+        embedded=article.language is None or article.language in EMBEDDED_LANGUAGES,
     )
 
 

@@ -54,7 +54,8 @@ class Profile:
     published: PubDate | None
     quote_groups: frozenset[str]  # the groups (utterances) this article quotes
     language: str | None = None  # ISO 639-1, None when unknown
-    covered: bool = True  # whether the models read its language (else: numbers and names only)
+    covered: bool = True  # whether the English-only stages read it (else: numbers and names)
+    embedded: bool = True  # whether the embedding model reads its language
 
     @property
     def dates(self) -> DateRange | None:
@@ -299,7 +300,9 @@ class StoryIndex:
         # group spans both) and reaches the threshold: two outlets quoting the same words
         # report one event even when they tell it differently (the seeds' Al Jazeera report
         # of Putin's invitation scores 0.48 with the others, and quotes what they quote).
-        strong = (scores >= s.seed_pair) | ((pairs.quotes > 0) & (scores >= s.threshold))
+        read = np.array([self._profiles[a].covered for a in rows])
+        agree = (pairs.dense >= s.seed_dense) | ~np.outer(read, read)
+        strong = ((scores >= s.seed_pair) & agree) | ((pairs.quotes > 0) & (scores >= s.threshold))
         position = {a: n for n, a in enumerate(rows)}
         groups = average_linkage(
             scores,
@@ -339,16 +342,22 @@ def score_pairs(
     content = (s.dense_weight * dense + s.term_weight * words + s.cast_weight * names) / (
         s.dense_weight + s.term_weight + s.cast_weight
     )
-    # An article in a language the models do not cover has no names found, and the
-    # embedding reads English: its numbers and names (its terms) are all it is judged by.
+    # An article the English-only stages do not read has no names found: it is judged by its
+    # embedding and its terms (numbers and names, in any language), or by its terms alone when
+    # the embedding model does not read its language either.
     covered = np.array([p.covered for p in profiles])
     both = np.outer(covered, covered)
-    content = np.where(both, content, words)
+    embedded = np.array([p.embedded for p in profiles])
+    both_embedded = np.outer(embedded, embedded)
+    content_embedded = (s.unannotated_dense_weight * dense + s.term_weight * words) / (
+        s.unannotated_dense_weight + s.term_weight
+    )
+    content = np.where(both, content, np.where(both_embedded, content_embedded, words))
     years, quotes = year_agreement(profiles), shared_quotes(profiles)
     scores = content + s.year_weight * years + s.quote_weight * quotes
     scores[too_far_apart(profiles, s.max_days_apart)] = CANNOT_LINK
-    scores[both & (dense < s.min_dense)] = CANNOT_LINK
-    scores[other_languages(profiles)] = CANNOT_LINK
+    scores[both_embedded & (dense < s.min_dense)] = CANNOT_LINK
+    scores[other_languages(profiles) & ~both_embedded] = CANNOT_LINK
     return PairScores(scores, dense, words, names, years, quotes)
 
 
@@ -479,9 +488,9 @@ def indicator(sets: Sequence[Iterable[object]]) -> np.ndarray:
 
 
 def other_languages(profiles: Sequence[Profile]) -> np.ndarray:
-    """Pairs written in two different languages (when both are known). Grouping across
-    languages needs a multilingual embedding and names matched across scripts; until then two
-    languages never share a story, rather than share one on an English model's guess."""
+    """Pairs written in two different languages (when both are known). Two languages share a
+    story only when the embedding model reads both: their words and names alone (other
+    scripts, other spellings) are too little to tell one event from another."""
     codes = np.array([p.language or "" for p in profiles])
     known = codes != ""
     return np.outer(known, known) & (codes[:, None] != codes[None, :])

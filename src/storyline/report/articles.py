@@ -64,6 +64,6 @@ def embedder_or_default(embedder: Embedder | None) -> Embedder:
     """``embedder``, else the packaged sentence model (loaded on first use)."""
     if embedder is not None:
         return embedder
-    from storyline.annotate.embed import default_embedder
+    from storyline.annotate.embed import report_embedder
 
-    return default_embedder()
+    return report_embedder()

@@ -190,12 +190,12 @@ class StoreReader:
 
     def report(self, browse: Browse, story: Story) -> StoryReport:
         """The story's report over that read of the store, built on first asking."""
-        from storyline.annotate.embed import remembering_embedder
+        from storyline.annotate.embed import remembering_report_embedder
 
         cached = browse.reports.get(story.id)
         if cached is None:
             with Store(self.db) as store:
-                embedder = remembering_embedder(store)
+                embedder = remembering_report_embedder(store)
                 basis = browse.membership_basis(self.settings)
                 cached = build_report(browse.corpus, story, self.settings.summary, embedder, basis)
             browse.reports[story.id] = cached
