@@ -326,10 +326,12 @@ def story_page_row(
     duplicate_of: dict[str, str],
     steps: Sequence[ThreadStep],
 ) -> dict[str, Any]:
-    """One story as the API gives it: its ``stories`` row, its articles in the story's order,
-    its thread's stories (``thread_items``) and, of its coverage, what only some outlets
-    report (``reported_by_some``: every item the other views list, none left out)."""
+    """One story as the API gives it: its ``stories`` row, the languages of its articles (the
+    one most are in first), its articles in the story's order, its thread's stories
+    (``thread_items``) and, of its coverage, what only some outlets report
+    (``reported_by_some``: every item the other views list, none left out)."""
     row = story_row(report)
+    row["languages"] = list(report.languages())
     row["reported_by_some"] = [_fact_row(f) for f in reported_by_some(report.coverage)]
     row["article_items"] = [article_item_row(a, duplicate_of.get(a.id)) for a in articles]
     row["thread_items"] = [thread_step_row(step) for step in steps]
@@ -370,6 +372,7 @@ def article_item_row(article: Article, duplicate_of: str | None) -> dict[str, An
         "id": article.id,
         "title": article.title,
         "outlet": article.outlet,
+        "language": article.language,
         "published": article.published.iso() if article.published else None,
         "duplicate_of": duplicate_of,
     }
