@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,7 +19,7 @@ from storyline.records import Corpus, Entity, Quote, QuoteGroup, Ref, Span, Thre
 from storyline.report.export import write_jsonl
 from storyline.report.render.html import html_report
 from storyline.report.render.markdown import markdown_report, md_escape
-from storyline.report.render.rows import article_rows, story_rows, thread_rows
+from storyline.report.render.rows import article_rows, story_rows, thread_rows, vector_values
 from storyline.settings import Settings
 
 ARTICLE_FIELDS = {
@@ -128,6 +130,93 @@ def test_write_jsonl_round_trips(corpus: Corpus) -> None:
     lines = stream.getvalue().splitlines()
     assert count == len(lines) == 6
     assert json.loads(lines[0]) == next(iter(article_rows(corpus)))
+
+
+# --------------------------------------------------------------------------- vectors
+
+
+def exported_vectors(text: str) -> dict[str, np.ndarray]:
+    """Each article's ``vector`` of a JSONL export, read back as float32 (None kept out)."""
+    rows = [json.loads(line) for line in text.splitlines()]
+    return {r["id"]: np.array(r["vector"], dtype=np.float32) for r in rows if r["vector"]}
+
+
+def test_vectors_only_with_the_flag_and_exactly_the_stored_float32(settings: Settings) -> None:
+    from storyline.errors import ConfigError
+    from storyline.report.export import export_text
+
+    texts = {
+        "a": "Russia invited Hamas to Moscow for talks.",
+        "b": "Hamas leaders accepted the Russian invitation.",
+        "c": "An earthquake shook the coast of Chile.",
+    }
+    documents = [simple_document(k, t, "Outlet", None) for k, t in texts.items()]
+    embedder = BagOfWordsEmbedder()
+    for document, vector in zip(documents, embedder.encode(list(texts.values())), strict=True):
+        document.embedding = vector
+    documents[2].embedding = None  # stored without one
+    corpus = one_story_corpus(documents)
+    assert all("vector" not in row for row in article_rows(corpus))
+    rows = {row["id"]: row for row in article_rows(corpus, vectors=True)}
+    assert all(set(row) == ARTICLE_FIELDS | {"vector"} for row in rows.values())
+    assert rows["c"]["vector"] is None
+    assert "vector" not in export_text(corpus, "jsonl", settings)
+    vectors = exported_vectors(export_text(corpus, "jsonl", settings, vectors=True))
+    assert set(vectors) == {"a", "b"}
+    for document in documents[:2]:
+        assert len(vectors[document.article.id]) == embedder.dimensions
+        assert vectors[document.article.id].tobytes() == document.embedding.tobytes()
+    stored = documents[0].embedding @ documents[1].embedding
+    assert vectors["a"] @ vectors["b"] == stored > 0
+    with pytest.raises(ConfigError, match="format jsonl"):
+        export_text(corpus, "stories", settings, vectors=True)
+
+
+@given(st.lists(st.floats(width=32, allow_nan=False, allow_infinity=False), max_size=64))
+def test_vector_values_read_back_as_the_same_float32(values: list[float]) -> None:
+    stored = np.array(values, dtype=np.float32)
+    written = json.dumps(vector_values(stored))
+    assert np.array(json.loads(written), dtype=np.float32).tobytes() == stored.tobytes()
+
+
+def test_export_vectors_from_the_cli_are_the_embeddings_grouping_compared(
+    analyzed_example_db: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+    from storyline.group.membership import story_membership
+    from storyline.report.story import membership_basis
+    from storyline.store.store import Store
+
+    runner = CliRunner()
+    db = str(analyzed_example_db)
+    with Store(db) as store:
+        stored = {d.article.id: d.embedding for d in store.load_documents()}
+        corpus = store.load_corpus()
+    plain = runner.invoke(app, ["export", "--db", db])
+    with_vectors = runner.invoke(app, ["export", "--vectors", "--db", db])
+    assert plain.exit_code == with_vectors.exit_code == 0, with_vectors.output
+    assert '"vector"' not in plain.stdout
+    vectors = exported_vectors(with_vectors.stdout)
+    assert set(vectors) == set(stored) and len(vectors) == 5
+    for article_id, vector in vectors.items():
+        embedding = stored[article_id]
+        assert embedding is not None and len(vector) == len(embedding)
+        assert vector.tobytes() == embedding.tobytes()
+    first, second = sorted(vectors)[:2]
+    assert vectors[first] @ vectors[second] == np.dot(stored[first], stored[second])
+    # The embedding cosine a story's membership gives for a member and its closest article
+    # (rounded to 4 places) is the one the exported vectors give.
+    story = next(s for s in corpus.stories or [] if len(s.articles) > 1)
+    members = story_membership(corpus, story, membership_basis(corpus), list(story.articles))
+    scored = [m for m in members if m.closest is not None and m.evidence is not None]
+    assert scored
+    for member in scored:
+        exported = np.float64(vectors[member.article]) @ np.float64(vectors[member.closest])
+        assert exported == pytest.approx(member.evidence.dense, abs=5e-5)
+    wrong = runner.invoke(app, ["export", "--format", "stories", "--vectors", "--db", db])
+    assert wrong.exit_code == 2 and "--format jsonl" in wrong.output
 
 
 # --------------------------------------------------------------------------- stories

@@ -253,3 +253,97 @@ def test_a_stage_that_declares_itself_language_bound_skips_other_languages() -> 
     stages = [Counting("bound", True), Counting("free", False)]
     annotate([article("en-1", "en"), article("de-1", "de")], stages, [], languages=["en"])
     assert seen == ["bound:en-1", "free:en-1", "free:de-1"]
+
+
+# -- a story in several languages says which ------------------------------------------------
+
+#: One event told in English twice and once in German (hand-grouped: whether grouping joins
+#: them is the story tests' business, not the views').
+MIXED = {
+    "en1": ("Putin invited Hamas leaders to Moscow for talks on Thursday.", "en", "Al Jazeera"),
+    "de1": ("Putin hat die Hamas zu Gesprächen nach Moskau eingeladen.", "de", "Der Spiegel"),
+    "en2": ("Russia will host Hamas leaders in Moscow, Putin said.", "en", "Reuters"),
+}
+
+
+def mixed_story(languages: dict[str, str | None] | None = None) -> Corpus:
+    import dataclasses
+
+    from storycorpus import BagOfWordsEmbedder, one_story_corpus, simple_document
+
+    documents = []
+    for article_id, (text, language, outlet) in MIXED.items():
+        document = simple_document(article_id, text, outlet, text.split(" on ")[0])
+        chosen = (languages or {}).get(article_id, language)
+        document.article = dataclasses.replace(document.article, language=chosen)
+        document.embedding = BagOfWordsEmbedder().encode([text])[0]
+        documents.append(document)
+    return one_story_corpus(documents, title="Putin invites Hamas")
+
+
+def views_of(corpus: Corpus, settings: Settings) -> dict[str, str]:
+    """The story as the terminal, the Markdown and HTML reports and the API give it."""
+    from storycorpus import BagOfWordsEmbedder
+    from storyline.report.render.html import html_report
+    from storyline.report.render.markdown import markdown_report
+    from storyline.report.render.rows import story_page_row
+    from storyline.report.render.text import render_report_text
+    from storyline.report.story import build_report
+
+    story = (corpus.stories or [])[0]
+    embedder = BagOfWordsEmbedder()
+    report = build_report(corpus, story, settings.summary, embedder)
+    row = story_page_row(report, report.articles, corpus.duplicate_of, [])
+    return {
+        "text": render_report_text(report),
+        "md": markdown_report(corpus, settings.summary, embedder),
+        "html": html_report(corpus, settings.summary, embedder),
+        "api": json.dumps(row),
+    }
+
+
+def test_a_story_in_two_languages_says_which_in_every_view(settings: Settings) -> None:
+    views = views_of(mixed_story(), settings)
+    # The language most of its articles are in first.
+    assert "\nLanguages: en, de\n" in views["text"]
+    assert "(de, article de1)" in views["text"] and "(en, article en1)" in views["text"]
+    assert "\nLanguages: en, de\n" in views["md"]
+    assert "eingeladen., 2006-02-09, de\n" in views["md"]
+    assert '<p class="languages">Languages: en, de</p>' in views["html"]
+    assert '<span class="language">de</span>' in views["html"]
+    api = json.loads(views["api"])
+    assert api["languages"] == ["en", "de"]
+    assert {a["id"]: a["language"] for a in api["article_items"]} == {
+        "en1": "en", "de1": "de", "en2": "en",
+    }  # fmt: skip
+
+
+def test_a_story_in_one_language_goes_without_saying(settings: Settings) -> None:
+    # One language throughout, or the others unknown (stored before languages were).
+    for languages in ({"de1": "en"}, {"de1": None}):
+        views = views_of(mixed_story(languages), settings)
+        assert "Languages" not in views["text"] + views["md"] + views["html"]
+        assert "(article de1)" in views["text"] and ", en, article" not in views["text"]
+        assert '<span class="language">' not in views["html"]
+        assert json.loads(views["api"])["languages"] == ["en"]
+
+
+def test_the_story_page_and_its_json_give_the_languages_escaped(tmp_path: Path) -> None:
+    from storyline.serve.app import create_app
+    from storyline.store.store import Store
+
+    corpus = mixed_story({"en2": "<b>x</b>"})  # no reader makes such a code; the page holds
+    db = tmp_path / "storyline.db"
+    with Store(db) as store:
+        store.save_documents(corpus.documents)
+        store.save_corpus(corpus)
+    client = TestClient(create_app(db))
+    page = client.get("/stories/s-1").text
+    # One article each: in the order of their codes.
+    assert "· languages &lt;b&gt;x&lt;/b&gt;, de, en</p>" in page
+    assert '<span class="meta language">de</span>' in page
+    assert '<span class="meta language">&lt;b&gt;x&lt;/b&gt;</span>' in page
+    assert "<b>x</b>" not in page
+    row = client.get("/api/stories/s-1").json()
+    assert row["languages"] == ["<b>x</b>", "de", "en"]
+    assert {a["id"]: a["language"] for a in row["article_items"]}["en2"] == "<b>x</b>"

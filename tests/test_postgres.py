@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -191,6 +192,22 @@ def test_articles_are_found_by_a_unique_beginning_of_their_id(db: str) -> None:
             store.find_article("zz")
 
 
+def test_export_vectors_are_the_stored_embeddings(db: str) -> None:
+    values = np.array([1 / 3, 1e-30, -2.5, 7, np.float32(0.1) * 3, 65504.0], dtype=np.float32)
+    docs = [text_document("v1", "One."), text_document("v2", "Two."), text_document("v3", "3.")]
+    docs[0].embedding, docs[1].embedding = values, values[::-1].copy()  # v3 has none
+    with Store(db) as store:
+        store.save_documents(docs)
+    result = runner.invoke(app, ["export", "--vectors", "--db", db])
+    assert result.exit_code == 0, result.output
+    rows = {row["id"]: row for row in map(json.loads, result.stdout.splitlines())}
+    assert rows["v3"]["vector"] is None
+    exported = {k: np.array(rows[k]["vector"], dtype=np.float32) for k in ("v1", "v2")}
+    for doc in docs[:2]:
+        assert exported[doc.article.id].tobytes() == np.asarray(doc.embedding).tobytes()
+    assert exported["v1"] @ exported["v2"] == values @ values[::-1]
+
+
 # -- PostgreSQL's own -------------------------------------------------------------------------
 
 
@@ -311,6 +328,7 @@ def test_show_export_and_stories_read_postgres_as_sqlite(both_analyzed: tuple[st
         ["show", "--article", "ade230d8"],
         ["export", "--format", "stories"],
         ["export", "--format", "jsonl"],
+        ["export", "--format", "jsonl", "--vectors"],
         ["timeline", "--format", "jsonl"],
         ["timeline", "--query", "Moscow", "--since", "2006-02-01"],
         ["timeline", "--thread", thread[:6]],

@@ -464,12 +464,22 @@ def export(
         Path | None,
         typer.Option("--out", "-o", metavar="FILE", help="Write here instead of stdout."),
     ] = None,
+    vectors: Annotated[
+        bool,
+        typer.Option(
+            "--vectors",
+            help="With --format jsonl: add each article's embedding, the one story grouping "
+            "compares, as `vector` (a list of numbers, exact float32 values).",
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Export the store: articles, stories or threads as JSONL, or a Markdown/HTML report."""
     from storyline.report.export import export_text
     from storyline.settings import load_settings
 
+    if vectors and format is not ExportFormat.jsonl:
+        _usage_error("--vectors adds each article's embedding to its line: use --format jsonl")
     with _errors_as_messages():
         from storyline.annotate.embed import remembering_report_embedder
         from storyline.store.store import Store
@@ -477,7 +487,11 @@ def export(
         with Store(_existing(db)) as store:
             corpus = store.load_corpus()
             text = export_text(
-                corpus, format.value, load_settings(config), remembering_report_embedder(store)
+                corpus,
+                format.value,
+                load_settings(config),
+                remembering_report_embedder(store),
+                vectors,
             )
     _write_out(text, out_path)
 

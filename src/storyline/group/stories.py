@@ -156,8 +156,9 @@ def independent_terms_of(text: str) -> Counter[str]:
     """The words of ``text`` that mean the same in every language: numbers and names (words
     written with a capital, in scripts that have one), and adjacent pairs of them.
 
-    What an article in a language the models do not cover is compared by: its other words
-    are compared only with its own language's, and the embedding model reads English.
+    What an article the English-only stages do not read is compared by, beside its embedding
+    (:func:`storyline.group.story_index.score_pairs`): its other words would match only its
+    own language's.
     """
     words = [
         w.lower()

@@ -84,8 +84,8 @@ def _run_article_stages(
             leave_unannotated(document)
     for stage in stages:
         # The embedding stage is not language bound: its vector is stored and searched for
-        # every article, though story building compares one in a language the models do not
-        # cover by its numbers and names only (the embedding model reads English).
+        # every article, and the model reads 16 languages (story building compares one in a
+        # language it does not read by its numbers and names only).
         if not stage.language_bound:
             documents = stage(documents)
             check_provided(stage, documents)

@@ -30,11 +30,21 @@ FORMATS = ("jsonl", "stories", "threads", "md", "html")
 
 
 def export_text(
-    corpus: Corpus, format: str, settings: Settings, embedder: Embedder | None = None
+    corpus: Corpus,
+    format: str,
+    settings: Settings,
+    embedder: Embedder | None = None,
+    vectors: bool = False,
 ) -> str:
-    """The whole export in one format, as the CLI writes it."""
+    """The whole export in one format, as the CLI writes it. ``vectors`` adds each article's
+    embedding to the ``jsonl`` rows (``vector``); the other formats have no articles' rows
+    to add it to."""
+    if vectors and format != "jsonl":
+        raise ConfigError(
+            f"vectors are exported with the articles (format jsonl), not with {format!r}"
+        )
     if format == "jsonl":
-        return _jsonl_text(article_rows(corpus))
+        return _jsonl_text(article_rows(corpus, vectors))
     if format == "stories":
         return _jsonl_text(story_rows(corpus, settings.summary, embedder))
     if format == "threads":

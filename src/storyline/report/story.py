@@ -12,6 +12,7 @@ HTML or JSON rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -52,6 +53,7 @@ __all__ = [
     "membership_basis",
     "membership_lines",
     "referenced_names",
+    "story_languages",
     "story_reports",
     "thread_steps",
     "thread_summary",
@@ -92,6 +94,20 @@ class StoryReport:
         """The quote groups under one heading per speaker, in the story's order: what every
         view that lists them shows."""
         return quotes_by_speaker(self.quote_groups, self.names)
+
+    def languages(self) -> tuple[str, ...]:
+        """The languages of the story's articles (see :func:`story_languages`)."""
+        return story_languages(self.articles)
+
+    def mixes_languages(self) -> bool:
+        """Whether its articles are in more than one language: then every view says which
+        ("languages en, de"), and gives each article's language beside it."""
+        return len(self.languages()) > 1
+
+    def language_of(self, article: Article) -> str | None:
+        """The language every view shows beside ``article``: its code when the story mixes
+        languages (one language throughout goes without saying), else None."""
+        return article.language if self.mixes_languages() else None
 
 
 def build_report(
@@ -145,6 +161,13 @@ def build_report(
         ),
         background=build_background(primary, pool, settings, embedder, dated),
     )
+
+
+def story_languages(articles: Sequence[Article]) -> tuple[str, ...]:
+    """The languages (ISO 639-1) of a story's articles, the one most of them are in first (ties
+    by code); an article whose language is unknown adds none."""
+    counts = Counter(a.language for a in articles if a.language)
+    return tuple(sorted(counts, key=lambda code: (-counts[code], code)))
 
 
 def membership_basis(corpus: Corpus, settings: Settings | None = None) -> MembershipBasis:

@@ -44,7 +44,7 @@ section.story{border-top:1px solid #bbb;margin-top:2em}
 table{border-collapse:collapse;width:100%;margin:.5em 0 1em}
 th,td{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}
 th{background:#f3f3f3}.cite{font-size:80%;color:#06c;text-decoration:none}
-.dates{color:#666}.copy{color:#999}ol.summary li{margin-bottom:.4em}
+.dates,.language,.languages{color:#666}.copy{color:#999}ol.summary li{margin-bottom:.4em}
 """.strip()
 
 
@@ -99,6 +99,11 @@ def _html_story(ctx: StoryContext) -> str:
         f'<section class="story" id="story-{esc(story.id)}">',
         f"<h3>{esc(story.title)}</h3>",
         f'<p class="dates">{esc(story.date_label())}</p>',
+        (
+            f'<p class="languages">Languages: {esc(", ".join(ctx.report.languages()))}</p>'
+            if ctx.report.mixes_languages()
+            else ""
+        ),
         f'<p class="description">{esc(story.description)}</p>',
     ]
     for section in (
@@ -135,10 +140,12 @@ def _html_articles(ctx: StoryContext) -> str:
             if copy
             else ""
         )
+        language = ctx.report.language_of(article)
+        shown = f' <span class="language">{esc(language)}</span>' if language else ""
         items.append(
             f'<li id="{_anchor(ctx, article.id)}">[{esc(ctx.markers[article.id])}] '
             f'{esc(article.title or "(untitled)")} <span class="dates">'
-            f"{esc(ctx.published(article))}</span>{note}</li>"
+            f"{esc(ctx.published(article))}</span>{shown}{note}</li>"
         )
     return "<h4>Articles</h4><ul>" + "".join(items) + "</ul>"
 

@@ -84,6 +84,8 @@ def _md_thread_summary(
 def _md_story(ctx: StoryContext) -> list[str]:
     story = ctx.report.story
     lines = [f"### {md_escape(story.title)}", "", f"*{md_escape(story.date_label())}*", ""]
+    if ctx.report.mixes_languages():
+        lines += [f"Languages: {md_escape(', '.join(ctx.report.languages()))}", ""]
     lines += [md_escape(story.description), ""]
     for section in (
         _md_articles,
@@ -104,10 +106,11 @@ def _md_articles(ctx: StoryContext) -> list[str]:
     for article in ctx.report.articles:
         copy = ctx.corpus.duplicate_of.get(article.id)
         note = f" (copy of {md_escape(ctx.markers.get(copy, copy))})" if copy else ""
+        language = ctx.report.language_of(article)
+        shown = f"{ctx.published(article)}, {language}" if language else ctx.published(article)
         lines.append(
             f"- \\[{md_escape(ctx.markers[article.id])}\\] "
-            f"{md_escape(article.title or '(untitled)')}, "
-            f"{md_escape(ctx.published(article))}{note}"
+            f"{md_escape(article.title or '(untitled)')}, {md_escape(shown)}{note}"
         )
     return [*lines, ""]
 

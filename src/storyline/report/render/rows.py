@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from storyline.group.membership import Membership, membership_reason
 from storyline.records import (
     Article,
@@ -54,22 +56,24 @@ __all__ = [
     "story_rows",
     "thread_rows",
     "thread_step_row",
+    "vector_values",
 ]
 
 # --------------------------------------------------------------------------- the export contract
 
 
-def article_rows(corpus: Corpus) -> Iterator[dict[str, Any]]:
-    """One row per article, by id, with the fields of the export contract."""
+def article_rows(corpus: Corpus, vectors: bool = False) -> Iterator[dict[str, Any]]:
+    """One row per article, by id, with the fields of the export contract; with ``vectors``,
+    each with its embedding too (``vector``, see :func:`vector_values`)."""
     for document in sorted(corpus.documents, key=lambda d: d.article.id):
-        yield article_row(corpus, document)
+        yield article_row(corpus, document, vectors)
 
 
-def article_row(corpus: Corpus, document: Document) -> dict[str, Any]:
+def article_row(corpus: Corpus, document: Document, vector: bool = False) -> dict[str, Any]:
     article = document.article
     story = corpus.story_of(article.id)
     thread = corpus.thread_of(story.id) if story else None
-    return {
+    row: dict[str, Any] = {
         "id": article.id,
         "source": article.source,
         "url": article.url,
@@ -90,6 +94,21 @@ def article_row(corpus: Corpus, document: Document) -> dict[str, Any]:
         "quotes": _quote_rows(corpus, document),
         "timex": _timex_rows(document),
     }
+    if vector:
+        row["vector"] = vector_values(document.embedding)
+    return row
+
+
+def vector_values(embedding: np.ndarray | None) -> list[float] | None:
+    """An article's embedding as JSON numbers (None: it has none), each value the shortest
+    decimal that reads back as the stored float32 (numpy's ``str`` of a float32). Lossless:
+    read back as float32 it is the vector story grouping compared, bit for bit, so cosines
+    computed from the export are the store's. It costs 13.3 characters a value, against 22
+    for the same values written as float64 and 11.6 for 6 significant digits (512 random unit
+    values)."""
+    if embedding is None:
+        return None
+    return [float(str(value)) for value in np.asarray(embedding, dtype=np.float32)]
 
 
 def _entity_rows(corpus: Corpus, document: Document) -> list[dict[str, Any]]:
@@ -307,10 +326,12 @@ def story_page_row(
     duplicate_of: dict[str, str],
     steps: Sequence[ThreadStep],
 ) -> dict[str, Any]:
-    """One story as the API gives it: its ``stories`` row, its articles in the story's order,
-    its thread's stories (``thread_items``) and, of its coverage, what only some outlets
-    report (``reported_by_some``: every item the other views list, none left out)."""
+    """One story as the API gives it: its ``stories`` row, the languages of its articles (the
+    one most are in first), its articles in the story's order, its thread's stories
+    (``thread_items``) and, of its coverage, what only some outlets report
+    (``reported_by_some``: every item the other views list, none left out)."""
     row = story_row(report)
+    row["languages"] = list(report.languages())
     row["reported_by_some"] = [_fact_row(f) for f in reported_by_some(report.coverage)]
     row["article_items"] = [article_item_row(a, duplicate_of.get(a.id)) for a in articles]
     row["thread_items"] = [thread_step_row(step) for step in steps]
@@ -351,6 +372,7 @@ def article_item_row(article: Article, duplicate_of: str | None) -> dict[str, An
         "id": article.id,
         "title": article.title,
         "outlet": article.outlet,
+        "language": article.language,
         "published": article.published.iso() if article.published else None,
         "duplicate_of": duplicate_of,
     }

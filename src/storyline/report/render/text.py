@@ -77,12 +77,17 @@ def render_report_text(report: StoryReport, width: int | None = None) -> str:
         )
 
     story = report.story
-    for line in (story.title, story.date_label(), story.description):
-        add("", line)
+    add("", story.title)
+    add("", story.date_label())
+    if report.mixes_languages():
+        add("", f"Languages: {', '.join(report.languages())}")
+    add("", story.description)
     lines += ["", "Articles:"]
     # The full id, so any article can be opened with `storyline show --article ID`.
     for a in report.articles:
-        add(f"  [{markers[a.id]}] ", f"{a.title or '(untitled)'}  (article {a.id})", HANG)
+        language = report.language_of(a)
+        about = f"{language}, article {a.id}" if language else f"article {a.id}"
+        add(f"  [{markers[a.id]}] ", f"{a.title or '(untitled)'}  ({about})", HANG)
     if report.membership:
         lines += ["", "Why these articles are one story:"]
         for line in membership_lines(report, markers):
