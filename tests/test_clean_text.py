@@ -9,6 +9,7 @@ from storyline.clean import clean
 from storyline.clean.language import page_stoplist, stoplist, stopword_density, word_count
 from storyline.clean.lines import split_lines
 from storyline.clean.text import line_label
+from storyline.errors import MalformedInput
 from storyline.records import Article, RawDocument
 from storyline.settings import CleanSettings, default_settings
 
@@ -94,6 +95,21 @@ def test_a_lede_run_into_a_photo_caption_is_kept_and_the_caption_dropped(
     assert PROSE[0] in article.body_text and PROSE[2] in article.body_text
     assert "inspect the bridge" not in article.body_text
     assert dropped_reasons(article)[caption] == "caption"
+
+
+def test_an_article_that_lost_its_line_breaks_keeps_its_prose_not_its_notice(
+    settings: CleanSettings,
+) -> None:
+    # A news API's one-line text: a sign-up notice inside a line of a thousand characters
+    # made all of it a notice, and the article was skipped as having no body.
+    notice = "Sign up to FREE email alerts from Daily Planet Subscribe Thank you for subscribing."
+    text = " ".join(["Flood waters rise in the valley as rain continues", notice, *PROSE, *MORE])
+    assert len(text) > 600 and "\n" not in text
+    body = cleaned(text, settings).body_text
+    assert all(paragraph in body for paragraph in PROSE + MORE)
+    assert "Sign up" not in body and "subscribing" not in body
+    with pytest.raises(MalformedInput, match="no article body"):
+        cleaned("We use cookies to give you the best experience on our website. " * 12, settings)
 
 
 def test_comment_section_is_cut(settings: CleanSettings) -> None:
