@@ -150,13 +150,15 @@ class PostgresBackend:
         replaced yet keep their model's name, so they are still found to replace. Done in the
         transaction that writes the first new vectors. ``bytea`` holds any number of
         floats."""
-        wanted = f"vector({dimensions})"
         held = self.embedding_type(db)
-        if not held.startswith("vector") or held == wanted:
+        if not held.startswith("vector") or held == f"vector({dimensions})":
             return
         db.execute("SELECT pg_advisory_xact_lock(?)", (_EMBEDDING_LOCK,))
-        if self.embedding_type(db) != wanted:  # no other writer resized it meanwhile
-            db.execute(f"ALTER TABLE articles ALTER COLUMN embedding TYPE {wanted} USING NULL")
+        if self.embedding_type(db) != f"vector({dimensions})":  # not resized meanwhile
+            db.execute(
+                "ALTER TABLE articles ALTER COLUMN embedding"
+                f" TYPE vector({int(dimensions)}) USING NULL"
+            )
 
     def index_text(self, db: Database, article: Article) -> None:
         db.execute(
