@@ -491,6 +491,7 @@ SQL_INTERPOLATIONS = frozenset(
         "orphans",  # a constant sub-select
         "t",  # dump(): the database's own table names
         "min(sizes)",  # an embedding's length, an int
+        "int(dimensions)",  # an embedding's length, an int
         "insert['table']",  # store/dialect.py: the statement it translates
         "rest",
         "target",

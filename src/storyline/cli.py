@@ -223,29 +223,20 @@ def analyze(
     Articles already in the store are skipped, so running twice is a no-op. Inputs that cannot
     be used are reported one per line on stderr; the others are stored (exit code 3).
     """
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from storyline.pipeline.analyze import analyze as run_analysis
     from storyline.settings import load_settings
 
     with _errors_as_messages():
         settings = load_settings(config, **({"pipeline": {"dask": dask}} if dask else {}))
-        columns = (
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            # The bar counts as it goes: "1 article", then "2 articles".
-            TextColumn("{task.fields[done]}"),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=err, disable=quiet, transient=True) as bar:
-            task = bar.add_task("analysing", total=None, done=counted(0, "article"))
-            done = [0]
-
-            def advance(_source: str) -> None:
-                done[0] += 1
-                bar.update(task, advance=1, done=counted(done[0], "article"))
-
-            result = run_analysis(inputs, db, settings, progress=advance)
+        with _progress(quiet) as counter:
+            result = run_analysis(
+                inputs,
+                db,
+                settings,
+                progress=counter("analysing"),
+                reembedding=counter("re-embedding stored", lazily=True),
+            )
+    _note_reembedded(result.reembedded)
     for failure in result.failures:
         err.print(f"skipped {failure.source}: {failure.reason}", highlight=False, markup=False)
     # Only web archives pass records over (images, error pages, other languages): a count.
@@ -275,14 +266,63 @@ def regroup(db: DbOption = "storyline.db", config: ConfigOption = None) -> None:
     arrived in one run, and is a no-op when nothing would change.
     """
     from storyline.pipeline.analyze import regroup_store
+    from storyline.pipeline.reembed import reembed
     from storyline.settings import load_settings
     from storyline.store.store import Store
 
     with _errors_as_messages():
         settings = load_settings(config)
         with Store(_existing(db)) as store:
+            with _progress(quiet=False) as counter:
+                reembedded = reembed(store, settings, counter("re-embedding", lazily=True))
+            _note_reembedded(reembedded)
             found = regroup_store(store, settings)
     _say(f"{counted(len(found), 'story', 'stories')} in {_shown(db)}")
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[..., Callable[[str], None]]]:
+    """A progress display on stderr (none when ``quiet``), giving counters: ``counter(what)``
+    is a callback that counts one more article on a line of its own, shown from the start or,
+    ``lazily``, from its first count (work that is usually not there)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        # The bar counts as it goes: "1 article", then "2 articles".
+        TextColumn("{task.fields[done]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, disable=quiet, transient=True) as bar:
+
+        def counter(what: str, lazily: bool = False) -> Callable[[str], None]:
+            task: list[Any] = []
+            done = [0]
+
+            def advance(_source: str) -> None:
+                if not task:
+                    task.append(bar.add_task(what, total=None, done=counted(0, "article")))
+                done[0] += 1
+                bar.update(task[0], advance=1, done=counted(done[0], "article"))
+
+            if not lazily:
+                task.append(bar.add_task(what, total=None, done=counted(0, "article")))
+            return advance
+
+        yield counter
+
+
+def _note_reembedded(count: int) -> None:
+    """The one line saying stored articles were embedded again (on stderr: the line on stdout
+    stays one)."""
+    if count:
+        err.print(
+            f"re-embedded {counted(count, 'stored article')}: another model had embedded them; "
+            "the store was regrouped whole",
+            highlight=False,
+            markup=False,
+        )
 
 
 @_command

@@ -402,6 +402,8 @@ class Document:
     quotes: list[Quote] | None = None
     timex: list[TimeRef] | None = None
     embedding: np.ndarray | None = field(default=None, repr=False)
+    #: The name of the model that made ``embedding`` (the embed stage's; None: not known).
+    embedding_model: str | None = None
     parse: Any = field(default=None, repr=False, compare=False)
 
 

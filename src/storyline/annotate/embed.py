@@ -327,4 +327,5 @@ class EmbedStage:
         vectors = article_vectors(self.embedder, documents)
         for document, vector in zip(documents, vectors, strict=True):
             document.embedding = vector
+            document.embedding_model = EMBEDDING_MODEL
         return documents

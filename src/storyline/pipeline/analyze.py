@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from storyline.errors import InputError
 from storyline.pipeline.annotate import ProgressCallback, article_stages
+from storyline.pipeline.reembed import reembed
 from storyline.pipeline.workers import annotated_batches
 from storyline.records import (
     Article,
@@ -52,6 +53,9 @@ class AnalyzeResult:
     story_count: int = 0
     #: Whether only the new articles' neighbourhood was regrouped (a large store).
     windowed: bool = False
+    #: How many stored articles were embedded again, first: another model had embedded them
+    #: (:mod:`storyline.pipeline.reembed`).
+    reembedded: int = 0
 
 
 def corpus_stages(
@@ -90,6 +94,7 @@ def analyze(
     settings: Settings | None = None,
     progress: ProgressCallback | None = None,
     full: bool = False,
+    reembedding: ProgressCallback | None = None,
 ) -> AnalyzeResult:
     """Read, clean and annotate new articles, store them, then regroup what they change.
 
@@ -110,6 +115,10 @@ def analyze(
     stopped at any point (even killed) leaves no half-written article or story; the articles
     it stored but did not regroup are in the store's ingest log (``Store.ungrouped``), and
     the next run regroups them with its own.
+
+    Stored articles another model embedded (a store written by an earlier storyline) are
+    embedded again first, before new ones are stored beside them (``reembedding`` is called
+    with each one's source), and the store is then regrouped whole.
     """
     from storyline.group.window import NewArticle
 
@@ -117,7 +126,7 @@ def analyze(
     per_article = article_stages(settings)
     with _opened(db) as store:
         check_chain([*per_article, *corpus_stages(settings)])
-        result = AnalyzeResult()
+        result = AnalyzeResult(reembedded=reembed(store, settings, reembedding))
         # What an earlier run stored but was stopped before regrouping is regrouped with
         # this run's articles (the store's ingest log). Counted with them, it ends its round
         # where the stopped run would have, so a resumed run regroups as one never stopped.
@@ -156,8 +165,9 @@ def _regroup_round(
     full: bool,
     result: AnalyzeResult,
 ) -> None:
-    """Regroup after ``new`` were stored: the whole store while it is small (or ``full``),
-    else around them. With nothing new, a large store has nothing to regroup."""
+    """Regroup after ``new`` were stored: the whole store while it is small (or ``full``, or
+    its stories' profiles are stale: embeddings were replaced), else around them. With
+    nothing new, a large store has nothing to regroup."""
     stored_before = store.article_count() - len(new)
     small = stored_before < settings.pipeline.full_regroup_below
     if full or small or not store.profiled():
@@ -170,9 +180,10 @@ def _regroup_round(
 
 def regroup_store(store: Store, settings: Settings) -> list[Story]:
     """Run the cross-article stages over everything stored and keep their results; returns
-    every story."""
+    every story. Articles another model embedded are embedded again first."""
     from storyline.annotate.embed import remembering_embedder
 
+    reembed(store, settings)
     # Quote vectors are kept in the store: a later run embeds only the new quotes.
     corpus = regroup(
         store.load_corpus(inferred=False), corpus_stages(settings, remembering_embedder(store))

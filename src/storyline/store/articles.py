@@ -10,18 +10,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from storyline.dates import counted
 from storyline.errors import AmbiguousId, NotFound
-from storyline.records import Document, Mention, Precision, PubDate, Span
+from storyline.records import Article, Document, Mention, Precision, PubDate, Span
 from storyline.store.core import BUMP_GENERATION, StoreCore
 from storyline.store.rows import (
     ARTICLE_COLUMNS,
+    Float32Blob,
     article_from_row,
     article_row,
+    embedding_of,
     quote_from_row,
     quote_row,
     timex_from_row,
@@ -78,6 +80,55 @@ class ArticleStore(StoreCore):
             [timex_row(aid, t) for t in document.timex or []],
         )
 
+    # -- embeddings made by another model ----------------------------------------------------
+
+    def count_embedded_otherwise(self, model: str) -> int:
+        """How many stored articles have no embedding made by ``model`` (another model's, or
+        one whose model is not known: stored before models were recorded)."""
+        # Two counts the index answers, rather than a condition every row is read for.
+        same = self._db.execute(
+            "SELECT count(*) FROM articles WHERE embedding_model = ?", (model,)
+        ).fetchone()[0]
+        return self.article_count() - int(same)
+
+    def embedded_otherwise(self, model: str, after: str, limit: int) -> list[Article]:
+        """Up to ``limit`` of the articles :meth:`count_embedded_otherwise` counts, by id,
+        from the first id past ``after`` (``""``: from the first): a large store is read a
+        batch at a time."""
+        rows = self._db.execute(
+            "SELECT * FROM articles WHERE (embedding_model IS NULL OR embedding_model <> ?)"
+            " AND id > ? ORDER BY id LIMIT ?",
+            (model, after, limit),
+        )
+        return [article_from_row(row) for row in rows]
+
+    def replace_embeddings(self, vectors: Mapping[str, np.ndarray], model: str) -> None:
+        """Give the articles ``vectors`` names (by id) these embeddings, made by ``model``, in
+        one transaction.
+
+        The stories' profiles were made from the embeddings replaced, so they are marked as
+        stale: the next regrouping is a whole one, which makes them again
+        (:meth:`~storyline.store.window.WindowStore.profiled`).
+        """
+        if not vectors:
+            return
+
+        def replace() -> None:
+            dimensions = {len(v) for v in vectors.values()}
+            self._backend.resize_embeddings(self._db, dimensions.pop())
+            self._db.executemany(
+                "UPDATE articles SET embedding = ?, embedding_model = ? WHERE id = ?",
+                [
+                    (Float32Blob(np.asarray(v, np.float32).tobytes()), model, aid)
+                    for aid, v in sorted(vectors.items())
+                ],
+            )
+            self._set_state("profiled", None)
+            self._set_state("corpus_digest", None)  # so the next results are written
+            self._db.execute(BUMP_GENERATION)
+
+        self._write(replace, f"the embeddings of {counted(len(vectors), 'article')}")
+
     def search(self, query: str, limit: int | None = None) -> list[str]:
         """Ids of the articles whose title or body hold every word of ``query``, best first
         (all of them, or the best ``limit``).
@@ -112,9 +163,8 @@ class ArticleStore(StoreCore):
                 mentions=[Mention(Span(r[1], r[2]), r[3], r[4]) for r in mentions.get(row[0], [])],
                 quotes=[quote_from_row(r) for r in quotes.get(row[0], [])],
                 timex=[timex_from_row(r) for r in timex.get(row[0], [])],
-                embedding=None
-                if row[17] is None
-                else np.frombuffer(row[17], dtype=np.float32).copy(),
+                embedding=embedding_of(row[17]),
+                embedding_model=row[22],
             )
             for row in rows
         ]

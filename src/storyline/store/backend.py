@@ -120,6 +120,11 @@ class Backend(Protocol):
         """How article embeddings are stored: the column's type as the database spells it."""
         ...
 
+    def resize_embeddings(self, db: Database, dimensions: int) -> None:
+        """Ready the embedding column for vectors of ``dimensions`` replacing the stored ones
+        (of another model), inside the transaction that writes them."""
+        ...
+
     def lock_corpus(self, db: Database) -> None:
         """Keep other writers of cross-article results out until this transaction ends."""
         ...

@@ -143,6 +143,23 @@ class PostgresBackend:
         if self.embedding_type(db) == "vector":  # no other writer fixed it meanwhile
             db.execute(f"ALTER TABLE articles ALTER COLUMN embedding TYPE vector({min(sizes)})")
 
+    def resize_embeddings(self, db: Database, dimensions: int) -> None:
+        """Make a ``vector(n)`` column ``vector(dimensions)``. pgvector cannot convert a vector
+        to other dimensions, and the vectors held are another model's, each replaced before
+        any grouping reads them, so the column is emptied (``USING NULL``): the articles not
+        replaced yet keep their model's name, so they are still found to replace. Done in the
+        transaction that writes the first new vectors. ``bytea`` holds any number of
+        floats."""
+        held = self.embedding_type(db)
+        if not held.startswith("vector") or held == f"vector({dimensions})":
+            return
+        db.execute("SELECT pg_advisory_xact_lock(?)", (_EMBEDDING_LOCK,))
+        if self.embedding_type(db) != f"vector({dimensions})":  # not resized meanwhile
+            db.execute(
+                "ALTER TABLE articles ALTER COLUMN embedding"
+                f" TYPE vector({int(dimensions)}) USING NULL"
+            )
+
     def index_text(self, db: Database, article: Article) -> None:
         db.execute(
             "INSERT INTO article_search (article, document) VALUES (?, to_tsvector('simple', ?))",

@@ -127,8 +127,9 @@ def spans_json(spans: Iterable[Span]) -> str:
 
 
 #: Columns of the ``articles`` table, in order: those of schema 1, then ``language`` (10),
-#: then the origins of the title, the outlet and the byline (12).
-ARTICLE_COLUMNS = 22
+#: then the origins of the title, the outlet and the byline (12), then the embedding's model
+#: (13).
+ARTICLE_COLUMNS = 23
 
 
 def article_row(document: Document) -> tuple[Any, ...]:
@@ -162,7 +163,13 @@ def article_row(document: Document) -> tuple[Any, ...]:
         a.title_origin,
         a.outlet_origin,
         a.byline_origin,
+        document.embedding_model,
     )
+
+
+def embedding_of(blob: bytes | None) -> np.ndarray | None:
+    """An article's stored embedding (float32 bytes) as a vector."""
+    return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
 
 
 def article_from_row(row: Sequence[Any]) -> Article:

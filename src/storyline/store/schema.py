@@ -213,6 +213,15 @@ ALTER TABLE articles ADD COLUMN outlet_origin TEXT;
 ALTER TABLE articles ADD COLUMN byline_origin TEXT
 """
 
+#: Which model made each article's embedding (the embed stage names it). NULL for articles
+#: stored before: all-MiniLM-L6-v2 made theirs (384 dimensions), which a later model's vectors
+#: cannot be compared with, so the pipeline embeds them again from their stored text before
+#: any grouping (storyline.pipeline.reembed). The index finds them without reading the rows.
+_SCHEMA_V13 = """
+ALTER TABLE articles ADD COLUMN embedding_model TEXT;
+CREATE INDEX articles_by_embedding_model ON articles(embedding_model)
+"""
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -228,6 +237,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (10, "each article's language", _SCHEMA_V10),
     (11, "whether a date dates what its sentence reports", _SCHEMA_V11),
     (12, "where each article's title, outlet and byline came from", _SCHEMA_V12),
+    (13, "which model made each article's embedding", _SCHEMA_V13),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.

@@ -62,6 +62,9 @@ class SqliteBackend:
     def embedding_type(self, db: Database) -> str:
         return "BLOB"
 
+    def resize_embeddings(self, db: Database, dimensions: int) -> None:
+        """A BLOB holds any number of floats."""
+
     def lock_corpus(self, db: Database) -> None:
         """BEGIN IMMEDIATE already holds the one write lock."""
 
