@@ -314,15 +314,10 @@ def _progress(quiet: bool) -> Iterator[Callable[..., Callable[[str], None]]]:
 
 
 def _note_reembedded(count: int) -> None:
-    """The one line saying stored articles were embedded again (on stderr: the line on stdout
-    stays one)."""
+    """Says, on stderr (stdout's line stays one), that stored articles were embedded again."""
     if count:
-        err.print(
-            f"re-embedded {counted(count, 'stored article')}: another model had embedded them; "
-            "the store was regrouped whole",
-            highlight=False,
-            markup=False,
-        )
+        note = f"re-embedded {counted(count, 'stored article')}: another model had embedded them"
+        err.print(f"{note}; the store was regrouped whole", highlight=False, markup=False)
 
 
 @_command
@@ -525,14 +520,9 @@ def export(
         from storyline.store.store import Store
 
         with Store(_existing(db)) as store:
-            corpus = store.load_corpus()
-            text = export_text(
-                corpus,
-                format.value,
-                load_settings(config),
-                remembering_report_embedder(store),
-                vectors,
-            )
+            embedder = remembering_report_embedder(store)
+            settings = load_settings(config)
+            text = export_text(store.load_corpus(), format.value, settings, embedder, vectors)
     _write_out(text, out_path)
 
 
