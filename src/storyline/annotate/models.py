@@ -360,7 +360,8 @@ class CachedLemmas:
 def _index_as_sets(lemmatizer: Any) -> None:
     """Make the lemmatizer's word lists sets: it asks whether a form it built is a known
     word (``form in index``), and a list of up to 57,528 words made that a scan (about
-    0.1 ms a word), for every word its own cache has not seen. Same answers."""
+    0.1 ms a word), for every word its own cache has not seen. Same answers. (The pipeline
+    is never saved: spaCy would write its tables as lists.)"""
     index = lemmatizer.lookups.get_table("lemma_index", {})
     for pos, words in list(index.items()):
         if isinstance(words, list):
