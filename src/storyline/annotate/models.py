@@ -8,6 +8,7 @@ substituted model would silently change every result.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -124,6 +125,8 @@ class TagMap:
         ruler.add_patterns(patterns)
 
     def __call__(self, doc: Any) -> Any:
+        # Token by token: the same columns through Doc.to_array/from_array took as long
+        # (from_array registers each token's morphology again).
         for token in doc:
             attrs = self.table.get(token.tag_)
             if attrs is not None:
@@ -143,8 +146,11 @@ def _index_exceptions(nlp: Language) -> None:
     0.45-0.9 s (same parsed documents, same run; the machine was noisy).
     One-token patterns become checks indexed by one exact value (word, dependency or tag),
     ``IN`` lists spelled out as exact values; the multi-token ones stay in a Matcher of
-    their own. Matches of both are sorted by pattern number and applied by the ruler itself,
-    so later patterns still win as in spaCy (tests/test_nlp_speedups.py).
+    their own, which runs only on an article where some token can start one of them (134 of
+    the first 400 texts of benchmarks/bench_throughput.py). Matches of both are sorted by
+    pattern number and applied by the ruler itself, so later patterns still win as in spaCy
+    (tests/test_nlp_speedups.py). Reading the tokens' values as columns (``Doc.to_array``)
+    and the gate took this component from 0.59 to 0.49 s of CPU on those 400 texts.
     """
     from spacy.language import Language
 
@@ -155,19 +161,17 @@ def _index_exceptions(nlp: Language) -> None:
 
 
 #: Token attributes a one-token exception may test, the most selective first; a token's
-#: values come from ``_token_values`` in this order.
+#: values are the columns of ``Doc.to_array`` in this order (strings as their hashes).
 _TOKEN_ATTRIBUTES = ("LOWER", "DEP", "TAG", "IS_SPACE")
-
-
-def _token_values(token: Any) -> tuple[object, ...]:
-    """The token's ``_TOKEN_ATTRIBUTES``, as the Matcher reads them."""
-    return (token.lower_, token.dep_, token.tag_, token.is_space)
 
 
 #: Pattern number, match id, (attribute position, value) pairs every one of which a token
 #: must have (the first is the lookup key), and (attribute position, values) pairs none of
 #: which it may have.
 _Check = tuple[int, int, tuple[tuple[int, object], ...], tuple[tuple[int, frozenset[object]], ...]]
+#: What the first token of a multi-token pattern must have: attribute position and either
+#: the value hashes it must be one of, or a regular expression its string must match.
+_Gate = tuple[int, "frozenset[int] | re.Pattern[str]"]
 
 
 class IndexedExceptions:
@@ -179,38 +183,99 @@ class IndexedExceptions:
         ruler: Any = nlp.get_pipe("attribute_ruler")
         self._ruler = ruler
         self._matcher = Matcher(nlp.vocab)
-        # per attribute position: value → the checks keyed by it
+        strings = nlp.vocab.strings
+        # per attribute position: value hash → the checks keyed by it
         self._index: list[dict[object, list[_Check]]] = [{} for _ in _TOKEN_ATTRIBUTES]
+        # None: some multi-token pattern can start anywhere, so the Matcher always runs
+        self._gates: list[_Gate] | None = []
         for number, pattern in enumerate(ruler.patterns):
-            key = nlp.vocab.strings.add(str(number))  # the ruler's match id for this pattern
+            key = strings.add(str(number))  # the ruler's match id for this pattern
             rest: list[Any] = []
             for tokens in pattern["patterns"]:
                 checks = _checks_of(number, key, tokens)
                 if checks is None:
                     rest.append(tokens)
+                    gate = _gate_of(tokens[0], strings)
+                    if gate is None or self._gates is None:
+                        self._gates = None
+                    else:
+                        self._gates.append(gate)
                 for check in checks or []:
+                    check = _hashed(check, strings)
                     attribute, value = check[2][0]
                     self._index[attribute].setdefault(value, []).append(check)
             if rest:
                 self._matcher.add(key, rest)
-        self._strings = nlp.vocab.strings
+        self._strings = strings
 
     def __call__(self, doc: Any) -> Any:
-        found = [
-            (int(self._strings[key]), key, start, end)
-            for key, start, end in self._matcher(doc, allow_missing=True, as_spans=False)
-        ]
-        for token in doc:
-            values = _token_values(token)
-            for table, value in zip(self._index, values, strict=True):
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+
+        # Columns, not Token objects: one Token per word cost more than the lookups.
+        columns = doc.to_array([LOWER, DEP, TAG, IS_SPACE])
+        found = []
+        if self._may_match(columns):
+            found = [
+                (int(self._strings[key]), key, start, end)
+                for key, start, end in self._matcher(doc, allow_missing=True, as_spans=False)
+            ]
+        index = self._index
+        for i, values in enumerate(columns.tolist()):
+            for table, value in zip(index, values, strict=True):
                 for number, key, must, must_not in table.get(value, ()):
                     if all(values[a] == v for a, v in must[1:]) and not any(
                         values[a] in vs for a, vs in must_not
                     ):
-                        found.append((number, key, token.i, token.i + 1))
+                        found.append((number, key, i, i + 1))
         found.sort()
         self._ruler.set_annotations(doc, found)
         return doc
+
+    def _may_match(self, columns: Any) -> bool:
+        """Whether some token could start a multi-token pattern: the Matcher tried each of
+        them at every token, and most articles hold none ("gon na", "y'all", "there is")."""
+        if self._gates is None:
+            return True
+        present = [set(columns[:, a].tolist()) for a in range(len(_TOKEN_ATTRIBUTES))]
+        for attribute, allowed in self._gates:
+            if isinstance(allowed, frozenset):
+                if not allowed.isdisjoint(present[attribute]):
+                    return True
+            elif any(allowed.search(self._strings[h]) for h in present[attribute]):
+                return True
+        return False
+
+
+def _hashed(check: _Check, strings: Any) -> _Check:
+    """``check`` with its values as ``Doc.to_array`` gives them: strings by their hash."""
+
+    def value(v: object) -> object:
+        return int(v) if isinstance(v, bool) else strings.add(v)
+
+    number, key, must, must_not = check
+    return (
+        number,
+        key,
+        tuple((a, value(v)) for a, v in must),
+        tuple((a, frozenset(value(v) for v in vs)) for a, vs in must_not),
+    )
+
+
+def _gate_of(spec: dict[str, Any], strings: Any) -> _Gate | None:
+    """What a token must have to start a pattern whose first token is ``spec``, or None when
+    that cannot be told from one of its string attributes."""
+    if "OP" in spec:  # an optional first token: the match may start at the next one
+        return None
+    for attribute in ("LOWER", "DEP", "TAG"):
+        value = spec.get(attribute)
+        position = _TOKEN_ATTRIBUTES.index(attribute)
+        if isinstance(value, str):
+            return position, frozenset({strings.add(value)})
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return position, frozenset(strings.add(v) for v in value["IN"])
+        if isinstance(value, dict) and set(value) == {"REGEX"}:
+            return position, re.compile(value["REGEX"])
+    return None
 
 
 def _checks_of(number: int, key: int, tokens: list[dict[str, Any]]) -> list[_Check] | None:
@@ -258,7 +323,10 @@ def _cache_lemmas(nlp: Language) -> None:
 
     Its own cache skips the tokens it answers early (proper nouns, base forms), so it ran its
     rules for most tokens. A lemma depends only on the word, its POS and its morphology, so
-    one dictionary lookup per token gives the same.
+    one dictionary lookup per token gives the same. With the values read as columns and the
+    lemmatizer's word lists as sets (:func:`_index_as_sets`) it took 0.17 s of CPU instead of
+    1.07 s on the first 400 texts of benchmarks/bench_throughput.py (a fresh process: every
+    worker starts with an empty cache); all 151,037 tokens kept their lemma.
     """
     from spacy.language import Language
 
@@ -273,17 +341,38 @@ class CachedLemmas:
 
     def __init__(self, nlp: Language) -> None:
         self._lemmatizer: Any = nlp.get_pipe("lemmatizer")
-        self._cache: dict[tuple[int, int, int], str] = {}
+        self._cache: dict[tuple[int, int, int], int] = {}
+        self._strings = nlp.vocab.strings
+        _index_as_sets(self._lemmatizer)
 
     def __call__(self, doc: Any) -> Any:
-        for token in doc:
-            if token.lemma == 0:  # the attribute ruler's exceptions set some lemmas already
-                key = (token.orth, token.pos, token.morph.key)
+        import numpy
+        from spacy.attrs import LEMMA, MORPH, ORTH, POS
+
+        # Columns, not Token objects: a Token per word cost more than the cache lookup.
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()
+        lemmas = []
+        for i, (orth, pos, morph, lemma) in enumerate(rows):
+            if lemma == 0:  # the attribute ruler's exceptions set some lemmas already
+                key = (orth, pos, morph)
                 lemma = self._cache.get(key)
                 if lemma is None:
-                    lemma = self._cache[key] = self._lemmatizer.lemmatize(token)[0]
-                token.lemma_ = lemma
+                    text = self._lemmatizer.lemmatize(doc[i])[0]
+                    lemma = self._cache[key] = self._strings.add(text)
+            lemmas.append(lemma)
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64))
         return doc
+
+
+def _index_as_sets(lemmatizer: Any) -> None:
+    """Make the lemmatizer's word lists sets: it asks whether a form it built is a known
+    word (``form in index``), and a list of up to 57,528 words made that a scan (about
+    0.1 ms a word), for every word its own cache has not seen. Same answers. (The pipeline
+    is never saved: spaCy would write its tables as lists.)"""
+    index = lemmatizer.lookups.get_table("lemma_index", {})
+    for pos, words in list(index.items()):
+        if isinstance(words, list):
+            index[pos] = frozenset(words)
 
 
 def _is_tag_only(pattern: dict[str, Any]) -> bool:
