@@ -347,3 +347,20 @@ def test_the_story_page_and_its_json_give_the_languages_escaped(tmp_path: Path) 
     row = client.get("/api/stories/s-1").json()
     assert row["languages"] == ["<b>x</b>", "de", "en"]
     assert {a["id"]: a["language"] for a in row["article_items"]}["en2"] == "<b>x</b>"
+
+
+def test_a_story_in_two_languages_is_summed_up_in_the_one_most_of_it_is_in(
+    settings: Settings,
+) -> None:
+    from storycorpus import BagOfWordsEmbedder
+    from storyline.report.story import build_report
+
+    corpus = mixed_story()
+    report = build_report(corpus, (corpus.stories or [])[0], settings.summary, BagOfWordsEmbedder())
+    cited = {ref.article for sentence in report.summary for ref in sentence.sources}
+    assert cited and "de1" not in cited
+    assert not any("eingeladen" in sentence.sentence for sentence in report.summary)
+    # One German article and one English: English, the language the report model reads.
+    corpus = mixed_story({"en2": "fr"})
+    report = build_report(corpus, (corpus.stories or [])[0], settings.summary, BagOfWordsEmbedder())
+    assert {ref.article for s in report.summary for ref in s.sources} <= {"en1"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,15 +56,33 @@ def build_summary(
     """Central, non-redundant sentences (MMR), each citing the outlets that say the same,
     in the order of the dates they tell of (``documents`` give their time expressions;
     ``dated`` is :func:`dated_sentences` of the pool, when already made)."""
-    candidates = [
-        i for i, text in enumerate(pool.texts) if is_summary_candidate(text, settings.min_words)
-    ]
+    candidates = in_main_language(
+        pool,
+        documents,
+        [i for i, text in enumerate(pool.texts) if is_summary_candidate(text, settings.min_words)],
+    )
     if not candidates:
         return []
     chosen = _select_mmr(pool, candidates, settings)
     dates = sentence_dates(documents, pool, dated)
     chosen.sort(key=lambda i: (dates.get(i, ""), pool.order[i], pool.refs[i]))
     return [SummarySentence(pool.texts[i], _citations(pool, i, settings)) for i in chosen]
+
+
+def in_main_language(
+    pool: SentencePool, documents: Sequence[Document], rows: list[int]
+) -> list[int]:
+    """The ``rows`` whose article is in the language most of ``documents`` are in (or in no
+    known language): a summary reads in one language. An article in another is cited in the
+    story's article list, not in its summary: the reports' sentence model reads English, and
+    an article the English-only stages do not read has its paragraphs for sentences."""
+    languages = {d.article.id: d.article.language for d in documents}
+    counts = Counter(language for language in languages.values() if language)
+    if len(counts) < 2:
+        return rows
+    # On a tie, English: the language the reports' sentence model reads.
+    main = max(sorted(counts), key=lambda language: (counts[language], language == "en"))
+    return [i for i in rows if languages.get(pool.refs[i].article) in (main, None)]
 
 
 def build_thread_summary(
@@ -97,11 +116,15 @@ def build_thread_summary(
     starts = {article: first_days[n] for article, n in story_of.items()}
     told = _told_dates(documents, pool, dated, starts)
     earlier = _background_only(pool, dated, starts)
-    candidates = [
-        i
-        for i, text in enumerate(pool.texts)
-        if i not in earlier and is_summary_candidate(text, settings.min_words)
-    ]
+    candidates = in_main_language(
+        pool,
+        documents,
+        [
+            i
+            for i, text in enumerate(pool.texts)
+            if i not in earlier and is_summary_candidate(text, settings.min_words)
+        ],
+    )
     if not candidates:
         return []
     titles = embedder.encode([story.title or "" for story in stories])
