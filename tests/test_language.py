@@ -364,3 +364,30 @@ def test_a_story_in_two_languages_is_summed_up_in_the_one_most_of_it_is_in(
     corpus = mixed_story({"en2": "fr"})
     report = build_report(corpus, (corpus.stories or [])[0], settings.summary, BagOfWordsEmbedder())
     assert {ref.article for s in report.summary for ref in s.sources} <= {"en1"}
+
+
+def test_an_outlet_in_another_language_is_not_said_to_leave_out_what_it_cannot_be_read_for(
+    settings: Settings,
+) -> None:
+    import dataclasses
+
+    from storycorpus import BagOfWordsEmbedder, one_story_corpus, simple_document
+    from storyline.report.story import build_report
+
+    texts = {
+        "en1": ("Floods killed 12 people in the valley on Monday, officials said.", "en", "AP"),
+        "en2": ("The valley was flooded after days of rain, officials said.", "en", "Reuters"),
+        "de1": ("Im Tal starben am Montag 12 Menschen bei Überschwemmungen.", "de", "Der Spiegel"),
+    }
+    documents = []
+    for article_id, (text, language, outlet) in texts.items():
+        document = simple_document(article_id, text, outlet, text.split(",")[0])
+        document.article = dataclasses.replace(document.article, language=language)
+        document.embedding = BagOfWordsEmbedder().encode([text])[0]
+        documents.append(document)
+    corpus = one_story_corpus(documents, title="Floods in the valley")
+    report = build_report(corpus, (corpus.stories or [])[0], settings.summary, BagOfWordsEmbedder())
+    [killed] = [fact for fact in report.coverage if "12 people" in fact.text]
+    # Reuters, in English, leaves the toll out; Der Spiegel gives it in German, which the
+    # report does not read: it is neither credited nor blamed.
+    assert killed.outlets == ("AP",) and killed.missing == ("Reuters",)

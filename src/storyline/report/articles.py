@@ -1,9 +1,11 @@
 """The articles a report reads, and what it calls them: a story's documents in order, a
-thread's stories, an article's outlet, the sentence embedder used when none is given."""
+thread's stories, an article's outlet, the language a report reads, the sentence embedder
+used when none is given."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,8 @@ __all__ = [
     "UNKNOWN_OUTLET",
     "article_key",
     "embedder_or_default",
+    "in_language",
+    "main_language",
     "outlet_name",
     "story_documents",
     "thread_link_lines",
@@ -58,6 +62,25 @@ def article_key(article: Article) -> tuple[dt.date, str]:
 
 def outlet_name(article: Article) -> str:
     return article.outlet or UNKNOWN_OUTLET
+
+
+def main_language(documents: Sequence[Document]) -> str | None:
+    """The language most of ``documents`` are in (English on a tie: the language the reports'
+    sentence model reads), or None when they are in fewer than two known languages.
+
+    A report reads in one language: sentences of an article in another are neither summed up
+    nor compared (the sentence model reads English, and an article the English-only stages do
+    not read has its paragraphs for sentences), so the report says nothing about what such an
+    article leaves out either."""
+    counts = Counter(d.article.language for d in documents if d.article.language)
+    if len(counts) < 2:
+        return None
+    return max(sorted(counts), key=lambda language: (counts[language], language == "en"))
+
+
+def in_language(document: Document, language: str | None) -> bool:
+    """Whether a report in ``language`` (None: any) reads ``document``'s sentences."""
+    return language is None or document.article.language in (language, None)
 
 
 def embedder_or_default(embedder: Embedder | None) -> Embedder:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from storyline.annotate.labels import distinct, labels_in_article, normalise_space
 from storyline.records import Article, Corpus, Document, Entity, QuoteGroup, Ref
-from storyline.report.articles import UNKNOWN_OUTLET
+from storyline.report.articles import UNKNOWN_OUTLET, in_language, main_language
 from storyline.report.conflicts import Conflict, find_conflicts
 from storyline.report.sentences import SentencePool, aligned
 from storyline.report.sides import actors_of, side_of
@@ -239,8 +239,10 @@ def _coverage(
     keys: dict[str, str],
     align_similarity: float,
 ) -> list[Fact]:
-    """Every event, quote and figure of the story, with the outlets that report it."""
-    everyone = tuple(sorted({keys[d.article.id] for d in primary}))
+    """Every event, quote and figure of the story, with the outlets that report it (and those
+    that do not, among the outlets whose articles are in the story's main language)."""
+    language = main_language(primary)
+    everyone = tuple(sorted({keys[d.article.id] for d in primary if in_language(d, language)}))
     texts = {d.article.id: d.article.text for d in primary}
     facts = [
         _fact("event", entry.text, entry.date, entry.sources, keys, everyone)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,7 +14,13 @@ import numpy as np
 
 from storyline.errors import ConfigError
 from storyline.records import Corpus, Document, Ref, Thread
-from storyline.report.articles import embedder_or_default, story_documents, thread_stories
+from storyline.report.articles import (
+    embedder_or_default,
+    in_language,
+    main_language,
+    story_documents,
+    thread_stories,
+)
 from storyline.report.event_dates import (
     DatedSentence,
     dated_sentences,
@@ -72,17 +77,11 @@ def build_summary(
 def in_main_language(
     pool: SentencePool, documents: Sequence[Document], rows: list[int]
 ) -> list[int]:
-    """The ``rows`` whose article is in the language most of ``documents`` are in (or in no
-    known language): a summary reads in one language. An article in another is cited in the
-    story's article list, not in its summary: the reports' sentence model reads English, and
-    an article the English-only stages do not read has its paragraphs for sentences."""
-    languages = {d.article.id: d.article.language for d in documents}
-    counts = Counter(language for language in languages.values() if language)
-    if len(counts) < 2:
-        return rows
-    # On a tie, English: the language the reports' sentence model reads.
-    main = max(sorted(counts), key=lambda language: (counts[language], language == "en"))
-    return [i for i in rows if languages.get(pool.refs[i].article) in (main, None)]
+    """The ``rows`` a summary in the documents' main language reads (:func:`main_language`):
+    an article in another language is cited in the story's article list, not its summary."""
+    language = main_language(documents)
+    readable = {d.article.id for d in documents if in_language(d, language)}
+    return [i for i in rows if pool.refs[i].article in readable]
 
 
 def build_thread_summary(
