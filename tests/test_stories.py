@@ -190,6 +190,8 @@ def test_an_article_in_a_language_the_models_do_not_cover_is_compared_by_numbers
         "die polizei", "polizei montag", "montag 12", "12 personen", "personen berlin",
         "berlin anna", "anna schmidt",
     }  # fmt: skip
+    russian = independent_terms_of("Президент Путин встретился с Меркель в Берлине.")
+    assert {"putin", "merkel", "putin merkel"} <= set(russian)
     german = in_language(synthetic("de", [1, 0.0], ["Anna Schmidt"], day=3), "de")
     assert not profile_of(german, languages=["en"]).covered
     assert profile_of(german, languages=["en", "de"]).covered

@@ -158,10 +158,14 @@ def independent_terms_of(text: str) -> Counter[str]:
 
     What an article the English-only stages do not read is compared by, beside its embedding
     (:func:`storyline.group.story_index.score_pairs`): its other words would match only its
-    own language's.
+    own language's. Names are transliterated to ASCII, as cast keys are (:func:`name_words`):
+    "Путин" and "Putin" are one term, and so are "Müller" and "Muller".
     """
+    from anyascii import anyascii
+
+    # A soft sign transliterates to an apostrophe ("Меркель" → "Merkel'"): not a letter.
     words = [
-        w.lower()
+        anyascii(w).lower().strip("'")
         for w in _TERM.findall(text)
         if w.isdigit() or (w[0].isupper() and len(w) >= MIN_TERM_CHARS)
     ]
