@@ -300,8 +300,7 @@ class StoryIndex:
         # group spans both) and reaches the threshold: two outlets quoting the same words
         # report one event even when they tell it differently (the seeds' Al Jazeera report
         # of Putin's invitation scores 0.48 with the others, and quotes what they quote).
-        read = np.array([self._profiles[a].covered for a in rows])
-        agree = (pairs.dense >= s.seed_dense) | ~np.outer(read, read)
+        agree = (pairs.dense >= s.seed_dense) | ~pairs.both_read
         strong = ((scores >= s.seed_pair) & agree) | ((pairs.quotes > 0) & (scores >= s.threshold))
         position = {a: n for n, a in enumerate(rows)}
         groups = average_linkage(
@@ -329,6 +328,7 @@ class PairScores:
     names: np.ndarray  # TF-IDF cosines of people, organisations and places
     years: np.ndarray  # +1 / -1 / 0: the years talked about most agree, differ, are unknown
     quotes: np.ndarray  # 1 where the two render one utterance
+    both_read: np.ndarray  # True where the English-only stages read both articles
 
 
 def score_pairs(
@@ -358,7 +358,7 @@ def score_pairs(
     scores[too_far_apart(profiles, s.max_days_apart)] = CANNOT_LINK
     scores[both_embedded & (dense < s.min_dense)] = CANNOT_LINK
     scores[other_languages(profiles) & ~both_embedded] = CANNOT_LINK
-    return PairScores(scores, dense, words, names, years, quotes)
+    return PairScores(scores, dense, words, names, years, quotes, both)
 
 
 def near_pairs_only(scores: np.ndarray, rank: int, strong: float, cap: float) -> np.ndarray:
