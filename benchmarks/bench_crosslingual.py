@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from evalkit import DEFAULT_EVAL_DIR, read_jsonl, score, write_jsonl
+from evalkit import DEFAULT_EVAL_DIR, analyze_export, read_jsonl, score, write_jsonl
 
 
 def article_input(record: dict[str, Any]) -> dict[str, Any]:
@@ -43,14 +43,6 @@ def article_input(record: dict[str, Any]) -> dict[str, Any]:
         line["title"] = title
         line["text"] = record["text"][len(title) :].strip()
     return line
-
-
-def run(command: list[str]) -> None:
-    import subprocess
-
-    done = subprocess.run([sys.executable, "-m", "storyline", *command], check=False)
-    if done.returncode not in (0, 3):  # 3: some input skipped, and said why
-        raise SystemExit(f"storyline {command[0]} failed with exit code {done.returncode}")
 
 
 def predictions(pairs: list[dict[str, Any]], rows: dict[str, dict[str, Any]]) -> list[dict]:
@@ -84,17 +76,13 @@ def main() -> int:
     articles = [article_input(r) for r in read_jsonl(folder_in / f"{args.set}-articles.jsonl")]
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        source = write_jsonl(folder / "input.jsonl", articles)
-        db, out = folder / "storyline.db", folder / "articles.jsonl"
         started = time.perf_counter()
-        run(["analyze", str(source), "--db", str(db), "-q"])
+        rows = analyze_export(articles, folder, ["--vectors"])
         seconds = time.perf_counter() - started
-        run(["export", "--db", str(db), "--format", "jsonl", "--vectors", "--out", str(out)])
-        rows = {row["id"]: row for row in read_jsonl(out)}
         stories = len({row["story"] for row in rows.values()})
         print(
-            f"{len(articles)} articles analysed in {seconds:.0f} s, {len(rows)} exported, "
-            f"{stories} stories; {len(pairs)} pairs"
+            f"{len(articles)} articles analysed and exported in {seconds:.0f} s, "
+            f"{len(rows)} exported, {stories} stories; {len(pairs)} pairs"
         )
         predicted = predictions(pairs, rows)
         print(score(args.eval_dir, "score_pairs.py", gold, predicted), end="")

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from types import ModuleType
@@ -76,16 +76,20 @@ def timed_analyze(source: Path, db: Path) -> tuple[float, float]:
     return seconds, largest / (1024 * 1024)
 
 
-def analyze_export(records: Iterable[dict[str, Any]], folder: Path) -> dict[str, dict[str, Any]]:
+def analyze_export(
+    records: Iterable[dict[str, Any]], folder: Path, export_options: Sequence[str] = ()
+) -> dict[str, dict[str, Any]]:
     """Run the product's path on ``records`` (input JSONL objects, each with an ``id``):
-    ``storyline analyze`` into a fresh store in ``folder``, then ``storyline export``; return
-    the exported article rows by id. Exits when either command fails."""
+    ``storyline analyze`` into a fresh store in ``folder``, then ``storyline export`` (with
+    ``export_options``, e.g. ``--vectors``); return the exported article rows by id. Exits
+    when either command fails."""
     source = write_jsonl(folder / "input.jsonl", records)
     db, out = folder / "storyline.db", folder / "articles.jsonl"
     storyline = [sys.executable, "-m", "storyline"]
+    export = ["export", "--db", str(db), "--format", "jsonl", "--out", str(out), *export_options]
     for command in (
         [*storyline, "analyze", str(source), "--db", str(db), "-q"],
-        [*storyline, "export", "--db", str(db), "--format", "jsonl", "--out", str(out)],
+        [*storyline, *export],
     ):
         done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
         if done.returncode not in (0, 3):
