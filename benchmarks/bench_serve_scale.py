@@ -17,7 +17,9 @@ off) and the script prints:
   database's;
 - the store's articles and stories, as the API counts them;
 - the first views of ``--stories`` drawn stories (``bench_api.drawn_stories``), each opened
-  once and timed apart (they build and store the story's report): median and max;
+  once and timed apart (they build and store the story's report): median and max, and the
+  peak memory after them (building reports loads the sentence embedder: most of the peak on
+  a small store);
 - median, p95 and max per endpoint over ``--requests`` requests, ``--concurrency`` at a time:
   the drawn stories' pages and JSON, the story list (page, JSON, and JSON pages deeper in the
   list), searches (JSON and page) for words of five letters or more drawn from the drawn
@@ -44,6 +46,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bench_api import drawn_stories, serve, spread, timed, timed_first_views
 
@@ -80,6 +83,7 @@ class Run:
     stories: int = 0
     start: float = 0.0
     rss_after_start: float = 0.0
+    rss_after_first_views: float = 0.0
     rss_peak: float = 0.0
     first_views: list[float] = field(default_factory=list)
     #: median, p95 and max per endpoint
@@ -139,10 +143,12 @@ def endpoints(
 
 
 def shown(db: str) -> str:
-    """A store as the table heads it: a file's name, or a URL with its password masked."""
-    from storyline.store.backend import is_url, masked
+    """A store as the table heads it: a file's name, or a database's (no host, no password)."""
+    from storyline.store.backend import is_url
 
-    return masked(db) if is_url(db) else Path(db).name
+    if not is_url(db):
+        return Path(db).name
+    return f"{urlsplit(db).path.strip('/') or 'postgres'} (PostgreSQL)"
 
 
 def measure(db: str, args: argparse.Namespace) -> Run:
@@ -160,10 +166,11 @@ def measure(db: str, args: argparse.Namespace) -> Run:
             )
             stories = drawn_stories(base, args.stories, args.seed)
             rows, run.first_views = timed_first_views(base, stories)
+            run.rss_after_first_views = peak_rss_mib(server.pid)
             median, _, most = spread(run.first_views)
             print(
                 f"first views of {len(stories)} stories (report built): median {median:.2f} s,"
-                f" max {most:.2f} s",
+                f" max {most:.2f} s; peak RSS then {run.rss_after_first_views:.0f} MiB",
                 flush=True,
             )
             for name, paths in endpoints(stories, rows, run.stories, args.seed).items():
@@ -198,6 +205,7 @@ def table(runs: list[Run]) -> None:
     row("stories", (f"{r.stories:,}" for r in runs))
     row("start (to first answer)", (f"{r.start:.1f} s" for r in runs), f"≤ {START_SECONDS:g} s")
     row("peak RSS after start", (f"{r.rss_after_start:.0f} MiB" for r in runs))
+    row("peak RSS after first views", (f"{r.rss_after_first_views:.0f} MiB" for r in runs))
     row("peak RSS at the end", (f"{r.rss_peak:.0f} MiB" for r in runs))
     first = [spread(r.first_views) for r in runs]
     row("first view median / max", (f"{m:.2f} / {x:.2f} s" for m, _, x in first))
