@@ -34,8 +34,9 @@ from typing import Any
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "russia-hamas"
 
 
-def serve(db: Path, folder: Path) -> tuple[str, subprocess.Popen[bytes], float]:
-    """``storyline serve`` in its own process, and the seconds until it answered."""
+def serve(db: Path | str, folder: Path) -> tuple[str, subprocess.Popen[bytes], float]:
+    """``storyline serve`` in its own process, and the seconds until it answered. ``db`` is a
+    path or a ``postgresql://`` URL (a string: ``Path`` would fold its ``//``)."""
     import httpx
 
     with socket.socket() as probe:
@@ -90,14 +91,7 @@ def drawn_stories(base: str, count: int, seed: int) -> list[dict[str, Any]]:
 
 def first_views(base: str, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Open each story once (its report is built then), returning the JSON stories."""
-    import httpx
-
-    seconds, rows = [], []
-    for story in stories:
-        started = time.perf_counter()
-        response = httpx.get(f"{base}/api/stories/{story['id']}", timeout=600)
-        seconds.append(time.perf_counter() - started)
-        rows.append(response.json())
+    rows, seconds = timed_first_views(base, stories)
     print(
         f"first view of {len(stories)} stories (report built): median "
         f"{statistics.median(seconds):.2f} s, max {max(seconds):.2f} s "
@@ -106,13 +100,33 @@ def first_views(base: str, stories: list[dict[str, Any]]) -> list[dict[str, Any]
     return rows
 
 
-def report(name: str, times: list[float], concurrency: int) -> None:
+def timed_first_views(
+    base: str, stories: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[float]]:
+    """The JSON stories, each opened once, and the seconds each first view took."""
+    import httpx
+
+    seconds, rows = [], []
+    for story in stories:
+        started = time.perf_counter()
+        response = httpx.get(f"{base}/api/stories/{story['id']}", timeout=600)
+        seconds.append(time.perf_counter() - started)
+        response.raise_for_status()
+        rows.append(response.json())
+    return rows, seconds
+
+
+def spread(times: list[float]) -> tuple[float, float, float]:
+    """Median, p95 and max of ``times``."""
     times = sorted(times)
-    p95 = times[int(0.95 * (len(times) - 1))]
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))], times[-1]
+
+
+def report(name: str, times: list[float], concurrency: int) -> None:
+    median, p95, most = spread(times)
     print(
         f"{name:20} {len(times)} requests, {concurrency} at a time: median "
-        f"{statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
-        f"max {times[-1] * 1000:.1f} ms"
+        f"{median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {most * 1000:.1f} ms"
     )
 
 

@@ -1,7 +1,10 @@
 """A store of N articles for the speed benchmarks, from real texts: ECB+ dev replicated.
 
-usage: python benchmarks/build_store.py --db PATH [--articles 10000] [--eval-dir DIR]
+usage: python benchmarks/build_store.py --db STORE [--articles 10000] [--eval-dir DIR]
                                        [--annotations FILE] [--by-block]
+
+``--db`` is a new SQLite path or a ``postgresql://`` URL of a database holding no store yet
+(``bench_serve_scale.py --postgres-start DIR`` starts a throwaway server and prints one).
 
 The 772 ECB+ dev texts are annotated once by the pipeline's article stages, then copied with
 new ids and publication dates (``bench_grouping_scale.replicated``: blocks of 1,000 articles,
@@ -42,6 +45,7 @@ from storyline.pipeline.analyze import corpus_stages, regroup_around, regroup_st
 from storyline.records import Corpus, Document
 from storyline.settings import default_settings
 from storyline.stage import check_provided
+from storyline.store.backend import is_url
 from storyline.store.store import Store
 
 #: Outlets the articles are spread over.
@@ -89,7 +93,7 @@ def group(store: Store, replica_of: dict[str, int]) -> Corpus:
     return corpus
 
 
-def build_by_block(path: Path, documents: list[Document]) -> int:
+def build_by_block(path: Path | str, documents: list[Document]) -> int:
     settings = default_settings()
     started = time.perf_counter()
     with Store(path) as store:
@@ -107,10 +111,30 @@ def build_by_block(path: Path, documents: list[Document]) -> int:
                 f" {store.story_count()} stories, peak {peak_mib():.0f} MiB",
                 flush=True,
             )
-    print(
-        f"built in {time.perf_counter() - started:.0f} s; store {path.stat().st_size / 1e6:.0f} MB"
-    )
+    print(f"built in {time.perf_counter() - started:.0f} s; store {store_mb(path):.0f} MB")
     return 0
+
+
+def store_mb(db: Path | str) -> float:
+    """The store's size: its file's, or the PostgreSQL database's as the server counts it."""
+    if not is_url(db):
+        return Path(db).stat().st_size / 1e6
+    import psycopg
+
+    with psycopg.connect(str(db)) as connection:
+        row = connection.execute("SELECT pg_database_size(current_database())").fetchone()
+    return float(row[0]) / 1e6 if row else float("nan")
+
+
+def refuse_existing(db: Path | str) -> None:
+    """Stop unless ``db`` is new: a file not there yet, or a database with no articles."""
+    if not is_url(db):
+        if Path(db).exists():
+            raise SystemExit(f"{db} exists: give a new path")
+        return
+    with Store(db) as store:
+        if store.article_count():
+            raise SystemExit(f"{store.path} holds a store already: give an empty database")
 
 
 def peak_mib() -> float:
@@ -119,20 +143,21 @@ def peak_mib() -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", required=True, help="a new SQLite path or a postgresql:// URL")
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--annotations", type=Path, default=None)
     parser.add_argument("--by-block", action="store_true")
     args = parser.parse_args()
-    if args.db.exists():
-        raise SystemExit(f"{args.db} exists: give a new path")
+    # A URL stays a string: Path() would fold its "//".
+    db: Path | str = args.db if is_url(args.db) else Path(args.db)
+    refuse_existing(db)
     sources = annotated_texts(args.eval_dir, args.annotations)
     corpus = replicated(sources, args.articles, min(BLOCK, args.articles))
     if args.by_block:
-        return build_by_block(args.db, corpus.documents)
+        return build_by_block(db, corpus.documents)
     started = time.perf_counter()
-    with Store(args.db) as store:
+    with Store(db) as store:
         store.save_documents(corpus.documents)
         print(f"stored {len(corpus.documents)} articles in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
@@ -141,7 +166,7 @@ def main() -> int:
     print(
         f"grouped in {time.perf_counter() - started:.0f} s: {len(grouped.stories or [])} "
         f"stories, {len(grouped.entities or [])} entities, {len(grouped.threads or [])} threads;"
-        f" store {args.db.stat().st_size / 1e6:.0f} MB"
+        f" store {store_mb(db):.0f} MB"
     )
     return 0
 
