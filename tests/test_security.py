@@ -475,7 +475,8 @@ def test_the_store_is_whole_after_the_injections(client: TestClient, db: Path) -
 #: fails the test until someone has looked at where it comes from.
 SQL_INTERPOLATIONS = frozenset(
     {
-        "where",  # _where_in: " WHERE {column} IN (?,?,...)" or ""
+        "where",  # _where_in: " WHERE {column} IN (?,?,...)" or "", or the views' filter
+        # conditions (store/views.py), each a constant with ? placeholders
         "chosen",  # "IN (?,?,...)" or a constant sub-select
         "','.join('?' * len(wanted))",
         "','.join('?' * ARTICLE_COLUMNS)",  # a constant count of placeholders
@@ -492,6 +493,10 @@ SQL_INTERPOLATIONS = frozenset(
         "t",  # dump(): the database's own table names
         "min(sizes)",  # an embedding's length, an int
         "int(dimensions)",  # an embedding's length, an int
+        "int(limit)",  # store/views.py: how many mentions per entity, an int
+        "_OUTLET",  # store/views.py: a constant expression (an article's outlet or "unknown")
+        "matching",  # the backend's constant sub-select of search hits, words as parameters
+        "paging",  # "" or " LIMIT ? OFFSET ?"
         "insert['table']",  # store/dialect.py: the statement it translates
         "rest",
         "target",

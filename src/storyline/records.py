@@ -546,6 +546,10 @@ class Corpus:
     #: Entity id → the name keys it is found again under (set by the resolve stage, kept by
     #: the store, so that a later regrouping of part of the store finds its entities again).
     entity_keys: dict[str, frozenset[str]] | None = None
+    #: Entity id → how its first mentions across the whole store are written, for a corpus
+    #: that holds only part of the store (one story's slice): what ``entity.mentions`` would
+    #: give over the whole store, which the slice's entities hold only in its own articles.
+    mention_texts: dict[str, tuple[str, ...]] | None = None
     _index: dict[str, Document] = field(default_factory=dict, init=False, repr=False)
     _lookups: dict[str, tuple[object, Any]] = field(default_factory=dict, init=False, repr=False)
 

@@ -10,9 +10,10 @@ same year or render one quote, how many days apart they came out. A copy (the de
 Scores are worked out again at report time from the stored articles, through the rule's own
 pieces (:func:`~storyline.group.stories.profile_of`,
 :func:`~storyline.group.story_index.score_pairs`), so the evidence follows the rule as it
-changes. The document frequencies are counted over every stored article but copies (what story
-building counts), once per corpus (:func:`membership_basis`); a story's scores cost one small
-matrix over its own articles.
+changes. The document frequencies are counted over every article of the corpus but copies
+(what story building counts), once per corpus (:func:`membership_basis`), or handed in: a
+reader of one story of a large store counts them over an even sample of it
+(``pipeline.reports``). A story's scores cost one small matrix over its own articles.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,7 @@ __all__ = [
     "Membership",
     "MembershipBasis",
     "PairEvidence",
+    "frequencies_of",
     "membership_basis",
     "membership_reason",
     "story_membership",
@@ -113,25 +115,38 @@ class Membership:
 
 
 def membership_basis(
-    corpus: Corpus, settings: StorySettings, languages: Collection[str] | None = None
+    corpus: Corpus,
+    settings: StorySettings,
+    languages: Collection[str] | None = None,
+    frequencies: Frequencies | None = None,
 ) -> MembershipBasis:
     """Counts over the corpus that every story's evidence shares (copies left out, as story
-    building leaves them out)."""
+    building leaves them out); ``frequencies`` counted already (:func:`frequencies_of`) are
+    taken as they are."""
+    if frequencies is None:
+        frequencies = frequencies_of(corpus.documents, corpus.duplicate_of, languages)
+    return MembershipBasis(settings, frequencies, quote_groups_by_article(corpus), languages)
+
+
+def frequencies_of(
+    documents: Iterable[Document],
+    duplicate_of: Mapping[str, str],
+    languages: Collection[str] | None = None,
+) -> Frequencies:
+    """In how many of ``documents`` (copies left out) each term and name key occurs."""
     terms: Counter[str] = Counter()
     cast: Counter[str] = Counter()
-    documents = 0
-    for document in corpus.documents:
-        if document.article.id in corpus.duplicate_of:
+    counted = 0
+    for document in documents:
+        if document.article.id in duplicate_of:
             continue
         profile = _profile(document, frozenset(), languages)
         if profile is None:
             continue
         terms.update(profile.terms.keys())
         cast.update(profile.cast.keys())
-        documents += 1
-    return MembershipBasis(
-        settings, Frequencies(terms, cast, documents), quote_groups_by_article(corpus), languages
-    )
+        counted += 1
+    return Frequencies(terms, cast, counted)
 
 
 def story_membership(

@@ -219,12 +219,14 @@ SIDE_MENTIONS = 200
 def _designations(corpus: Corpus, entity: Entity, labels: list[str]) -> list[str]:
     """The story's labels of an entity, then how the whole corpus writes its mentions ("the
     Russian president", "Russian President Vladimir Putin"): a side stated anywhere counts."""
-    written = []
-    for ref in entity.mentions[:SIDE_MENTIONS]:
-        text = corpus.document(ref.article).article.text[ref.start : ref.end]
-        if " " in text:
-            written.append(text)
-    return [*labels, *written]
+    if corpus.mention_texts is not None and entity.id in corpus.mention_texts:
+        texts = list(corpus.mention_texts[entity.id][:SIDE_MENTIONS])
+    else:
+        texts = [
+            corpus.document(ref.article).article.text[ref.start : ref.end]
+            for ref in entity.mentions[:SIDE_MENTIONS]
+        ]
+    return [*labels, *(text for text in texts if " " in text)]
 
 
 # --------------------------------------------------------------------------- coverage

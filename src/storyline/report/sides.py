@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from storyline.annotate.usage import ADJECTIVAL
 from storyline.records import Corpus, Entity
 
-__all__ = ["actors_of", "side_of"]
+__all__ = ["SIDE_TYPES", "actors_of", "side_of"]
 
 # A speaker's side is the actor they speak for: the country, organisation or movement their
 # designations name ("Russian President", "Hamas political leader", "Israel's foreign ministry
@@ -18,6 +18,8 @@ __all__ = ["actors_of", "side_of"]
 # which no packaged gazetteer maps (pycountry has names and codes, not demonyms).
 _NATIONALITIES = frozenset({"NORP", ADJECTIVAL})  # "Palestinians" and "Palestinian"
 _SIDE_TYPES = frozenset({"GPE", "ORG", *_NATIONALITIES})
+#: The types of the entities a side may be (a reader of one story reads them all, names only).
+SIDE_TYPES = _SIDE_TYPES
 _IRREGULAR_SIDES = {
     "american": "United States", "americans": "United States", "u.s.": "United States",
     "us": "United States", "washington": "United States", "state department": "United States",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyline.group.membership import (
+    Frequencies,
     Membership,
     MembershipBasis,
     membership_reason,
@@ -170,11 +171,15 @@ def story_languages(articles: Sequence[Article]) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda code: (-counts[code], code)))
 
 
-def membership_basis(corpus: Corpus, settings: Settings | None = None) -> MembershipBasis:
+def membership_basis(
+    corpus: Corpus, settings: Settings | None = None, frequencies: Frequencies | None = None
+) -> MembershipBasis:
     """What explaining the corpus's stories needs, under the settings stories were built with
-    (the shipped ones by default): counted once, shared by every report over the corpus."""
+    (the shipped ones by default): counted once, shared by every report over the corpus; with
+    ``frequencies``, those document frequencies instead of the corpus's own (a reader of one
+    story of a large store counts them over a sample, ``pipeline.reports``)."""
     chosen = settings or default_settings()
-    return count_basis(corpus, chosen.stories, chosen.annotate.languages)
+    return count_basis(corpus, chosen.stories, chosen.annotate.languages, frequencies)
 
 
 def membership_lines(report: StoryReport, markers: Mapping[str, str]) -> list[str]:

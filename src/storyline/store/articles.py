@@ -217,11 +217,15 @@ class ArticleStore(StoreCore):
         )
         return {article: int(size) for article, size in self._rows_in(sql, ids)}
 
-    def label_of(self, table: str, found: str) -> str:
-        """A thread's title or an entity's name ("threads", "entities"), by its id."""
-        column = {"threads": "title", "entities": "name"}[table]
+    def label_of(self, table: str, found: str, default: str | None = None) -> str:
+        """A story's, thread's or article's title or an entity's name ("stories", "threads",
+        "articles", "entities"), by its id; ``default`` (the id itself when None) when there
+        is none."""
+        column = {"entities": "name"}.get(table, "title")
         row = self._db.execute(f"SELECT {column} FROM {table} WHERE id = ?", (found,)).fetchone()
-        return str(row[0]) if row else found
+        if row is None or row[0] is None:
+            return found if default is None else default
+        return str(row[0])
 
     def find_id(self, table: str, prefix: str) -> str:
         """The one id of ``table`` ("articles", "threads", "entities", "stories") that begins

@@ -141,6 +141,11 @@ class Backend(Protocol):
         """Ids of the articles whose title or body hold every word of ``query``, best first."""
         ...
 
+    def matching(self, query: str) -> tuple[str, list[Any]]:
+        """A query selecting the ids of the articles :meth:`search` finds (in no order), and
+        its parameters: what other queries filter by."""
+        ...
+
     def table_names(self, db: Database) -> list[str]:
         """Every table of the store, by name."""
         ...

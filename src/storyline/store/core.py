@@ -37,6 +37,12 @@ class StoreCore:
     def close(self) -> None:
         self._db.close()
 
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        """The exceptions the database driver raises (a connection that raised one may be
+        broken)."""
+        return self._backend.errors
+
     def embedding_type(self) -> str:
         """How article embeddings are stored: the column's type as the database spells it."""
         return self._backend.embedding_type(self._db)

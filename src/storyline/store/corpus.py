@@ -59,7 +59,13 @@ class CorpusStore(ArticleStore):
                 )
         self._set_state("corpus_digest", digest)
         self._set_state("profiled", "yes")
+        self._drop_reports_of_gone_stories()
         self._db.execute(BUMP_GENERATION)
+
+    def _drop_reports_of_gone_stories(self) -> None:
+        """Reports of stories no longer stored go; one whose story was rebuilt otherwise is
+        told by its digest when next read."""
+        self._db.execute("DELETE FROM story_reports WHERE story NOT IN (SELECT id FROM stories)")
 
     def load_corpus(self, inferred: bool = True) -> Corpus:
         """Every stored document and every cross-article result.

@@ -178,6 +178,12 @@ class PostgresBackend:
         )
         return [row[0] for row in rows]
 
+    def matching(self, query: str) -> tuple[str, list[Any]]:
+        return (
+            "SELECT article FROM article_search WHERE document @@ plainto_tsquery('simple', ?)",
+            [_fold(query)],
+        )
+
     def table_names(self, db: Database) -> list[str]:
         return [
             row[0]

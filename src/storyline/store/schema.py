@@ -222,6 +222,18 @@ ALTER TABLE articles ADD COLUMN embedding_model TEXT;
 CREATE INDEX articles_by_embedding_model ON articles(embedding_model)
 """
 
+#: Reports kept per story (``pipeline.reports``): the report's bytes and a digest of what it
+#: was built from, so a reader tells a report still right from one to build again; writers
+#: drop the reports of the stories they replace. And what the views' queries look up
+#: (``store.views``): stories by last day (the list, newest first), articles by outlet, quote
+#: groups by speaker.
+_SCHEMA_V14 = """
+CREATE TABLE story_reports (story TEXT PRIMARY KEY, digest TEXT NOT NULL, report BLOB NOT NULL);
+CREATE INDEX stories_by_end ON stories(end);
+CREATE INDEX articles_by_outlet ON articles(outlet);
+CREATE INDEX quote_groups_by_speaker ON quote_groups(speaker_entity)
+"""
+
 #: Migrations in order: (version, description, SQL). Applied ones are recorded in
 #: ``schema_migrations``; a store written by a newer storyline is refused rather than damaged.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -238,6 +250,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (11, "whether a date dates what its sentence reports", _SCHEMA_V11),
     (12, "where each article's title, outlet and byline came from", _SCHEMA_V12),
     (13, "which model made each article's embedding", _SCHEMA_V13),
+    (14, "reports kept per story, and indexes for the views", _SCHEMA_V14),
 )
 
 #: Tables derived from all articles, replaced as a whole by :meth:`Store.save_corpus`.

@@ -30,7 +30,9 @@ class SqliteBackend:
         self.path = path
 
     def connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, isolation_level=None)
+        # Any thread may use it, one at a time: a server keeps connections for the requests
+        # that follow, which its thread pool runs on any of its threads.
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA foreign_keys=ON")
         connection.execute("PRAGMA busy_timeout=30000")
@@ -78,17 +80,20 @@ class SqliteBackend:
         )
 
     def search(self, db: Database, query: str, limit: int | None) -> list[str]:
-        # The words are quoted for FTS5, so the query is text, never FTS syntax.
-        words = [w.replace('"', '""') for w in query.split()]
-        if not words:
+        match = _fts_query(query)
+        if not match:
             return []
-        match = " ".join(f'"{w}"' for w in words)
         rows = db.execute(
             "SELECT article FROM article_search WHERE article_search MATCH ?"
             " ORDER BY bm25(article_search) LIMIT ?",
             (match, -1 if limit is None else limit),  # SQLite: a negative LIMIT is none
         )
         return [row[0] for row in rows]
+
+    def matching(self, query: str) -> tuple[str, list[Any]]:
+        return "SELECT article FROM article_search WHERE article_search MATCH ?", [
+            _fts_query(query)
+        ]
 
     def table_names(self, db: Database) -> list[str]:
         rows = db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
@@ -106,3 +111,8 @@ class SqliteBackend:
         done = {row[0] for row in db.execute("SELECT article FROM article_search")}
         rows = db.execute("SELECT * FROM articles").fetchall()
         return [article_from_row(r) for r in rows if r[0] not in done]
+
+
+def _fts_query(query: str) -> str:
+    """``query``'s words, each quoted for FTS5, so the query is text, never FTS syntax."""
+    return " ".join('"{}"'.format(w.replace('"', '""')) for w in query.split())

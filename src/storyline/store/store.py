@@ -4,7 +4,8 @@
 ``postgresql://`` URL (as ``Path()`` gives a ``PosixPath``), so every caller takes either.
 :class:`Store` is made of its parts, one concern each: articles
 (:mod:`~storyline.store.articles`), cross-article results (:mod:`~storyline.store.corpus`),
-the neighbourhood of new articles (:mod:`~storyline.store.window`) and what is remembered
+the neighbourhood of new articles (:mod:`~storyline.store.window`), what one page or answer
+shows and the reports kept per story (:mod:`~storyline.store.views`) and what is remembered
 between runs (:mod:`~storyline.store.remembered`); what the two databases do differently is
 their backend's (:mod:`~storyline.store.sqlite`, :mod:`~storyline.store.postgres`), and the
 PostgreSQL one, which needs the optional driver, is imported only when such a store is
@@ -25,10 +26,11 @@ from storyline.store.core import READ_GENERATION
 from storyline.store.remembered import RememberedStore
 from storyline.store.schema import migrate
 from storyline.store.sqlite import SqliteBackend
+from storyline.store.views import ViewStore
 from storyline.store.window import WindowStore
 
 
-class Store(WindowStore, RememberedStore):
+class Store(WindowStore, ViewStore, RememberedStore):
     """A storyline store in one SQLite file. Use as a context manager, or call :meth:`close`.
 
     ``Store(url)`` with a ``postgresql://`` URL gives a :class:`PostgresStore` instead.

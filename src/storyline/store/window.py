@@ -237,6 +237,8 @@ class WindowStore(CorpusStore):
                 f" WHERE article {in_window}",
                 f"DELETE FROM entity_mentions WHERE article {in_window}",
                 "DELETE FROM story_profiles WHERE story IN (SELECT story FROM old_stories)",
+                # Only the reports of the stories regrouped: the others stay right.
+                "DELETE FROM story_reports WHERE story IN (SELECT story FROM old_stories)",
                 "DELETE FROM story_articles WHERE story IN (SELECT story FROM old_stories)",
                 "DELETE FROM stories WHERE id IN (SELECT story FROM old_stories)",
                 "DELETE FROM quote_group_members WHERE grp IN (SELECT grp FROM old_groups)",
