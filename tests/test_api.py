@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from itertools import pairwise
 from pathlib import Path
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -209,8 +207,7 @@ def test_a_failing_page_is_a_page_and_a_failing_route_json(
     seeds_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from storyline.errors import StoreError
-    from storyline.serve import app as api
-    from storyline.serve import pages
+    from storyline.serve.views import StoreReader
 
     def broken(*args: object) -> list[object]:
         raise RuntimeError("secret <detail>")
@@ -219,14 +216,13 @@ def test_a_failing_page_is_a_page_and_a_failing_route_json(
         raise StoreError("cannot read <the store>")
 
     failing = TestClient(create_app(seeds_db), raise_server_exceptions=False)
-    monkeypatch.setattr(pages, "filtered_stories", broken)
-    monkeypatch.setattr(api, "filtered_stories", broken)
+    monkeypatch.setattr(StoreReader, "stories", broken)
     page = failing.get("/")
     assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
     assert "secret" not in page.text and '<a class="back" href="/">' in page.text
     error = error_of(failing.get("/api/stories"), 500)
     assert error["code"] == "internal_error" and "secret" not in error["message"]
-    monkeypatch.setattr(pages, "filtered_stories", refused)
+    monkeypatch.setattr(StoreReader, "stories", refused)
     page = failing.get("/")
     assert page.status_code == 500 and "cannot read &lt;the store&gt;" in page.text
 
@@ -261,31 +257,46 @@ def test_pages_take_the_beginning_of_an_id_as_the_cli_does(client: TestClient) -
     assert '<a class="back" href="/">' in several.text
 
 
-def test_a_change_made_elsewhere_is_read_behind_while_the_last_read_answers(
+def test_a_change_made_elsewhere_is_seen_at_once_and_only_its_story_is_built_again(
     seeds_db: Path, tmp_path: Path
 ) -> None:
     import storyline
-    from storyline.serve.views import StoreReader
+    from storyline.serve.views import StoreReader, StoryFilter
     from storyline.settings import default_settings
     from storyline.store.store import Store
 
     db = tmp_path / "copy.db"
     shutil.copy(seeds_db, db)
     reader = StoreReader(db, default_settings())
-    first = reader.browse()
-    with Store(db) as store:  # vectors a report caches are no change a reader must see
-        store.save_text_vectors({"some sentence": np.ones(384, dtype=np.float32)})
-    assert reader.browse() is first
+    items, total = reader.stories(StoryFilter(), 0, 100)
+    before = {i.story.id: i.story.articles for i in items}
+    for story_id in before:  # the first view builds each report and keeps it in the store
+        assert reader.story(story_id).built
+    with Store(db) as store:
+        assert store.report_count() == total
+    assert not any(reader.story(s).built for s in before)  # then each is read
     posted = tmp_path / "more.jsonl"
     posted.write_text(
         '{"id": "later-1", "outlet": "Wire", "published": "2007-03-01", "text": '
-        '"Russia said on Thursday it would keep its contacts with Hamas in Gaza."}\n',
+        '"Russia said on Thursday it would keep its contacts with Hamas, in Gaza and in '
+        'Moscow, after its talks with the Hamas leaders."}\n',
         encoding="utf-8",
     )
     storyline.analyze([posted], db=db)
-    assert reader.browse() is first  # answered from the last read; the new one runs behind
-    for _ in range(600):
-        if reader.browse() is not first:
-            break
-        time.sleep(0.05)
-    assert "later-1" in {d.article.id for d in reader.browse().corpus.documents}
+    # The next request reads the store as it is now: the new article is in a story.
+    items, _ = reader.stories(StoryFilter(), 0, 100)
+    after = {i.story.id: i.story.articles for i in items}
+    new = {a for articles in after.values() for a in articles} - {
+        a for articles in before.values() for a in articles
+    }
+    assert len(new) == 1
+    changed = {s for s, articles in after.items() if before.get(s) != articles}
+    assert any(new <= set(after[s]) for s in changed)
+    for story_id in after:
+        view = reader.story(story_id)
+        assert view is not None
+        assert view.built == (story_id in changed)  # only a changed story is built again
+        assert view.report.story.articles == after[story_id]
+    found, _ = reader.stories(StoryFilter(words="contacts Gaza leaders"), 0, 10)
+    assert {s for s in changed if new <= set(after[s])} <= {i.story.id for i in found}
+    reader.close()

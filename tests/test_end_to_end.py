@@ -156,7 +156,7 @@ def test_errors_are_one_actionable_line(tmp_path: Path, store_path: Path) -> Non
     assert "Traceback" not in missing.output
     unknown = runner.invoke(app, ["show", "zzz", "--db", str(store_path)])
     assert unknown.exit_code == 1
-    assert "is not a story id" in unknown.stderr
+    assert "no story id begins with 'zzz'" in unknown.stderr
 
 
 def test_unreadable_input_is_reported_and_the_rest_stored(tmp_path: Path) -> None:

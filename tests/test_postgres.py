@@ -354,6 +354,43 @@ def test_the_web_ui_serves_a_story_from_postgres(both_analyzed: tuple[str, str])
         assert client.get("/").status_code == 200
 
 
+def test_the_api_and_pages_answer_from_postgres_as_from_sqlite(
+    both_analyzed: tuple[str, str],
+) -> None:
+    """Each answer reads its own slice of the store by the views' queries, on either backend."""
+    from storyline.serve.app import create_app
+
+    sqlite, postgres = both_analyzed
+    with Store(sqlite) as store:
+        corpus = store.load_corpus()
+    putin = next(e.id for e in corpus.entities or [] if e.name == "Vladimir Putin")
+    paths = ["/api/outlets", "/", "/?q=Moscow", "/?q=%22"]
+    for query in (
+        "",
+        "q=Kalugin",
+        "q=Hamas Moscow",
+        "since=2006-02&until=2006-12",
+        "since=2007",
+        "outlet=Reuters",
+        "outlet=unknown",
+        f"entity={putin}",
+        "offset=1&limit=1",
+    ):
+        paths.append(f"/api/stories?{query}")
+    for story in corpus.stories or []:
+        paths += [f"/api/stories/{story.id}", f"/stories/{story.id}"]
+    for document in corpus.documents:
+        paths += [f"/api/articles/{document.article.id}", f"/articles/{document.article.id}"]
+    for entity in [*(corpus.entities or [])[:10], corpus.entity(putin)]:
+        assert entity is not None
+        paths += [f"/api/entities/{entity.id}", f"/entities/{entity.id}"]
+    with TestClient(create_app(sqlite)) as a, TestClient(create_app(postgres)) as b:
+        for path in paths:
+            expected, got = a.get(path), b.get(path)
+            assert got.status_code == expected.status_code == 200, path
+            assert got.text == expected.text, path
+
+
 # -- several writers at once --------------------------------------------------------------------
 
 

@@ -425,22 +425,24 @@ def _usage_error(message: str) -> NoReturn:
 
 
 def _show_story(db: str, story: str, config: Path | None) -> None:
+    from storyline.pipeline.reports import story_view
     from storyline.report.render.text import render_report_text
-    from storyline.report.story import build_report, membership_basis
     from storyline.settings import load_settings
 
     with _errors_as_messages():
         settings = load_settings(config)
-        from storyline.annotate.embed import remembering_report_embedder
         from storyline.store.store import Store
 
         with Store(_existing(db)) as store:
-            corpus = store.load_corpus()
-            chosen = _find_story(corpus.stories or [], story)
-            embedder = remembering_report_embedder(store)
-            basis = membership_basis(corpus, settings)
-            report = build_report(corpus, chosen, settings.summary, embedder, basis)
-        text = render_report_text(report, width=out.width)
+            # Reads the story's slice of the store and its kept report, as the server does.
+            try:
+                found = store.find_id("stories", story)
+            except NotFound as exc:  # no such id, or several (AmbiguousId)
+                raise NotFound(f"{exc}; `storyline stories` lists them") from None
+            view = story_view(store, found, settings)
+            if view is None:  # regrouped away since it was found
+                raise NotFound(f"story {found} changed a moment ago; run the command again")
+        text = render_report_text(view.report, width=out.width)
     # As an article is printed: already wrapped, with continuation lines under their text.
     out.print(Text(text), soft_wrap=True)
 
@@ -462,15 +464,6 @@ def _show_article(db: str, prefix: str, with_dropped: bool) -> None:
     # A Text is printed as it is: markup or emoji codes in the article are never interpreted.
     # The text is already wrapped to the terminal, so rich must not wrap or crop it again.
     out.print(Text(text), soft_wrap=True)
-
-
-def _find_story(candidates: list[T], wanted: str) -> T:
-    matches = [s for s in candidates if getattr(s, "id", "").startswith(wanted)]
-    if len(matches) == 1:
-        return matches[0]
-    known = ", ".join(getattr(s, "id", "") for s in candidates[:10]) or "none"
-    problem = "matches several stories" if matches else "is not a story id"
-    raise NotFound(f"{wanted!r} {problem}; known stories: {known} (see `storyline stories`)")
 
 
 class ExportFormat(StrEnum):

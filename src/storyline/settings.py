@@ -162,6 +162,7 @@ class TimelineSettings(_Section):
 class ServeSettings(_Section):
     requests_per_minute: int = Field(ge=0)
     writes_per_minute: int = Field(ge=0)
+    kept_stories: int = Field(ge=0)
 
 
 class Settings(_Section):

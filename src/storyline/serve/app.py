@@ -3,9 +3,11 @@ and the web UI's pages (:mod:`storyline.serve.pages`) on the same app.
 
 A thin shell, like the CLI: every answer is built by the library (``report.story``'s
 ``build_report``, shaped by ``report.render.rows``) from one store, read through
-:mod:`storyline.serve.views`. The store is read once and read again when its file changes
-(another ``analyze``, or ``POST /api/articles``); story reports are kept until then, and
-their sentence vectors live in the store (``embed.CachedEmbedder``).
+:mod:`storyline.serve.views`: each request reads what it shows, by indexed queries, so what
+another ``analyze`` or a ``POST /api/articles`` wrote is seen on the next request. Story
+reports are kept in the store and built again only for a story that changed
+(:mod:`storyline.pipeline.reports`); their sentence vectors live in the store too
+(``embed.CachedEmbedder``).
 
 Errors of the API have one shape, ``{"error": {"status", "code", "message"}}``, for
 storyline's own errors (``NotFound`` → 404, input errors → 422), validation, size and rate
@@ -60,14 +62,7 @@ from storyline.serve.guards import (
     error_response,
 )
 from storyline.serve.pages import add_pages, error_page
-from storyline.serve.views import (
-    StoreReader,
-    entity_view,
-    filtered_stories,
-    find_document,
-    find_story,
-    story_item,
-)
+from storyline.serve.views import StoreReader, StoryFilter
 from storyline.settings import Settings, default_settings
 
 __all__ = ["DOCS_ASSETS", "ArticleIn", "create_app", "is_api", "posted_documents"]
@@ -111,8 +106,9 @@ def create_app(
 
     @asynccontextmanager
     async def read_first(app: FastAPI) -> AsyncIterator[None]:
-        # A server accepts requests once it has read the store, not during the first one.
-        await run_in_threadpool(reader.refresh)
+        # A store that cannot be opened (or is written by a newer storyline) stops the server
+        # before it accepts requests; nothing else is read ahead.
+        await run_in_threadpool(reader.open)
         yield
         reader.close()
 
@@ -159,33 +155,33 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
         offset: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=API_LIMITS.page)] = 20,
     ) -> dict[str, Any]:
-        browse = reader.browse()
-        found = filtered_stories(browse, reader, q, since, until, outlet, entity)
-        page = found[offset : offset + limit]
-        items = [story_item(browse, s) for s in page]
+        chosen = StoryFilter(q or None, since, until, outlet, entity)
+        items, total = reader.stories(chosen, offset, limit)
         return {
             "items": [
                 story_item_row(i.story, i.outlets, i.thread.id if i.thread else None) for i in items
             ],
-            "total": len(found),
+            "total": total,
             "offset": offset,
             "limit": limit,
         }
 
     @app.get("/api/stories/{story_id}", summary="One story: everything its report holds")
     def story(story_id: str) -> dict[str, Any]:
-        browse = reader.browse()
-        corpus = browse.corpus
-        chosen = find_story(corpus, story_id)
-        report = reader.report(browse, chosen)
-        articles = [corpus.document(a).article for a in chosen.articles]
+        view = reader.story(story_id)
+        if view is None:
+            raise NotFound(f"{story_id!r} is not a story id")
+        corpus, report = view.corpus, view.report
+        articles = [corpus.document(a).article for a in report.story.articles]
         steps = thread_steps(corpus, report.thread)
         return story_page_row(report, articles, corpus.duplicate_of, steps)
 
     @app.get("/api/articles/{article_id}", summary="One article with its annotations")
     def article(article_id: str, dropped: bool = False) -> dict[str, Any]:
-        corpus = reader.corpus()
-        document = find_document(corpus, article_id)
+        corpus = reader.article(article_id)
+        if corpus is None:
+            raise NotFound(f"{article_id!r} is not an article id")
+        document = corpus.document(article_id)
         row = article_row(corpus, document)
         if dropped:
             row["dropped"] = dropped_rows(document.article)
@@ -193,7 +189,9 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/api/entities/{entity_id}", summary="One entity: its names, stories and quotes")
     def entity(entity_id: str) -> dict[str, Any]:
-        view = entity_view(reader.browse(), entity_id)
+        view = reader.entity(entity_id)
+        if view is None:
+            raise NotFound(f"{entity_id!r} is not an entity id")
         return entity_row(view.entity, view.stories, view.quote_groups)
 
     @app.get("/api/timeline", summary="The dates that matter most, and what happened on each")
@@ -225,9 +223,7 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/api/outlets", summary="Outlets with their numbers of articles and stories")
     def outlets() -> list[dict[str, Any]]:
-        return [
-            outlet_count_row(c.outlet, c.articles, c.stories) for c in reader.browse().outlet_counts
-        ]
+        return [outlet_count_row(c.outlet, c.articles, c.stories) for c in reader.outlet_counts()]
 
 
 # --------------------------------------------------------------------------- writing
@@ -241,8 +237,8 @@ def _add_writing_routes(app: FastAPI, reader: StoreReader) -> None:
         from storyline.pipeline.analyze import analyze
 
         documents = posted_documents(articles, reader.settings.read.max_file_bytes)
+        # Read on the next request as every request reads: the writer reads what it wrote.
         result = analyze(documents, db=reader.db, settings=reader.settings)
-        reader.refresh()  # the writer reads what it wrote
         story_of = {a: s.id for s in result.stories for a in s.articles}
         stories = sorted({story_of[a] for a in result.added if a in story_of})
         return posted_row(result.added, result.already_stored, result.failures, stories)
@@ -288,7 +284,7 @@ def _add_error_handlers(app: FastAPI, reader: StoreReader) -> None:
         if is_api(request.url.path):
             return error_response(status, code, message, headers)
         if isinstance(exc, AmbiguousId):
-            return error_page(409, message, headers, exc, reader.browse().corpus)
+            return error_page(409, message, headers, exc, reader.label)
         return error_page(status, message, headers)
 
     @app.exception_handler(NotFound)

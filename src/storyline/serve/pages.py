@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from importlib.resources import files
@@ -32,9 +32,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from storyline.annotate.languages import annotated
 from storyline.annotate.nlp import PRONOUN
 from storyline.errors import AmbiguousId, NotFound
-from storyline.records import UNATTRIBUTED, Corpus, Document, QuoteGroup, Ref, Span
-from storyline.report.articles import article_key
-from storyline.report.cast import is_actor, quotes_by_speaker, utterance_text
+from storyline.records import UNATTRIBUTED, Corpus, Document, Ref, Span
+from storyline.report.cast import is_actor, quotes_by_speaker
 from storyline.report.event_dates import first_day
 from storyline.report.render.lists import QUOTE_GROUPS_SHOWN, shortened, shown_facts
 from storyline.report.render.text import citation_markers
@@ -43,11 +42,7 @@ from storyline.report.story import StoryReport, membership_lines, thread_steps
 from storyline.report.timeline import TimelineEntry
 from storyline.report.topic_timeline import TopicTimeline
 from storyline.resolve.actors import outlet_keys
-from storyline.serve.views import (
-    entity_view,
-    filtered_stories,
-    story_item,
-)
+from storyline.serve.views import StoryFilter
 
 if TYPE_CHECKING:
     from storyline.serve.views import StoreReader
@@ -135,28 +130,24 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         q: str | None = Query(default=None, max_length=500),
         page_number: int = Query(default=1, ge=1, alias="page"),
     ) -> HTMLResponse:
-        browse = reader.browse()
-        stories = filtered_stories(browse, reader, q, None, None, None, None)
         first = (page_number - 1) * STORIES_PER_PAGE
-        shown = stories[first : first + STORIES_PER_PAGE]
+        items, total = reader.stories(StoryFilter(words=q or None), first, STORIES_PER_PAGE)
         return page(
             "stories.html",
-            items=[story_item(browse, s) for s in shown],
+            items=items,
             q=q or "",
-            total=len(stories),
+            total=total,
             first=first,
             page_number=page_number,
-            more=first + STORIES_PER_PAGE < len(stories),
+            more=first + STORIES_PER_PAGE < total,
         )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> Response:
-        browse = reader.browse()
-        corpus = browse.corpus
-        chosen = corpus.story(story_id)
-        if chosen is None:
+        view = reader.story(story_id)
+        if view is None:
             return _to_full_id(reader, "stories", story_id)
-        report = reader.report(browse, chosen)
+        corpus, report = view.corpus, view.report
         markers = citation_markers(report.articles)
         groups = shortened(report.quote_groups, QUOTE_GROUPS_SHOWN)
         return page(
@@ -177,11 +168,10 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> Response:
-        corpus = reader.corpus()
-        try:
-            document = corpus.document(article_id)
-        except KeyError:
+        corpus = reader.article(article_id)
+        if corpus is None:
             return _to_full_id(reader, "articles", article_id)
+        document = corpus.document(article_id)
         marks = _marks(corpus, document)
         return page(
             "article.html",
@@ -196,17 +186,15 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, entity_id: str) -> Response:
-        browse = reader.browse()
-        if browse.corpus.entity(entity_id) is None:
+        view = reader.entity(entity_id)
+        if view is None:
             return _to_full_id(reader, "entities", entity_id)
-        view = entity_view(browse, entity_id)
-        quotes = dated_quotes(browse.corpus, view.quote_groups)
         return page(
             "entity.html",
             entity=view.entity,
             stories=view.stories,
-            quotes=quotes,
-            markers=browse.outlet_of,
+            quotes=reader.dated_quotes(view.quote_groups, ENTITY_ITEMS_SHOWN),
+            quote_count=sum(len(g.quotes) for g in view.quote_groups),
             shown=ENTITY_ITEMS_SHOWN,
         )
 
@@ -251,8 +239,8 @@ def _to_full_id(reader: StoreReader, table: str, given: str) -> RedirectResponse
     several)."""
     found = reader.find_id(table, given)
     if found == given:
-        # Stored after the read the pages answer from; the next read brings it.
-        raise NotFound(f"{given!r} was stored a moment ago; reload the page shortly")
+        # Replaced between the two reads (a regrouping gave its story a new id).
+        raise NotFound(f"{given!r} changed a moment ago; reload the page")
     return _redirect(table, found)
 
 
@@ -281,16 +269,17 @@ def error_page(
     message: str,
     headers: dict[str, str] | None = None,
     ambiguous: AmbiguousId | None = None,
-    corpus: Corpus | None = None,
+    label: Callable[[str, str], str] | None = None,
 ) -> HTMLResponse:
     """A refusal as a page: its status, what went wrong, a way back to the stories and, for
-    an ambiguous beginning of an id, the ids it begins (linked, labelled from ``corpus``)."""
+    an ambiguous beginning of an id, the ids it begins (linked, each labelled by ``label``
+    (table, id): its title or name)."""
     candidates = []
     if ambiguous is not None:
         for found in ambiguous.matches:
-            label = _label(corpus, ambiguous.table, found) if corpus is not None else ""
+            label_text = label(ambiguous.table, found) if label is not None else ""
             url = PAGE_OF[ambiguous.table].format(quote_url(found, safe=""))
-            candidates.append((url, found, label))
+            candidates.append((url, found, label_text))
     response = _render(
         "error.html",
         status,
@@ -310,22 +299,6 @@ def _phrase(status: int) -> str:
         return "Error"
 
 
-def _label(corpus: Corpus, table: str, found: str) -> str:
-    """A story's or thread's title, an article's title, an entity's name ("" if unknown)."""
-    if table == "stories":
-        story = corpus.story(found)
-        return story.title if story else ""
-    if table == "entities":
-        entity = corpus.entity(found)
-        return entity.name if entity else ""
-    if table == "threads":
-        return next((t.title for t in corpus.threads or [] if t.id == found), "")
-    try:
-        return corpus.document(found).article.title or ""
-    except KeyError:
-        return ""
-
-
 # --------------------------------------------------------------------------- pieces
 
 
@@ -339,21 +312,6 @@ class EntityNames:
     def get(self, entity_id: str, default: str = "") -> str:
         found = self._corpus.entity(entity_id)
         return found.name if found else default
-
-
-def dated_quotes(corpus: Corpus, groups: Iterable[QuoteGroup]) -> list[tuple[Ref, str, str]]:
-    """(rendering, words, date of its article) of every quote in ``groups``, oldest article
-    first and in text order within one: what someone said, as it was reported over time."""
-    refs = sorted(
-        (r for g in groups for r in g.quotes),
-        key=lambda r: (*article_key(corpus.document(r.article).article), r.start),
-    )
-    return [(r, utterance_text(corpus, r), _date_label(corpus, r.article)) for r in refs]
-
-
-def _date_label(corpus: Corpus, article_id: str) -> str:
-    published = corpus.document(article_id).article.published
-    return published.iso() if published else "date unknown"
 
 
 def _ref_attr(refs: Iterable[Ref]) -> str:
