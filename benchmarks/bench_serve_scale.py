@@ -2,6 +2,7 @@
 
 usage: python benchmarks/bench_serve_scale.py --db STORE [--db STORE ...] [--requests 200]
                                               [--concurrency 4] [--stories 20] [--seed 7]
+                                              [--change]
        python benchmarks/bench_serve_scale.py --postgres-start DIR   # prints the URL
        python benchmarks/bench_serve_scale.py --postgres-stop DIR
 
@@ -23,7 +24,10 @@ off) and the script prints:
 - median, p95 and max per endpoint over ``--requests`` requests, ``--concurrency`` at a time:
   the drawn stories' pages and JSON, the story list (page, JSON, and JSON pages deeper in the
   list), searches (JSON and page) for words of five letters or more drawn from the drawn
-  stories' titles, their articles' pages and their casts' entities.
+  stories' titles, their articles' pages and their casts' entities;
+- with ``--change``, how soon a change is seen: one article added with ``storyline analyze``
+  in its own process while the server runs (``change_seen``), until its story is listed and
+  its page shows it, and the other drawn stories' pages right after.
 
 Then one table across the stores and, for the first store against the last, the growth of
 the start time and of the peak memory, with each figure set against its target (TARGETS).
@@ -37,6 +41,7 @@ builds one. ``--postgres-stop DIR`` stops it and removes DIR.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import sys
@@ -65,6 +70,8 @@ LIST_AND_SEARCH = [
     "search (JSON)",
     "search page",
 ]
+#: A story changed by ``analyze`` shows its new state within this many seconds.
+CHANGE_SECONDS = 10.0
 #: p95 targets per endpoint, in seconds: none for the others.
 TARGETS = {STORY_PAGE: 0.150, **dict.fromkeys(LIST_AND_SEARCH, 0.300)}
 #: Words searched for, drawn from the drawn stories' titles.
@@ -88,6 +95,8 @@ class Run:
     first_views: list[float] = field(default_factory=list)
     #: median, p95 and max per endpoint
     endpoints: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    #: with --change: seconds until a change is listed, its story's page, the others' slowest
+    change: tuple[float, float, float] | None = None
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -182,12 +191,73 @@ def measure(db: str, args: argparse.Namespace) -> Run:
                     f"{median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {most * 1000:.1f} ms",
                     flush=True,
                 )
+            if args.change:
+                run.change = change_seen(base, db, stories, Path(folder))
             run.rss_peak = peak_rss_mib(server.pid)
             print(f"peak RSS at the end: {run.rss_peak:.0f} MiB", flush=True)
         finally:
             server.terminate()
             server.wait(timeout=30)
     return run
+
+
+#: The outlet of the article the change adds, which no other article has: its story is found
+#: by the story list's outlet filter.
+OUTLET = "Bench Wire"
+
+
+def change_seen(
+    base: str, db: str, stories: list[dict[str, Any]], folder: Path
+) -> tuple[float, float, float]:
+    """Add one article to the served store with ``storyline analyze`` in its own process (the
+    first article of the largest drawn story, as another outlet ran it) and return: the seconds from analyze's end until the API lists its story, the
+    seconds that story's page then took (its report built again), and the slowest page of
+    the other drawn stories right after (their kept reports read, not built again)."""
+    import subprocess
+
+    import httpx
+
+    story = max(stories, key=lambda s: s["articles"])
+    row = httpx.get(f"{base}/api/stories/{story['id']}", timeout=120).json()
+    first = httpx.get(f"{base}/api/articles/{row['articles'][0]}", timeout=120).json()
+    added = {
+        "id": "serve-bench-change",
+        "text": first["body"],
+        "title": first["title"],
+        "outlet": OUTLET,
+        "published": first["published"],
+    }
+    source = folder / "change.jsonl"
+    source.write_text(json.dumps(added) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "storyline", "analyze", str(source), "--db", db, "-q"]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    written = time.perf_counter()
+    while True:
+        found = httpx.get(f"{base}/api/stories", params={"outlet": OUTLET}, timeout=120).json()
+        if found["items"]:
+            break
+        if time.perf_counter() - written > 60:
+            raise SystemExit("the added article was not listed within 60 s")
+        time.sleep(0.05)
+    seen = time.perf_counter() - written
+    changed = found["items"][0]["id"]
+    started = time.perf_counter()
+    page = httpx.get(f"{base}/stories/{changed}", timeout=120)
+    rebuilt = time.perf_counter() - started
+    assert OUTLET in page.text, "the changed story's page does not show the new article"
+    others = []
+    for other in stories:
+        if other["id"] != changed:
+            started = time.perf_counter()
+            httpx.get(f"{base}/stories/{other['id']}", timeout=120).raise_for_status()
+            others.append(time.perf_counter() - started)
+    print(
+        f"change: listed {seen:.2f} s after analyze ended; its story's page {rebuilt:.2f} s"
+        f" (report built again); the {len(others)} other stories' pages at most"
+        f" {max(others, default=0) * 1000:.0f} ms (kept reports)",
+        flush=True,
+    )
+    return seen, rebuilt, max(others, default=0.0)
 
 
 def mark(met: bool) -> str:
@@ -241,6 +311,15 @@ def verdicts(runs: list[Run]) -> bool:
             rss_growth <= RSS_GROWTH,
         ),
     ]
+    for run in runs:
+        if run.change is not None:
+            checks.append(
+                (
+                    f"a change shown within {CHANGE_SECONDS:g} s ({run.store}): listed after"
+                    f" {run.change[0]:.2f} s, its page {run.change[1]:.2f} s",
+                    run.change[0] + run.change[1] <= CHANGE_SECONDS,
+                )
+            )
     for name, target in TARGETS.items():
         worst = max(runs, key=lambda r: r.endpoints[name][1])
         p95 = worst.endpoints[name][1]
@@ -285,6 +364,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--stories", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--change",
+        action="store_true",
+        help="at the end of each store's run, add an article with `storyline analyze` and "
+        "time until the server shows it (the store keeps the article)",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.postgres_start:
         return postgres("start", args.postgres_start)
