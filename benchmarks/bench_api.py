@@ -34,17 +34,22 @@ from typing import Any
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "russia-hamas"
 
 
-def serve(db: Path | str, folder: Path) -> tuple[str, subprocess.Popen[bytes], float]:
-    """``storyline serve`` in its own process, and the seconds until it answered. ``db`` is a
-    path or a ``postgresql://`` URL (a string: ``Path`` would fold its ``//``)."""
+def serve(
+    db: Path | str, folder: Path, probe: str = "/api/outlets", serve_settings: str = ""
+) -> tuple[str, subprocess.Popen[bytes], float]:
+    """``storyline serve`` in its own process, and the seconds until it answered ``probe``.
+    ``db`` is a path or a ``postgresql://`` URL (a string: ``Path`` would fold its ``//``);
+    ``serve_settings`` are more lines of its ``[serve]`` settings."""
     import httpx
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
     # Latency is measured with many requests from one client: the rate limit is off.
     unlimited = folder / "unlimited.toml"
-    unlimited.write_text("[serve]\nrequests_per_minute = 0\nwrites_per_minute = 0\n", "utf-8")
+    unlimited.write_text(
+        f"[serve]\nrequests_per_minute = 0\nwrites_per_minute = 0\n{serve_settings}\n", "utf-8"
+    )
     command = [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port)]
     command += ["--config", str(unlimited)]
     started = time.perf_counter()
@@ -52,9 +57,9 @@ def serve(db: Path | str, folder: Path) -> tuple[str, subprocess.Popen[bytes], f
     base = f"http://127.0.0.1:{port}"
     for _ in range(3000):
         try:
-            httpx.get(base + "/api/outlets", timeout=1)
+            httpx.get(base + probe, timeout=120).raise_for_status()
             return base, process, time.perf_counter() - started
-        except httpx.TransportError:
+        except httpx.ConnectError:  # not listening yet
             time.sleep(0.1)
     process.kill()
     raise SystemExit("the server did not start")

@@ -496,7 +496,6 @@ SQL_INTERPOLATIONS = frozenset(
         "int(limit)",  # store/views.py: how many mentions per entity, an int
         "_OUTLET",  # store/views.py: a constant expression (an article's outlet or "unknown")
         "matching",  # the backend's constant sub-select of search hits, words as parameters
-        "paging",  # "" or " LIMIT ? OFFSET ?"
         "insert['table']",  # store/dialect.py: the statement it translates
         "rest",
         "target",

@@ -125,9 +125,13 @@ def test_outlets_threads_and_tallies_are_the_whole_stores(store: Store, whole: C
     for story in whole.stories or []:
         expected = sorted({whole.document(a).article.outlet or "unknown" for a in story.articles})
         assert list(outlets[story.id]) == expected
-    assert store.threads_of_stories(ids) == {
-        s: t for s in ids if (t := whole.thread_of(s)) is not None
+    threads = {s: t for s in ids if (t := whole.thread_of(s)) is not None}
+    assert store.threads_of_stories(ids) == threads
+    named = {
+        s: (t.id, t.title, t.stories, t.links)
+        for s, t in store.threads_of_stories(ids, False).items()
     }
+    assert named == {s: (t.id, t.title, (), ()) for s, t in threads.items()}
     articles = Counter(d.article.outlet or "unknown" for d in whole.documents)
     tallies = {t.outlet: (t.articles, t.stories) for t in store.outlet_tallies()}
     assert {o: n for o, (n, _) in tallies.items()} == articles
@@ -145,6 +149,13 @@ def test_every_story_report_read_from_its_slice_is_the_whole_stores(
     basis = membership_basis(whole, settings)
     for story in whole.stories or []:
         expected = build_report(whole, story, settings.summary, embedder, basis)
+        # The thread's other stories come without their articles: every view shows their
+        # titles and dates only.
+        steps = [
+            s if s.id == story.id else dataclasses.replace(s, articles=())
+            for s in expected.thread_stories
+        ]
+        expected = dataclasses.replace(expected, thread_stories=steps)
         first = story_view(store, story.id, settings)
         assert first is not None and first.report == expected
         again = story_view(store, story.id, settings)
@@ -195,6 +206,12 @@ def test_an_entity_its_stories_and_quotes_are_the_whole_stores(store: Store, who
         named = {r.article for r in entity.mentions}
         expected = [s for s in newest if named & set(whole.story(s).articles)]  # type: ignore[union-attr]
         assert [s.id for s in store.stories_naming(entity.id)] == expected
+        # What the entity's page and JSON read: neither its mentions nor its stories' articles.
+        assert store.entity_with_id(entity.id, mentions=False) == dataclasses.replace(
+            entity, mentions=()
+        )
+        bare = store.stories_naming(entity.id, members=False)
+        assert [s.id for s in bare] == expected and all(not s.articles for s in bare)
         speaks = [g for g in whole.quote_groups or [] if g.speaker_entity == entity.id]
         assert store.quote_groups_of(entity.id) == speaks
     assert store.entity_with_id("e-no-such-entity") is None
@@ -205,6 +222,7 @@ def test_a_slice_holds_only_what_its_story_needs(store: Store, whole: Corpus) ->
     found = store.story_slice(story.id)
     assert found is not None
     assert {d.article.id for d in found.documents} == set(story.articles)
+    assert all(not s.articles for s in found.stories or [] if s.id != story.id)
     mentioned = {r.article for e in found.entities or [] for r in e.mentions}
     quoted = {r.article for g in found.quote_groups or [] for r in g.quotes}
     assert mentioned | quoted <= set(story.articles)

@@ -50,7 +50,8 @@ ID_KINDS = {"stories": "story", "articles": "article", "entities": "entity", "th
 
 @dataclass(frozen=True, slots=True)
 class StoryItem:
-    """A story as a list shows it: with its outlets and the thread it is in."""
+    """A story as a list shows it: with its outlets and the thread it is in (its id and
+    title; without its stories)."""
 
     story: Story
     outlets: tuple[str, ...]
@@ -59,7 +60,8 @@ class StoryItem:
 
 @dataclass(frozen=True, slots=True)
 class EntityView:
-    """An entity with the stories it is in (newest first) and the quote groups it speaks."""
+    """An entity (without its mentions) with the stories it is in (newest first, without
+    their articles) and the quote groups it speaks."""
 
     entity: Entity
     stories: list[Story]
@@ -136,7 +138,7 @@ class StoreReader:
             stories, total = store.newest_stories(chosen, offset, limit)
             ids = [s.id for s in stories]
             outlets = store.outlets_of_stories(ids)
-            threads = store.threads_of_stories(ids)
+            threads = store.threads_of_stories(ids, whole=False)  # a list names them only
         items = [StoryItem(s, outlets.get(s.id, ()), threads.get(s.id)) for s in stories]
         return items, total
 
@@ -171,11 +173,14 @@ class StoreReader:
     def entity(self, entity_id: str) -> EntityView | None:
         """One entity, its stories (newest first) and the quote groups it speaks."""
         with self.store() as store:
-            found = store.entity_with_id(entity_id)
+            # Neither shows an entity's mentions nor its stories' articles: not read.
+            found = store.entity_with_id(entity_id, mentions=False)
             if found is None:
                 return None
             return EntityView(
-                found, store.stories_naming(entity_id), store.quote_groups_of(entity_id)
+                found,
+                store.stories_naming(entity_id, members=False),
+                store.quote_groups_of(entity_id),
             )
 
     def dated_quotes(self, groups: list[QuoteGroup], shown: int) -> list[DatedQuote]:

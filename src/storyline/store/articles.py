@@ -239,11 +239,14 @@ class ArticleStore(StoreCore):
             raise NotFound(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} id cannot be empty")
         # A few more matches than shown are fetched only to tell "several" from "many".
         shown = 5
+        # The range walks the id index from the prefix (ids sort by bytes on both backends,
+        # and U+10FFFF sorts after any character): a lookup costs the same in any store.
         matches = [
             row[0]
             for row in self._db.execute(
-                f"SELECT id FROM {table} WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
-                (prefix, shown + 1),
+                f"SELECT id FROM {table} WHERE id >= ?1 AND id < ?3"
+                " AND substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
+                (prefix, shown + 1, prefix + "\U0010ffff"),
             )
         ]
         if not matches:

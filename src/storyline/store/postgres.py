@@ -49,7 +49,7 @@ CREATE INDEX article_search_document ON article_search USING GIN (document)
 """
 
 #: Migrations whose SQLite spelling has no PostgreSQL translation: version -> SQL.
-_OWN_MIGRATIONS = {4: _SEARCH_SCHEMA}
+_OWN_MIGRATIONS = {4: _SEARCH_SCHEMA, 15: ""}  # 15: the search table holds the id already
 
 
 class PostgresBackend:

@@ -74,9 +74,12 @@ class SqliteBackend:
         return documents
 
     def index_text(self, db: Database, article: Article) -> None:
+        # The row is numbered in search_rows first; the index row takes the same number.
+        db.execute("INSERT INTO search_rows (article) VALUES (?)", (article.id,))
+        row = db.execute("SELECT last_insert_rowid()").fetchone()[0]
         db.execute(
-            "INSERT INTO article_search (article, title, body) VALUES (?, ?, ?)",
-            (article.id, article.title or "", article.body_text),
+            "INSERT INTO article_search (rowid, article, title, body) VALUES (?, ?, ?, ?)",
+            (row, article.id, article.title or "", article.body_text),
         )
 
     def search(self, db: Database, query: str, limit: int | None) -> list[str]:
@@ -91,9 +94,11 @@ class SqliteBackend:
         return [row[0] for row in rows]
 
     def matching(self, query: str) -> tuple[str, list[Any]]:
-        return "SELECT article FROM article_search WHERE article_search MATCH ?", [
-            _fts_query(query)
-        ]
+        return (
+            "SELECT article FROM search_rows WHERE row IN"
+            " (SELECT rowid FROM article_search WHERE article_search MATCH ?)",
+            [_fts_query(query)],
+        )
 
     def table_names(self, db: Database) -> list[str]:
         rows = db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")

@@ -72,26 +72,36 @@ class ViewStore(CorpusStore):
     # -- the story list ----------------------------------------------------------------------
 
     def newest_stories(
-        self, chosen: StoryFilter, offset: int = 0, limit: int | None = None
+        self,
+        chosen: StoryFilter,
+        offset: int = 0,
+        limit: int | None = None,
+        members: bool = True,
     ) -> tuple[list[Story], int]:
         """A page of the stories ``chosen`` keeps (``limit`` of them from ``offset``; None: all
         the rest), by their last day, newest first (undated last, ties by id), with their
         articles; and how many it keeps in all."""
         where, params = self._story_conditions(chosen)
-        paging = "" if limit is None else " LIMIT ? OFFSET ?"
         with self._reading():
-            total = int(
-                self._db.execute(f"SELECT count(*) FROM stories s{where}", params).fetchone()[0]
-            )
-            ids = [
-                row[0]
-                for row in self._db.execute(
-                    f"SELECT s.id FROM stories s{where}"
-                    f" ORDER BY s.end IS NULL, s.end DESC, s.id{paging}",
-                    params if limit is None else [*params, limit, offset],
+            if chosen.words is None and limit is not None:
+                # Counted and cut by the database: the page alone comes back.
+                total = int(
+                    self._db.execute(f"SELECT count(*) FROM stories s{where}", params).fetchone()[0]
                 )
-            ][offset if limit is None else 0 :]
-            found = self.stories_with_ids(ids)
+                sql = (
+                    f"SELECT s.id FROM stories s{where}"
+                    " ORDER BY s.end IS NULL, s.end DESC, s.id LIMIT ? OFFSET ?"
+                )
+                ids = [row[0] for row in self._db.execute(sql, [*params, limit, offset])]
+            else:
+                # A search finds every match to count them: one query gives the count and the
+                # page, rather than finding them twice ("police" in 100,000 articles: 3,300
+                # stories, 40 ms each time).
+                sql = f"SELECT s.id FROM stories s{where} ORDER BY s.end IS NULL, s.end DESC, s.id"
+                every = [row[0] for row in self._db.execute(sql, params)]
+                total = len(every)
+                ids = every[offset:] if limit is None else every[offset : offset + limit]
+            found = self.stories_with_ids(ids, members)
         return [found[i] for i in ids], total
 
     def _story_conditions(self, chosen: StoryFilter) -> tuple[str, list[Any]]:
@@ -134,18 +144,19 @@ class ViewStore(CorpusStore):
         # Each condition is a constant with ? placeholders: the values are all parameters.
         return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
 
-    def stories_with_ids(self, ids: Iterable[str]) -> dict[str, Story]:
-        """The stories of ``ids`` (those stored), with their articles, by id."""
+    def stories_with_ids(self, ids: Iterable[str], members: bool = True) -> dict[str, Story]:
+        """The stories of ``ids`` (those stored), with their articles (none without
+        ``members``), by id."""
         wanted = list(dict.fromkeys(ids))
-        members: dict[str, list[str]] = {}
+        held: dict[str, list[str]] = {}
         sql = "SELECT story, article FROM story_articles WHERE story IN ({}) ORDER BY position"
-        for story, article in self._rows_in(sql, wanted):
-            members.setdefault(story, []).append(article)
+        for story, article in self._rows_in(sql, wanted if members else []):
+            held.setdefault(story, []).append(article)
         sql = "SELECT * FROM stories WHERE id IN ({})"
         return {
             sid: Story(
                 sid,
-                tuple(members.get(sid, ())),
+                tuple(held.get(sid, ())),
                 title,
                 desc,
                 date_of(start),
@@ -166,27 +177,31 @@ class ViewStore(CorpusStore):
             found.setdefault(story, set()).add(outlet)
         return {story: tuple(sorted(outlets)) for story, outlets in found.items()}
 
-    def threads_of_stories(self, ids: Iterable[str]) -> dict[str, Thread]:
-        """Story id → the thread holding it, for those of ``ids`` in one."""
+    def threads_of_stories(self, ids: Iterable[str], whole: bool = True) -> dict[str, Thread]:
+        """Story id → the thread holding it, for those of ``ids`` in one; without ``whole``,
+        each thread without its stories and links (a list names the thread only, and a thread
+        of a year of news may hold hundreds of stories)."""
         sql = "SELECT story, thread FROM thread_stories WHERE story IN ({})"
         thread_of = dict(self._rows_in(sql, ids))
-        threads = {t.id: t for t in self.threads_with_ids(thread_of.values())}
+        threads = {t.id: t for t in self.threads_with_ids(thread_of.values(), whole)}
         return {story: threads[thread] for story, thread in thread_of.items()}
 
-    def threads_with_ids(self, ids: Iterable[str]) -> list[Thread]:
-        """The threads of ``ids``, whole, by id."""
+    def threads_with_ids(self, ids: Iterable[str], whole: bool = True) -> list[Thread]:
+        """The threads of ``ids``, whole (without ``whole``: without stories and links), by
+        id."""
         wanted = sorted(set(ids))
         members: dict[str, list[str]] = {}
-        sql = "SELECT thread, story FROM thread_stories WHERE thread IN ({}) ORDER BY position"
-        for thread, story in self._rows_in(sql, wanted):
-            members.setdefault(thread, []).append(story)
         links: dict[str, list[Any]] = {}
-        sql = (
-            "SELECT thread, earlier, later, reason, cosine FROM thread_links"
-            " WHERE thread IN ({}) ORDER BY thread, earlier, later"
-        )
-        for row in self._rows_in(sql, wanted):
-            links.setdefault(row[0], []).append(row[1:])
+        if whole:
+            sql = "SELECT thread, story FROM thread_stories WHERE thread IN ({}) ORDER BY position"
+            for thread, story in self._rows_in(sql, wanted):
+                members.setdefault(thread, []).append(story)
+            sql = (
+                "SELECT thread, earlier, later, reason, cosine FROM thread_links"
+                " WHERE thread IN ({}) ORDER BY thread, earlier, later"
+            )
+            for row in self._rows_in(sql, wanted):
+                links.setdefault(row[0], []).append(row[1:])
         sql = "SELECT id, title, description FROM threads WHERE id IN ({})"
         found = [
             Thread(
@@ -210,7 +225,7 @@ class ViewStore(CorpusStore):
             story = self.stories_with_ids([story_id]).get(story_id)
             if story is None:
                 return None
-            return self._slice(list(story.articles), [story_id])
+            return self._slice(list(story.articles), [story_id], thread_stories=True)
 
     def article_slice(self, article_id: str) -> Corpus | None:
         """What one article's page reads: the article as readers see it, its story and thread,
@@ -219,20 +234,27 @@ class ViewStore(CorpusStore):
             row = self._db.execute(
                 "SELECT story FROM story_articles WHERE article = ?", (article_id,)
             ).fetchone()
-            corpus = self._slice([article_id], [row[0]] if row else [])
+            corpus = self._slice([article_id], [row[0]] if row else [], thread_stories=False)
         return corpus if corpus.documents else None
 
-    def _slice(self, articles: Sequence[str], stories: Sequence[str]) -> Corpus:
+    def _slice(
+        self, articles: Sequence[str], stories: Sequence[str], thread_stories: bool
+    ) -> Corpus:
+        """The documents of ``articles`` and what they show, with ``stories`` whole, their
+        threads, and (``thread_stories``) the threads' other stories without their articles:
+        what a story's thread shows of them is titles and dates, and a thread of a year of
+        news may hold hundreds of stories."""
         documents = self.load_documents(articles)
         inferred = self._inferred_dates(documents)
         held = self.stories_with_ids(stories)
         threads = self.threads_of_stories(stories)
-        thread_stories = self.stories_with_ids(s for t in threads.values() for s in t.stories)
+        others = (s for t in threads.values() for s in t.stories) if thread_stories else ()
+        steps = self.stories_with_ids(others, members=False)
         sql = "SELECT article, duplicate_of FROM duplicates WHERE article IN ({})"
         corpus = Corpus(
             documents=documents,
             duplicate_of=dict(self._rows_in(sql, articles)),
-            stories=sorted({**thread_stories, **held}.values(), key=_story_order),
+            stories=sorted({**steps, **held}.values(), key=_story_order),
             threads=sorted({t.id: t for t in threads.values()}.values(), key=lambda t: t.id),
             entities=self.entities_in(articles),
             quote_groups=self.quote_groups_in(articles),
@@ -317,19 +339,25 @@ class ViewStore(CorpusStore):
         ]
         return sorted(found, key=lambda g: g.id)
 
-    def entity_with_id(self, entity_id: str) -> Entity | None:
-        """One entity, whole: every mention in every article."""
-        rows = self._db.execute(
-            "SELECT article, start, end FROM entity_mentions WHERE entity = ?"
-            " ORDER BY article, start, end",
-            (entity_id,),
-        ).fetchall()
+    def entity_with_id(self, entity_id: str, mentions: bool = True) -> Entity | None:
+        """One entity, whole: every mention in every article (none without ``mentions``:
+        an entity named in a year of news has tens of thousands)."""
+        rows = (
+            self._db.execute(
+                "SELECT article, start, end FROM entity_mentions WHERE entity = ?"
+                " ORDER BY article, start, end",
+                (entity_id,),
+            ).fetchall()
+            if mentions
+            else []
+        )
         found = self._entities({entity_id: [Ref(*row) for row in rows]})
         return found[0] if found else None
 
-    def stories_naming(self, entity_id: str) -> list[Story]:
-        """The stories with an article naming ``entity_id``, newest first (as listed)."""
-        stories, _ = self.newest_stories(StoryFilter(entity=entity_id))
+    def stories_naming(self, entity_id: str, members: bool = True) -> list[Story]:
+        """The stories with an article naming ``entity_id``, newest first (as listed), with
+        their articles (none without ``members``)."""
+        stories, _ = self.newest_stories(StoryFilter(entity=entity_id), members=members)
         return stories
 
     def quote_groups_of(self, speaker: str) -> list[QuoteGroup]:
@@ -366,15 +394,20 @@ class ViewStore(CorpusStore):
     # -- counts ------------------------------------------------------------------------------
 
     def outlet_tallies(self) -> list[OutletTally]:
-        """Every outlet, by name, with its numbers of articles and stories."""
+        """Every outlet, by name, with its numbers of articles and stories. Reads every
+        article's outlet, from the outlet index (0.2 s for 100,000 articles)."""
         with self._reading():
             articles = dict(
                 self._db.execute(f"SELECT {_OUTLET}, count(*) FROM articles a GROUP BY 1")
             )
             stories = dict(
                 self._db.execute(
-                    f"SELECT {_OUTLET}, count(DISTINCT sa.story) FROM story_articles sa"
-                    " JOIN articles a ON a.id = sa.article GROUP BY 1"
+                    # CROSS JOIN: SQLite walks the (outlet, id) index and looks up each
+                    # article's story, never reading article rows (0.18 s against 0.45 s
+                    # for 100,000 articles); to PostgreSQL it is the same join.
+                    "SELECT outlet, count(*) FROM (SELECT DISTINCT"
+                    f" {_OUTLET} AS outlet, sa.story FROM articles a CROSS JOIN story_articles sa"
+                    " WHERE sa.article = a.id) AS pairs GROUP BY outlet"
                 )
             )
         return [
