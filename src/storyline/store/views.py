@@ -130,11 +130,19 @@ class ViewStore(CorpusStore):
             )
             params += [chosen.until, chosen.until]
         if chosen.outlet:
-            conditions.append(
-                "s.id IN (SELECT sa.story FROM story_articles sa"
-                f" JOIN articles a ON a.id = sa.article WHERE {_OUTLET} = ?)"
-            )
-            params.append(chosen.outlet)
+            # On the column itself, so the outlet index finds the articles (the expression
+            # that shows none as "unknown" would read every article: 0.5 s at 100,000).
+            if chosen.outlet == _UNKNOWN:
+                conditions.append(
+                    "s.id IN (SELECT sa.story FROM articles a CROSS JOIN story_articles sa"
+                    " WHERE sa.article = a.id AND (a.outlet IS NULL OR a.outlet = ''))"
+                )
+            else:
+                conditions.append(
+                    "s.id IN (SELECT sa.story FROM articles a CROSS JOIN story_articles sa"
+                    " WHERE sa.article = a.id AND a.outlet = ?)"
+                )
+                params.append(chosen.outlet)
         if chosen.entity:
             conditions.append(
                 "s.id IN (SELECT story FROM story_articles WHERE article IN"
