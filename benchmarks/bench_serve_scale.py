@@ -220,7 +220,8 @@ def change_seen(
     first article of the largest drawn story, as another outlet ran it) and return: the
     seconds from analyze's end until the API lists its story, the seconds that story's page
     then took (its report built again), and the slowest page of the other drawn stories
-    right after (their kept reports read, not built again)."""
+    right after (their kept reports read; a story whose thread the regrouping changed shows
+    another thread, so its report is built again)."""
     import subprocess
 
     import httpx
@@ -262,7 +263,8 @@ def change_seen(
     print(
         f"change: listed {seen:.2f} s after analyze ended; its story's page {rebuilt:.2f} s"
         f" (report built again); the {len(others)} other stories' pages at most"
-        f" {max(others, default=0) * 1000:.0f} ms (kept reports)",
+        f" {max(others, default=0) * 1000:.0f} ms (kept reports read, but for a story whose"
+        " thread the regrouping changed: its report is built again)",
         flush=True,
     )
     return seen, rebuilt, max(others, default=0.0)
