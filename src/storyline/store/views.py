@@ -273,14 +273,16 @@ class ViewStore(CorpusStore):
     def entities_in(self, articles: Sequence[str]) -> list[Entity]:
         """The entities named in ``articles``, each with its name, type and aliases and its
         mentions in these articles only, by id."""
-        mentions: dict[str, list[Ref]] = {}
-        sql = (
-            "SELECT entity, article, start, end FROM entity_mentions WHERE article IN ({})"
-            " ORDER BY entity, article, start, end"
-        )
-        for entity, article, start, end in self._rows_in(sql, articles):
-            mentions.setdefault(entity, []).append(Ref(article, start, end))
-        return self._entities(mentions)
+        sql = "SELECT entity, article, start, end FROM entity_mentions WHERE article IN ({})"
+        return self._entities(self._refs_by(sql, articles))
+
+    def _refs_by(self, sql: str, articles: Sequence[str]) -> dict[str, list[Ref]]:
+        """Spans of ``articles`` by what holds them: ``sql`` selects (holder, article,
+        start, end) for the articles of its ``{}``."""
+        found: dict[str, list[Ref]] = {}
+        for holder, article, start, end in self._rows_in(sql, articles):
+            found.setdefault(holder, []).append(Ref(article, start, end))
+        return found
 
     def _entities(self, mentions: dict[str, list[Ref]]) -> list[Entity]:
         ids = sorted(mentions)
@@ -295,7 +297,7 @@ class ViewStore(CorpusStore):
                 name,
                 etype,
                 tuple(aliases.get(eid, ())),
-                tuple(sorted(mentions[eid], key=lambda r: (r.article, r.start, r.end))),
+                tuple(sorted(mentions[eid], key=_ref_order)),
             )
             for eid, name, etype in self._rows_in(sql, ids)
         ]
@@ -330,14 +332,8 @@ class ViewStore(CorpusStore):
     def quote_groups_in(self, articles: Sequence[str]) -> list[QuoteGroup]:
         """The quote groups with a rendering in ``articles``, each with those renderings only,
         by id."""
-        members: dict[str, list[Ref]] = {}
-        sql = (
-            "SELECT grp, article, start, end FROM quote_group_members WHERE article IN ({})"
-            " ORDER BY grp, article, start"
-        )
-        for group, article, start, end in self._rows_in(sql, articles):
-            members.setdefault(group, []).append(Ref(article, start, end))
-        return self._quote_groups(members)
+        sql = "SELECT grp, article, start, end FROM quote_group_members WHERE article IN ({})"
+        return self._quote_groups(self._refs_by(sql, articles))
 
     def _quote_groups(self, members: dict[str, list[Ref]]) -> list[QuoteGroup]:
         sql = "SELECT id, speaker_entity, speaker_name FROM quote_groups WHERE id IN ({})"
