@@ -419,13 +419,11 @@ class ViewStore(CorpusStore):
             for name in sorted(articles)
         ]
 
-    def sample_ids(self, limit: int) -> list[str]:
-        """Up to ``limit`` stored articles that are no copy, the first by id: ids are hashes of
-        content, so these are an even sample of the store, the same one from every reader."""
+    def original_ids(self) -> list[str]:
+        """The ids of the stored articles that are no copy (what a sample of the store is
+        drawn from), by id."""
         rows = self._db.execute(
-            "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM duplicates)"
-            " ORDER BY id LIMIT ?",
-            (limit,),
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM duplicates) ORDER BY id"
         )
         return [row[0] for row in rows]
 
