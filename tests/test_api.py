@@ -275,6 +275,18 @@ def test_a_change_made_elsewhere_is_seen_at_once_and_only_its_story_is_built_aga
     with Store(db) as store:
         assert store.report_count() == total
     assert not any(reader.story(s).built for s in before)  # then each is read
+    # A rendering is kept with the kept view while the store is unchanged.
+    renders: list[str] = []
+
+    def render(story_id: str) -> bytes:
+        view = reader.story(story_id)
+        assert view is not None
+        return reader.rendered(
+            story_id, "page", view, lambda: renders.append(story_id) or story_id.encode()
+        )
+
+    first = next(iter(before))
+    assert render(first) == render(first) == first.encode() and renders == [first]
     posted = tmp_path / "more.jsonl"
     posted.write_text(
         '{"id": "later-1", "outlet": "Wire", "published": "2007-03-01", "text": '
@@ -292,6 +304,8 @@ def test_a_change_made_elsewhere_is_seen_at_once_and_only_its_story_is_built_aga
     assert len(new) == 1
     changed = {s for s, articles in after.items() if before.get(s) != articles}
     assert any(new <= set(after[s]) for s in changed)
+    render(first)  # read again after the change: rendered again
+    assert renders == [first, first]
     for story_id in after:
         view = reader.story(story_id)
         assert view is not None

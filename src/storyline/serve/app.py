@@ -32,7 +32,7 @@ from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
@@ -67,6 +67,8 @@ from storyline.settings import Settings, default_settings
 
 __all__ = ["DOCS_ASSETS", "ArticleIn", "create_app", "is_api", "posted_documents"]
 
+#: The media type of the API's answers.
+JSON = "application/json"
 #: Where Swagger UI's and ReDoc's files are served from (``fastapi-offline``'s copies).
 DOCS_ASSETS = "/static/docs"
 
@@ -166,15 +168,25 @@ def _add_reading_routes(app: FastAPI, reader: StoreReader) -> None:
             "limit": limit,
         }
 
-    @app.get("/api/stories/{story_id}", summary="One story: everything its report holds")
-    def story(story_id: str) -> dict[str, Any]:
+    @app.get(
+        "/api/stories/{story_id}",
+        summary="One story: everything its report holds",
+        response_model=dict[str, Any],
+    )
+    def story(story_id: str) -> Response:
         view = reader.story(story_id)
         if view is None:
             raise NotFound(f"{story_id!r} is not a story id")
-        corpus, report = view.corpus, view.report
-        articles = [corpus.document(a).article for a in report.story.articles]
-        steps = thread_steps(corpus, report.thread)
-        return story_page_row(report, articles, corpus.duplicate_of, steps)
+
+        def row() -> bytes:
+            corpus, report = view.corpus, view.report
+            articles = [corpus.document(a).article for a in report.story.articles]
+            steps = thread_steps(corpus, report.thread)
+            shown = story_page_row(report, articles, corpus.duplicate_of, steps)
+            return bytes(JSONResponse(shown).body)
+
+        # Kept with the story's kept view: a story in a long thread is 200 KB of JSON.
+        return Response(reader.rendered(story_id, "json", view, row), media_type=JSON)
 
     @app.get("/api/articles/{article_id}", summary="One article with its annotations")
     def article(article_id: str, dropped: bool = False) -> dict[str, Any]:

@@ -45,6 +45,7 @@ from storyline.resolve.actors import outlet_keys
 from storyline.serve.views import StoryFilter
 
 if TYPE_CHECKING:
+    from storyline.pipeline.reports import StoryView
     from storyline.serve.views import StoreReader
 
 __all__ = ["PAGE_OF", "Segment", "add_pages", "error_page", "linkable_url", "segments"]
@@ -147,10 +148,14 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
         view = reader.story(story_id)
         if view is None:
             return _to_full_id(reader, "stories", story_id)
+        body = reader.rendered(story_id, "page", view, lambda: story_html(view))
+        return HTMLResponse(body)
+
+    def story_html(view: StoryView) -> bytes:
         corpus, report = view.corpus, view.report
         markers = citation_markers(report.articles)
         groups = shortened(report.quote_groups, QUOTE_GROUPS_SHOWN)
-        return page(
+        rendered = page(
             "story.html",
             report=report,
             facts=shown_facts(report),
@@ -165,6 +170,7 @@ def add_pages(app: FastAPI, reader: StoreReader) -> None:
             quote_speakers=quotes_by_speaker(groups.shown, report.names),
             membership=membership_lines(report, markers),
         )
+        return bytes(rendered.body)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> Response:

@@ -19,9 +19,9 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,16 @@ class EntityView:
     quote_groups: list[QuoteGroup]
 
 
+@dataclass(slots=True)
+class _Kept:
+    """A story view kept between requests, with the generation of the store it was read at
+    and its renderings so far (by kind)."""
+
+    generation: int
+    view: StoryView
+    pages: dict[str, bytes] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class DatedQuote:
     """A rendering of what an entity said, with its words, its article's date and outlet."""
@@ -91,8 +101,8 @@ class StoreReader:
         self._idle: list[Store] = []
         self._lock = threading.Lock()
         self._outlets: tuple[int, list[OutletTally]] | None = None
-        # Story id → (the generation it was read at, its view), least recently read first.
-        self._views: OrderedDict[str, tuple[int, StoryView]] = OrderedDict()
+        # Story id → its kept view, least recently read first.
+        self._views: OrderedDict[str, _Kept] = OrderedDict()
 
     # -- connections -------------------------------------------------------------------------
 
@@ -153,17 +163,35 @@ class StoreReader:
             generation = store.generation()
             with self._lock:
                 kept = self._views.get(story_id)
-                if kept is not None and kept[0] == generation:
+                if kept is not None and kept.generation == generation:
                     self._views.move_to_end(story_id)
-                    return dataclasses.replace(kept[1], built=False)
+                    return dataclasses.replace(kept.view, built=False)
             view = story_view(store, story_id, self.settings)
         if view is not None and self.settings.serve.kept_stories:
             with self._lock:
-                self._views[story_id] = (generation, view)
+                self._views[story_id] = _Kept(generation, view)
                 self._views.move_to_end(story_id)
                 while len(self._views) > self.settings.serve.kept_stories:
                     self._views.popitem(last=False)
         return view
+
+    def rendered(
+        self, story_id: str, kind: str, view: StoryView, render: Callable[[], bytes]
+    ) -> bytes:
+        """``render()`` of ``view`` (``kind``: which rendering), kept with the story's kept
+        view for the requests that read it while the store is unchanged: a story in a long
+        thread renders its page in 15 ms (800 thread steps at 100,000 articles), more than
+        reading it costs."""
+        with self._lock:
+            kept = self._views.get(story_id)
+            if kept is not None and kept.view.report is view.report and kind in kept.pages:
+                return kept.pages[kind]
+        body = render()
+        with self._lock:
+            kept = self._views.get(story_id)
+            if kept is not None and kept.view.report is view.report:
+                kept.pages[kind] = body
+        return body
 
     def article(self, article_id: str) -> Corpus | None:
         """One article with its story, thread, entities and quote groups (None: not stored)."""
