@@ -8,6 +8,8 @@ watching feeds.
 - :mod:`~storyline.pipeline.workers`: batches annotated here, by worker processes, or on a Dask
   cluster.
 - :mod:`~storyline.pipeline.watch`: rounds of news feeds analysed into a store.
+- :mod:`~storyline.pipeline.reports`: a story's report as ``show`` and the server read it,
+  from its slice of the store, kept there until the story changes.
 """
 
 from storyline.pipeline.analyze import AnalyzeResult, analyze, load, regroup_store

@@ -1,8 +1,8 @@
 """SERVE: the HTTP API and the web UI, thin shells over the library.
 
 - :mod:`~storyline.serve.app`: :func:`create_app`, the API's routes and its error answers;
-- :mod:`~storyline.serve.views`: the store as last read (:class:`StoreReader`) and what the
-  routes and pages look up in it;
+- :mod:`~storyline.serve.views`: what the routes and pages read from the store, per request
+  (:class:`StoreReader`);
 - :mod:`~storyline.serve.guards`: the rate limit, the body size limit and the write token;
 - :mod:`~storyline.serve.pages` and ``templates/``: the web UI's pages.
 """

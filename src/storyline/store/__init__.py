@@ -14,6 +14,8 @@ stage computes. Its modules, bottom to top:
 - ``articles``: articles and their annotations, written once; lookup and full-text search.
 - ``corpus``: cross-article results, replaced whole and read whole.
 - ``window``: what regrouping the neighbourhood of new articles reads and writes.
+- ``views``: what one page or answer shows, by indexed queries (a page of the story list, a
+  story's, an article's or an entity's slice), and the reports kept per story.
 - ``remembered``: cached text vectors, HTTP validators of fetched URLs, the failure log.
 - ``store``: :class:`Store`, made of those parts (a path opens SQLite, a URL a
   :class:`PostgresStore`), and :class:`StoreWatch`.
