@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from storyline.records import Corpus, Entity, Precision, QuoteGroup, Ref, Story, Thread, ThreadLink
+from storyline.records import Corpus, Entity, QuoteGroup, Ref, Story, Thread, ThreadLink
 from storyline.store.articles import ArticleStore
 from storyline.store.core import BUMP_GENERATION
-from storyline.store.rows import corpus_rows, date_of
+from storyline.store.rows import corpus_rows, story_from_row
 from storyline.store.rows import digest as rows_digest
 from storyline.store.schema import CORPUS_TABLES
 
@@ -107,10 +107,7 @@ class CorpusStore(ArticleStore):
         held = {sid: tuple(r[1] for r in rows) for sid, rows in articles.items()}
         where = f"WHERE id {chosen}" if chosen else ""
         stories = self._db.execute(f"SELECT * FROM stories {where} ORDER BY start, id")
-        return [
-            Story(sid, held.get(sid, ()), title, desc, date_of(start), date_of(end), Precision(p))
-            for sid, title, desc, start, end, p in stories
-        ]
+        return [story_from_row(row, held.get(row[0], ())) for row in stories]
 
     def _load_threads(self, chosen: str = "") -> list[Thread]:
         """Every thread, or those ``chosen`` keeps (as in :meth:`_load_stories`)."""

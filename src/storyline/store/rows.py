@@ -245,6 +245,15 @@ def quote_from_row(row: Sequence[Any]) -> Quote:
     )
 
 
+def story_from_row(row: Sequence[Any], articles: Sequence[str]) -> Story:
+    """A ``stories`` row (id, title, description, start, end, precision) as a story holding
+    ``articles``."""
+    sid, title, description, start, end, precision = row
+    return Story(
+        sid, tuple(articles), title, description, date_of(start), date_of(end), Precision(precision)
+    )
+
+
 def iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 

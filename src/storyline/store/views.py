@@ -29,15 +29,14 @@ from storyline.records import (
     Thread,
     ThreadLink,
 )
+from storyline.report.articles import UNKNOWN_OUTLET
 from storyline.store.corpus import CorpusStore
-from storyline.store.rows import date_of
+from storyline.store.rows import story_from_row
 
 __all__ = ["OutletTally", "StoryFilter", "ViewStore"]
 
-#: An article with no outlet, as every list shows it (``report.articles.UNKNOWN_OUTLET``).
-_UNKNOWN = "unknown"
-#: An article's outlet, with none (NULL or empty) shown as unknown.
-_OUTLET = f"coalesce(nullif(a.outlet, ''), '{_UNKNOWN}')"
+#: An article's outlet, with none (NULL or empty) shown as every list shows it.
+_OUTLET = f"coalesce(nullif(a.outlet, ''), '{UNKNOWN_OUTLET}')"
 #: A story's first and last day as precisely as known (the first 4 or 7 characters of a year
 #: or month), as ``Story.iso_range`` gives them.
 _PRECISE = "CASE s.precision WHEN 'year' THEN 4 WHEN 'month' THEN 7 ELSE 10 END"
@@ -132,7 +131,7 @@ class ViewStore(CorpusStore):
         if chosen.outlet:
             # On the column itself, so the outlet index finds the articles (the expression
             # that shows none as "unknown" would read every article: 0.5 s at 100,000).
-            if chosen.outlet == _UNKNOWN:
+            if chosen.outlet == UNKNOWN_OUTLET:
                 conditions.append(
                     "s.id IN (SELECT sa.story FROM articles a CROSS JOIN story_articles sa"
                     " WHERE sa.article = a.id AND (a.outlet IS NULL OR a.outlet = ''))"
@@ -162,16 +161,7 @@ class ViewStore(CorpusStore):
             held.setdefault(story, []).append(article)
         sql = "SELECT * FROM stories WHERE id IN ({})"
         return {
-            sid: Story(
-                sid,
-                tuple(held.get(sid, ())),
-                title,
-                desc,
-                date_of(start),
-                date_of(end),
-                Precision(p),
-            )
-            for sid, title, desc, start, end, p in self._rows_in(sql, wanted)
+            row[0]: story_from_row(row, held.get(row[0], ())) for row in self._rows_in(sql, wanted)
         }
 
     def outlets_of_stories(self, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
